@@ -1,0 +1,3 @@
+from muse_care.cli.main import main
+
+raise SystemExit(main())
