@@ -1,0 +1,236 @@
+"""Cases: rights, channels, statuses and the moves between them, and the plain views
+of a case that services hand to the window and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from muse_care.domain.errors import IllegalTransition, ValidationError
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Right(StrEnum):
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
+    PORTABILITY = "portability"
+    MARKETING_OPT_OUT = "marketing-opt-out"
+    AUTOMATED_DECISION = "automated-decision"
+    COMPLAINT = "complaint"
+
+
+RIGHT_LABELS: dict[Right, str] = {
+    Right.ACCESS: "Access (copy of data)",
+    Right.RECTIFICATION: "Rectification",
+    Right.ERASURE: "Erasure",
+    Right.RESTRICTION: "Restriction (stop using until corrected)",
+    Right.OBJECTION: "Objection to legitimate interest",
+    Right.PORTABILITY: "Portability",
+    Right.MARKETING_OPT_OUT: "Marketing opt-out",
+    Right.AUTOMATED_DECISION: "Automated decision-making",
+    Right.COMPLAINT: "Complaint",
+}
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    POST = "post"
+    LIVE_CHAT = "live-chat"
+    MY_ACCOUNT = "my-account"
+    IN_PERSON = "in-person"
+    SOCIAL = "social"
+
+
+WRITTEN_CHANNELS = frozenset({Channel.POST})
+"""Channels whose replies are printed and posted."""
+
+
+class Status(StrEnum):
+    NEW = "new"
+    AWAITING_IDENTITY = "awaiting-identity"
+    IN_PROGRESS = "in-progress"
+    AWAITING_CLARIFICATION = "awaiting-clarification"
+    AWAITING_APPROVAL = "awaiting-approval"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+TRANSITIONS: dict[Status, tuple[Status, ...]] = {
+    Status.NEW: (
+        Status.AWAITING_IDENTITY, Status.IN_PROGRESS, Status.AWAITING_CLARIFICATION,
+        Status.REFUSED, Status.WITHDRAWN,
+    ),
+    Status.AWAITING_IDENTITY: (
+        Status.IN_PROGRESS, Status.AWAITING_CLARIFICATION, Status.REFUSED,
+        Status.WITHDRAWN, Status.CLOSED,
+    ),
+    Status.IN_PROGRESS: (
+        Status.AWAITING_IDENTITY, Status.AWAITING_CLARIFICATION, Status.AWAITING_APPROVAL,
+        Status.RESPONDED, Status.REFUSED, Status.WITHDRAWN,
+    ),
+    Status.AWAITING_CLARIFICATION: (
+        Status.IN_PROGRESS, Status.AWAITING_IDENTITY, Status.WITHDRAWN, Status.CLOSED,
+    ),
+    Status.AWAITING_APPROVAL: (
+        Status.IN_PROGRESS, Status.RESPONDED, Status.REFUSED,
+    ),
+    Status.RESPONDED: (Status.CLOSED, Status.IN_PROGRESS),
+    Status.REFUSED: (Status.CLOSED,),
+    Status.WITHDRAWN: (Status.CLOSED,),
+    Status.CLOSED: (),
+}
+
+OPEN_STATUSES = frozenset({
+    Status.NEW, Status.AWAITING_IDENTITY, Status.IN_PROGRESS,
+    Status.AWAITING_CLARIFICATION, Status.AWAITING_APPROVAL,
+})
+"""Statuses whose statutory clock still runs: the queue, overdue and retention holds."""
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REFUSED, Status.WITHDRAWN, Status.RESPONDED})
+"""Moves into these cannot be undone in the normal course; the window asks first."""
+
+
+def check_transition(current: Status, wanted: Status) -> None:
+    """Raise :class:`IllegalTransition` unless the workflow allows ``current`` → ``wanted``."""
+    allowed = TRANSITIONS[current]
+    if wanted not in allowed:
+        raise IllegalTransition(current.value, wanted.value, tuple(s.value for s in allowed))
+
+
+def parse_enum(kind: type[E], field_name: str, value: str) -> E:
+    """``kind(value)`` with a message listing the accepted values."""
+    try:
+        return kind(value.strip().lower())
+    except ValueError:
+        known = ", ".join(m.value for m in kind)
+        raise ValidationError(field_name, f"unknown {field_name} '{value}'; use one of: {known}") from None
+
+
+class ActingFor(StrEnum):
+    SELF = "self"
+    REPRESENTATIVE = "representative"
+
+
+@dataclass(frozen=True)
+class Requester:
+    """The person whose data it is (and who, or whose representative, asked)."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    address_lines: tuple[str, ...] = ()
+    postcode: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    account_ref: str = ""
+    acting_for: ActingFor = ActingFor.SELF
+    representative_name: str = ""
+    representative_authority: str = ""
+
+
+@dataclass(frozen=True)
+class ClockEventView:
+    id: int
+    kind: str
+    on: date
+    reason: str
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class IdentityCheckView:
+    step: str
+    label: str
+    result: str
+    reason: str
+    checked_by: str
+    checked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntryView:
+    at: datetime
+    actor: str
+    what: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything the window and the CLI show of one case. Plain data, never ORM."""
+
+    id: int
+    reference: str
+    status: Status
+    regime: str
+    holiday_region: str
+    rights: tuple[Right, ...]
+    channel: Channel
+    received_at: datetime
+    received: date
+    requester: Requester
+    assignee: str
+    version: int
+    clock_start: date | None
+    due_date: date | None
+    original_due: date | None
+    extended: bool
+    waiting_for: str | None
+    due_explained: str
+    acknowledge_by: date | None
+    as_of: date
+    days_left: int | None
+    overdue: bool
+    updated_at: datetime
+    updated_by: str
+    events: tuple[ClockEventView, ...] = ()
+    checks: tuple[IdentityCheckView, ...] = ()
+    notes: tuple[NoteView, ...] = ()
+    history: tuple[HistoryEntryView, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def allowed_moves(self) -> tuple[Status, ...]:
+        return TRANSITIONS[self.status]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the queue: just what the table shows."""
+
+    id: int
+    reference: str
+    requester_name: str
+    rights: tuple[Right, ...]
+    channel: Channel
+    status: Status
+    received: date
+    due_date: date | None
+    days_left: int | None
+    overdue: bool
+    assignee: str
+    retention_at_risk: bool = False

@@ -1,0 +1,89 @@
+"""Identity checks: which steps a case needs, and when identity counts as confirmed.
+
+The policy: "we will ask you to confirm your identity before carrying out your request".
+Which steps are asked for depends on the regime and the rights requested; the table is
+data (``DEFAULT_CHECK_POLICY``) that the organisation can replace in settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from muse_care.domain.errors import ValidationError
+
+
+class CheckStep(StrEnum):
+    ACCOUNT_EMAIL = "account-email"
+    ORDER_NUMBER = "order-number"
+    CARD_LAST_FOUR = "card-last-four"
+    POSTAL_ADDRESS = "postal-address"
+    AUTHORITY_DOCUMENT = "authority-document"
+
+
+STEP_LABELS: dict[CheckStep, str] = {
+    CheckStep.ACCOUNT_EMAIL: "Email matches the account on file",
+    CheckStep.ORDER_NUMBER: "Gave a recent order number",
+    CheckStep.CARD_LAST_FOUR: "Last four digits of the card used on a recent order",
+    CheckStep.POSTAL_ADDRESS: "Postal address matches the one on file",
+    CheckStep.AUTHORITY_DOCUMENT: "Representative's authority document seen",
+}
+
+
+class CheckResult(StrEnum):
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    WAIVED = "waived"
+
+
+# (regime or "*", right) -> steps. A regime-specific row wins over "*".
+DEFAULT_CHECK_POLICY: dict[tuple[str, str], tuple[CheckStep, ...]] = {
+    ("*", "access"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER, CheckStep.CARD_LAST_FOUR),
+    ("*", "portability"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER, CheckStep.CARD_LAST_FOUR),
+    ("*", "erasure"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
+    ("*", "rectification"): (CheckStep.ACCOUNT_EMAIL, CheckStep.POSTAL_ADDRESS),
+    ("*", "restriction"): (CheckStep.ACCOUNT_EMAIL,),
+    ("*", "objection"): (CheckStep.ACCOUNT_EMAIL,),
+    ("*", "automated-decision"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
+    ("*", "marketing-opt-out"): (CheckStep.ACCOUNT_EMAIL,),
+    ("*", "complaint"): (),
+    ("ccpa", "access"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
+    ("ccpa", "portability"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
+}
+
+
+def required_steps(regime: str, rights: Iterable[str], representative: bool,
+                   policy: Mapping[tuple[str, str], tuple[CheckStep, ...]] = DEFAULT_CHECK_POLICY,
+                   ) -> tuple[CheckStep, ...]:
+    """The union of the steps for each right, in a stable order; representatives add
+    the authority document."""
+    wanted: set[CheckStep] = set()
+    for right in rights:
+        steps = policy.get((regime, right), policy.get(("*", right), (CheckStep.ACCOUNT_EMAIL,)))
+        wanted.update(steps)
+    if representative:
+        wanted.add(CheckStep.AUTHORITY_DOCUMENT)
+    return tuple(step for step in CheckStep if step in wanted)
+
+
+def identity_confirmed(results: Mapping[str, str]) -> bool:
+    """Every required step passed or was waived (with a reason, enforced on record)."""
+    return all(r in (CheckResult.PASSED, CheckResult.WAIVED) for r in results.values())
+
+
+def validate_check(step: str, result: str, reason: str) -> tuple[CheckStep, CheckResult]:
+    try:
+        step_v = CheckStep(step)
+    except ValueError:
+        raise ValidationError("step", f"unknown identity check '{step}'; use one of: "
+                              + ", ".join(s.value for s in CheckStep)) from None
+    try:
+        result_v = CheckResult(result)
+    except ValueError:
+        raise ValidationError("result", f"unknown result '{result}'; use passed, failed or waived") from None
+    if result_v is CheckResult.PENDING:
+        raise ValidationError("result", "record passed, failed or waived")
+    if result_v is CheckResult.WAIVED and not reason.strip():
+        raise ValidationError("reason", "a waived check needs a reason")
+    return step_v, result_v
