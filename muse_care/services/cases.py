@@ -1,0 +1,527 @@
+"""Use cases on the case register: intake, the clock, identity checks, status, notes.
+
+Each public function is one unit of work: it validates, writes the change and its
+history, recomputes the statutory clock from the recorded events, and returns plain
+data (:class:`CaseView`), never ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from muse_care.domain import validation as v
+from muse_care.domain.case import (
+    ActingFor, CaseView, Channel, ClockEventView, IdentityCheckView, NoteView, Requester, Right,
+    Status, check_transition, parse_enum,
+)
+from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock, validate_new_event
+from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
+from muse_care.domain.identity import (
+    STEP_LABELS, CheckResult, CheckStep, identity_confirmed, required_steps, validate_check,
+)
+from muse_care.domain.reference import new_reference, normalise_reference
+from muse_care.domain.regimes import get_regime
+from muse_care.services.history import HistoryWriter, case_history
+from muse_care.services.register import Register
+from muse_care.services.settings import get_setting
+from muse_care.store.models import CaseRecord, ClockEventRecord, IdentityCheckRecord, NoteRecord
+
+
+class InvalidInput(ValidationError):
+    """Several fields are wrong at once; ``problems`` maps each field to its message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        first_field, first_message = next(iter(problems.items()))
+        super().__init__(first_field, first_message)
+        self.problems = problems
+
+
+@dataclass
+class CaseDraft:
+    """What an agent typed at intake, as typed (strings), before validation."""
+
+    name: str = ""
+    rights: Sequence[str] = ()
+    channel: str = ""
+    received: date | None = None
+    received_time: time | None = None
+    regime: str = ""
+    holiday_region: str = ""
+    email: str = ""
+    phone: str = ""
+    address_lines: Sequence[str] = ()
+    postcode: str = ""
+    city: str = ""
+    region: str = ""
+    country: str = ""
+    account_ref: str = ""
+    acting_for: str = "self"
+    representative_name: str = ""
+    representative_authority: str = ""
+    assignee: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CleanCase:
+    requester: Requester
+    rights: tuple[Right, ...]
+    channel: Channel
+    received: date
+    received_at: datetime
+    regime: str
+    holiday_region: str
+    assignee: str
+    note: str
+
+
+def _collect(problems: dict[str, str], fieldname: str, fn: Any, *args: Any, **kw: Any) -> Any:
+    try:
+        return fn(*args, **kw)
+    except ValidationError as exc:
+        problems.setdefault(exc.field or fieldname, exc.message)
+        return None
+
+
+def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
+    """Check every field; raise :class:`InvalidInput` listing all that are wrong."""
+    p: dict[str, str] = {}
+    today = register.today()
+    name = _collect(p, "name", v.clean_text, "name", draft.name, max_len=v.MAX_NAME, required=True)
+    rights: list[Right] = []
+    if not draft.rights:
+        p["rights"] = "choose at least one right"
+    for r in draft.rights:
+        right = _collect(p, "rights", parse_enum, Right, "right", str(r))
+        if right is not None and right not in rights:
+            rights.append(right)
+    if "right" in p:
+        p["rights"] = p.pop("right")
+    channel = _collect(p, "channel", parse_enum, Channel, "channel", draft.channel or "")
+    regime_code = (draft.regime or get_setting(register, "default_regime")).strip().lower()
+    regime = _collect(p, "regime", get_regime, regime_code)
+    holiday_region = draft.holiday_region.strip().upper()
+    if regime is not None:
+        if not holiday_region:
+            holiday_region = get_setting(register, "holiday_regions").get(regime.code,
+                                                                          regime.default_holiday_region)
+        elif holiday_region not in regime.holiday_regions:
+            p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
+                                   + ", ".join(regime.holiday_regions))
+    received = draft.received
+    if received is None:
+        p["received"] = "is required (YYYY-MM-DD)"
+    else:
+        _collect(p, "received", v.validate_received, received, today)
+    country = _collect(p, "country", v.validate_country, draft.country) or ""
+    email = _collect(p, "email", v.validate_email, draft.email) or ""
+    phone = _collect(p, "phone", v.validate_phone, draft.phone, country) or ""
+    postcode = _collect(p, "postcode", v.validate_postcode, draft.postcode, country) or ""
+    lines: list[str] = []
+    for i, line in enumerate(draft.address_lines):
+        cleaned = _collect(p, "address_lines", v.clean_text, "address line", line, max_len=v.MAX_LINE)
+        if cleaned:
+            lines.append(cleaned)
+    if len(lines) > 6:
+        p["address_lines"] = f"{len(lines)} address lines; at most 6 fit a letter window"
+    city = _collect(p, "city", v.clean_text, "city", draft.city, max_len=v.MAX_LINE) or ""
+    region = _collect(p, "region", v.clean_text, "region", draft.region, max_len=v.MAX_LINE) or ""
+    account = _collect(p, "account_ref", v.clean_text, "account_ref", draft.account_ref, max_len=64) or ""
+    acting = _collect(p, "acting_for", parse_enum, ActingFor, "acting_for", draft.acting_for or "self")
+    rep_name = _collect(p, "representative_name", v.clean_text, "representative_name",
+                        draft.representative_name, max_len=v.MAX_NAME) or ""
+    rep_auth = _collect(p, "representative_authority", v.clean_text, "representative_authority",
+                        draft.representative_authority, max_len=v.MAX_REASON, multiline=True) or ""
+    if acting is ActingFor.REPRESENTATIVE and not rep_name:
+        p.setdefault("representative_name", "a representative needs a name")
+    if acting is ActingFor.REPRESENTATIVE and not rep_auth:
+        p.setdefault("representative_authority", "say what authority the representative showed")
+    assignee = _collect(p, "assignee", v.clean_text, "assignee", draft.assignee, max_len=100) or ""
+    note = _collect(p, "note", v.clean_text, "note", draft.note, max_len=v.MAX_NOTE, multiline=True) or ""
+    if channel is Channel.POST and not (lines and (city or postcode) and country):
+        p.setdefault("address_lines", "a postal request needs the address to reply to "
+                     "(address lines, city or postcode, country)")
+    if channel is Channel.EMAIL and not email:
+        p.setdefault("email", "an email request needs the email address it came from")
+    if channel is Channel.PHONE and not (phone or email):
+        p.setdefault("phone", "take a phone number or an email address to reach the caller")
+    if p:
+        raise InvalidInput(p)
+    assert received is not None and regime is not None and channel is not None and acting is not None
+    tz = register.timezone()
+    at = datetime.combine(received, draft.received_time or time(0, 0), tz)
+    if draft.received_time is not None and at > register.now():
+        raise InvalidInput({"received_time": "is in the future"})
+    requester = Requester(
+        name=name, email=email, phone=phone, address_lines=tuple(lines), postcode=postcode,
+        city=city, region=region, country=country, account_ref=account, acting_for=acting,
+        representative_name=rep_name, representative_authority=rep_auth)
+    return CleanCase(requester, tuple(rights), channel, received, at, regime.code, holiday_region,
+                     assignee, note)
+
+
+# --- reading -------------------------------------------------------------------------
+
+def _load(session: Session, ref: str | int, *, lock: bool = False) -> CaseRecord:
+    if isinstance(ref, int):
+        stmt = select(CaseRecord).where(CaseRecord.id == ref)
+    else:
+        canonical = normalise_reference(ref)
+        if canonical is None:
+            raise NotFound(f"'{ref}' is not a case reference (they look like MC-7KP-4QX9)")
+        stmt = select(CaseRecord).where(CaseRecord.reference == canonical)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    rec = session.execute(stmt).scalar_one_or_none()
+    if rec is None:
+        raise NotFound(f"no case {ref}")
+    return rec
+
+
+def _events(rec: CaseRecord) -> list[ClockEvent]:
+    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in rec.events]
+
+
+def _clock(rec: CaseRecord) -> ClockState:
+    return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region)
+
+
+def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:
+    days_left = (rec.due_date - as_of).days if rec.due_date else None
+    requester = Requester(
+        name=rec.requester_name, email=rec.requester_email, phone=rec.requester_phone,
+        address_lines=tuple(x for x in rec.address_lines.split("\n") if x), postcode=rec.postcode,
+        city=rec.city, region=rec.region, country=rec.country, account_ref=rec.account_ref,
+        acting_for=ActingFor(rec.acting_for), representative_name=rec.representative_name,
+        representative_authority=rec.representative_authority)
+    status = Status(rec.status)
+    open_ = rec.is_open if rec.is_open is not None else status in (Status.NEW,)
+    view = CaseView(
+        id=rec.id, reference=rec.reference, status=status, regime=rec.regime,
+        holiday_region=rec.holiday_region,
+        rights=tuple(Right(r) for r in rec.rights.split(",") if r), channel=Channel(rec.channel),
+        received_at=rec.received_at, received=rec.received_date, requester=requester,
+        assignee=rec.assignee, version=rec.version, clock_start=rec.clock_start,
+        due_date=rec.due_date, original_due=rec.original_due, extended=rec.extended,
+        waiting_for=rec.waiting_for, due_explained=rec.due_explained,
+        acknowledge_by=rec.acknowledge_by, as_of=as_of, days_left=days_left,
+        overdue=bool(open_ and days_left is not None and days_left < 0),
+        updated_at=rec.updated_at, updated_by=rec.updated_by)
+    if not full:
+        return view
+    return replace(
+        view,
+        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at)
+                     for e in rec.events),
+        checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
+                                       c.reason, c.checked_by, c.checked_at) for c in rec.checks),
+        notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
+        history=case_history(session, rec.id),
+    )
+
+
+def get_case(register: Register, ref: str | int, as_of: date | None = None) -> CaseView:
+    with register.read() as session:
+        rec = _load(session, ref)
+        return to_view(session, rec, as_of or register.today())
+
+
+# --- writing -------------------------------------------------------------------------
+
+@dataclass
+class _Change:
+    register: Register
+    session: Session
+    rec: CaseRecord
+    history: HistoryWriter
+    changed: list[str] = field(default_factory=list)
+
+    def set(self, attr: str, value: Any, what: str | None = None) -> None:
+        old = getattr(self.rec, attr)
+        if old != value:
+            setattr(self.rec, attr, value)
+            self.history.add(self.rec.id, what or attr, old, value)
+            self.changed.append(attr)
+
+
+def _apply_clock(ch: _Change) -> None:
+    state = _clock(ch.rec)
+    ch.set("clock_start", state.start)
+    ch.set("due_date", state.due, "due date")
+    ch.set("original_due", state.original_due)
+    ch.set("extended", state.extended)
+    ch.set("waiting_for", state.waiting_for)
+    ch.set("acknowledge_by", state.acknowledge_by)
+    if ch.rec.due_explained != state.explanation:
+        ch.rec.due_explained = state.explanation
+
+
+def _write(register: Register, ref: str | int, expected_version: int | None, action: Any) -> CaseView:
+    now = register.now()
+    with register.unit_of_work() as session:
+        rec = _load(session, ref, lock=True)
+        if expected_version is not None and rec.version != expected_version:
+            raise StaleRecord(f"case {rec.reference}", rec.updated_by, rec.updated_at)
+        ch = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
+        action(ch)
+        if ch.changed or session.dirty or session.new:
+            rec.updated_at = now
+            rec.updated_by = register.actor.login
+        session.flush()
+        return to_view(session, rec, register.today())
+
+
+def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
+    current = Status(ch.rec.status)
+    if current is wanted:
+        return
+    check_transition(current, wanted)
+    if wanted in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL, Status.RESPONDED):
+        pending = [c for c in ch.rec.checks if c.result not in (CheckResult.PASSED, CheckResult.WAIVED)]
+        if pending:
+            names = ", ".join(f"{c.step} ({c.result})" for c in pending)
+            raise ValidationError("status", f"identity is not confirmed: {names}; "
+                                  "record each check as passed, or waived with a reason")
+        state = _clock(ch.rec)
+        if wanted is not Status.IN_PROGRESS or current is not Status.AWAITING_CLARIFICATION:
+            if state.waiting_for in ("identity", "authority", "fee"):
+                raise ValidationError("status", f"still waiting for the requested {state.waiting_for}; "
+                                      f"record {state.waiting_for if state.waiting_for != 'identity' else 'id'}"
+                                      "-received first")
+    if wanted is Status.REFUSED and not reason.strip():
+        raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
+                              "and why)")
+    ch.set("status", wanted.value)
+    if reason.strip():
+        ch.history.add(ch.rec.id, "status reason", "", reason.strip())
+
+
+def add_case(register: Register, draft: CaseDraft) -> CaseView:
+    clean = validate_draft(register, draft)
+    now = register.now()
+    steps = required_steps(clean.regime, [r.value for r in clean.rights],
+                           clean.requester.acting_for is ActingFor.REPRESENTATIVE)
+    for _attempt in range(5):
+        reference = new_reference()
+        with register.read() as s:
+            if s.execute(select(CaseRecord.id).where(CaseRecord.reference == reference)).first() is None:
+                break
+    rq = clean.requester
+    with register.unit_of_work() as session:
+        rec = CaseRecord(
+            reference=reference, status=Status.NEW.value, regime=clean.regime,
+            holiday_region=clean.holiday_region, channel=clean.channel.value,
+            rights=",".join(r.value for r in clean.rights), received_at=clean.received_at,
+            received_date=clean.received, requester_name=rq.name, requester_email=rq.email,
+            requester_phone=rq.phone, address_lines="\n".join(rq.address_lines), postcode=rq.postcode,
+            city=rq.city, region=rq.region, country=rq.country, account_ref=rq.account_ref,
+            acting_for=rq.acting_for.value, representative_name=rq.representative_name,
+            representative_authority=rq.representative_authority, assignee=clean.assignee,
+            created_at=now, created_by=register.actor.login, updated_at=now,
+            updated_by=register.actor.login, extended=False, due_explained="")
+        state = compute_clock(get_regime(clean.regime), clean.received, [], clean.holiday_region)
+        rec.clock_start, rec.due_date, rec.original_due = state.start, state.due, state.original_due
+        rec.due_explained, rec.acknowledge_by = state.explanation, state.acknowledge_by
+        rec.waiting_for = state.waiting_for
+        session.add(rec)
+        session.flush()
+        for step in steps:
+            session.add(IdentityCheckRecord(case_id=rec.id, step=step.value, result="pending"))
+        history = HistoryWriter(session, register.actor.login, now)
+        history.add(rec.id, "created", "", f"{rec.reference}: {rec.rights} by {rec.channel}, "
+                    f"received {clean.received.isoformat()}, {rec.regime}; due "
+                    f"{state.due.isoformat() if state.due else 'not running'}")
+        if clean.note:
+            session.add(NoteRecord(case_id=rec.id, text=clean.note, written_by=register.actor.login,
+                                   written_at=now))
+            history.add(rec.id, "note", "", clean.note)
+        session.flush()
+        session.refresh(rec)
+        return to_view(session, rec, register.today())
+
+
+def record_event(register: Register, ref: str | int, kind: str, on: date, reason: str = "",
+                 expected_version: int | None = None) -> CaseView:
+    kind_v = parse_enum(ClockEventKind, "event", kind)
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+
+    def action(ch: _Change) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("event", f"case {rec.reference} is {rec.status}; its clock has stopped")
+        regime = get_regime(rec.regime)
+        new = ClockEvent(kind_v, on, reason)
+        validate_new_event(regime, rec.received_date, _events(rec), new, ch.register.today(),
+                           rec.holiday_region)
+        ch.session.add(ClockEventRecord(case_id=rec.id, kind=kind_v.value, on_date=on, reason=reason,
+                                        recorded_by=ch.register.actor.login, recorded_at=ch.register.now()))
+        ch.session.flush()
+        ch.session.refresh(rec, ["events"])
+        ch.history.add(rec.id, f"event:{kind_v.value}", "", f"{on.isoformat()} {reason}".strip())
+        _apply_clock(ch)
+        status = Status(rec.status)
+        if kind_v in (ClockEventKind.ID_REQUESTED, ClockEventKind.AUTHORITY_REQUESTED,
+                      ClockEventKind.FEE_REQUESTED) and status in (Status.NEW, Status.IN_PROGRESS):
+            _move(ch, Status.AWAITING_IDENTITY)
+        elif kind_v is ClockEventKind.CLARIFICATION_REQUESTED and status in (
+                Status.NEW, Status.IN_PROGRESS, Status.AWAITING_IDENTITY):
+            _move(ch, Status.AWAITING_CLARIFICATION)
+        elif kind_v is ClockEventKind.CLARIFICATION_RECEIVED and status is Status.AWAITING_CLARIFICATION:
+            _auto_progress(ch, from_clarification=True)
+        elif kind_v in (ClockEventKind.ID_RECEIVED, ClockEventKind.AUTHORITY_RECEIVED,
+                        ClockEventKind.FEE_RECEIVED) and status is Status.AWAITING_IDENTITY:
+            _auto_progress(ch)
+
+    return _write(register, ref, expected_version, action)
+
+
+def _auto_progress(ch: _Change, from_clarification: bool = False) -> None:
+    """Move on by itself once nothing is awaited and identity is confirmed."""
+    state = _clock(ch.rec)
+    confirmed = identity_confirmed({c.step: c.result for c in ch.rec.checks})
+    if state.waiting_for is None and confirmed:
+        _move(ch, Status.IN_PROGRESS)
+    elif from_clarification:
+        _move(ch, Status.AWAITING_IDENTITY)
+
+
+def record_check(register: Register, ref: str | int, step: str, result: str, reason: str = "",
+                 expected_version: int | None = None) -> CaseView:
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    step_v, result_v = validate_check(step.strip().lower(), result.strip().lower(), reason)
+
+    def action(ch: _Change) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("check", f"case {rec.reference} is {rec.status}")
+        check = next((c for c in rec.checks if c.step == step_v.value), None)
+        if check is None:
+            needed = ", ".join(c.step for c in rec.checks) or "none"
+            raise ValidationError("step", f"{step_v.value} is not a check this case needs (needs: {needed})")
+        old = check.result
+        check.result, check.reason = result_v.value, reason
+        check.checked_by, check.checked_at = ch.register.actor.login, ch.register.now()
+        ch.history.add(rec.id, f"check:{step_v.value}", old,
+                       f"{result_v.value}{': ' + reason if reason else ''}")
+        ch.changed.append("checks")
+        ch.session.flush()
+        status = Status(rec.status)
+        if status is Status.NEW:
+            _move(ch, Status.AWAITING_IDENTITY)
+            status = Status.AWAITING_IDENTITY
+        if status is Status.AWAITING_IDENTITY:
+            _auto_progress(ch)
+
+    return _write(register, ref, expected_version, action)
+
+
+def change_status(register: Register, ref: str | int, status: str, reason: str = "",
+                  expected_version: int | None = None) -> CaseView:
+    wanted = parse_enum(Status, "status", status)
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    return _write(register, ref, expected_version, lambda ch: _move(ch, wanted, reason))
+
+
+def assign(register: Register, ref: str | int, assignee: str,
+           expected_version: int | None = None) -> CaseView:
+    assignee = v.clean_text("assignee", assignee, max_len=100)
+    return _write(register, ref, expected_version, lambda ch: ch.set("assignee", assignee))
+
+
+def add_note(register: Register, ref: str | int, text: str) -> CaseView:
+    text = v.clean_text("note", text, max_len=v.MAX_NOTE, required=True, multiline=True)
+
+    def action(ch: _Change) -> None:
+        ch.session.add(NoteRecord(case_id=ch.rec.id, text=text, written_by=ch.register.actor.login,
+                                  written_at=ch.register.now()))
+        ch.history.add(ch.rec.id, "note", "", text)
+        ch.changed.append("notes")
+
+    return _write(register, ref, None, action)
+
+
+REQUESTER_FIELDS = {
+    "name": "requester_name", "email": "requester_email", "phone": "requester_phone",
+    "address_lines": "address_lines", "postcode": "postcode", "city": "city", "region": "region",
+    "country": "country", "account_ref": "account_ref",
+}
+
+
+def update_requester(register: Register, ref: str | int, requester: Requester,
+                     expected_version: int) -> CaseView:
+    """Save edited requester details. A stale ``expected_version`` raises StaleRecord
+    naming who changed the case and when; the caller keeps what was typed."""
+    p: dict[str, str] = {}
+    name = _collect(p, "name", v.clean_text, "name", requester.name, max_len=v.MAX_NAME, required=True)
+    country = _collect(p, "country", v.validate_country, requester.country) or ""
+    email = _collect(p, "email", v.validate_email, requester.email) or ""
+    phone = _collect(p, "phone", v.validate_phone, requester.phone, country) or ""
+    postcode = _collect(p, "postcode", v.validate_postcode, requester.postcode, country) or ""
+    lines = [_collect(p, "address_lines", v.clean_text, "address line", x, max_len=v.MAX_LINE) or ""
+             for x in requester.address_lines]
+    city = _collect(p, "city", v.clean_text, "city", requester.city, max_len=v.MAX_LINE) or ""
+    region = _collect(p, "region", v.clean_text, "region", requester.region, max_len=v.MAX_LINE) or ""
+    account = _collect(p, "account_ref", v.clean_text, "account_ref", requester.account_ref, max_len=64) or ""
+    if p:
+        raise InvalidInput(p)
+    values = {"requester_name": name, "requester_email": email, "requester_phone": phone,
+              "address_lines": "\n".join(x for x in lines if x), "postcode": postcode, "city": city,
+              "region": region, "country": country, "account_ref": account}
+
+    def action(ch: _Change) -> None:
+        for attr, value in values.items():
+            ch.set(attr, value, f"requester.{attr.removeprefix('requester_')}")
+
+    return _write(register, ref, expected_version, action)
+
+
+def list_cases(register: Register, *, status: str | None = None, overdue: bool = False,
+               due_before: date | None = None, as_of: date | None = None,
+               limit: int = 1000) -> list[CaseView]:
+    """Cases for scripts and reports, most urgent first (the queue window has its own
+    paged model over ``muse_care.services.queue``)."""
+    as_of = as_of or register.today()
+    stmt = select(CaseRecord)
+    if status:
+        stmt = stmt.where(CaseRecord.status == parse_enum(Status, "status", status).value)
+    if overdue:
+        stmt = stmt.where(CaseRecord.is_open.is_(True), CaseRecord.due_date < as_of)
+    if due_before:
+        stmt = stmt.where(CaseRecord.due_date < due_before)
+    stmt = stmt.order_by(CaseRecord.due_date.is_(None), CaseRecord.due_date, CaseRecord.id).limit(limit)
+    with register.read() as session:
+        return [to_view(session, rec, as_of, full=False) for rec in session.execute(stmt).scalars()]
+
+
+def open_duplicates(register: Register, email: str = "", phone: str = "", country: str = "",
+                    exclude_id: int | None = None) -> list[CaseView]:
+    """Open cases with the same email or phone: the intake dialog warns about these."""
+    conditions = []
+    try:
+        email_n = v.validate_email(email) if email else ""
+    except ValidationError:
+        email_n = ""
+    try:
+        phone_n = v.validate_phone(phone, country) if phone else ""
+    except ValidationError:
+        phone_n = ""
+    if email_n:
+        conditions.append(CaseRecord.requester_email == email_n)
+    if phone_n:
+        conditions.append(CaseRecord.requester_phone == phone_n)
+    if not conditions:
+        return []
+    from sqlalchemy import or_
+
+    stmt = select(CaseRecord).where(CaseRecord.is_open.is_(True), or_(*conditions))
+    if exclude_id is not None:
+        stmt = stmt.where(CaseRecord.id != exclude_id)
+    with register.read() as session:
+        return [to_view(session, r, register.today(), full=False)
+                for r in session.execute(stmt.order_by(CaseRecord.id).limit(20)).scalars()]
