@@ -1,0 +1,197 @@
+"""Fonts, scripts and safe text for letters.
+
+Every piece of text that reaches a PDF passes through :func:`prepare`, which
+
+1. normalises it (NFC), refuses control characters and drops invisible formatting
+   characters (bidi marks, zero-width joiners) once they have done their job;
+2. shapes Arabic script (arabic-reshaper: joined presentation forms) and puts
+   right-to-left runs into visual order (python-bidi), because reportlab has neither;
+3. checks that one of the shipped fonts maps every character, and otherwise raises
+   :class:`UnprintableText` naming the character and the field.
+
+The result is drawn either with :func:`draw_text` (plain ``drawString`` calls per font
+run: addresses, headers) or turned into Paragraph markup by :func:`markup`, which
+escapes every run; no user text is ever markup.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from muse_care.letters.errors import UnprintableText
+from muse_care.letters.resources import fonts_dir
+
+
+@dataclass(frozen=True)
+class Face:
+    """One shipped typeface: registered font names and the code points it maps."""
+
+    regular: str
+    bold: str
+    cmap: frozenset[int]
+    bold_cmap: frozenset[int]
+
+
+# Tried in this order for each character: Latin body font first, then Arabic, then CJK.
+_FACE_FILES: tuple[tuple[str, str, str], ...] = (
+    ("MuseSans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    ("MuseArabic", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    ("MuseCJK", "DroidSansFallbackFull.ttf", "DroidSansFallbackFull.ttf"),
+)
+
+BODY_FONT = "MuseSans"
+BODY_FONT_BOLD = "MuseSans-Bold"
+
+_lock = threading.Lock()
+_faces: tuple[Face, ...] | None = None
+_by_char: dict[int, Face | None] = {}
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
+
+
+def faces() -> tuple[Face, ...]:
+    """The shipped faces, registered with reportlab on first use (thread-safe)."""
+    global _faces
+    if _faces is not None:
+        return _faces
+    with _lock:
+        if _faces is None:
+            loaded = []
+            for family, regular_file, bold_file in _FACE_FILES:
+                regular = TTFont(family, str(fonts_dir() / regular_file))
+                pdfmetrics.registerFont(regular)
+                bold_name = family if bold_file == regular_file else f"{family}-Bold"
+                bold = regular
+                if bold_name != family:
+                    bold = TTFont(bold_name, str(fonts_dir() / bold_file))
+                    pdfmetrics.registerFont(bold)
+                loaded.append(
+                    Face(
+                        family,
+                        bold_name,
+                        frozenset(regular.face.charToGlyph),
+                        frozenset(bold.face.charToGlyph),
+                    )
+                )
+            _faces = tuple(loaded)
+    return _faces
+
+
+def face_for(ch: str) -> Face | None:
+    """The first shipped face that maps ``ch``, or None."""
+    code = ord(ch)
+    try:
+        return _by_char[code]
+    except KeyError:
+        pass
+    found = next((f for f in faces() if code in f.cmap), None)
+    _by_char[code] = found
+    return found
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    shown = ch if unicodedata.category(ch)[0] not in "CZ" else ""
+    parts = [f"U+{ord(ch):04X}"]
+    if shown:
+        parts.append(shown)
+    if name:
+        parts.append(f"({name})")
+    return " ".join(parts)
+
+
+def prepare(text: str, field: str) -> str:
+    """Normalise, shape and order ``text`` for printing; raise if a character cannot print.
+
+    ``text`` must be a single line. The result is in visual (left-to-right drawing)
+    order and contains only characters a shipped font maps.
+    """
+    text = unicodedata.normalize("NFC", text)
+    for ch in text:
+        if unicodedata.category(ch) == "Cc":
+            raise UnprintableText(field, f"contains the control character {_describe(ch)}; remove it")
+    if _RTL.search(text):
+        if _ARABIC.search(text):
+            text = _RESHAPER.reshape(text)
+        text = get_display(text)
+    # Invisible formatting characters (LRM, RLM, ZWJ, ...) have done their work now.
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    for ch in text:
+        if face_for(ch) is None:
+            raise UnprintableText(field, f"cannot print {_describe(ch)} in any shipped font")
+    return text
+
+
+def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
+    """Split prepared ``text`` into (font name, chunk) runs; spaces stay with their run."""
+    out: list[tuple[str, str]] = []
+    current: Face | None = None
+    chunk: list[str] = []
+    for ch in text:
+        face: Face | None
+        if ch.isspace() and current is not None and ord(ch) in current.cmap:
+            face = current
+        else:
+            face = face_for(ch)
+        if face is None:  # prepare() guarantees this cannot happen
+            raise UnprintableText("text", f"cannot print {_describe(ch)} in any shipped font")
+        if face is not current and chunk:
+            out.append((_font_name(current, chunk, bold), "".join(chunk)))
+            chunk = []
+        current = face
+        chunk.append(ch)
+    if chunk and current is not None:
+        out.append((_font_name(current, chunk, bold), "".join(chunk)))
+    return out
+
+
+def _font_name(face: Face | None, chunk: list[str], bold: bool) -> str:
+    assert face is not None
+    if bold and all(ord(c) in face.bold_cmap for c in chunk):
+        return face.bold
+    return face.regular
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of prepared ``text``."""
+    return float(sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in runs(text, bold)))
+
+
+def draw_text(canvas: object, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
+    """Draw prepared ``text`` at (x, y) with one ``drawString`` per font run; returns its width."""
+    start = x
+    for font, chunk in runs(text, bold):
+        canvas.setFont(font, size)  # type: ignore[attr-defined]
+        canvas.drawString(x, y, chunk)  # type: ignore[attr-defined]
+        x += pdfmetrics.stringWidth(chunk, font, size)
+    return x - start
+
+
+def markup(text: str, bold: bool = False) -> str:
+    """Paragraph markup for prepared ``text``: each run escaped, non-body runs in <font>.
+
+    Right-to-left runs get non-breaking spaces so a wrapped line cannot split a name
+    that is already in visual order.
+    """
+    default = BODY_FONT_BOLD if bold else BODY_FONT
+    parts: list[str] = []
+    for font, chunk in runs(text, bold):
+        if _RTL_VISUAL.search(chunk):
+            chunk = chunk.replace(" ", "\u00a0")
+        safe = escape(chunk)
+        parts.append(safe if font == default else f'<font name="{font}">{safe}</font>')
+    return "".join(parts)
+
+
+_RTL_VISUAL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
