@@ -47,7 +47,8 @@ def validate_email(value: str | None, field: str = "email") -> str:
         result = _validate(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValidationError(field, f"'{text}' is not a valid email address ({exc})") from None
-    return str(result.normalized)
+    # Matched case-insensitively everywhere (duplicates, search): stored in lower case.
+    return str(result.normalized).lower()
 
 
 def validate_phone(value: str | None, country: str, field: str = "phone") -> str:
