@@ -1,18 +1,38 @@
-"""Queue indexes (reserved for the workbench's sort orders).
+"""Queue indexes: one per sortable column, led by ``is_open``.
+
+The queue's default views are "All open" and "Closed" (``is_open`` = true / false);
+each column the agent can sort on gets an index in that order, ending in ``id`` for the
+keyset tie-break, so a page is an index range scan and the deferred join's inner query
+reads only the index (DESIGN.md §6). The due-date order already has
+``ix_cases_open_due``; views by status and by assignee have theirs from 0001.
 
 Revision ID: 0002
 Revises: 0001
 """
+
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+QUEUE_INDEXES = {
+    "ix_cases_open_reference": ("is_open", "reference", "id"),
+    "ix_cases_open_name": ("is_open", "requester_name", "id"),
+    "ix_cases_open_rights": ("is_open", "rights", "id"),
+    "ix_cases_open_channel": ("is_open", "channel", "id"),
+    "ix_cases_open_status": ("is_open", "status", "id"),
+    "ix_cases_open_received": ("is_open", "received_date", "id"),
+    "ix_cases_open_assignee": ("is_open", "assignee", "id"),
+}
+
 
 def upgrade() -> None:
-    pass
+    for name, columns in QUEUE_INDEXES.items():
+        op.create_index(name, "cases", list(columns))
 
 
 def downgrade() -> None:
-    pass
+    for name in QUEUE_INDEXES:
+        op.drop_index(name, table_name="cases")
