@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Set-up and everyday commands for a fresh machine with Python 3.11+.
+
+    python3 tools/dev.py start   # installs into .venv, opens MUSE Care (demo data offered on first start)
+    python3 tools/dev.py test    # installs into .venv, starts PostgreSQL if needed, runs every test
+
+Everything is installed into ``.venv`` beside this folder; nothing global is touched
+except, on Debian/Ubuntu CI machines run as root, the PDF tools the letter tests read
+PDFs back with (poppler-utils, qpdf).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"MUSE Care needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        say(f"creating {VENV.name}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / f".installed-{extras or 'app'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say("installing MUSE Care and its dependencies (first run takes a minute)")
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    target = f".[{extras}]" if extras else "."
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", target], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def ensure_pdf_tools() -> None:
+    missing = [t for t in ("pdftotext", "pdffonts", "pdftoppm", "qpdf") if shutil.which(t) is None]
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say(f"installing PDF tools ({', '.join(missing)})")
+        subprocess.run([apt, "update", "-qq"], check=False)
+        subprocess.run([apt, "install", "-y", "-qq", "poppler-utils", "qpdf"], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    else:
+        sys.exit(f"the letter tests read PDFs back with {', '.join(missing)}: install poppler-utils and qpdf")
+
+
+def pg_ready(host: str = "127.0.0.1") -> bool:
+    probe = shutil.which("pg_isready")
+    if probe:
+        return subprocess.run([probe, "-h", host, "-U", "postgres", "-q"], check=False).returncode == 0
+    import socket
+
+    try:
+        socket.create_connection((host, 5432), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def ensure_postgres() -> None:
+    """The tests need the real server; start the local cluster if it is installed but
+    down. If it cannot be reached the PostgreSQL tests fail (they never skip)."""
+    if os.environ.get("MUSE_CARE_TEST_PG") or pg_ready():
+        return
+    ctl = shutil.which("pg_ctlcluster")
+    conf = Path("/etc/postgresql")
+    if ctl and conf.is_dir():
+        for version in sorted(p.name for p in conf.iterdir()):
+            say(f"starting PostgreSQL {version}")
+            subprocess.run([ctl, "--skip-systemctl-redirect", version, "main", "start"], check=False)
+        for _ in range(30):
+            if pg_ready():
+                return
+            time.sleep(1)
+    say("PostgreSQL is not reachable at 127.0.0.1:5432: the PostgreSQL tests will FAIL. "
+        "Start it, or point MUSE_CARE_TEST_PG at a server.")
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "help"
+    rest = argv[1:]
+    if command == "start":
+        ensure_venv("")
+        return subprocess.run([str(BIN / "muse-care"), *rest], check=False).returncode
+    if command == "test":
+        ensure_venv("test")
+        ensure_pdf_tools()
+        ensure_postgres()
+        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+        env.setdefault("MUSE_CARE_TEST_PG", DEFAULT_PG)
+        return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env, check=False).returncode
+    print(__doc__)
+    return 0 if command == "help" else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
