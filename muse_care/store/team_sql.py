@@ -1,0 +1,174 @@
+"""Team mode in the database: the approvals table and the SQL security model.
+
+A team works one PostgreSQL database. Every person connects as their own login role,
+member of one group role; the database itself enforces what each group may do, so a
+modified client cannot exceed its role even with raw SQL:
+
+``muse_agent``  reads and works cases (no DELETE of cases), appends to the history as
+               itself only, requests approvals; cannot read ``users``, cannot write
+               ``settings``, cannot decide approvals.
+``muse_lead``   everything an agent may, plus reading ``users`` and deciding approvals
+               (never their own: a row-level policy and a CHECK constraint say so).
+``muse_admin``  everything a lead may, plus ``users``, ``settings`` and ``sources``
+               writes and deleting cases.
+``muse_owner``  owns the tables; nobody logs in as it. Even it has no UPDATE, DELETE
+               or TRUNCATE on ``history``.
+
+The history is append-only for everyone: no role holds UPDATE/DELETE/TRUNCATE on it,
+and a trigger raises on any attempt (a superuser can still disable the trigger: the
+hash chain, ``muse-care audit verify``, is what catches that).
+
+The statements here are applied by ``muse-care team init`` (idempotent; run it again
+after every upgrade). The change notifications (LISTEN/NOTIFY) come from migration 0003.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text,
+)
+
+from muse_care.store.models import Base, UTCDateTime
+
+AGENT, LEAD, ADMIN, OWNER = "muse_agent", "muse_lead", "muse_admin", "muse_owner"
+GROUP_OF_ROLE = {"agent": AGENT, "lead": LEAD, "admin": ADMIN}
+ROLE_OF_GROUP = {v: k for k, v in GROUP_OF_ROLE.items()}
+
+CASE_CHANNEL = "muse_case_changed"
+APPROVAL_CHANNEL = "muse_approval_changed"
+
+APPROVAL_KINDS = ("extension", "refusal", "disclosure")
+DECISIONS = ("approved", "rejected")
+
+approvals = Table(
+    "approvals", Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    Column("requested_at", UTCDateTime(), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("decided_by", String(100), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decision", String(16), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    CheckConstraint("kind IN ('extension', 'refusal', 'disclosure')", name="kind"),
+    CheckConstraint("decision IS NULL OR decision IN ('approved', 'rejected')", name="decision"),
+    CheckConstraint("decided_by IS NULL OR decided_by <> requested_by", name="four_eyes"),
+    Index("ix_approvals_case_kind", "case_id", "kind", "id"),
+    Index("ix_approvals_pending", "decision", "requested_at", "id"),
+)
+"""A request for a team lead's approval (four eyes) and its decision."""
+
+
+# --- the security model, applied by `team init` ----------------------------------------
+
+def role_statements() -> list[str]:
+    """Cluster-wide group roles (NOLOGIN); safe to run again and concurrently."""
+    out = []
+    for role in (OWNER, AGENT, LEAD, ADMIN):
+        out.append(
+            "DO $$ BEGIN "
+            f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+            f"CREATE ROLE {role} NOLOGIN; END IF; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$")
+    out.append(f"GRANT {AGENT} TO {LEAD}")
+    out.append(f"GRANT {LEAD} TO {ADMIN}")
+    return out
+
+
+HISTORY_GUARD = f"""
+CREATE OR REPLACE FUNCTION muse_history_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the history is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+DROP TRIGGER IF EXISTS history_append_only ON history;
+CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON history
+    FOR EACH ROW EXECUTE FUNCTION muse_history_append_only();
+DROP TRIGGER IF EXISTS history_no_truncate ON history;
+CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history
+    FOR EACH STATEMENT EXECUTE FUNCTION muse_history_append_only();
+"""
+
+# Tables with their own rules; every other table is a work table (agents read and write).
+SPECIAL_TABLES = {"history", "users", "settings", "approvals", "alembic_version", "cases", "sources"}
+
+
+def database_statements(database: str, tables: list[str], sequences: list[str]) -> list[str]:
+    """Grants, ownership, row-level security and the history guard for one database."""
+    q = '"' + database.replace('"', '""') + '"'
+    groups = f"{AGENT}, {LEAD}, {ADMIN}"
+    out = [
+        f"REVOKE ALL ON DATABASE {q} FROM PUBLIC",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {q} TO {AGENT}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {AGENT}, {OWNER}",
+    ]
+    for t in tables:
+        out.append(f'ALTER TABLE "{t}" OWNER TO {OWNER}')
+        out.append(f'REVOKE ALL ON "{t}" FROM PUBLIC, {groups}')
+    for s in sequences:
+        out.append(f'GRANT USAGE, SELECT ON SEQUENCE "{s}" TO {AGENT}')
+    for t in tables:
+        if t in SPECIAL_TABLES:
+            continue
+        out.append(f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{t}" TO {AGENT}')
+    out += [
+        f"GRANT SELECT ON alembic_version TO {AGENT}",
+        f"GRANT SELECT, INSERT, UPDATE ON cases TO {AGENT}",
+        f"GRANT DELETE ON cases TO {ADMIN}",
+        f"GRANT SELECT ON sources TO {AGENT}",
+        f"GRANT INSERT, UPDATE, DELETE ON sources TO {ADMIN}",
+        f"GRANT SELECT ON settings TO {AGENT}",
+        f"GRANT INSERT, UPDATE ON settings TO {ADMIN}",
+        f"GRANT SELECT ON users TO {LEAD}",
+        f"GRANT INSERT, UPDATE, DELETE ON users TO {ADMIN}",
+        # history: read and append, nothing else, for everyone including the owner
+        f"GRANT SELECT, INSERT ON history TO {AGENT}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON history FROM PUBLIC, {OWNER}, {groups}",
+        "ALTER TABLE history ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS history_read ON history",
+        f"CREATE POLICY history_read ON history FOR SELECT TO {AGENT} USING (true)",
+        "DROP POLICY IF EXISTS history_append ON history",
+        # nobody writes history in someone else's name
+        f"CREATE POLICY history_append ON history FOR INSERT TO {AGENT} "
+        "WITH CHECK (actor = session_user)",
+        # approvals: agents request (as themselves); leads decide (never their own)
+        f"GRANT SELECT, INSERT ON approvals TO {AGENT}",
+        f"GRANT UPDATE (decided_by, decided_at, decision, note) ON approvals TO {LEAD}",
+        "ALTER TABLE approvals ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS approvals_read ON approvals",
+        f"CREATE POLICY approvals_read ON approvals FOR SELECT TO {AGENT} USING (true)",
+        "DROP POLICY IF EXISTS approvals_request ON approvals",
+        f"CREATE POLICY approvals_request ON approvals FOR INSERT TO {AGENT} "
+        "WITH CHECK (requested_by = session_user AND decided_by IS NULL AND decision IS NULL)",
+        "DROP POLICY IF EXISTS approvals_decide ON approvals",
+        f"CREATE POLICY approvals_decide ON approvals FOR UPDATE TO {LEAD} "
+        "USING (decided_by IS NULL AND requested_by <> session_user) "
+        "WITH CHECK (decided_by = session_user AND decision IS NOT NULL)",
+        HISTORY_GUARD,
+        f"ALTER FUNCTION muse_history_append_only() OWNER TO {OWNER}",
+    ]
+    return out
+
+
+def login_statements(login: str, group: str, verifier: str | None) -> list[str]:
+    """Create or update one person's login role in exactly one group.
+
+    ``verifier`` is a SCRAM-SHA-256 verifier computed on the client, so the password
+    itself never reaches the server (nor its statement log)."""
+    ident = '"' + login.replace('"', '""') + '"'
+    password = f" PASSWORD '{verifier}'" if verifier else ""
+    out = [
+        "DO $$ BEGIN "
+        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
+        f"CREATE ROLE {ident} LOGIN NOINHERIT; END IF; END $$",
+        f"ALTER ROLE {ident} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS{password}",
+    ]
+    for g in (AGENT, LEAD, ADMIN):
+        if g != group:
+            out.append(f"REVOKE {g} FROM {ident}")
+    out.append(f"GRANT {group} TO {ident}")
+    return out
