@@ -140,39 +140,75 @@ class _History:
     extension: ClockEvent | None = None
 
 
+def _fits(history: _History, event: ClockEvent) -> bool:
+    """Whether ``event`` can come next: a request with none outstanding, or an answer."""
+    kind = event.kind
+    if kind in _REQUESTS:
+        return _REQUESTS[kind] not in history.outstanding
+    if kind in _RECEIPTS:
+        return _RECEIPTS[kind] in history.outstanding
+    return True
+
+
 def _replay(events: Iterable[ClockEvent]) -> _History:
+    """Replay the events by date.
+
+    Within one day the order is the only one that can have happened: identity asked,
+    sent, found unreadable, asked and sent again all on one day is asked, sent, asked,
+    sent, whatever order the list gives. Where no order fits, the first event in
+    (kind, reason) order that does not fit raises.
+    """
     history = _History()
-    for event in sorted(events, key=_sort_key):
-        kind = event.kind
-        if kind in _REQUESTS:
-            what = _REQUESTS[kind]
-            if what in history.outstanding:
-                raise ValidationError(
-                    "kind",
-                    f"{kind}: {what} was already requested on "
-                    f"{day_text(history.outstanding[what])} and has not arrived yet",
-                )
-            history.outstanding[what] = event.on
-        elif kind in _RECEIPTS:
-            what = _RECEIPTS[kind]
-            requested = history.outstanding.pop(what, None)
-            if requested is None:
-                message = f"{kind}: {what} was not requested"
-                if what in history.answered:
-                    message += f" since it arrived on {day_text(history.answered[what][1])}"
-                raise ValidationError("kind", message)
-            history.answered[what] = (requested, event.on)
-            if what == "clarification":
-                history.clarifications.append((requested, event.on))
-            else:
-                history.last_arrival = (event.on, what)
+    ordered = sorted(events, key=_sort_key)
+    count = len(ordered)
+    index = 0
+    while index < count:
+        day = ordered[index].on
+        end = index + 1
+        while end < count and ordered[end].on == day:
+            end += 1
+        if end - index == 1:
+            _apply(history, ordered[index])
         else:
-            if history.extension is not None:
-                raise ValidationError(
-                    "kind", f"extended: already extended on {day_text(history.extension.on)}"
-                )
-            history.extension = event
+            pool = ordered[index:end]
+            while pool:
+                chosen = next((e for e in pool if _fits(history, e)), pool[0])
+                pool.remove(chosen)
+                _apply(history, chosen)
+        index = end
     return history
+
+
+def _apply(history: _History, event: ClockEvent) -> None:
+    kind = event.kind
+    if kind in _REQUESTS:
+        what = _REQUESTS[kind]
+        if what in history.outstanding:
+            raise ValidationError(
+                "kind",
+                f"{kind}: {what} was already requested on "
+                f"{day_text(history.outstanding[what])} and has not arrived yet",
+            )
+        history.outstanding[what] = event.on
+    elif kind in _RECEIPTS:
+        what = _RECEIPTS[kind]
+        requested = history.outstanding.pop(what, None)
+        if requested is None:
+            message = f"{kind}: {what} was not requested"
+            if what in history.answered:
+                message += f" since it arrived on {day_text(history.answered[what][1])}"
+            raise ValidationError("kind", message)
+        history.answered[what] = (requested, event.on)
+        if what == "clarification":
+            history.clarifications.append((requested, event.on))
+        else:
+            history.last_arrival = (event.on, what)
+    else:
+        if history.extension is not None:
+            raise ValidationError(
+                "kind", f"extended: already extended on {day_text(history.extension.on)}"
+            )
+        history.extension = event
 
 
 def _region_for(regime: Regime, holiday_region: str | None) -> str:

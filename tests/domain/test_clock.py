@@ -255,6 +255,18 @@ def test_identity_asked_twice_starts_on_the_second_arrival() -> None:
     assert state.due == D(2025, 10, 15)
 
 
+def test_identity_asked_and_sent_twice_on_one_day_in_any_listed_order() -> None:
+    day = D(2025, 9, 5)
+    events = [
+        ev(K.ID_RECEIVED, day), ev(K.ID_RECEIVED, day), ev(K.ID_REQUESTED, day), ev(K.ID_REQUESTED, day)
+    ]
+    state = uk(D(2025, 9, 3), *events)
+    assert state.start == day
+    assert state.waiting_for is None
+    # and the second request can be recorded after the first round, on the same day
+    validate_new_event(UK, D(2025, 9, 3), events[::2], ev(K.ID_REQUESTED, day), day)
+
+
 def test_authority_and_fee_the_later_arrival_starts_the_clock() -> None:
     events = [
         ev(K.AUTHORITY_REQUESTED, D(2025, 9, 4)),
