@@ -1,0 +1,644 @@
+"""Team mode: one PostgreSQL register shared by agents, team leads and admins.
+
+- Connecting: the server's settings live in the local config; the password lives in the
+  operating system's keychain (service ``muse-care``, username
+  ``<user>@<host>:<port>/<database>``) and is handed to the driver at each connect,
+  never put in a URL, a file, the database or a log.
+- Roles: who someone is comes from the database (their login role and its group), not
+  from anything the client says; services check it too (:class:`PermissionDenied`).
+- Take next case: the oldest-due unassigned open case, locked with SKIP LOCKED and
+  assigned in the same transaction, so two agents never get the same case.
+- Four eyes: extensions, refusals and replies that disclose data need a lead's
+  approval before their letter is produced or dispatched (setting ``four_eyes``: on by
+  default on PostgreSQL, off for a single agent on SQLite).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, inspect, select, text, update
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import DBAPIError
+
+from muse_care.domain import validation as v
+from muse_care.domain.case import CaseView, OPEN_STATUSES, Right
+from muse_care.domain.errors import (
+    MuseCareError, NotFound, PermissionDenied, StaleRecord, StorageUnavailable, ValidationError,
+)
+from muse_care.domain.reference import normalise_reference
+from muse_care.services import local_config
+from muse_care.services import settings as settings_service
+from muse_care.services.history import HistoryWriter
+from muse_care.services.register import Actor, Register, utc_now
+from muse_care.store import db
+from muse_care.store import team_sql
+from muse_care.store.models import CaseRecord, UserRecord
+from muse_care.store.team_sql import approvals
+
+KEYRING_SERVICE = "muse-care"
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+ROLES = ("agent", "lead", "admin")
+LEAD_ROLES = ("lead", "admin")
+_LOGIN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+class KeychainUnavailable(MuseCareError):
+    """No usable OS keychain: the password cannot be kept (and is never kept elsewhere)."""
+
+
+class TeamNotReady(MuseCareError):
+    """The server is reachable but its database is not set up for MUSE Care yet."""
+
+
+# --- the declared setting --------------------------------------------------------------
+
+FOUR_EYES = settings_service.Setting(
+    "four_eyes", bool, lambda: None,
+    "Extensions, refusals and replies that disclose data need a team lead's approval "
+    "before their letter is produced or dispatched. Unset: on for a team (PostgreSQL), "
+    "off for a single agent (SQLite), where there is no second person.")
+settings_service.DECLARED.setdefault(FOUR_EYES.key, FOUR_EYES)
+
+
+def four_eyes_enabled(register: Register) -> bool:
+    value = settings_service.get_setting(register, FOUR_EYES.key)
+    return bool(value) if value is not None else register.dialect == "postgresql"
+
+
+# --- connecting ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where the team's register is. Kept in the local config; no password here."""
+
+    host: str
+    database: str
+    user: str
+    port: int = 5432
+    sslmode: str = "require"
+
+    def validated(self) -> ServerSettings:
+        host = v.clean_text("host", self.host, max_len=253, required=True)
+        if any(c.isspace() or c in "/@?#" for c in host):
+            raise ValidationError("host", f"'{host}' is not a host name or address")
+        database = v.clean_text("database", self.database, max_len=63, required=True)
+        user = v.clean_text("user", self.user, max_len=63, required=True)
+        if not isinstance(self.port, int) or not 0 < self.port < 65536:
+            raise ValidationError("port", f"{self.port} is not a port number (1 to 65535)")
+        if self.sslmode not in SSL_MODES:
+            raise ValidationError("sslmode", f"unknown TLS mode '{self.sslmode}'; use one of: "
+                                  + ", ".join(SSL_MODES))
+        return ServerSettings(host, database, user, self.port, self.sslmode)
+
+    @property
+    def keyring_username(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    def url(self) -> str:
+        """The SQLAlchemy URL, without a password."""
+        return URL.create("postgresql+psycopg", username=self.user, host=self.host, port=self.port,
+                          database=self.database).render_as_string(hide_password=False)
+
+
+CONFIG_KEY = "team_server"
+
+
+def save_server_settings(server: ServerSettings) -> ServerSettings:
+    server = server.validated()
+    local_config.save({CONFIG_KEY: asdict(server)})
+    return server
+
+
+def load_server_settings() -> ServerSettings | None:
+    raw = local_config.load().get(CONFIG_KEY)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return ServerSettings(**{k: raw[k] for k in ("host", "database", "user", "port", "sslmode")
+                                 if k in raw}).validated()
+    except (TypeError, ValidationError):
+        return None
+
+
+def _keyring_call(action: str, fn: Any, *args: Any) -> Any:
+    import keyring.errors
+
+    try:
+        return fn(*args)
+    except keyring.errors.KeyringError as exc:
+        raise KeychainUnavailable(
+            f"cannot {action}: no usable keychain on this computer ({type(exc).__name__}). "
+            "MUSE Care keeps server passwords only in the system keychain (Windows Credential "
+            "Manager, macOS Keychain, Secret Service on Linux); install or unlock one.") from None
+
+
+def store_password(server: ServerSettings, password: str) -> None:
+    import keyring
+
+    if not password:
+        raise ValidationError("password", "is empty")
+    _keyring_call("keep the password", keyring.set_password, KEYRING_SERVICE,
+                  server.keyring_username, password)
+
+
+def forget_password(server: ServerSettings) -> None:
+    import keyring
+    import keyring.errors
+
+    try:
+        _keyring_call("remove the password", keyring.delete_password, KEYRING_SERVICE,
+                      server.keyring_username)
+    except keyring.errors.PasswordDeleteError:
+        pass
+
+
+def load_password(server: ServerSettings) -> str | None:
+    """The password from the keychain, or None when none is stored (trust or
+    certificate authentication)."""
+    import keyring
+
+    value = _keyring_call("read the password", keyring.get_password, KEYRING_SERVICE,
+                          server.keyring_username)
+    return value if value else None
+
+
+def engine_for(server: ServerSettings) -> Engine:
+    """An engine that asks the keychain for the password each time it connects."""
+    server = server.validated()
+    engine = db.make_engine(server.url(), connect_args={
+        "connect_timeout": 5, "sslmode": server.sslmode, "application_name": "MUSE Care"})
+
+    @event.listens_for(engine, "do_connect")
+    def _password(_dialect: Any, _rec: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        password = load_password(server)
+        if password is not None:
+            cparams["password"] = password
+
+    return engine
+
+
+def psycopg_connect_kwargs(engine: Engine, server: ServerSettings | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``psycopg.connect`` reaching the same database as ``engine``
+    (for the change listener's own connection); the password, if any, is read from the
+    keychain now and never put in the conninfo string."""
+    u = engine.url
+    kwargs: dict[str, Any] = {"host": u.host or "", "port": u.port or 5432, "dbname": u.database or "",
+                              "user": u.username or "", "connect_timeout": 5,
+                              "application_name": "MUSE Care listener"}
+    if u.password:
+        kwargs["password"] = u.password
+    if server is not None:
+        kwargs["sslmode"] = server.sslmode
+        password = load_password(server)
+        if password is not None:
+            kwargs["password"] = password
+    return kwargs
+
+
+@dataclass(frozen=True)
+class Identity:
+    login: str
+    role: str
+    superuser: bool
+
+
+def whoami(conn: Connection) -> Identity:
+    """Who the database says this connection is, and their MUSE Care role."""
+    row = conn.execute(text(
+        "SELECT session_user, r.rolsuper, "
+        "  pg_has_role(session_user, oid_admin, 'MEMBER'), "
+        "  pg_has_role(session_user, oid_lead, 'MEMBER'), "
+        "  pg_has_role(session_user, oid_agent, 'MEMBER') "
+        "FROM pg_roles r, "
+        "  (SELECT (SELECT oid FROM pg_roles WHERE rolname = 'muse_admin') AS oid_admin, "
+        "          (SELECT oid FROM pg_roles WHERE rolname = 'muse_lead') AS oid_lead, "
+        "          (SELECT oid FROM pg_roles WHERE rolname = 'muse_agent') AS oid_agent) g "
+        "WHERE r.rolname = session_user")).one()
+    login, superuser, is_admin, is_lead, is_agent = row
+    role = ("admin" if superuser or is_admin else "lead" if is_lead else "agent" if is_agent else "")
+    return Identity(login, role, bool(superuser))
+
+
+def connect(server: ServerSettings | None = None, *, migrate: bool = True,
+            display_name: str | None = None, now: Any = utc_now) -> Register:
+    """Open the team's register as the person the keychain and server say we are.
+
+    An empty database gets its schema from the same migrations as SQLite; when the
+    connecting login may (a superuser), the team security model is applied too.
+    """
+    server = server or load_server_settings()
+    if server is None:
+        raise ValidationError("server", "no team server is set up; run `muse-care team connect`")
+    engine = engine_for(server)
+    try:
+        with engine.connect() as conn:
+            me = whoami(conn)
+        revision = db.current_revision_safe(engine)
+        if revision != db.head_revision():
+            if not migrate or not me.superuser:
+                raise TeamNotReady(
+                    f"the database {server.database} on {server.host} is "
+                    + ("empty" if revision is None else f"at revision {revision}")
+                    + "; an admin sets it up with `muse-care --db <admin URL> team init`")
+            db.upgrade(engine)
+            apply_security(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _connect_error(exc, server) from exc
+    except Exception:
+        engine.dispose()
+        raise
+    if not me.role:
+        engine.dispose()
+        raise PermissionDenied(f"the login {me.login} is not a MUSE Care agent, lead or admin; "
+                               "an admin adds it with `muse-care team add-user`")
+    name = display_name or local_config.load().get("display_name") or me.login
+    return Register(engine, Actor(me.login, str(name), me.role), now)
+
+
+def _connect_error(exc: DBAPIError, server: ServerSettings) -> MuseCareError:
+    message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if "password" in message and ("no password" in message or "authentication failed" in message):
+        return StorageUnavailable(
+            f"the server refused {server.keyring_username}: {message}. Store the right password "
+            "with `muse-care team connect`")
+    if "SSL" in message or "ssl" in message:
+        return StorageUnavailable(f"TLS to {server.host} failed ({message}); check the TLS mode "
+                                  f"(now {server.sslmode})")
+    classified = db.classify(exc)
+    return classified if isinstance(classified, MuseCareError) else StorageUnavailable(message)
+
+
+def actor_from_database(register: Register) -> Actor:
+    """The register's actor with login and role as the database sees them."""
+    with register.engine.connect() as conn:
+        me = whoami(conn)
+    return Actor(me.login, register.actor.display_name, me.role or "agent")
+
+
+# --- administration (run by an admin on a superuser or CREATEROLE connection) ---------
+
+def _exec(conn: Connection, sql: str) -> None:
+    """Run DDL as-is (no parameter parsing: PL/pgSQL bodies contain % and :)."""
+    conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class InitReport:
+    database: str
+    revision: str
+    tables: int
+
+
+def apply_security(engine: Engine) -> InitReport:
+    """Create/update the group roles, grants, row-level security and the history guard
+    (idempotent). Needs a superuser connection."""
+    import time
+
+    if engine.dialect.name != "postgresql":
+        raise ValidationError("db", "team mode needs a PostgreSQL server")
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                for sql in team_sql.role_statements():
+                    _exec(conn, sql)
+            break
+        except DBAPIError as exc:  # concurrent role DDL: "tuple concurrently updated"
+            if attempt == 4:
+                raise db.classify(exc) from exc
+            time.sleep(0.2 * (attempt + 1))
+    with engine.begin() as conn:
+        database = conn.execute(text("SELECT current_database()")).scalar_one()
+        tables = sorted(inspect(conn).get_table_names(schema="public"))
+        sequences = [r[0] for r in conn.execute(text(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1"))]
+        for sql in team_sql.database_statements(database, tables, sequences):
+            _exec(conn, sql)
+        for fn in ("muse_notify_cases()", "muse_notify_approvals()"):
+            _exec(conn, f"ALTER FUNCTION {fn} OWNER TO {team_sql.OWNER}")
+    return InitReport(database, db.current_revision(engine) or "", len(tables))
+
+
+def init_team_database(url: str) -> InitReport:
+    """``muse-care team init``: migrate the database to the newest schema, then apply the
+    security model."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            me = whoami(conn)
+        if not me.superuser:
+            raise PermissionDenied(f"{me.login} is not a superuser; team init needs one "
+                                   "(it creates roles and changes table owners)")
+        db.upgrade(engine)
+        return apply_security(engine)
+    except DBAPIError as exc:
+        raise db.classify(exc) from exc
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True)
+class UserView:
+    login: str
+    display_name: str
+    role: str
+    active: bool
+
+
+def validate_login(login: str) -> str:
+    login = (login or "").strip()
+    if not _LOGIN.match(login):
+        raise ValidationError("login", f"'{login}' cannot be a login: use lower-case letters, digits "
+                              "and _, starting with a letter (at most 63)")
+    if login.startswith(("muse_", "pg_")) or login in ("postgres", "public"):
+        raise ValidationError("login", f"'{login}' is reserved")
+    return login
+
+
+def encrypt_password(conn: Connection, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password``, computed by libpq on this computer
+    (as psql's \\password does), so the password itself is never sent."""
+    pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+    return bytes(pgconn.encrypt_password(password.encode("utf-8"), login.encode("utf-8"),
+                                         b"scram-sha-256")).decode("ascii")
+
+
+def add_user(url: str, login: str, role: str, display_name: str,
+             password: str | None = None) -> UserView:
+    """Create (or update) a person's login role in their group and their ``users`` row.
+    Run with a superuser or CREATEROLE admin URL."""
+    login = validate_login(login)
+    if role not in ROLES:
+        raise ValidationError("role", f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+    display_name = v.clean_text("name", display_name, max_len=200, required=True)
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            verifier = encrypt_password(conn, login, password) if password else None
+            for sql in team_sql.login_statements(login, team_sql.GROUP_OF_ROLE[role], verifier):
+                _exec(conn, sql)
+            users = UserRecord.__table__
+            existing = conn.execute(select(users.c.id).where(users.c.login == login)).first()
+            if existing is None:
+                conn.execute(users.insert().values(login=login, display_name=display_name, role=role,
+                                                   active=True))
+            else:
+                conn.execute(users.update().where(users.c.login == login)
+                             .values(display_name=display_name, role=role, active=True))
+    except DBAPIError as exc:
+        raise db.classify(exc) from exc
+    finally:
+        engine.dispose()
+    return UserView(login, display_name, role, True)
+
+
+def deactivate_user(url: str, login: str) -> None:
+    """The person can no longer log in; their name stays on everything they did."""
+    login = validate_login(login)
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            _exec(conn, f'ALTER ROLE "{login}" NOLOGIN')
+            users = UserRecord.__table__
+            conn.execute(users.update().where(users.c.login == login).values(active=False))
+    finally:
+        engine.dispose()
+
+
+def list_users(register: Register) -> list[UserView]:
+    require_role(register, *LEAD_ROLES)
+    with register.read() as s:
+        return [UserView(u.login, u.display_name, u.role, u.active)
+                for u in s.scalars(select(UserRecord).order_by(UserRecord.login))]
+
+
+def require_role(register: Register, *roles: str) -> None:
+    """PermissionDenied unless the actor has one of ``roles``. A single agent on SQLite
+    is every role at once (there is nobody else)."""
+    if register.dialect == "sqlite":
+        return
+    if register.actor.role not in roles:
+        raise PermissionDenied(f"{register.actor.login} is {register.actor.role or 'no member'}; "
+                               f"this needs a team {' or '.join(roles)}")
+
+
+# --- take next case --------------------------------------------------------------------
+
+def take_next_case(register: Register) -> CaseView | None:
+    """Hand the oldest-due unassigned open case to the actor, or None when there is none.
+
+    On PostgreSQL the candidate row is locked with ``FOR UPDATE SKIP LOCKED`` and assigned
+    in the same transaction: two agents asking at the same moment get different cases.
+    On SQLite the unit of work holds the database's write lock.
+    """
+    from muse_care.services.cases import to_view
+
+    login = register.actor.login
+    now = register.now()
+    stmt = (select(CaseRecord.id)
+            .where(CaseRecord.assignee == "", CaseRecord.is_open.is_(True))
+            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
+            .limit(1))
+    if register.dialect == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    with register.unit_of_work() as session:
+        case_id = session.execute(stmt).scalar_one_or_none()
+        if case_id is None:
+            return None
+        rec = session.get(CaseRecord, case_id)
+        assert rec is not None
+        rec.assignee = login
+        rec.updated_at = now
+        rec.updated_by = login
+        HistoryWriter(session, login, now).add(rec.id, "assignee", "", f"{login} (took next case)")
+        session.flush()
+        return to_view(session, rec, register.today())
+
+
+# --- four eyes -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ApprovalView:
+    id: int
+    case_id: int
+    case_reference: str
+    requester_name: str
+    due_date: date | None
+    kind: str
+    requested_by: str
+    requested_at: datetime
+    reason: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision: str | None
+    note: str
+
+    @property
+    def pending(self) -> bool:
+        return self.decision is None
+
+
+def _approval_select() -> Any:
+    return (select(approvals, CaseRecord.reference, CaseRecord.requester_name, CaseRecord.due_date)
+            .join(CaseRecord, CaseRecord.id == approvals.c.case_id))
+
+
+def _approval_view(row: Any) -> ApprovalView:
+    m = row._mapping
+    return ApprovalView(m["id"], m["case_id"], m["reference"], m["requester_name"], m["due_date"],
+                        m["kind"], m["requested_by"], m["requested_at"], m["reason"],
+                        m["decided_by"], m["decided_at"], m["decision"], m["note"])
+
+
+def _case_id(session: Any, ref: str | int) -> tuple[int, str, bool]:
+    if isinstance(ref, int):
+        cond = CaseRecord.id == ref
+    else:
+        canonical = normalise_reference(ref)
+        if canonical is None:
+            raise NotFound(f"'{ref}' is not a case reference (they look like MC-7KP-4QX9)")
+        cond = CaseRecord.reference == canonical
+    row = session.execute(select(CaseRecord.id, CaseRecord.reference, CaseRecord.status)
+                          .where(cond)).first()
+    if row is None:
+        raise NotFound(f"no case {ref}")
+    from muse_care.domain.case import Status
+
+    return row[0], row[1], Status(row[2]) in OPEN_STATUSES
+
+
+def _kind(kind: str) -> str:
+    k = (kind or "").strip().lower()
+    if k not in team_sql.APPROVAL_KINDS:
+        raise ValidationError("kind", f"unknown approval kind '{kind}'; use one of: "
+                              + ", ".join(team_sql.APPROVAL_KINDS))
+    return k
+
+
+def request_approval(register: Register, case: str | int, kind: str, reason: str) -> ApprovalView:
+    """Ask a team lead to approve an extension, a refusal or a reply that discloses data."""
+    kind = _kind(kind)
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True, required=True)
+    now = register.now()
+    login = register.actor.login
+    with register.unit_of_work() as session:
+        case_id, reference, is_open = _case_id(session, case)
+        if not is_open:
+            raise ValidationError("case", f"case {reference} is finished; nothing to approve")
+        pending = session.execute(
+            select(approvals.c.requested_by, approvals.c.requested_at)
+            .where(approvals.c.case_id == case_id, approvals.c.kind == kind,
+                   approvals.c.decision.is_(None))).first()
+        if pending is not None:
+            raise ValidationError("kind", f"a {kind} of {reference} was already put to a lead by "
+                                  f"{pending[0]} on {pending[1]:%d %b %Y %H:%M}; it is waiting")
+        new_id = session.execute(approvals.insert().values(
+            case_id=case_id, kind=kind, requested_by=login, requested_at=now, reason=reason,
+            note="").returning(approvals.c.id)).scalar_one()
+        HistoryWriter(session, login, now).add(case_id, f"approval requested:{kind}", "", reason)
+        return _approval_view(session.execute(_approval_select().where(approvals.c.id == new_id)).one())
+
+
+def decide_approval(register: Register, approval_id: int, decision: str, note: str = "") -> ApprovalView:
+    """A lead (or admin) approves or rejects a request; never their own. The decision and
+    who made it go into the case's history."""
+    require_role(register, *LEAD_ROLES)
+    decision = (decision or "").strip().lower()
+    if decision in ("approve", "reject"):
+        decision += "d" if decision == "approve" else "ed"
+    if decision not in team_sql.DECISIONS:
+        raise ValidationError("decision", "use approved or rejected")
+    note = v.clean_text("note", note, max_len=v.MAX_REASON, multiline=True,
+                        required=decision == "rejected")
+    now = register.now()
+    login = register.actor.login
+    with register.unit_of_work() as session:
+        stmt = select(approvals).where(approvals.c.id == approval_id)
+        if register.dialect == "postgresql":
+            stmt = stmt.with_for_update()
+        row = session.execute(stmt).first()
+        if row is None:
+            raise NotFound(f"no approval request {approval_id}")
+        m = row._mapping
+        if m["decision"] is not None:
+            raise StaleRecord(f"approval request {approval_id}", m["decided_by"], m["decided_at"])
+        if m["requested_by"] == login:
+            raise PermissionDenied("you asked for this approval yourself; another team lead decides it")
+        session.execute(update(approvals).where(approvals.c.id == approval_id, approvals.c.decision.is_(None))
+                        .values(decided_by=login, decided_at=now, decision=decision, note=note))
+        HistoryWriter(session, login, now).add(
+            m["case_id"], f"approval:{m['kind']}", f"requested by {m['requested_by']}",
+            f"{decision} by {login}" + (f": {note}" if note else ""))
+        return _approval_view(session.execute(_approval_select().where(approvals.c.id == approval_id)).one())
+
+
+def approval_queue(register: Register, *, pending_only: bool = True, limit: int = 500) -> list[ApprovalView]:
+    """Requests waiting for a lead, oldest first (or all, newest first)."""
+    stmt = _approval_select()
+    if pending_only:
+        stmt = stmt.where(approvals.c.decision.is_(None)).order_by(approvals.c.requested_at, approvals.c.id)
+    else:
+        stmt = stmt.order_by(approvals.c.requested_at.desc(), approvals.c.id.desc())
+    with register.read() as session:
+        return [_approval_view(r) for r in session.execute(stmt.limit(limit))]
+
+
+def case_approvals(register: Register, case: str | int) -> list[ApprovalView]:
+    with register.read() as session:
+        case_id, _ref, _open = _case_id(session, case)
+        return [_approval_view(r) for r in session.execute(
+            _approval_select().where(approvals.c.case_id == case_id).order_by(approvals.c.id))]
+
+
+def is_approved(register: Register, case: str | int, kind: str) -> bool:
+    """True when the letter of this kind may be produced or dispatched: four eyes is off,
+    or the newest request of that kind for the case was approved."""
+    kind = _kind(kind)
+    if not four_eyes_enabled(register):
+        return True
+    with register.read() as session:
+        case_id, _ref, _open = _case_id(session, case)
+        decision = session.execute(
+            select(approvals.c.decision).where(approvals.c.case_id == case_id, approvals.c.kind == kind)
+            .order_by(approvals.c.id.desc()).limit(1)).scalar_one_or_none()
+    return decision == "approved"
+
+
+def require_approved(register: Register, case: str | int, kind: str) -> None:
+    """For the letters service: PermissionDenied unless :func:`is_approved`."""
+    if not is_approved(register, case, kind):
+        raise PermissionDenied(f"this {kind} needs a team lead's approval first (four eyes); "
+                               "request it from the case")
+
+
+DISCLOSING_RIGHTS = frozenset({Right.ACCESS, Right.PORTABILITY})
+
+
+def approval_kind_for_letter(letter_kind: str, rights: tuple[Right, ...] | list[Right]) -> str | None:
+    """Which approval a letter needs, if any: an extension notice, a refusal, or a reply
+    to an access or portability request (it discloses personal data)."""
+    k = letter_kind.lower()
+    if "extension" in k or "extend" in k:
+        return "extension"
+    if "refus" in k:
+        return "refusal"
+    if ("response" in k or "reply" in k or "access" in k or "portab" in k) and \
+            any(Right(r) in DISCLOSING_RIGHTS for r in rights):
+        return "disclosure"
+    return None
+
+
+__all__ = [
+    "ApprovalView", "Identity", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
+    "UserView", "add_user", "apply_security", "approval_kind_for_letter", "approval_queue",
+    "case_approvals", "connect", "deactivate_user", "decide_approval", "engine_for",
+    "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
+    "load_password", "load_server_settings", "psycopg_connect_kwargs", "request_approval",
+    "require_approved", "require_role", "save_server_settings", "store_password", "take_next_case",
+    "whoami",
+]
