@@ -53,7 +53,7 @@ SAMPLE_FIELDS: dict[LetterKind, dict[str, str]] = {
     LetterKind.IDENTITY_REQUEST: {
         "received_date": "3 March 2026",
         "rights": "the deletion of your personal data",
-        "identity_steps": "The email address and postcode on your MUSE/LVM account\n"
+        "identity_steps": "The email address and postcode on your account with us\n"
         "The order number and date of one recent order\n"
         "A copy of a utility bill or bank statement showing your current address",
         "reply_by": "17 March 2026",
