@@ -141,7 +141,20 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit", help="the history's hash chain").add_subparsers(dest="audit_command",
                                                                                    parser_class=_Parser)
     au.add_parser("verify", help="recompute every history hash; exit 1 if any was changed or removed")
+    for module in command_modules():
+        module.add_parsers(sub, _Parser)
     return p
+
+
+def command_modules() -> list[Any]:
+    """Sub-command modules of other features. Each has ``add_parsers(sub, parser_class)``
+    and ``run(args) -> int | None`` (None: not one of its commands)."""
+    from importlib import import_module
+
+    return [import_module(f"muse_care.cli.{name}") for name in COMMAND_MODULES]
+
+
+COMMAND_MODULES = ("letters",)
 
 
 # --- output ----------------------------------------------------------------------------
@@ -277,6 +290,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(f"history BROKEN after {report.entries} good entries: {report.problem}")
         return EXIT_BUG
+    for module in command_modules():
+        code = module.run(args)
+        if code is not None:
+            return int(code)
     if args.command != "case" or not args.case_command:
         raise UsageError("choose a command: case, demo, db, audit (see muse-care --help)")
     reg = _register(args)

@@ -350,6 +350,12 @@ def record_event(register: Register, ref: str | int, kind: str, on: date, reason
                  expected_version: int | None = None) -> CaseView:
     kind_v = parse_enum(ClockEventKind, "event", kind)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    return _write(register, ref, expected_version, event_action(kind_v, on, reason))
+
+
+def event_action(kind_v: ClockEventKind, on: date, reason: str) -> Any:
+    """The change a clock event makes, to run inside a unit of work (also used by the
+    letters service: sending an identity request letter starts the wait)."""
 
     def action(ch: _Change) -> None:
         rec = ch.rec
@@ -378,7 +384,7 @@ def record_event(register: Register, ref: str | int, kind: str, on: date, reason
                         ClockEventKind.FEE_RECEIVED) and status is Status.AWAITING_IDENTITY:
             _auto_progress(ch)
 
-    return _write(register, ref, expected_version, action)
+    return action
 
 
 def _auto_progress(ch: _Change, from_clarification: bool = False) -> None:

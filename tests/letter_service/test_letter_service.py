@@ -1,0 +1,175 @@
+"""Letters as cases use them: produced from the case, kept with their hash, printed in
+a run for the mailroom, dispatched, reprinted; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from muse_care.cli.main import main
+from muse_care.domain.case import Requester
+from muse_care.domain.errors import NotFound, ValidationError
+from muse_care.services import cases, letters
+from muse_care.services.cases import CaseDraft
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def postal_case(register, **kw):  # noqa: ANN001, ANN201
+    base = dict(name="Jürgen Müller", rights=["access", "erasure"], channel="post",
+                received=date(2026, 11, 2), regime="eu-gdpr", holiday_region="DE",
+                address_lines=["Schloßallee 12"], city="Berlin", postcode="10115", country="DE")
+    base.update(kw)
+    return cases.add_case(register, CaseDraft(**base))
+
+
+def test_acknowledgement_is_kept_with_its_hash(register) -> None:
+    view = postal_case(register)
+    info = letters.produce_letter(register, view.reference, "acknowledgement", layout="din5008-b")
+    pdf = letters.letter_pdf(register, info.id)
+    import hashlib
+
+    assert hashlib.sha256(pdf).hexdigest() == info.sha256
+    body = pdf_text(pdf)
+    assert view.reference in body and "2 December 2026" in body and "Jürgen Müller" in body
+    assert "DEUTSCHLAND" in body or "GERMANY" in body  # abroad: country line in capitals
+    history = cases.get_case(register, view.reference).history
+    assert any(h.what == "letter:acknowledgement" for h in history)
+
+
+def test_identity_request_letter_starts_the_wait(register) -> None:
+    view = postal_case(register)
+    letters.produce_letter(register, view.reference, "identity-request")
+    after = cases.get_case(register, view.reference)
+    assert [e.kind for e in after.events] == ["id-requested"]
+    assert after.due_date is None and after.status.value == "awaiting-identity"
+    body = pdf_text(letters.letter_pdf(register, letters.list_letters(register, view.reference)[0].id))
+    assert "recent order" in body
+
+
+def test_missing_field_names_it_and_stores_nothing(register) -> None:
+    view = postal_case(register)
+    with pytest.raises(ValidationError, match="outcome"):
+        letters.produce_letter(register, view.reference, "closing")
+    assert letters.list_letters(register, view.reference) == []
+
+
+def test_no_address_no_letter(register) -> None:
+    view = cases.add_case(register, CaseDraft(name="Li Wei", rights=["access"], channel="email",
+                                              received=date(2026, 11, 2), email="li@example.com"))
+    with pytest.raises(ValidationError, match="no complete postal address"):
+        letters.produce_letter(register, view.reference, "acknowledgement")
+
+
+def test_print_run_pads_letters_and_dispatch_marks_them(register) -> None:
+    a = postal_case(register)
+    b = postal_case(register, name="王小明", address_lines=["朝阳区建国路88号"], city="北京市",
+                    postcode="100022", country="CN", regime="uk-gdpr", holiday_region="")
+    la = letters.produce_letter(register, a.reference, "acknowledgement")
+    lb = letters.produce_letter(register, b.reference, "access-response",
+                                enclosures=["Copy of your account data (12 pages)"])
+    run = letters.build_print_run(register)
+    reader = PdfReader(io.BytesIO(run.pdf))
+    assert len(reader.pages) == run.pages
+    expected = sum(x + (x % 2) for x in (la.page_count, lb.page_count)) + 2  # cover padded to 2
+    assert run.pages == expected
+    cover = reader.pages[0].extract_text()
+    assert a.reference in cover and b.reference in cover
+    assert {i.print_count for i in run.letters} == {1}
+    done = letters.mark_dispatched(register, [la.id, lb.id], "post")
+    assert all(i.dispatched_on == date(2026, 11, 25) for i in done)
+    with pytest.raises(ValidationError, match="no letters waiting"):
+        letters.build_print_run(register)
+    with pytest.raises(ValidationError, match="already dispatched"):
+        letters.mark_dispatched(register, [la.id])
+
+
+def test_tampered_or_misaddressed_letters_are_stopped(register) -> None:
+    view = postal_case(register)
+    info = letters.produce_letter(register, view.reference, "acknowledgement")
+    cases.update_requester(register, view.reference,
+                           Requester(name="Hannah Meyer", address_lines=("Gartenweg 3",), city="Köln",
+                                     postcode="50667", country="DE"),
+                           expected_version=cases.get_case(register, view.reference).version)
+    with pytest.raises(ValidationError, match="produce the letter again"):
+        letters.build_print_run(register)
+    other = postal_case(register)
+    info2 = letters.produce_letter(register, other.reference, "acknowledgement")
+    with register.engine.begin() as conn:
+        conn.execute(text("UPDATE letters SET pdf = :p WHERE id = :i"), {"p": b"%PDF-1.4 forged", "i": info2.id})
+    with pytest.raises(ValidationError, match="does not match its recorded hash"):
+        letters.letter_pdf(register, info2.id)
+    assert info.id != info2.id
+
+
+def test_reprint_is_the_same_document_and_needs_a_reason(register) -> None:
+    view = postal_case(register)
+    info = letters.produce_letter(register, view.reference, "acknowledgement")
+    original = letters.letter_pdf(register, info.id)
+    with pytest.raises(ValidationError, match="reason"):
+        letters.reprint(register, info.id, "  ")
+    assert letters.reprint(register, info.id, "returned: envelope damaged") == original
+    with pytest.raises(NotFound):
+        letters.reprint(register, 999_999, "x")
+    history = cases.get_case(register, view.reference).history
+    assert any(h.what == "letter reprint:acknowledgement" and "envelope damaged" in h.new for h in history)
+
+
+def test_refusal_letter_takes_reasons_from_the_case(register) -> None:
+    view = postal_case(register, rights=["complaint"])
+    cases.change_status(register, view.reference, "refused",
+                        "manifestly excessive: the fifth identical request this month; we replied on 1 Nov")
+    info = letters.produce_letter(register, view.reference, "refusal")
+    body = pdf_text(letters.letter_pdf(register, info.id))
+    assert "fifth identical request" in body
+    assert "judicial remedy" in body.lower() or "court" in body.lower()
+    assert "Garante" in body or "ICO" in body
+
+
+def test_cli_letter_and_print_run(capsys, sqlite_url, tmp_path: Path) -> None:
+    code = main(["--db", sqlite_url, "case", "add", "--right", "access", "--channel", "post", "--received",
+                 "2026-11-02", "--name", "Łukasz Żółć <img src='/etc/passwd'/> & Co", "--address-line",
+                 "ul. Piękna 5", "--city", "Warszawa", "--postcode", "00-001", "--country", "PL", "--json"])
+    ref = json.loads(capsys.readouterr().out)["reference"]
+    assert code == 0
+    out = tmp_path / "ack.pdf"
+    assert main(["--db", sqlite_url, "letter", ref, "--kind", "acknowledgement", "--layout", "uk",
+                 "-o", str(out)]) == 0
+    capsys.readouterr()
+    body = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Łukasz Żółć <img src='/etc/passwd'/> & Co" in body
+    assert main(["--db", sqlite_url, "letter", ref, "--kind", "nonsense", "-o", str(out)]) == 2
+    assert "unknown letter kind" in capsys.readouterr().err
+    run = tmp_path / "run.pdf"
+    assert main(["--db", sqlite_url, "letters", "print-run", "-o", str(run), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["pages"] == len(PdfReader(str(run)).pages) == 4
+    check = subprocess.run(["qpdf", "--check", str(run)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    letter_id = str(printed["letters"][0]["id"])
+    assert main(["--db", sqlite_url, "letters", "dispatch", "--id", letter_id, "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
+
+
+def test_password_protected_copy(capsys, sqlite_url, tmp_path: Path, monkeypatch) -> None:
+    main(["--db", sqlite_url, "case", "add", "--right", "access", "--channel", "post", "--received",
+          "2026-11-02", "--name", "Oliver Smith", "--address-line", "1 High Street", "--city", "Leeds",
+          "--postcode", "LS1 4DY", "--country", "GB", "--json"])
+    ref = json.loads(capsys.readouterr().out)["reference"]
+    monkeypatch.setenv("LETTER_PW", "correct horse")
+    out = tmp_path / "protected.pdf"
+    assert main(["--db", sqlite_url, "letter", ref, "--kind", "acknowledgement", "-o", str(out),
+                 "--password-env", "LETTER_PW"]) == 0
+    reader = PdfReader(str(out))
+    assert reader.is_encrypted
+    assert reader.decrypt("correct horse")
+    assert ref in reader.pages[0].extract_text()
