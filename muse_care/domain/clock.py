@@ -309,7 +309,8 @@ def compute_clock(
         clarifying = [item for item in outstanding if item[0] == "clarification"]
         if clarifying:
             if paused_days:
-                parts.append(f"{paused_days} days paused before ({', '.join(pauses)})")
+                so_far = _amount(paused_days, "days")
+                parts.append(f"{so_far} paused for clarification so far ({', '.join(pauses)})")
             return not_running(start, clarifying, "paused")
 
     months = regime.period_unit == "months"

@@ -343,6 +343,21 @@ def test_outstanding_clarification_pauses_the_clock() -> None:
     )
 
 
+def test_second_clarification_outstanding_says_how_long_the_first_paused() -> None:
+    state = uk(
+        D(2026, 3, 1),
+        ev(K.CLARIFICATION_REQUESTED, D(2026, 3, 2)),
+        ev(K.CLARIFICATION_RECEIVED, D(2026, 3, 2)),
+        ev(K.CLARIFICATION_REQUESTED, D(2026, 3, 9)),
+    )
+    assert state.due is None
+    assert state.paused_days == 1
+    assert state.explanation == (
+        "received Sun 1 Mar 2026; 1 day paused for clarification so far (Mon 2 Mar–Mon 2 Mar); "
+        "clock paused: clarification requested Mon 9 Mar 2026, not yet received"
+    )
+
+
 def test_clarification_before_the_clock_started_does_not_count() -> None:
     events = [
         ev(K.ID_REQUESTED, D(2025, 9, 3)),
