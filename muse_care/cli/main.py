@@ -154,7 +154,7 @@ def command_modules() -> list[Any]:
     return [import_module(f"muse_care.cli.{name}") for name in COMMAND_MODULES]
 
 
-COMMAND_MODULES = ("letters",)
+COMMAND_MODULES = ("letters", "team")
 
 
 # --- output ----------------------------------------------------------------------------
@@ -264,6 +264,10 @@ def _emit(args: argparse.Namespace, view: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from muse_care.services import cases
 
+    if args.command == "db" and args.db_command == "migrate-to":
+        from muse_care.cli import team as team_cli
+
+        return int(team_cli.run(args) or 0)
     if args.command == "db":
         return run_db(args)
     if args.command == "demo":

@@ -1,0 +1,241 @@
+"""``muse-care team …`` and ``muse-care db migrate-to``: team administration and the
+lead's commands. No Qt here.
+
+Which database: ``--db URL`` (an admin's URL for init/add-user), else the team server
+saved with ``team connect`` (password from the keychain), else the usual default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import asdict
+from typing import Any
+
+PASSWORD_ENV = "MUSE_CARE_NEW_PASSWORD"
+
+
+def add_parsers(sub: Any, parser_class: Any) -> None:
+    """Hooked into ``muse_care.cli.main.build_parser`` (``COMMAND_MODULES``); adds
+    ``team …`` and ``db migrate-to`` (dispatched by ``main.run`` before ``run_db``)."""
+    from muse_care.cli.main import _date
+
+    _Parser = parser_class
+    dbp = next(a for a in sub.choices["db"]._actions if isinstance(a, argparse._SubParsersAction))
+    m = dbp.add_parser("migrate-to", help="move this SQLite register into an empty team server")
+    m.add_argument("target", metavar="URL", help="the team server's database (postgresql://…)")
+    m.add_argument("--json", action="store_true")
+
+    t = sub.add_parser("team", help="team mode: server, users, approvals, reports")
+    tp = t.add_subparsers(dest="team_command", parser_class=_Parser)
+
+    def db_opt(p: Any) -> Any:
+        p.add_argument("--db", dest="team_db", help="database URL (default: the saved team server)")
+        return p
+
+    db_opt(tp.add_parser("init", help="(admin, superuser URL) migrate and apply roles, grants, "
+                         "row-level security and the append-only history"))
+    u = db_opt(tp.add_parser("add-user", help="(admin) create a login in a role and its users row"))
+    u.add_argument("login")
+    u.add_argument("--role", required=True, choices=("agent", "lead", "admin"))
+    u.add_argument("--name", required=True, help="display name")
+    u.add_argument("--password", action="store_true",
+                   help=f"set a password (asked for, or read from {PASSWORD_ENV})")
+    d = db_opt(tp.add_parser("deactivate-user", help="(admin) the login can no longer connect"))
+    d.add_argument("login")
+    db_opt(tp.add_parser("users", help="(lead) list the team"))
+
+    c = tp.add_parser("connect", help="save the team server and keep its password in the keychain")
+    c.add_argument("--host", required=True)
+    c.add_argument("--port", type=int, default=5432)
+    c.add_argument("--database", required=True)
+    c.add_argument("--user", required=True)
+    c.add_argument("--sslmode", default="require")
+    c.add_argument("--no-password", action="store_true", help="the server uses trust or certificates")
+    db_opt(tp.add_parser("whoami", help="who the server says you are"))
+
+    n = db_opt(tp.add_parser("take-next", help="take the oldest-due unassigned case"))
+    n.add_argument("--json", action="store_true")
+
+    r = db_opt(tp.add_parser("request-approval", help="ask a lead to approve an extension, refusal "
+                             "or disclosure"))
+    r.add_argument("ref")
+    r.add_argument("kind", choices=("extension", "refusal", "disclosure"))
+    r.add_argument("--reason", required=True)
+    q = db_opt(tp.add_parser("approvals", help="requests waiting for a lead"))
+    q.add_argument("--all", action="store_true")
+    q.add_argument("--json", action="store_true")
+    for verb in ("approve", "reject"):
+        a = db_opt(tp.add_parser(verb, help=f"(lead) {verb} a request"))
+        a.add_argument("id", type=int)
+        a.add_argument("--note", default="")
+
+    s = db_opt(tp.add_parser("dashboard", help="(lead) the dashboard's figures"))
+    s.add_argument("--json", action="store_true")
+    e = db_opt(tp.add_parser("export", help="(lead) the register as CSV for a date range"))
+    e.add_argument("--from", dest="date_from", required=True, type=_date("from"))
+    e.add_argument("--to", dest="date_to", required=True, type=_date("to"))
+    e.add_argument("-o", "--output", required=True)
+
+
+def _url(args: argparse.Namespace) -> str | None:
+    return getattr(args, "team_db", None) or args.db
+
+
+def _admin_url(args: argparse.Namespace) -> str:
+    from muse_care.domain.errors import ValidationError
+    from muse_care.store.db import is_sqlite, resolve_url
+
+    url = _url(args)
+    if not url:
+        raise ValidationError("db", "give the team database's admin URL with --db postgresql://…")
+    resolved = resolve_url(url)
+    if is_sqlite(resolved):
+        raise ValidationError("db", "team commands need a PostgreSQL URL")
+    return resolved
+
+
+def _register(args: argparse.Namespace) -> Any:
+    """The register for a team command: --db as given, else the saved team server."""
+    from muse_care.services import team
+    from muse_care.services.local_config import current_actor
+    from muse_care.services.register import Register
+    from muse_care.store.db import is_sqlite, resolve_url
+
+    url = _url(args)
+    if url is None and team.load_server_settings() is not None:
+        return team.connect()
+    resolved = resolve_url(url)
+    reg = Register.open(resolved, current_actor(args.as_user))
+    if not is_sqlite(resolved):
+        reg = Register(reg.engine, team.actor_from_database(reg) if not args.as_user
+                       else current_actor(args.as_user), reg._now)
+    return reg
+
+
+def _approval_json(a: Any) -> dict[str, Any]:
+    data = asdict(a)
+    for k, val in list(data.items()):
+        if hasattr(val, "isoformat"):
+            data[k] = val.isoformat()
+    return data
+
+
+def run(args: argparse.Namespace) -> int | None:
+    from muse_care.cli.main import EXIT_OK, UsageError, _emit
+
+    if args.command == "db" and getattr(args, "db_command", None) == "migrate-to":
+        return _migrate(args)
+    if args.command != "team":
+        return None
+    from muse_care.services import team
+
+    tc = args.team_command
+    if tc == "init":
+        report = team.init_team_database(_admin_url(args))
+        print(f"team database {report.database} at revision {report.revision}: roles muse_agent, "
+              f"muse_lead, muse_admin; grants, row-level security and the append-only history "
+              f"applied to {report.tables} tables")
+    elif tc == "add-user":
+        password = None
+        if args.password:
+            password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"password for {args.login}: ")
+        user = team.add_user(_admin_url(args), args.login, args.role, args.name, password)
+        print(f"{user.login} ({user.display_name}) is a {user.role}"
+              + (" with a password" if password else " (no password set)"))
+    elif tc == "deactivate-user":
+        team.deactivate_user(_admin_url(args), args.login)
+        print(f"{args.login} can no longer connect")
+    elif tc == "users":
+        for u in team.list_users(_register(args)):
+            print(f"{u.login:20} {u.role:6} {'active' if u.active else 'inactive':8} {u.display_name}")
+    elif tc == "connect":
+        server = team.save_server_settings(team.ServerSettings(
+            args.host, args.database, args.user, args.port, args.sslmode))
+        if not args.no_password:
+            team.store_password(server, getpass.getpass(f"password for {server.keyring_username}: "))
+        reg = team.connect(server)
+        print(f"connected to {server.database} on {server.host} as {reg.actor.login} "
+              f"({reg.actor.role}); the password is in the system keychain")
+    elif tc == "whoami":
+        reg = _register(args)
+        print(f"{reg.actor.login} ({reg.actor.role})")
+    elif tc == "take-next":
+        view = team.take_next_case(_register(args))
+        if view is None:
+            print("no unassigned open case")
+        else:
+            _emit(args, view)
+    elif tc == "request-approval":
+        a = team.request_approval(_register(args), args.ref, args.kind, args.reason)
+        print(f"approval request {a.id}: {a.kind} of {a.case_reference}, waiting for a team lead")
+    elif tc == "approvals":
+        items = team.approval_queue(_register(args), pending_only=not args.all)
+        if args.json:
+            print(json.dumps([_approval_json(a) for a in items], ensure_ascii=False))
+        else:
+            for a in items:
+                state = a.decision or "waiting"
+                print(f"{a.id:5} {a.case_reference} {a.kind:10} {state:9} by {a.requested_by} "
+                      f"{a.requested_at:%Y-%m-%d %H:%M}: {a.reason}")
+            print(f"{len(items)} request(s)")
+    elif tc in ("approve", "reject"):
+        a = team.decide_approval(_register(args), args.id, tc, args.note)
+        print(f"{a.kind} of {a.case_reference} {a.decision} by {a.decided_by}")
+    elif tc == "dashboard":
+        from muse_care.services.team_reports import dashboard_data
+
+        data = dashboard_data(_register(args))
+        if args.json:
+            print(json.dumps(asdict(data), default=str, ensure_ascii=False))
+        else:
+            print(f"as of {data.as_of}: {data.open_total} open, {data.overdue} overdue, "
+                  f"{data.due_this_week} due this week, {data.pending_approvals} approvals waiting")
+            for agent in data.load_per_agent:
+                print(f"  {agent.agent or '(unassigned)':20} {agent.open:6} open {agent.overdue:5} overdue")
+    elif tc == "export":
+        from muse_care.services.team_reports import export_register_csv
+
+        n = export_register_csv(_register(args), args.date_from, args.date_to, args.output)
+        print(f"{n} case(s) received {args.date_from} to {args.date_to} written to {args.output}")
+    else:
+        raise UsageError("choose a team command (see muse-care team --help)")
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from muse_care.cli.main import EXIT_OK
+    from muse_care.services import team
+    from muse_care.services.team_migrate import migrate_to
+    from muse_care.store import db
+
+    source = db.resolve_url(args.db)
+    target = db.resolve_url(args.target)
+    report = migrate_to(source, target)
+    secured = False
+    engine = db.make_engine(target)
+    try:
+        with engine.connect() as conn:
+            if team.whoami(conn).superuser:
+                team.apply_security(engine)
+                secured = True
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps({**asdict(report), "secured": secured}))
+    else:
+        for table, n in report.tables.items():
+            print(f"  {table:16} {n:>9} rows")
+        print(f"moved to {db.redact(target)} in {report.seconds:.1f} s; row counts match and the "
+              f"history ({report.history_entries} entries) verifies on the server"
+              + ("; team roles applied" if secured else "; an admin now runs `team init` there"))
+    return EXIT_OK
+
+
+def main() -> None:  # pragma: no cover - convenience
+    from muse_care.cli.main import main as cli_main
+
+    sys.exit(cli_main(["team", *sys.argv[1:]]))

@@ -1,0 +1,204 @@
+"""What a team lead looks at: the dashboard's figures and the register as CSV.
+
+All counting is done by the database with indexes it already has (open cases by status
+use ``ix_cases_status_due``; load per agent ``ix_cases_assignee_open_due``; the on-time
+rate reads the status moves through ``ix_history_status_moves``). The results are plain
+frozen data: the dashboard widget only draws them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import case, func, select
+
+from muse_care.domain.case import RIGHT_LABELS, Right, Status
+from muse_care.domain.errors import ValidationError
+from muse_care.services.register import Register
+from muse_care.services.team import LEAD_ROLES, require_role
+from muse_care.store.models import CaseRecord, HistoryRecord
+from muse_care.store.team_sql import approvals
+
+ANSWERED = (Status.RESPONDED.value, Status.REFUSED.value)
+
+
+@dataclass(frozen=True)
+class MonthRate:
+    month: str  # YYYY-MM
+    answered: int
+    on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent: str  # "" = unassigned
+    open: int
+    overdue: int
+    due_this_week: int
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    as_of: date
+    open_total: int
+    overdue: int
+    due_this_week: int
+    pending_approvals: int
+    by_status: tuple[tuple[str, int], ...]
+    by_right: tuple[tuple[str, int], ...]
+    on_time_by_month: tuple[MonthRate, ...]
+    load_per_agent: tuple[AgentLoad, ...]
+
+
+def _week_end(as_of: date) -> date:
+    return as_of + timedelta(days=6 - as_of.weekday())
+
+
+def _months_back(as_of: date, months: int) -> date:
+    y, m = as_of.year, as_of.month - (months - 1)
+    while m < 1:
+        m += 12
+        y -= 1
+    return date(y, m, 1)
+
+
+def dashboard_data(register: Register, as_of: date | None = None, months: int = 12) -> DashboardData:
+    """Open cases by status and by right, overdue and due this week (today to Sunday),
+    approvals waiting, the on-time rate for the last ``months`` months (answered, i.e.
+    responded or refused, on or before the due date, in the organisation's time zone), and
+    the load per agent."""
+    require_role(register, *LEAD_ROLES)
+    as_of = as_of or register.today()
+    week_end = _week_end(as_of)
+    tz = register.timezone()
+    since = _months_back(as_of, months)
+    c = CaseRecord
+    is_open = c.is_open.is_(True)
+    overdue_expr = func.sum(case((c.due_date < as_of, 1), else_=0))
+    week_expr = func.sum(case((c.due_date.between(as_of, week_end), 1), else_=0))
+    with register.read() as s:
+        by_status = {st: n for st, n in s.execute(
+            select(c.status, func.count()).where(is_open).group_by(c.status))}
+        rights: Counter[str] = Counter()
+        for combo, n in s.execute(select(c.rights, func.count()).where(is_open).group_by(c.rights)):
+            for r in combo.split(","):
+                if r:
+                    rights[r] += n
+        loads = [AgentLoad(a, n, int(o or 0), int(w or 0)) for a, n, o, w in s.execute(
+            select(c.assignee, func.count(), overdue_expr, week_expr).where(is_open)
+            .group_by(c.assignee))]
+        pending = s.execute(select(func.count()).select_from(approvals)
+                            .where(approvals.c.decision.is_(None))).scalar_one()
+        # First answer of each case answered in the window, with the case's due date.
+        start_at = datetime.combine(since, datetime.min.time(), tz) - timedelta(days=1)
+        h = HistoryRecord
+        first_answer = (select(h.case_id, func.min(h.at).label("at"))
+                        .where(h.what == "status", h.new_value.in_(ANSWERED), h.at >= start_at)
+                        .group_by(h.case_id).subquery())
+        answered = s.execute(select(first_answer.c.at, c.due_date)
+                             .join(c, c.id == first_answer.c.case_id)).all()
+    months_list: list[str] = []
+    d = since
+    while d <= as_of:
+        months_list.append(f"{d.year:04d}-{d.month:02d}")
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    per_month: dict[str, list[int]] = {m: [0, 0] for m in months_list}
+    for at, due in answered:
+        local = at.astimezone(tz).date()
+        key = f"{local.year:04d}-{local.month:02d}"
+        if key in per_month:
+            per_month[key][0] += 1
+            if due is not None and local <= due:
+                per_month[key][1] += 1
+    status_order = [st.value for st in Status]
+    loads.sort(key=lambda x: (x.agent == "", -x.open, x.agent))
+    return DashboardData(
+        as_of=as_of,
+        open_total=sum(by_status.values()),
+        overdue=sum(x.overdue for x in loads),
+        due_this_week=sum(x.due_this_week for x in loads),
+        pending_approvals=int(pending),
+        by_status=tuple((st, by_status[st]) for st in status_order if by_status.get(st)),
+        by_right=tuple(sorted(((r, n) for r, n in rights.items()), key=lambda x: (-x[1], x[0]))),
+        on_time_by_month=tuple(MonthRate(m, a, o) for m, (a, o) in per_month.items()),
+        load_per_agent=tuple(loads),
+    )
+
+
+def right_label(value: str) -> str:
+    try:
+        return RIGHT_LABELS[Right(value)]
+    except ValueError:
+        return value
+
+
+# --- the register as CSV ---------------------------------------------------------------
+
+CSV_COLUMNS = ("reference", "received", "channel", "rights", "regime", "status", "assignee",
+               "requester", "country", "clock_start", "due_date", "original_due", "extended",
+               "answered_on", "on_time", "updated_at", "updated_by")
+
+
+def _cell(value: object) -> str:
+    """Text for a spreadsheet; a leading = + - @ is neutralised (CSV formula injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def export_register_csv(register: Register, date_from: date, date_to: date, path: str | Path) -> int:
+    """Write the cases received from ``date_from`` to ``date_to`` (both included), in
+    order of receipt, to a UTF-8 CSV file (written whole or not at all). Returns the
+    number of cases. Contact details (email, phone, address) are left out."""
+    require_role(register, *LEAD_ROLES)
+    if date_to < date_from:
+        raise ValidationError("to", f"{date_to.isoformat()} is before {date_from.isoformat()}")
+    path = Path(path)
+    tz = register.timezone()
+    c, h = CaseRecord, HistoryRecord
+    answered = (select(h.case_id, func.min(h.at).label("at"))
+                .where(h.what == "status", h.new_value.in_(ANSWERED))
+                .group_by(h.case_id).subquery())
+    stmt = (select(c.reference, c.received_date, c.channel, c.rights, c.regime, c.status, c.assignee,
+                   c.requester_name, c.country, c.clock_start, c.due_date, c.original_due, c.extended,
+                   answered.c.at, c.updated_at, c.updated_by)
+            .outerjoin(answered, answered.c.case_id == c.id)
+            .where(c.received_date.between(date_from, date_to))
+            .order_by(c.received_date, c.id))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    count = 0
+    try:
+        with register.read() as s, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(CSV_COLUMNS)
+            for row in s.execute(stmt.execution_options(yield_per=2000)):
+                (ref, received, channel, rights, regime, status, assignee, name, country, start,
+                 due, original, extended, answered_at, updated_at, updated_by) = row
+                answered_on = answered_at.astimezone(tz).date() if answered_at else None
+                on_time = None if answered_on is None or due is None else answered_on <= due
+                w.writerow([_cell(x) for x in (
+                    ref, received, channel, rights.replace(",", " "), regime, status, assignee, name,
+                    country, start, due, original, extended, answered_on, on_time,
+                    updated_at, updated_by)])
+                count += 1
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
