@@ -3,6 +3,7 @@
 
     python3 tools/dev.py start   # installs into .venv, opens MUSE Care (demo data offered on first start)
     python3 tools/dev.py test    # installs into .venv, starts PostgreSQL if needed, runs every test
+    python3 tools/dev.py bundle  # builds the PyInstaller app (build.spec) and runs its smoke test
 
 Everything is installed into ``.venv`` beside this folder; nothing global is touched
 except, on Debian/Ubuntu CI machines run as root, the PDF tools the letter tests read
@@ -107,6 +108,21 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         env.setdefault("MUSE_CARE_TEST_PG", DEFAULT_PG)
         return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env, check=False).returncode
+    if command == "bundle":
+        ensure_venv("test,build")
+        build = subprocess.run([str(BIN / "pyinstaller"), "--noconfirm", "--log-level", "WARN",
+                                "--distpath", str(ROOT / "dist"), "--workpath", str(ROOT / "build"),
+                                str(ROOT / "build.spec")], cwd=ROOT, check=False)
+        if build.returncode:
+            return build.returncode
+        app = ROOT / "dist" / "muse-care" / ("muse-care.exe" if os.name == "nt" else "muse-care")
+        if sys.platform == "darwin":
+            app = ROOT / "dist" / "MUSE Care.app" / "Contents" / "MacOS" / "muse-care"
+        say(f"smoke test of the built app: {app.relative_to(ROOT)} --smoke-test")
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        smoke = subprocess.run([str(app), "--smoke-test"], env=env, check=False, timeout=300)
+        say("built app smoke test " + ("passed" if smoke.returncode == 0 else f"FAILED ({smoke.returncode})"))
+        return smoke.returncode
     print(__doc__)
     return 0 if command == "help" else 2
 

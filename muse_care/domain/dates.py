@@ -27,6 +27,14 @@ def has_corresponding_date(start: date, months: int) -> bool:
     return start.day <= calendar.monthrange(year, month)[1]
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def fmt_day(d: date) -> str:
-    """'Tue 30 Jun 2026': how dates are written in explanations and on screen."""
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    """'Tue 30 Jun 2026': how dates are written in explanations and on screen.
+
+    Written from a table, not strftime: the window's QApplication sets the C library's
+    locale from the system, and an explanation must read the same on every machine.
+    """
+    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month]} {d.year}"
