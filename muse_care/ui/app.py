@@ -1,0 +1,185 @@
+"""Start the window: ``run_app(args)`` from ``muse-care`` with no sub-command.
+
+The database is opened (and migrated) on the worker, never on the GUI thread; the
+first start on a new database offers demo data, generated on the worker with progress.
+``--smoke-test`` runs all of it offscreen on a temporary database and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets
+
+DEMO_CASES = 2000
+DEMO_STEPS = 10
+
+
+def load_fonts() -> int:
+    """Register the shipped fonts (Arabic script, CJK, Latin) so Urdu and Chinese names
+    render on every machine, not only where the system has those fonts."""
+    try:
+        from muse_care.letters.resources import fonts_dir
+
+        folder = fonts_dir()
+    except Exception:  # noqa: BLE001 - fonts are a comfort, not a requirement
+        folder = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+    loaded = 0
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.ttf")):
+            if QtGui.QFontDatabase.addApplicationFont(str(path)) >= 0:
+                loaded += 1
+    return loaded
+
+
+def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or ["muse-care"])
+    app.setOrganizationName("THE MUSE-LVM")
+    app.setApplicationName("MUSE Care")
+    app.setApplicationDisplayName("MUSE Care")
+    from muse_care.ui.main_window import icon
+
+    app.setWindowIcon(icon("muse-care"))
+    load_fonts()
+    # Follow the system's light or dark mode (Qt 6.5+). The classic Windows style cannot
+    # draw dark; Fusion can, with the palette Qt derives from the system scheme.
+    if app.styleHints().colorScheme() == QtCore.Qt.ColorScheme.Dark and \
+            app.style().name().lower() == "windowsvista":
+        app.setStyle("Fusion")
+    return app  # type: ignore[return-value]
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from muse_care.services import local_config
+    from muse_care.store.db import resolve_url
+
+    return resolve_url(getattr(args, "db", None) or local_config.load().get("db") or None)
+
+
+class Starter(QtCore.QObject):
+    """Opens the database on the worker, then shows the window."""
+
+    def __init__(self, app: QtWidgets.QApplication, url: str, actor: Any, *, smoke: bool) -> None:
+        super().__init__()
+        from muse_care.ui.context import AppContext
+        from muse_care.store.db import sqlite_file
+
+        self.app, self.url, self.smoke = app, url, smoke
+        path = sqlite_file(url)
+        self.first_start = path is not None and not path.exists()
+        settings = None
+        if smoke:
+            settings = QtCore.QSettings(str(Path(tempfile.mkdtemp()) / "layout.ini"),
+                                        QtCore.QSettings.Format.IniFormat)
+        self.ctx = AppContext(None, actor, settings=settings)
+        self.window: Any = None
+        self.exit_code = 0
+
+    def start(self) -> None:
+        from muse_care.services.register import Register
+
+        url, actor = self.url, self.ctx.actor
+        self.ctx.worker.submit(lambda: Register.open(url, actor), self._opened, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        from muse_care.domain.errors import MuseCareError
+        from muse_care.store.db import redact
+
+        if self.smoke:
+            print(f"muse-care: smoke test failed: {exc}", file=sys.stderr)
+            self.exit_code = 3
+            self.app.exit(3)
+            return
+        if isinstance(exc, MuseCareError):
+            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Critical, "Cannot open the database",
+                                        f"{exc}\n\nDatabase: {redact(self.url)}\nChange it with "
+                                        "muse-care --db, or in Settings once it opens.")
+            box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Retry
+                                   | QtWidgets.QMessageBox.StandardButton.Close)
+            if box.exec() == QtWidgets.QMessageBox.StandardButton.Retry:
+                self.start()
+                return
+            self.exit_code = 3
+            self.app.exit(3)
+        else:
+            self.ctx.report_error(exc)
+            self.exit_code = 1
+
+    def _opened(self, register: Any) -> None:
+        from muse_care.ui.main_window import MainWindow
+
+        self.ctx.register = register
+        self.window = MainWindow(self.ctx)
+        self.window.show()
+        self.window.start()
+        if self.smoke:
+            self.window.model.loaded.connect(lambda _n: QtCore.QTimer.singleShot(50, self._smoke_done))
+        elif self.first_start:
+            QtCore.QTimer.singleShot(0, self.offer_demo)
+
+    def _smoke_done(self) -> None:
+        ok = self.window.isVisible() and self.ctx.worker.idle
+        print(f"muse-care smoke test: window shown, database migrated at {self.url}: "
+              f"{'ok' if ok else 'FAILED'}")
+        self.exit_code = 0 if ok else 1
+        self.window.close()
+        self.app.exit(self.exit_code)
+
+    def offer_demo(self) -> None:
+        answer = QtWidgets.QMessageBox.question(
+            self.window, "A new, empty database",
+            f"This is a new database. Add {DEMO_CASES:,} made-up demo cases to try MUSE Care out?\n"
+            "(Do not do this on the database your team uses for real requests.)",
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            QtWidgets.QMessageBox.StandardButton.No)
+        if answer == QtWidgets.QMessageBox.StandardButton.Yes:
+            self.generate_demo(DEMO_CASES)
+
+    def generate_demo(self, n: int) -> QtWidgets.QProgressDialog:
+        from muse_care.services.demo import generate
+
+        progress = QtWidgets.QProgressDialog("Writing demo cases…", "", 0, DEMO_STEPS, self.window)
+        progress.setCancelButton(None)
+        progress.setWindowTitle("Demo data")
+        progress.setMinimumDuration(0)
+        progress.setValue(0)
+        reg = self.ctx.register
+        step = max(1, n // DEMO_STEPS)
+        for i in range(DEMO_STEPS):
+            def done(_r: Any, i: int = i) -> None:
+                progress.setValue(i + 1)
+                if i + 1 == DEMO_STEPS:
+                    self.window.refresh()
+            self.ctx.worker.submit(lambda i=i: generate(reg, step, seed=7 + i), done)
+        return progress
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from muse_care.domain.errors import ValidationError
+    from muse_care.services.local_config import current_actor
+
+    smoke = bool(getattr(args, "smoke_test", False))
+    try:
+        if smoke:
+            folder = Path(tempfile.mkdtemp(prefix="muse-care-smoke-"))
+            url = f"sqlite:///{folder / 'smoke.sqlite3'}"
+        else:
+            url = database_url(args)
+        actor = current_actor(getattr(args, "as_user", None))
+    except ValidationError as exc:
+        print(f"muse-care: {exc}", file=sys.stderr)
+        return 2
+    app = make_application(sys.argv[:1])
+    starter = Starter(app, url, actor, smoke=smoke)
+    if smoke:
+        QtCore.QTimer.singleShot(60_000, lambda: app.exit(4))  # never hang a CI job
+    QtCore.QTimer.singleShot(0, starter.start)
+    code = app.exec()
+    starter.ctx.worker.shutdown()
+    if starter.ctx.register is not None:
+        starter.ctx.register.dispose()
+    return code or starter.exit_code

@@ -1,0 +1,454 @@
+"""One case: header (reference, status, due date, the clock's explanation, days left)
+and tabs for the requester, the request, identity checks, the clock, the retrieval log,
+letters and the history. Every write goes through the worker with the case's version;
+a failed save keeps what the agent typed.
+
+Other engineers add tabs with :meth:`CaseViewWidget.set_extra_tab`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any, Protocol
+
+from muse_care.domain.case import (
+    FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, CaseView, Requester, Status,
+)
+from muse_care.domain.clock import ClockEventKind
+from muse_care.domain.errors import StaleRecord, ValidationError
+from muse_care.domain.identity import CheckResult
+from muse_care.domain.regimes import REGIMES
+from muse_care.services import cases
+from muse_care.ui.context import AppContext, stale_text
+from muse_care.ui.forms.ui_case_view import Ui_CaseView
+from muse_care.ui.intake import CHANNEL_LABELS, mark_error, qdate
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.queue_model import CUE_OVERDUE, CUE_SOON, CUE_TODAY, days_left_text, status_text
+
+REQUESTER_EDITS = {  # Requester field -> line edit
+    "name": "rq_name_edit", "email": "rq_email_edit", "phone": "rq_phone_edit",
+    "postcode": "rq_postcode_edit", "city": "rq_city_edit", "region": "rq_region_edit",
+    "country": "rq_country_edit", "account_ref": "rq_account_edit",
+}
+EVENT_LABELS = {
+    ClockEventKind.ID_REQUESTED: "ID requested", ClockEventKind.ID_RECEIVED: "ID received",
+    ClockEventKind.AUTHORITY_REQUESTED: "Authority requested",
+    ClockEventKind.AUTHORITY_RECEIVED: "Authority received",
+    ClockEventKind.FEE_REQUESTED: "Fee requested", ClockEventKind.FEE_RECEIVED: "Fee received",
+    ClockEventKind.CLARIFICATION_REQUESTED: "Clarification requested",
+    ClockEventKind.CLARIFICATION_RECEIVED: "Clarification received",
+    ClockEventKind.EXTENDED: "Extended",
+}
+
+
+class CaseTab(Protocol):
+    """What an extra tab provides: it is told each time the shown case changes."""
+
+    def show_case(self, view: CaseView) -> None: ...
+
+
+class StatusDialog(QtWidgets.QDialog):
+    """Confirms a move that cannot be undone, and takes the reason where one is needed."""
+
+    def __init__(self, view: CaseView, wanted: Status, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{status_text(wanted)}: {view.reference}")
+        layout = QtWidgets.QVBoxLayout(self)
+        final = wanted in FINAL_STATUSES
+        text = (f"Move case {view.reference} from “{status_text(view.status)}” to “{status_text(wanted)}”?")
+        if final:
+            text += " This cannot be undone in the normal course of work."
+        self.message = QtWidgets.QLabel(text, wordWrap=True)
+        layout.addWidget(self.message)
+        self.reason_label = QtWidgets.QLabel("&Reason" + (" (required: the grounds, e.g. manifestly "
+                                                          "unfounded or excessive, and why)" if wanted is Status.REFUSED else "") + ":")
+        self.reason = QtWidgets.QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setAccessibleName("Reason for the status change")
+        self.reason_label.setBuddy(self.reason)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason)
+        self.error = QtWidgets.QLabel(visible=False, wordWrap=True)
+        self.error.setAccessibleName("Status change problem")
+        layout.addWidget(self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.setAccessibleName("Confirm or cancel")
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText(f"&{status_text(wanted)}")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.wanted = wanted
+
+    def accept(self) -> None:
+        if self.wanted is Status.REFUSED and not self.reason.toPlainText().strip():
+            mark_error(self.error, "a refusal needs its reasons: manifestly unfounded or excessive, and why")
+            self.reason.setFocus()
+            return
+        super().accept()
+
+
+class CaseViewWidget(QtWidgets.QWidget):
+    """Shows one case. ``show_case(view)`` fills it; ``load(case_id)`` reads it on the
+    worker first. Emits ``ctx.case_changed`` after every successful write."""
+
+    case_shown = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = Ui_CaseView()
+        self.ui.setupUi(self)
+        self.view: CaseView | None = None
+        self._extra: dict[str, QtWidgets.QWidget] = {}
+        self._drafts: dict[int, Requester] = {}  # unsaved requester edits per case: never lost
+        self._dirty = False
+        self._loading_id: int | None = None
+        self._filling = False
+        ui = self.ui
+        ui.case_panel.setVisible(False)
+        font = ui.reference_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        ui.reference_label.setFont(font)
+        ui.days_left_label.setAutoFillBackground(True)
+        self._status_menu = QtWidgets.QMenu(self)
+        self._status_menu.setAccessibleName("Status moves")
+        ui.status_button.setMenu(self._status_menu)
+        for status in Status:
+            action = self._status_menu.addAction(status_text(status))
+            action.setData(status.value)
+            action.triggered.connect(lambda _c=False, s=status: self.ask_status(s))
+        for result in (CheckResult.PASSED, CheckResult.FAILED, CheckResult.WAIVED):
+            ui.check_result_combo.addItem(result.value.capitalize(), result.value)
+        for kind, label in EVENT_LABELS.items():
+            if kind is not ClockEventKind.EXTENDED:
+                ui.event_kind_combo.addItem(label, kind.value)
+        for edit in REQUESTER_EDITS.values():
+            getattr(ui, edit).textEdited.connect(self._mark_dirty)
+        ui.rq_address_edit.textChanged.connect(self._mark_dirty)
+        ui.save_button.clicked.connect(self.save_requester)
+        ui.keep_mine_button.clicked.connect(self.keep_mine)
+        ui.reload_button.clicked.connect(self.reload_theirs)
+        ui.add_note_button.clicked.connect(self.add_note)
+        ui.record_check_button.clicked.connect(self.record_check)
+        ui.add_event_button.clicked.connect(self.add_event)
+        ui.extend_button.clicked.connect(self.extend)
+        ui.assign_button.clicked.connect(lambda: self.assign(ui.assignee_edit.text()))
+        ui.assign_me_button.clicked.connect(lambda: self.assign(ctx.actor.login))
+        ui.new_note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        ui.rq_address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        for tree in (ui.checks_tree, ui.events_tree, ui.history_tree):
+            tree.header().setStretchLastSection(True)
+            tree.setAlternatingRowColors(True)
+        ctx.case_changed.connect(self._on_case_changed)
+
+    # --- the hook for other engineers ---------------------------------------------------
+    def set_extra_tab(self, name: str, widget: QtWidgets.QWidget) -> None:
+        """Put ``widget`` in the tab ``name`` ("Retrieval log", "Letters", or a new one).
+
+        The widget must have ``show_case(view: CaseView)``; it is called now if a case is
+        shown, and on every later case (also after each write). It uses the same
+        :class:`AppContext` (``ctx.worker`` for database work)."""
+        page = {"retrieval log": self.ui.retrieval_page, "letters": self.ui.letters_page}.get(name.lower())
+        if page is None:
+            page = QtWidgets.QWidget()
+            QtWidgets.QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self.ui.tabs.insertTab(self.ui.tabs.count() - 1, page, name)
+        layout = page.layout()
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().setParent(None)
+        layout.addWidget(widget)
+        self._extra[name] = widget
+        if self.view is not None:
+            widget.show_case(self.view)  # type: ignore[attr-defined]
+
+    # --- loading --------------------------------------------------------------------------
+    def load(self, case_id: int) -> None:
+        if self.ctx.register is None:
+            return
+        self._loading_id = case_id
+        reg = self.ctx.register
+        self.ctx.worker.submit(lambda: cases.get_case(reg, case_id),
+                               lambda view: self._loaded(case_id, view))
+
+    def _loaded(self, case_id: int, view: CaseView) -> None:
+        if case_id == self._loading_id:
+            self.show_case(view)
+
+    def _on_case_changed(self, view: CaseView) -> None:
+        if self.view is not None and view.id == self.view.id and view is not self.view:
+            self.show_case(view)
+
+    def show_case(self, view: CaseView) -> None:
+        ui = self.ui
+        if self.view is not None and self._dirty and self.view.id != view.id:
+            self._drafts[self.view.id] = self.typed_requester()
+        same = self.view is not None and self.view.id == view.id
+        self.view = view
+        ui.empty_label.setVisible(False)
+        ui.case_panel.setVisible(True)
+        ui.reference_label.setText(view.reference)
+        ui.status_label.setText(f"· {status_text(view.status)}")
+        ui.due_label.setText(f"Due {view.due_date:%a %d %b %Y}" if view.due_date else "Clock stopped")
+        self._show_days_left(view)
+        ui.explanation_label.setText(view.due_explained)
+        for action in self._status_menu.actions():
+            action.setEnabled(Status(action.data()) in TRANSITIONS[view.status])
+        ui.status_button.setEnabled(bool(TRANSITIONS[view.status]))
+        # requester: keep what the agent is typing on this case; restore a kept draft
+        if not (same and self._dirty):
+            draft = self._drafts.pop(view.id, None)
+            self._fill_requester(draft or view.requester)
+            self._set_dirty(draft is not None)
+            ui.conflict_frame.setVisible(False)
+        # request
+        ui.rights_value.setText("; ".join(RIGHT_LABELS[r] for r in view.rights))
+        ui.channel_value.setText(CHANNEL_LABELS.get(view.channel, view.channel.value))
+        regime = REGIMES.get(view.regime)
+        ui.regime_value.setText(f"{regime.name if regime else view.regime} (holidays: {view.holiday_region})")
+        ui.received_value.setText(f"{view.received_at.astimezone():%a %d %b %Y %H:%M}")
+        if not ui.assignee_edit.hasFocus():
+            ui.assignee_edit.setText(view.assignee)
+        ui.notes_list.clear()
+        for note in view.notes:
+            ui.notes_list.addItem(f"{note.written_at.astimezone():%d %b %Y %H:%M} {note.written_by}: {note.text}")
+        # identity
+        current_step = ui.check_step_combo.currentData()
+        ui.check_step_combo.clear()
+        ui.checks_tree.clear()
+        for check in view.checks:
+            ui.check_step_combo.addItem(check.label, check.step)
+            ui.checks_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
+                [check.label, check.result, check.reason, check.checked_by]))
+        if current_step is not None and ui.check_step_combo.findData(current_step) >= 0:
+            ui.check_step_combo.setCurrentIndex(ui.check_step_combo.findData(current_step))
+        results = [c.result for c in view.checks]
+        ui.identity_summary.setText(
+            "No identity checks are needed for this request." if not results else
+            "Identity confirmed." if all(r in ("passed", "waived") for r in results) else
+            f"{results.count('pending')} pending, {results.count('failed')} failed, "
+            f"{results.count('passed') + results.count('waived')} of {len(results)} done.")
+        # clock
+        ui.events_tree.clear()
+        for event in view.events:
+            label = EVENT_LABELS.get(ClockEventKind(event.kind), event.kind) if event.kind in ClockEventKind._value2member_map_ else event.kind
+            ui.events_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
+                [event.on.isoformat(), label, event.reason, event.recorded_by]))
+        ui.event_date.setDate(qdate(view.as_of))
+        ui.event_date.setMaximumDate(qdate(view.as_of))
+        ui.extend_button.setEnabled(bool(regime and regime.can_extend and not view.extended and view.is_open))
+        for w in (ui.add_event_button, ui.record_check_button):
+            w.setEnabled(view.is_open)
+        # history
+        ui.history_tree.clear()
+        for h in reversed(view.history):
+            change = f"{h.old} → {h.new}" if h.old else h.new
+            ui.history_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
+                [f"{h.at.astimezone():%Y-%m-%d %H:%M}", h.actor, h.what, change]))
+        for widget in self._extra.values():
+            widget.show_case(view)  # type: ignore[attr-defined]
+        self.case_shown.emit(view)
+
+    def _show_days_left(self, view: CaseView) -> None:
+        label = self.ui.days_left_label
+        text = days_left_text(view)
+        label.setText(f" {text} ")
+        cue = None
+        if view.is_open and view.days_left is not None:
+            cue = CUE_OVERDUE if view.days_left < 0 else CUE_TODAY if view.days_left == 0 else \
+                CUE_SOON if view.days_left <= 3 else None
+        palette = self.palette()
+        if cue:
+            palette.setColor(QtGui.QPalette.ColorRole.Window, cue[0])
+            palette.setColor(QtGui.QPalette.ColorRole.WindowText, cue[1])
+        label.setPalette(palette)
+
+    # --- requester ------------------------------------------------------------------------
+    def _fill_requester(self, rq: Requester) -> None:
+        self._filling = True
+        try:
+            for fieldname, edit in REQUESTER_EDITS.items():
+                getattr(self.ui, edit).setText(getattr(rq, fieldname))
+            self.ui.rq_address_edit.setPlainText("\n".join(rq.address_lines))
+        finally:
+            self._filling = False
+        for label in self._requester_error_labels():
+            mark_error(label, None)
+
+    def _requester_error_labels(self) -> list[QtWidgets.QLabel]:
+        return [getattr(self.ui, f"rq_{f}_error") for f in (*REQUESTER_EDITS, "address_lines")] + \
+            [self.ui.requester_general_error]
+
+    def typed_requester(self) -> Requester:
+        assert self.view is not None
+        values: dict[str, Any] = {f: getattr(self.ui, e).text() for f, e in REQUESTER_EDITS.items()}
+        values["address_lines"] = tuple(x for x in self.ui.rq_address_edit.toPlainText().splitlines() if x.strip())
+        return replace(self.view.requester, **values)
+
+    def _mark_dirty(self, *_args: Any) -> None:
+        if not self._filling:
+            self._set_dirty(True)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        self._dirty = dirty
+        self.ui.unsaved_label.setVisible(dirty)
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def save_requester(self) -> None:
+        if self.view is None or self.ctx.register is None:
+            return
+        reg, view, typed = self.ctx.register, self.view, self.typed_requester()
+        self.ui.save_button.setEnabled(False)
+        self.ctx.worker.submit(lambda: cases.update_requester(reg, view.id, typed, view.version),
+                               self._requester_saved, self._requester_failed)
+
+    def _requester_saved(self, view: CaseView) -> None:
+        self.ui.save_button.setEnabled(True)
+        self._set_dirty(False)
+        self.ui.conflict_frame.setVisible(False)
+        self.show_case(view)
+        self.ctx.case_changed.emit(view)
+
+    def _requester_failed(self, exc: BaseException) -> None:
+        self.ui.save_button.setEnabled(True)
+        for label in self._requester_error_labels():
+            mark_error(label, None)
+        if isinstance(exc, StaleRecord):
+            self.ui.conflict_label.setText(stale_text(exc) + " Your text is kept below. Keep your text "
+                                           "(and save again), or show their version?")
+            self.ui.conflict_frame.setVisible(True)
+            self.ctx.last_message = self.ui.conflict_label.text()
+        elif isinstance(exc, cases.InvalidInput):
+            for fieldname, message in exc.problems.items():
+                label = getattr(self.ui, f"rq_{fieldname}_error", self.ui.requester_general_error)
+                mark_error(label, message)
+        elif isinstance(exc, ValidationError):
+            mark_error(self.ui.requester_general_error, str(exc))
+        else:
+            self.ctx.report_error(exc, retry=self.save_requester, parent=self)
+
+    def keep_mine(self) -> None:
+        """Take the case's newest version number and keep the typed text: Save then
+        writes the agent's text over the other change (which stays in the history)."""
+        if self.view is None or self.ctx.register is None:
+            return
+        reg, case_id = self.ctx.register, self.view.id
+
+        def got(latest: CaseView) -> None:
+            self.view = replace(latest)
+            self.ui.conflict_frame.setVisible(False)
+            self.ui.unsaved_label.setText("Unsaved changes (their newer version loaded behind your text)")
+
+        self.ctx.worker.submit(lambda: cases.get_case(reg, case_id), got)
+
+    def reload_theirs(self) -> None:
+        if self.view is None:
+            return
+        self._set_dirty(False)
+        self.ui.conflict_frame.setVisible(False)
+        self.load(self.view.id)
+
+    # --- other actions ----------------------------------------------------------------------
+    def _write(self, fn: Any, error_label: QtWidgets.QLabel | None = None,
+               after: Any = None) -> None:
+        if self.view is None or self.ctx.register is None:
+            return
+
+        def ok(view: CaseView) -> None:
+            if error_label is not None:
+                mark_error(error_label, None)
+            if after:
+                after()
+            self.show_case(view)
+            self.ctx.case_changed.emit(view)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StaleRecord):
+                if error_label is not None:
+                    mark_error(error_label, stale_text(exc) + " The case has been reloaded; try again.")
+                self.load(self.view.id if self.view else 0)
+            elif isinstance(exc, ValidationError) and error_label is not None:
+                mark_error(error_label, exc.message)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(fn, ok, failed)
+
+    def record_check(self) -> None:
+        if self.view is None:
+            return
+        reg, v = self.ctx.register, self.view
+        step = self.ui.check_step_combo.currentData()
+        result = self.ui.check_result_combo.currentData()
+        reason = self.ui.check_reason_edit.text()
+        if step is None:
+            mark_error(self.ui.check_error, "this case needs no identity checks")
+            return
+        self._write(lambda: cases.record_check(reg, v.id, step, result, reason, v.version),
+                    self.ui.check_error, self.ui.check_reason_edit.clear)
+
+    def add_event(self) -> None:
+        if self.view is None:
+            return
+        reg, v = self.ctx.register, self.view
+        kind = self.ui.event_kind_combo.currentData()
+        on: date = self.ui.event_date.date().toPython()
+        reason = self.ui.event_reason_edit.text()
+        self._write(lambda: cases.record_event(reg, v.id, kind, on, reason, v.version),
+                    self.ui.event_error, self.ui.event_reason_edit.clear)
+
+    def extend(self) -> None:
+        if self.view is None:
+            return
+        reason = self.ui.event_reason_edit.text().strip()
+        if not reason:
+            mark_error(self.ui.event_error, "an extension needs its reason (complex request, or several "
+                       "requests from one person); write it in Reason first")
+            self.ui.event_reason_edit.setFocus()
+            return
+        reg, v = self.ctx.register, self.view
+        on = v.as_of
+        self._write(lambda: cases.record_event(reg, v.id, ClockEventKind.EXTENDED.value, on, reason, v.version),
+                    self.ui.event_error, self.ui.event_reason_edit.clear)
+
+    def add_note(self) -> None:
+        if self.view is None:
+            return
+        text = self.ui.new_note_edit.toPlainText()
+        if not text.strip():
+            self.ui.new_note_edit.setFocus()
+            return
+        reg, v = self.ctx.register, self.view
+        self._write(lambda: cases.add_note(reg, v.id, text), None, self.ui.new_note_edit.clear)
+
+    def assign(self, login: str) -> None:
+        if self.view is None:
+            return
+        reg, v = self.ctx.register, self.view
+        self._write(lambda: cases.assign(reg, v.id, login, v.version))
+
+    def ask_status(self, wanted: Status) -> StatusDialog | None:
+        """Open the confirmation for a status move (non-modal; returns the dialog)."""
+        if self.view is None or wanted not in TRANSITIONS[self.view.status]:
+            return None
+        dialog = StatusDialog(self.view, wanted, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        v, reg = self.view, self.ctx.register
+
+        def confirmed() -> None:
+            reason = dialog.reason.toPlainText()
+            self._write(lambda: cases.change_status(reg, v.id, wanted.value, reason, v.version))
+
+        dialog.accepted.connect(confirmed)
+        dialog.open()
+        self.status_dialog = dialog
+        return dialog
+
+
+__all__ = ["CaseViewWidget", "CaseTab", "StatusDialog", "OPEN_STATUSES"]

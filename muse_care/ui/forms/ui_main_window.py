@@ -1,0 +1,241 @@
+# -*- coding: utf-8 -*-
+
+################################################################################
+## Form generated from reading UI file 'main_window.ui'
+##
+## Created by: Qt User Interface Compiler version 6.11.3
+##
+## WARNING! All changes made in this file will be lost when recompiling UI file!
+################################################################################
+
+from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
+    QMetaObject, QObject, QPoint, QRect,
+    QSize, QTime, QUrl, Qt)
+from PySide6.QtGui import (QAction, QBrush, QColor, QConicalGradient,
+    QCursor, QFont, QFontDatabase, QGradient,
+    QIcon, QImage, QKeySequence, QLinearGradient,
+    QPainter, QPalette, QPixmap, QRadialGradient,
+    QTransform)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QMainWindow, QMenu, QMenuBar, QSizePolicy,
+    QSplitter, QStatusBar, QTableView, QToolBar,
+    QVBoxLayout, QWidget)
+
+class Ui_MainWindow(object):
+    def setupUi(self, MainWindow):
+        if not MainWindow.objectName():
+            MainWindow.setObjectName(u"MainWindow")
+        MainWindow.resize(1280, 800)
+        self.action_new_case = QAction(MainWindow)
+        self.action_new_case.setObjectName(u"action_new_case")
+        self.action_settings = QAction(MainWindow)
+        self.action_settings.setObjectName(u"action_settings")
+        self.action_quit = QAction(MainWindow)
+        self.action_quit.setObjectName(u"action_quit")
+        self.action_find = QAction(MainWindow)
+        self.action_find.setObjectName(u"action_find")
+        self.action_save = QAction(MainWindow)
+        self.action_save.setObjectName(u"action_save")
+        self.action_refresh = QAction(MainWindow)
+        self.action_refresh.setObjectName(u"action_refresh")
+        self.action_next_case = QAction(MainWindow)
+        self.action_next_case.setObjectName(u"action_next_case")
+        self.action_previous_case = QAction(MainWindow)
+        self.action_previous_case.setObjectName(u"action_previous_case")
+        self.action_about = QAction(MainWindow)
+        self.action_about.setObjectName(u"action_about")
+        self.central = QWidget(MainWindow)
+        self.central.setObjectName(u"central")
+        self.central_layout = QVBoxLayout(self.central)
+        self.central_layout.setObjectName(u"central_layout")
+        self.central_layout.setContentsMargins(6, 6, 6, 0)
+        self.main_splitter = QSplitter(self.central)
+        self.main_splitter.setObjectName(u"main_splitter")
+        self.main_splitter.setOrientation(Qt.Orientation.Horizontal)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.views_panel = QWidget(self.main_splitter)
+        self.views_panel.setObjectName(u"views_panel")
+        self.views_layout = QVBoxLayout(self.views_panel)
+        self.views_layout.setObjectName(u"views_layout")
+        self.views_layout.setContentsMargins(0, 0, 0, 0)
+        self.views_label = QLabel(self.views_panel)
+        self.views_label.setObjectName(u"views_label")
+
+        self.views_layout.addWidget(self.views_label)
+
+        self.views_list = QListWidget(self.views_panel)
+        self.views_list.setObjectName(u"views_list")
+
+        self.views_layout.addWidget(self.views_list)
+
+        self.main_splitter.addWidget(self.views_panel)
+        self.queue_splitter = QSplitter(self.main_splitter)
+        self.queue_splitter.setObjectName(u"queue_splitter")
+        self.queue_splitter.setOrientation(Qt.Orientation.Vertical)
+        self.queue_splitter.setChildrenCollapsible(False)
+        self.queue_panel = QWidget(self.queue_splitter)
+        self.queue_panel.setObjectName(u"queue_panel")
+        self.queue_layout = QVBoxLayout(self.queue_panel)
+        self.queue_layout.setObjectName(u"queue_layout")
+        self.queue_layout.setContentsMargins(0, 0, 0, 0)
+        self.search_row = QHBoxLayout()
+        self.search_row.setObjectName(u"search_row")
+        self.search_label = QLabel(self.queue_panel)
+        self.search_label.setObjectName(u"search_label")
+
+        self.search_row.addWidget(self.search_label)
+
+        self.search_edit = QLineEdit(self.queue_panel)
+        self.search_edit.setObjectName(u"search_edit")
+        self.search_edit.setClearButtonEnabled(True)
+
+        self.search_row.addWidget(self.search_edit)
+
+        self.count_label = QLabel(self.queue_panel)
+        self.count_label.setObjectName(u"count_label")
+
+        self.search_row.addWidget(self.count_label)
+
+
+        self.queue_layout.addLayout(self.search_row)
+
+        self.queue_table = QTableView(self.queue_panel)
+        self.queue_table.setObjectName(u"queue_table")
+        self.queue_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue_table.setAlternatingRowColors(True)
+        self.queue_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_table.setSortingEnabled(False)
+        self.queue_table.setWordWrap(False)
+
+        self.queue_layout.addWidget(self.queue_table)
+
+        self.queue_splitter.addWidget(self.queue_panel)
+        self.case_host = QWidget(self.queue_splitter)
+        self.case_host.setObjectName(u"case_host")
+        self.case_host_layout = QVBoxLayout(self.case_host)
+        self.case_host_layout.setObjectName(u"case_host_layout")
+        self.case_host_layout.setContentsMargins(0, 0, 0, 0)
+        self.queue_splitter.addWidget(self.case_host)
+        self.main_splitter.addWidget(self.queue_splitter)
+
+        self.central_layout.addWidget(self.main_splitter)
+
+        MainWindow.setCentralWidget(self.central)
+        self.menubar = QMenuBar(MainWindow)
+        self.menubar.setObjectName(u"menubar")
+        self.menu_file = QMenu(self.menubar)
+        self.menu_file.setObjectName(u"menu_file")
+        self.menu_case = QMenu(self.menubar)
+        self.menu_case.setObjectName(u"menu_case")
+        self.menu_help = QMenu(self.menubar)
+        self.menu_help.setObjectName(u"menu_help")
+        MainWindow.setMenuBar(self.menubar)
+        self.toolbar = QToolBar(MainWindow)
+        self.toolbar.setObjectName(u"toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        MainWindow.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.statusbar = QStatusBar(MainWindow)
+        self.statusbar.setObjectName(u"statusbar")
+        MainWindow.setStatusBar(self.statusbar)
+#if QT_CONFIG(shortcut)
+        self.views_label.setBuddy(self.views_list)
+        self.search_label.setBuddy(self.search_edit)
+#endif // QT_CONFIG(shortcut)
+        QWidget.setTabOrder(self.search_edit, self.queue_table)
+        QWidget.setTabOrder(self.queue_table, self.views_list)
+
+        self.menubar.addAction(self.menu_file.menuAction())
+        self.menubar.addAction(self.menu_case.menuAction())
+        self.menubar.addAction(self.menu_help.menuAction())
+        self.menu_file.addAction(self.action_new_case)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.action_settings)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.action_quit)
+        self.menu_case.addAction(self.action_find)
+        self.menu_case.addAction(self.action_save)
+        self.menu_case.addAction(self.action_refresh)
+        self.menu_case.addSeparator()
+        self.menu_case.addAction(self.action_next_case)
+        self.menu_case.addAction(self.action_previous_case)
+        self.menu_help.addAction(self.action_about)
+        self.toolbar.addAction(self.action_new_case)
+        self.toolbar.addAction(self.action_refresh)
+        self.toolbar.addAction(self.action_settings)
+
+        self.retranslateUi(MainWindow)
+
+        QMetaObject.connectSlotsByName(MainWindow)
+    # setupUi
+
+    def retranslateUi(self, MainWindow):
+        MainWindow.setWindowTitle(QCoreApplication.translate("MainWindow", u"MUSE Care", None))
+        self.action_new_case.setText(QCoreApplication.translate("MainWindow", u"&New case\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.action_new_case.setToolTip(QCoreApplication.translate("MainWindow", u"Take in a new request (Ctrl+N)", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(shortcut)
+        self.action_new_case.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+N", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_settings.setText(QCoreApplication.translate("MainWindow", u"&Settings\u2026", None))
+#if QT_CONFIG(shortcut)
+        self.action_settings.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+,", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_quit.setText(QCoreApplication.translate("MainWindow", u"&Quit", None))
+#if QT_CONFIG(shortcut)
+        self.action_quit.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+Q", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_find.setText(QCoreApplication.translate("MainWindow", u"&Find a case", None))
+#if QT_CONFIG(shortcut)
+        self.action_find.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+F", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_save.setText(QCoreApplication.translate("MainWindow", u"&Save requester details", None))
+#if QT_CONFIG(shortcut)
+        self.action_save.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+S", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_refresh.setText(QCoreApplication.translate("MainWindow", u"&Refresh", None))
+#if QT_CONFIG(tooltip)
+        self.action_refresh.setToolTip(QCoreApplication.translate("MainWindow", u"Read the queue and the open case again (F5)", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(shortcut)
+        self.action_refresh.setShortcut(QCoreApplication.translate("MainWindow", u"F5", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_next_case.setText(QCoreApplication.translate("MainWindow", u"Ne&xt case", None))
+#if QT_CONFIG(shortcut)
+        self.action_next_case.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+PgDown", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_previous_case.setText(QCoreApplication.translate("MainWindow", u"&Previous case", None))
+#if QT_CONFIG(shortcut)
+        self.action_previous_case.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+PgUp", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_about.setText(QCoreApplication.translate("MainWindow", u"&About MUSE Care", None))
+        self.views_label.setText(QCoreApplication.translate("MainWindow", u"&Views", None))
+#if QT_CONFIG(accessibility)
+        self.views_list.setAccessibleName(QCoreApplication.translate("MainWindow", u"Saved views", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.views_list.setAccessibleDescription(QCoreApplication.translate("MainWindow", u"Saved views of the queue, each with its number of cases", None))
+#endif // QT_CONFIG(accessibility)
+        self.search_label.setText(QCoreApplication.translate("MainWindow", u"&Find:", None))
+#if QT_CONFIG(accessibility)
+        self.search_edit.setAccessibleName(QCoreApplication.translate("MainWindow", u"Search all cases", None))
+#endif // QT_CONFIG(accessibility)
+        self.search_edit.setPlaceholderText(QCoreApplication.translate("MainWindow", u"Reference, name, email, phone or postcode (Ctrl+F)", None))
+        self.count_label.setText("")
+#if QT_CONFIG(accessibility)
+        self.count_label.setAccessibleName(QCoreApplication.translate("MainWindow", u"Number of cases shown", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(accessibility)
+        self.queue_table.setAccessibleName(QCoreApplication.translate("MainWindow", u"Case queue", None))
+#endif // QT_CONFIG(accessibility)
+        self.menu_file.setTitle(QCoreApplication.translate("MainWindow", u"&File", None))
+        self.menu_case.setTitle(QCoreApplication.translate("MainWindow", u"&Case", None))
+        self.menu_help.setTitle(QCoreApplication.translate("MainWindow", u"&Help", None))
+        self.toolbar.setWindowTitle(QCoreApplication.translate("MainWindow", u"Main toolbar", None))
+#if QT_CONFIG(accessibility)
+        self.toolbar.setAccessibleName(QCoreApplication.translate("MainWindow", u"Main toolbar", None))
+#endif // QT_CONFIG(accessibility)
+    # retranslateUi
+

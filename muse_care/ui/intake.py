@@ -1,0 +1,207 @@
+"""The new-case dialog, built for a phone call: keyboard first, the form in the order
+the caller gives the details, every wrong field marked with its reason at once, and a
+warning (with a link) when the same email or phone already has an open case."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from muse_care.domain.case import RIGHT_LABELS, Channel, Right
+from muse_care.domain.regimes import REGIMES
+from muse_care.services import cases
+from muse_care.ui.context import AppContext
+from muse_care.ui.forms.ui_intake_dialog import Ui_IntakeDialog
+from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+
+CHANNEL_LABELS = {
+    Channel.PHONE: "Phone", Channel.EMAIL: "Email", Channel.POST: "Post", Channel.LIVE_CHAT: "Live chat",
+    Channel.MY_ACCOUNT: "My Account", Channel.IN_PERSON: "In person", Channel.SOCIAL: "Social media",
+}
+ERROR_LABELS = {  # InvalidInput field -> the label under the field that shows it
+    "name": "name_error", "country": "country_error", "phone": "phone_error", "email": "email_error",
+    "postcode": "postcode_error", "address_lines": "address_lines_error", "city": "city_error",
+    "region": "city_error", "rights": "rights_error", "channel": "channel_error",
+    "received": "received_error", "received_time": "received_error", "regime": "regime_error",
+    "holiday_region": "regime_error", "account_ref": "account_ref_error",
+    "acting_for": "representative_name_error", "representative_name": "representative_name_error",
+    "representative_authority": "representative_authority_error", "assignee": "assignee_error",
+    "note": "note_error",
+}
+FIELD_WIDGETS = {
+    "name": "name_edit", "country": "country_edit", "phone": "phone_edit", "email": "email_edit",
+    "postcode": "postcode_edit", "address_lines": "address_edit", "city": "city_edit",
+    "rights": "rights_list", "channel": "channel_combo", "received": "received_date",
+    "received_time": "received_time", "regime": "regime_combo", "account_ref": "account_edit",
+    "representative_name": "representative_edit", "representative_authority": "authority_edit",
+    "assignee": "assignee_edit", "note": "note_edit",
+}
+
+
+def qdate(d: date) -> QtCore.QDate:
+    return QtCore.QDate(d.year, d.month, d.day)
+
+
+def mark_error(label: QtWidgets.QLabel, message: str | None) -> None:
+    """Show (or clear) a field's reason under it: a warning sign and words, no colour."""
+    label.setText(f"⚠ {message}" if message else "")
+    label.setVisible(bool(message))
+    font = label.font()
+    font.setBold(bool(message))
+    label.setFont(font)
+
+
+class IntakeDialog(QtWidgets.QDialog):
+    """``saved(CaseView)`` is emitted when the case is written; the dialog then closes.
+    ``open_case(int)`` when the agent follows a duplicate's link."""
+
+    saved = Signal(object)
+    open_case = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = Ui_IntakeDialog()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.setWindowTitle("New case — take in a request")
+        for right in Right:
+            item = QtWidgets.QListWidgetItem(RIGHT_LABELS[right])
+            item.setData(Qt.ItemDataRole.UserRole, right.value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            ui.rights_list.addItem(item)
+        ui.rights_list.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        ui.rights_list.itemActivated.connect(self._toggle_right)
+        for channel, text in CHANNEL_LABELS.items():
+            ui.channel_combo.addItem(text, channel.value)
+        for code, regime in REGIMES.items():
+            ui.regime_combo.addItem(regime.name, code)
+        reg = ctx.register
+        today = reg.today() if reg else date.today()
+        ui.received_date.setDate(qdate(today))
+        ui.received_date.setMaximumDate(qdate(today))
+        ui.received_time.setTime(QtCore.QTime.currentTime())
+        ui.assignee_edit.setText(ctx.actor.login)
+        ui.country_edit.setText("GB")
+        ui.country_edit.setMaxLength(2)
+        ui.representative_check.toggled.connect(self._representative_toggled)
+        self._representative_toggled(False)
+        ui.address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        ui.note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 6)
+        ui.duplicate_label.linkActivated.connect(self._follow_link)
+        ui.button_box.accepted.connect(self.save)
+        ui.button_box.rejected.connect(self.reject)
+        self._save_button = ui.button_box.button(QtWidgets.QDialogButtonBox.StandardButton.Save)
+        self._save_button.setText("&Save case")
+        self._dup_timer = QtCore.QTimer(self, singleShot=True, interval=350)
+        self._dup_timer.timeout.connect(self._check_duplicates)
+        for edit in (ui.email_edit, ui.phone_edit, ui.country_edit):
+            edit.textEdited.connect(lambda _t: self._dup_timer.start())
+        self._dup_generation = 0
+        self.duplicates: list[object] = []
+        ui.name_edit.setFocus()
+
+    # --- helpers ----------------------------------------------------------------------
+    def _toggle_right(self, item: QtWidgets.QListWidgetItem) -> None:
+        item.setCheckState(Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked
+                           else Qt.CheckState.Checked)
+
+    def _representative_toggled(self, on: bool) -> None:
+        for w in (self.ui.representative_edit, self.ui.authority_edit, self.ui.representative_label,
+                  self.ui.authority_label):
+            w.setEnabled(on)
+
+    def set_rights(self, rights: list[str]) -> None:
+        for i in range(self.ui.rights_list.count()):
+            item = self.ui.rights_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in rights
+                               else Qt.CheckState.Unchecked)
+
+    def draft(self) -> cases.CaseDraft:
+        ui = self.ui
+        rights = [ui.rights_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(ui.rights_list.count())
+                  if ui.rights_list.item(i).checkState() == Qt.CheckState.Checked]
+        rep = ui.representative_check.isChecked()
+        return cases.CaseDraft(
+            name=ui.name_edit.text(), rights=rights, channel=ui.channel_combo.currentData() or "",
+            received=ui.received_date.date().toPython(), received_time=ui.received_time.time().toPython(),
+            regime=ui.regime_combo.currentData() or "", email=ui.email_edit.text(), phone=ui.phone_edit.text(),
+            address_lines=[x for x in ui.address_edit.toPlainText().splitlines() if x.strip()],
+            postcode=ui.postcode_edit.text(), city=ui.city_edit.text(), country=ui.country_edit.text(),
+            account_ref=ui.account_edit.text(), acting_for="representative" if rep else "self",
+            representative_name=ui.representative_edit.text() if rep else "",
+            representative_authority=ui.authority_edit.text() if rep else "",
+            assignee=ui.assignee_edit.text(), note=ui.note_edit.toPlainText())
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        shown: dict[str, list[str]] = {}
+        general = []
+        for fieldname, message in problems.items():
+            label = ERROR_LABELS.get(fieldname)
+            if label:
+                shown.setdefault(label, []).append(message)
+            else:
+                general.append(f"{fieldname}: {message}")
+        for label in set(ERROR_LABELS.values()):
+            mark_error(getattr(self.ui, label), "; ".join(shown.get(label, [])) or None)
+        mark_error(self.ui.general_error, "; ".join(general) or None)
+        first = next((FIELD_WIDGETS[f] for f in problems if f in FIELD_WIDGETS), None)
+        if first:
+            widget = getattr(self.ui, first)
+            widget.setFocus()
+            self.ui.scroll.ensureWidgetVisible(widget)
+
+    # --- saving -----------------------------------------------------------------------
+    def save(self) -> None:
+        if self.ctx.register is None:
+            return
+        draft, reg = self.draft(), self.ctx.register
+        self._save_button.setEnabled(False)
+        self.ctx.worker.submit(lambda: cases.add_case(reg, draft), self._saved, self._failed)
+
+    def _saved(self, view: object) -> None:
+        self._save_button.setEnabled(True)
+        self.saved.emit(view)
+        self.ctx.case_changed.emit(view)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._save_button.setEnabled(True)
+        if isinstance(exc, cases.InvalidInput):
+            self.show_problems(exc.problems)
+        elif isinstance(exc, cases.ValidationError):
+            self.show_problems({exc.field: exc.message})
+        else:
+            self.ctx.report_error(exc, retry=self.save, parent=self)
+
+    # --- duplicates -------------------------------------------------------------------
+    def _check_duplicates(self) -> None:
+        if self.ctx.register is None:
+            return
+        email, phone, country = self.ui.email_edit.text(), self.ui.phone_edit.text(), self.ui.country_edit.text()
+        self._dup_generation += 1
+        gen, reg = self._dup_generation, self.ctx.register
+        self.ctx.worker.submit(lambda: cases.open_duplicates(reg, email, phone, country),
+                               lambda found: self._show_duplicates(gen, found),
+                               lambda exc: None)
+
+    def _show_duplicates(self, gen: int, found: list) -> None:
+        if gen != self._dup_generation:
+            return
+        self.duplicates = found
+        label = self.ui.duplicate_label
+        if not found:
+            label.setVisible(False)
+            label.setText("")
+            return
+        links = ", ".join(f'<a href="case:{v.id}">{escape(v.reference)}</a> ({escape(v.requester.name)}, '
+                          f'{escape(v.status.value)})' for v in found[:5])
+        label.setText(f"⚠ <b>Already an open case for this email or phone:</b> {links}. "
+                      "Open it instead of taking a duplicate?")
+        label.setVisible(True)
+
+    def _follow_link(self, href: str) -> None:
+        if href.startswith("case:"):
+            self.open_case.emit(int(href.split(":", 1)[1]))
+            self.ctx.open_case.emit(int(href.split(":", 1)[1]))
