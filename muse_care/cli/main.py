@@ -154,7 +154,7 @@ def command_modules() -> list[Any]:
     return [import_module(f"muse_care.cli.{name}") for name in COMMAND_MODULES]
 
 
-COMMAND_MODULES = ("letters", "team")
+COMMAND_MODULES = ("letters", "team", "retrieval")
 
 
 # --- output ----------------------------------------------------------------------------
