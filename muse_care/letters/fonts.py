@@ -84,6 +84,9 @@ def faces() -> tuple[Face, ...]:
                         frozenset(bold.face.charToGlyph),
                     )
                 )
+            missing = [c for c in range(0x20, 0x7F) if c not in loaded[0].cmap or c not in loaded[0].bold_cmap]
+            if missing:  # the fast paths below rely on it
+                raise RuntimeError(f"the body font lacks printable ASCII: {missing}")
             _faces = tuple(loaded)
     return _faces
 
@@ -117,6 +120,8 @@ def prepare(text: str, field: str) -> str:
     ``text`` must be a single line. The result is in visual (left-to-right drawing)
     order and contains only characters a shipped font maps.
     """
+    if text.isascii() and text.isprintable():
+        return text  # the body font maps all of printable ASCII (checked in faces())
     text = unicodedata.normalize("NFC", text)
     for ch in text:
         if unicodedata.category(ch) == "Cc":
@@ -135,6 +140,9 @@ def prepare(text: str, field: str) -> str:
 
 def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     """Split prepared ``text`` into (font name, chunk) runs; spaces stay with their run."""
+    if text.isascii():
+        faces()  # registered before anything is drawn
+        return [(BODY_FONT_BOLD if bold else BODY_FONT, text)] if text else []
     out: list[tuple[str, str]] = []
     current: Face | None = None
     chunk: list[str] = []

@@ -28,10 +28,10 @@ REQUESTERS: dict[str, PostalAddress] = {
     ),
     "pk": PostalAddress(
         name="عائشہ خان",
-        lines=("House 12, Street 5", "Gulberg III"),
-        city="Lahore",
-        postcode="54660",
-        region="Punjab",
+        lines=("House 12, Street 5", "Block 5, Clifton"),
+        city="Karachi",
+        postcode="75600",
+        region="Sindh",
         country="PK",
     ),
     "cn": PostalAddress(

@@ -24,7 +24,7 @@ def test_german_postcode_before_town() -> None:
 
 
 def test_pakistan_city_postcode_and_no_country_at_home() -> None:
-    assert _text(REQUESTERS["pk"]) == ["عائشہ خان", "House 12, Street 5", "Gulberg III", "LAHORE-54660"]
+    assert _text(REQUESTERS["pk"]) == ["عائشہ خان", "House 12, Street 5", "Block 5, Clifton", "KARACHI-75600"]
 
 
 def test_china_largest_first_in_chinese_and_latin_order_otherwise() -> None:
