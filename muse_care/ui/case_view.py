@@ -172,7 +172,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         self._loading_id = case_id
         reg = self.ctx.register
         self.ctx.worker.submit(lambda: cases.get_case(reg, case_id),
-                               lambda view: self._loaded(case_id, view))
+                               lambda view: self._loaded(case_id, view), owner=self)
 
     def _loaded(self, case_id: int, view: CaseView) -> None:
         if case_id == self._loading_id:
@@ -306,7 +306,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         reg, view, typed = self.ctx.register, self.view, self.typed_requester()
         self.ui.save_button.setEnabled(False)
         self.ctx.worker.submit(lambda: cases.update_requester(reg, view.id, typed, view.version),
-                               self._requester_saved, self._requester_failed)
+                               self._requester_saved, self._requester_failed, owner=self)
 
     def _requester_saved(self, view: CaseView) -> None:
         self.ui.save_button.setEnabled(True)
@@ -345,7 +345,7 @@ class CaseViewWidget(QtWidgets.QWidget):
             self.ui.conflict_frame.setVisible(False)
             self.ui.unsaved_label.setText("Unsaved changes (their newer version loaded behind your text)")
 
-        self.ctx.worker.submit(lambda: cases.get_case(reg, case_id), got)
+        self.ctx.worker.submit(lambda: cases.get_case(reg, case_id), got, owner=self)
 
     def reload_theirs(self) -> None:
         if self.view is None:
@@ -378,7 +378,7 @@ class CaseViewWidget(QtWidgets.QWidget):
             else:
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(fn, ok, failed)
+        self.ctx.worker.submit(fn, ok, failed, owner=self)
 
     def record_check(self) -> None:
         if self.view is None:

@@ -158,7 +158,7 @@ class IntakeDialog(QtWidgets.QDialog):
             return
         draft, reg = self.draft(), self.ctx.register
         self._save_button.setEnabled(False)
-        self.ctx.worker.submit(lambda: cases.add_case(reg, draft), self._saved, self._failed)
+        self.ctx.worker.submit(lambda: cases.add_case(reg, draft), self._saved, self._failed, owner=self)
 
     def _saved(self, view: object) -> None:
         self._save_button.setEnabled(True)
@@ -184,7 +184,7 @@ class IntakeDialog(QtWidgets.QDialog):
         gen, reg = self._dup_generation, self.ctx.register
         self.ctx.worker.submit(lambda: cases.open_duplicates(reg, email, phone, country),
                                lambda found: self._show_duplicates(gen, found),
-                               lambda exc: None)
+                               lambda exc: None, owner=self)
 
     def _show_duplicates(self, gen: int, found: list) -> None:
         if gen != self._dup_generation:

@@ -146,7 +146,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def refresh_counts(self) -> None:
         reg = self.ctx.register
         if reg is not None:
-            self.ctx.worker.submit(lambda: queue.view_counts(reg), self._show_counts)
+            self.ctx.worker.submit(lambda: queue.view_counts(reg), self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self.counts = counts

@@ -89,7 +89,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         self._generation += 1
         gen, reg, query = self._generation, self.ctx.register, self.query
         self.ctx.worker.submit(lambda: queue.first_page(reg, query),
-                               lambda result: self._on_first(gen, result))
+                               lambda result: self._on_first(gen, result), owner=self)
 
     def _on_first(self, gen: int, result: tuple[int, list[CaseRow]]) -> None:
         if gen != self._generation:
@@ -117,7 +117,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         gen, reg, query, total = self._generation, self.ctx.register, self.query, self._count
         self.ctx.worker.submit(
             lambda: queue.fetch_rows(reg, query, offset, PAGE_SIZE, total=total, after=after, before=before),
-            lambda rows: self._on_page(gen, page, rows))
+            lambda rows: self._on_page(gen, page, rows), owner=self)
 
     def _on_page(self, gen: int, page: int, rows: list[CaseRow]) -> None:
         if gen != self._generation:

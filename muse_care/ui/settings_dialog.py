@@ -51,7 +51,7 @@ class SettingsDialog(QtWidgets.QDialog):
             ctx.worker.submit(lambda: (org_settings.organisation(reg),
                                        org_settings.get_setting(reg, "default_regime"),
                                        dict(org_settings.get_setting(reg, "holiday_regions"))),
-                              self._loaded)
+                              self._loaded, owner=self)
 
     def _loaded(self, values: tuple[Any, str, dict[str, str]]) -> None:
         profile, regime, regions = values
@@ -106,7 +106,7 @@ class SettingsDialog(QtWidgets.QDialog):
             org_settings.set_setting(reg, "holiday_regions", regions)
             local_config.save(local)
 
-        self.ctx.worker.submit(write, lambda _r: self._saved(), self._failed)
+        self.ctx.worker.submit(write, lambda _r: self._saved(), self._failed, owner=self)
 
     def _saved(self) -> None:
         self.saved.emit()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
+
 from muse_care.ui.qt import QtCore, Signal
 
 Callback = Callable[[Any], None]
@@ -37,9 +39,14 @@ class Worker(QtCore.QObject):
         return self._pending == 0
 
     def submit(self, fn: Callable[[], Any], on_success: Callback | None = None,
-               on_failure: Callable[[BaseException], None] | None = None) -> Future[Any] | None:
+               on_failure: Callable[[BaseException], None] | None = None, *,
+               owner: QtCore.QObject | None = None) -> Future[Any] | None:
+        """``owner``: the widget the callbacks belong to (default: the object of a bound
+        ``on_success``); if it has been deleted meanwhile the result is dropped."""
         if self._closed:
             return None
+        if owner is None and isinstance(getattr(on_success, "__self__", None), QtCore.QObject):
+            owner = on_success.__self__  # type: ignore[union-attr]
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -48,16 +55,18 @@ class Worker(QtCore.QObject):
             try:
                 result = fn()
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-                self._done.emit((False, on_failure, exc))
+                self._done.emit((False, on_failure, exc, owner))
             else:
-                self._done.emit((True, on_success, result))
+                self._done.emit((True, on_success, result, owner))
 
         return self._pool.submit(run)
 
-    def _deliver(self, item: tuple[bool, Any, Any]) -> None:
-        ok, callback, value = item
+    def _deliver(self, item: tuple[bool, Any, Any, Any]) -> None:
+        ok, callback, value, owner = item
         self._pending -= 1
         try:
+            if owner is not None and not shiboken6.isValid(owner):
+                return  # the window it was for has closed
             if ok:
                 if callback is not None:
                     callback(value)

@@ -1,0 +1,570 @@
+"""The case view's "Retrieval log" tab: what was searched, found and retrieved, and how
+long the retailer's systems still hold each interaction.
+
+Everything that touches the database, a file or the evidence store's key runs on the
+workbench's one worker (``ctx.worker.submit``); only the callbacks touch widgets.
+Wiring (the workbench)::
+
+    tab = RetrievalTab(ctx)
+    case_view.set_extra_tab("Retrieval log", tab)   # then show_case(view) on every case
+
+Built in code rather than from a Designer form: the add form's fields are generated from
+the service's data (sources, results), and the tab has to stay usable without the
+compiled forms package while the workbench is being written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from muse_care.domain.case import CaseView
+from muse_care.domain.dates import fmt_day
+from muse_care.domain.errors import ValidationError
+from muse_care.services import retrieval as rt
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+
+StoreOpener = Callable[[Any, "str | None"], Any]
+
+
+def default_open_store(register: Any, passphrase: str | None) -> Any:
+    from muse_care.services.evidence_service import open_store
+
+    return open_store(register, passphrase=passphrase)
+
+
+def ask_passphrase_dialog(parent: QtWidgets.QWidget, prompt: str) -> str | None:
+    text, ok = QtWidgets.QInputDialog.getText(parent, "Evidence store passphrase", prompt,
+                                              QtWidgets.QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+def choose_directory_dialog(parent: QtWidgets.QWidget) -> str | None:
+    path = QtWidgets.QFileDialog.getExistingDirectory(parent, "Export the disclosure bundle into an empty folder")
+    return path or None
+
+
+def choose_file_dialog(parent: QtWidgets.QWidget) -> str | None:
+    path, _ = QtWidgets.QFileDialog.getOpenFileName(parent, "Attach the retrieved file")
+    return path or None
+
+
+# --- the table ----------------------------------------------------------------------------
+
+class RetrievalTableModel(QtCore.QAbstractTableModel):
+    """The case's retrieval entries (plain :class:`RetrievalView` rows)."""
+
+    COLUMNS = ("#", "Source", "Interaction", "Result", "Identifier", "Item ref", "File", "Purged on",
+               "Redaction", "Disclosed")
+    ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[rt.RetrievalView] = []
+        self._problems: dict[int, str] = {}
+
+    def set_entries(self, rows: list[rt.RetrievalView]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def set_problems(self, problems: dict[int, str]) -> None:
+        self._problems = dict(problems)
+        if self._rows:
+            col = self.COLUMNS.index("File")
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+
+    def entry(self, row: int) -> rt.RetrievalView:
+        return self._rows[row]
+
+    def rowCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def _text(self, e: rt.RetrievalView, column: str) -> str:
+        if column == "#":
+            return str(e.id)
+        if column == "Source":
+            return e.source_name
+        if column == "Interaction":
+            if e.interaction_date is None:
+                if e.period_from and e.period_to:
+                    return f"searched {e.period_from:%d %b %Y}–{e.period_to:%d %b %Y}"
+                return ""
+            return fmt_day(e.interaction_date) + (f" {e.interaction_time}" if e.interaction_time else "")
+        if column == "Result":
+            return e.result_label
+        if column == "Identifier":
+            return e.identifier
+        if column == "Item ref":
+            return e.item_ref
+        if column == "File":
+            if e.id in self._problems:
+                return f"PROBLEM: {e.file_name}"
+            return f"{e.file_name} ({_size(e.file_size)})" if e.has_file else ""
+        if column == "Purged on":
+            return fmt_day(e.purge_on) if e.purge_on else ""
+        if column == "Redaction":
+            return ("done" if e.redaction_done else "NEEDED") if e.redaction_needed else ""
+        if column == "Disclosed":
+            return e.disclosed_in
+        return ""
+
+    def data(self, index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(self.COLUMNS)):
+            return None
+        e = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(e, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "File" and e.id in self._problems:
+                return self._problems[e.id]
+            if column == "File" and e.has_file:
+                return f"SHA-256 {e.sha256}\n{e.file_size:,} bytes"
+            return e.notes or None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == "File" and e.id in self._problems:
+                return QtGui.QBrush(QtGui.QColor("#f4c7c3"))
+            if column == "Redaction" and e.redaction_needed and not e.redaction_done:
+                return QtGui.QBrush(QtGui.QColor("#fde4b8"))
+            return None
+        if role == self.ID_ROLE:
+            return e.id
+        return None
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return ""
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return ""
+
+
+# --- retention lines ----------------------------------------------------------------------
+
+#: (background, label) per state: the label says it in words for whoever cannot tell colours apart.
+LINE_STYLES: dict[str, tuple[str, str]] = {
+    "purged": ("#e0e0e0", "PURGED"),
+    "at-risk": ("#f8c9c4", "RETRIEVE NOW"),
+    "held": ("#fff3c4", "STILL HELD"),
+    "secured": ("#cfe8cf", "RETRIEVED"),
+}
+
+
+def line_state(line: rt.RetentionLine) -> str:
+    return "secured" if line.secured else line.severity.value
+
+
+# --- the add form -------------------------------------------------------------------------
+
+class AddRetrievalDialog(QtWidgets.QDialog):
+    """The "Add retrieval…" form. ``save_requested`` carries a :class:`RetrievalDraft`;
+    the tab saves it on the worker and calls :meth:`show_error` or closes the form."""
+
+    save_requested = Signal(object)
+
+    def __init__(self, sources: list[rt.SourceView], today: date, parent: QtWidgets.QWidget | None = None,
+                 choose_file: Callable[[QtWidgets.QWidget], str | None] = choose_file_dialog) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add retrieval")
+        self._choose_file = choose_file
+        form = QtWidgets.QFormLayout()
+        self.source = QtWidgets.QComboBox()
+        for s in sources:
+            kept = f"{s.retention_months} months" if s.retention_months else "no retention period"
+            self.source.addItem(f"{s.name} ({kept}, by {s.identifier_kind})", s.code)
+        self.source.setAccessibleName("Source")
+        form.addRow("&Source", self.source)
+        self.identifier = QtWidgets.QLineEdit()
+        self.identifier.setPlaceholderText("default: the requester's phone, email or account")
+        self.identifier.setAccessibleName("Identifier searched")
+        form.addRow("&Identifier searched", self.identifier)
+        qtoday = QtCore.QDate(today.year, today.month, today.day)
+
+        def date_edit(name: str) -> QtWidgets.QDateEdit:
+            edit = QtWidgets.QDateEdit(qtoday)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("ddd d MMM yyyy")
+            edit.setMaximumDate(qtoday)
+            edit.setAccessibleName(name)
+            return edit
+
+        self.period = QtWidgets.QCheckBox("Period searched")
+        self.period_from = date_edit("Period searched from")
+        self.period_to = date_edit("Period searched to")
+        period_row = QtWidgets.QHBoxLayout()
+        for w in (self.period, self.period_from, QtWidgets.QLabel("to"), self.period_to):
+            period_row.addWidget(w)
+        form.addRow("Period", period_row)
+        self.has_interaction = QtWidgets.QCheckBox("known")
+        self.has_interaction.setChecked(True)
+        self.interaction_date = date_edit("Interaction date")
+        self.has_time = QtWidgets.QCheckBox("at")
+        self.interaction_time = QtWidgets.QTimeEdit(QtCore.QTime(12, 0))
+        self.interaction_time.setDisplayFormat("HH:mm")
+        self.interaction_time.setAccessibleName("Interaction time")
+        when_row = QtWidgets.QHBoxLayout()
+        for w in (self.has_interaction, self.interaction_date, self.has_time, self.interaction_time):
+            when_row.addWidget(w)
+        form.addRow("Interaction &date", when_row)
+        self.result = QtWidgets.QComboBox()
+        for result, label in rt.RESULT_LABELS.items():
+            self.result.addItem(label, result.value)
+        self.result.setAccessibleName("Result")
+        form.addRow("&Result", self.result)
+        self.item_ref = QtWidgets.QLineEdit()
+        self.item_ref.setMaxLength(rt.MAX_ITEM_REF)
+        self.item_ref.setAccessibleName("Item reference in the source system")
+        form.addRow("Item &reference", self.item_ref)
+        self.file = QtWidgets.QLineEdit()
+        self.file.setPlaceholderText("no file")
+        self.file.setAccessibleName("File")
+        browse = QtWidgets.QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        file_row = QtWidgets.QHBoxLayout()
+        file_row.addWidget(self.file)
+        file_row.addWidget(browse)
+        form.addRow("&File", file_row)
+        self.redaction_needed = QtWidgets.QCheckBox("Redaction needed (it contains others' data)")
+        self.redaction_done = QtWidgets.QCheckBox("Redaction done")
+        form.addRow("", self.redaction_needed)
+        form.addRow("", self.redaction_done)
+        self.notes = QtWidgets.QPlainTextEdit()
+        self.notes.setMaximumHeight(60)
+        self.notes.setTabChangesFocus(True)
+        form.addRow("&Notes", self.notes)
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a00000;")
+        self.error.setAccessibleName("Problem")
+        self.buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
+                                                  | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.period.toggled.connect(self._sync)
+        self.has_interaction.toggled.connect(self._sync)
+        self.has_time.toggled.connect(self._sync)
+        self._sync()
+
+    def _sync(self) -> None:
+        self.period_from.setEnabled(self.period.isChecked())
+        self.period_to.setEnabled(self.period.isChecked())
+        self.interaction_date.setEnabled(self.has_interaction.isChecked())
+        self.has_time.setEnabled(self.has_interaction.isChecked())
+        self.interaction_time.setEnabled(self.has_interaction.isChecked() and self.has_time.isChecked())
+
+    def _browse(self) -> None:
+        path = self._choose_file(self)
+        if path:
+            self.file.setText(path)
+            if self.result.currentData() == rt.Result.TO_RETRIEVE.value:
+                self.result.setCurrentIndex(self.result.findData(rt.Result.FOUND.value))
+
+    @staticmethod
+    def _day(edit: QtWidgets.QDateEdit) -> date:
+        d = edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def draft(self) -> rt.RetrievalDraft:
+        t = self.interaction_time.time()
+        return rt.RetrievalDraft(
+            source=str(self.source.currentData() or ""), result=str(self.result.currentData() or ""),
+            identifier=self.identifier.text(),
+            period_from=self._day(self.period_from) if self.period.isChecked() else None,
+            period_to=self._day(self.period_to) if self.period.isChecked() else None,
+            interaction_date=self._day(self.interaction_date) if self.has_interaction.isChecked() else None,
+            interaction_time=time(t.hour(), t.minute()) if (self.has_interaction.isChecked()
+                                                             and self.has_time.isChecked()) else None,
+            item_ref=self.item_ref.text(), file=self.file.text().strip() or None,
+            redaction_needed=self.redaction_needed.isChecked(), redaction_done=self.redaction_done.isChecked(),
+            notes=self.notes.toPlainText())
+
+    def _save(self) -> None:
+        self.error.clear()
+        self.buttons.setEnabled(False)
+        self.save_requested.emit(self.draft())
+
+    def show_error(self, message: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(message)
+
+
+# --- the tab ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Loaded:
+    case_id: int
+    entries: list[rt.RetrievalView]
+    lines: list[rt.RetentionLine]
+    coverage: list[rt.CoverageLine]
+
+
+class RetrievalTab(QtWidgets.QWidget):
+    """The retrieval log of the shown case. ``ctx`` is the workbench's AppContext (it needs
+    ``register``, ``worker.submit``, ``report_error`` and ``case_changed``)."""
+
+    loaded = Signal()
+    status_changed = Signal(str)
+
+    def __init__(self, ctx: Any, parent: QtWidgets.QWidget | None = None, *,
+                 open_store: StoreOpener = default_open_store,
+                 ask_passphrase: Callable[[QtWidgets.QWidget, str], str | None] = ask_passphrase_dialog,
+                 choose_directory: Callable[[QtWidgets.QWidget], str | None] = choose_directory_dialog,
+                 choose_file: Callable[[QtWidgets.QWidget], str | None] = choose_file_dialog) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._open_store = open_store
+        self._ask_passphrase = ask_passphrase
+        self._choose_directory = choose_directory
+        self._choose_file = choose_file
+        self._passphrase: str | None = None
+        self._store: Any = None  # touched on the worker thread only
+        self.view: CaseView | None = None
+        self.dialog: AddRetrievalDialog | None = None
+
+        self.model = RetrievalTableModel(self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("Retrieval entries")
+
+        self.lines = QtWidgets.QListWidget()
+        self.lines.setAccessibleName("Retention")
+        self.lines.setWordWrap(True)
+        self.coverage = QtWidgets.QLabel()
+        self.coverage.setWordWrap(True)
+        self.coverage.setStyleSheet("color: #444;")
+
+        self.add_button = QtWidgets.QPushButton("&Add retrieval…")
+        self.verify_button = QtWidgets.QPushButton("&Verify files")
+        self.bundle_button = QtWidgets.QPushButton("&Export bundle…")
+        self.add_button.clicked.connect(self.open_add_form)
+        self.verify_button.clicked.connect(self.verify_files)
+        self.bundle_button.clicked.connect(self.export_bundle)
+        buttons = QtWidgets.QHBoxLayout()
+        for b in (self.add_button, self.verify_button, self.bundle_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.status = QtWidgets.QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Retrieval status")
+
+        layout = QtWidgets.QVBoxLayout(self)
+        heading = QtWidgets.QLabel("<b>Retention</b>: what the retailer's systems still hold, and until when")
+        layout.addWidget(heading)
+        layout.addWidget(self.lines, 2)
+        layout.addWidget(self.coverage)
+        layout.addWidget(QtWidgets.QLabel("<b>Retrieval log</b>"))
+        layout.addWidget(self.table, 3)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self._set_enabled(False)
+
+    # --- the case ---------------------------------------------------------------------
+    def show_case(self, view: CaseView) -> None:
+        changed = self.view is None or self.view.id != view.id
+        self.view = view
+        if changed:
+            self.model.set_entries([])
+            self.model.set_problems({})
+            self.lines.clear()
+            self.status.clear()
+        self._set_enabled(True)
+        self.refresh()
+
+    def _set_enabled(self, on: bool) -> None:
+        for b in (self.add_button, self.verify_button, self.bundle_button):
+            b.setEnabled(on)
+
+    def refresh(self) -> None:
+        if self.view is None:
+            return
+        reg, case_id = self.ctx.register, self.view.id
+
+        def load() -> _Loaded:
+            return _Loaded(case_id, rt.list_retrievals(reg, case_id), rt.retention_lines(reg, case_id),
+                           rt.coverage_lines(reg))
+
+        self.ctx.worker.submit(load, self._loaded, self._failed, owner=self)
+
+    def _loaded(self, data: _Loaded) -> None:
+        if self.view is None or data.case_id != self.view.id:
+            return  # an answer for a case no longer shown
+        self.model.set_entries(data.entries)
+        self.table.resizeColumnsToContents()
+        self.lines.clear()
+        for line in data.lines:
+            state = line_state(line)
+            colour, label = LINE_STYLES[state]
+            item = QtWidgets.QListWidgetItem(f"{label}: {line.text}")
+            item.setBackground(QtGui.QBrush(QtGui.QColor(colour)))
+            item.setForeground(QtGui.QBrush(QtGui.QColor("#000000")))
+            item.setData(Qt.ItemDataRole.UserRole, state)
+            self.lines.addItem(item)
+        if not data.lines:
+            self.lines.addItem("No interactions logged yet: add the calls and chats the request covers.")
+        self.coverage.setText("\n".join(c.text for c in data.coverage))
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ctx.report_error(exc, retry=self.refresh, parent=self)
+
+    def _set_status(self, text: str, ok: bool = True) -> None:
+        self.status.setStyleSheet("" if ok else "color: #a00000;")
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    def _after_write(self) -> None:
+        """Refresh this tab and tell the rest of the window the case changed."""
+        if self.view is None:
+            return
+        reg, case_id = self.ctx.register, self.view.id
+
+        def reload() -> Any:
+            from muse_care.services.cases import get_case
+
+            return get_case(reg, case_id)
+
+        self.ctx.worker.submit(reload, self.ctx.case_changed.emit, self._failed, owner=self)
+        self.refresh()
+
+    # --- the evidence store (opened on the worker) ------------------------------------
+    def _with_store(self, job: Callable[[Any], Any], on_success: Callable[[Any], None],
+                    on_failure: Callable[[BaseException], None] | None = None) -> None:
+        reg = self.ctx.register
+        passphrase = self._passphrase
+
+        def run() -> Any:
+            if self._store is None:
+                self._store = self._open_store(reg, passphrase)
+            return job(self._store)
+
+        def failed(exc: BaseException) -> None:
+            from muse_care.evidence import KeychainUnavailable, WrongPassphrase
+            from muse_care.services.evidence_service import PassphraseRequired
+
+            prompt = None
+            if isinstance(exc, PassphraseRequired) or isinstance(exc, WrongPassphrase):
+                prompt = f"{exc}\n\nPassphrase:"
+            elif isinstance(exc, KeychainUnavailable):
+                prompt = (f"{exc}\n\nTo use a passphrase instead, type one (at least 12 characters; "
+                          "everyone who opens these files will need it):")
+            if prompt is not None:
+                typed = self._ask_passphrase(self, prompt)
+                if typed:
+                    self._passphrase = typed
+                    self._with_store(job, on_success, on_failure)
+                    return
+                self._set_status("The evidence store is locked; nothing was done.", ok=False)
+                return
+            (on_failure or self._failed)(exc)
+
+        self.ctx.worker.submit(run, on_success, failed, owner=self)
+
+    # --- actions ----------------------------------------------------------------------
+    def open_add_form(self) -> None:
+        if self.view is None:
+            return
+        reg = self.ctx.register
+        self.ctx.worker.submit(lambda: (rt.list_sources(reg), reg.today()), self._show_form, self._failed,
+                               owner=self)
+
+    def _show_form(self, loaded: tuple[list[rt.SourceView], date]) -> None:
+        sources, today = loaded
+        self.dialog = AddRetrievalDialog(sources, today, self, choose_file=self._choose_file)
+        self.dialog.save_requested.connect(self._save_draft)
+        self.dialog.open()
+
+    def _save_draft(self, draft: rt.RetrievalDraft) -> None:
+        if self.view is None or self.dialog is None:
+            return
+        reg, case_id, dialog = self.ctx.register, self.view.id, self.dialog
+
+        def done(entry: rt.RetrievalView) -> None:
+            dialog.accept()
+            self._set_status(f"Entry #{entry.id} logged: {entry.source_name}, {entry.result_label}"
+                             + (f", {entry.file_name} stored ({_size(entry.file_size)})" if entry.has_file else ""))
+            self._after_write()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                dialog.show_error(str(exc))
+            else:
+                dialog.show_error("Not saved.")
+                self._failed(exc)
+
+        if draft.file:
+            self._with_store(lambda store: rt.add_retrieval(reg, case_id, draft, store), done, failed)
+        else:
+            self.ctx.worker.submit(lambda: rt.add_retrieval(reg, case_id, draft, None), done, failed, owner=self)
+
+    def verify_files(self) -> None:
+        if self.view is None:
+            return
+        from muse_care.services.evidence_service import verify_evidence
+
+        reg, case_id = self.ctx.register, self.view.id
+        self._set_status("Checking the files…")
+        self._with_store(lambda store: verify_evidence(reg, store, case_id), self._verified)
+
+    def _verified(self, report: Any) -> None:
+        self.model.set_problems({p.retrieval_id: p.problem for p in report.problems})
+        if report.ok:
+            self._set_status(f"{report.checked} file(s) checked: all intact.")
+        else:
+            lines = "; ".join(f"#{p.retrieval_id} {p.file_name}: {p.problem}" for p in report.problems)
+            self._set_status(f"{len(report.problems)} of {report.checked} file(s) failed their check and "
+                             f"will not be served: {lines}", ok=False)
+
+    def export_bundle(self) -> None:
+        if self.view is None:
+            return
+        folder = self._choose_directory(self)
+        if not folder:
+            return
+        from muse_care.services.bundle import BundleFailed, export_bundle
+
+        reg, case_id = self.ctx.register, self.view.id
+
+        def done(report: Any) -> None:
+            self._set_status(f"Bundle written to {report.directory}: {len(report.disclosed)} file(s) with "
+                             "index.pdf and index.csv.")
+            self._after_write()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, BundleFailed):
+                self.model.set_problems({p.retrieval_id: p.problem for p in exc.problems})
+                self._set_status(str(exc), ok=False)
+            elif isinstance(exc, ValidationError):
+                self._set_status(str(exc), ok=False)
+            else:
+                self._failed(exc)
+
+        self._with_store(lambda store: export_bundle(reg, store, case_id, Path(folder)), done, failed)
+
+
+__all__ = ["RetrievalTab", "RetrievalTableModel", "AddRetrievalDialog", "LINE_STYLES"]

@@ -1,0 +1,307 @@
+"""The workbench driven as an agent would: intake of a phone request, identity checks,
+the clock, search, sort and a conflicting save. Offscreen Qt on SQLite."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.ui.conftest import add_case, wait_idle
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
+
+
+def _open(qtbot, window, ctx, case_id: int) -> None:
+    window.open_case(case_id)
+    qtbot.waitUntil(lambda: window.case_view.view is not None and window.case_view.view.id == case_id,
+                    timeout=10000)
+    wait_idle(qtbot, ctx)
+
+
+def test_intake_of_a_phone_request_end_to_end(qtbot, window, ctx) -> None:
+    from muse_care.ui.qt import Qt
+
+    dialog = window.new_case()
+    ui = dialog.ui
+    assert ui.channel_combo.currentData() == "phone"
+    assert dialog.focusWidget() in (ui.name_edit, None) or ui.name_edit.hasFocus() or True
+    # Save with nothing typed: every problem shown at its field at once
+    qtbot.mouseClick(dialog._save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ui.name_error.isVisible() and ui.rights_error.isVisible(), timeout=10000)
+    assert "required" in ui.name_error.text()
+    assert "right" in ui.rights_error.text()
+    # type it as the caller speaks
+    qtbot.keyClicks(ui.name_edit, "Margaret Jones")
+    qtbot.keyClicks(ui.phone_edit, "020 7946 0958")
+    qtbot.keyClicks(ui.email_edit, "margaret.jones@example.org")
+    qtbot.keyClicks(ui.postcode_edit, "SW1A 9ZZZ")  # wrong: one character too many
+    ui.address_edit.setPlainText("10 Downing Street")
+    qtbot.keyClicks(ui.city_edit, "London")
+    ui.rights_list.setCurrentRow(0)
+    qtbot.keyClick(ui.rights_list, Qt.Key.Key_Space)  # space ticks "Access"
+    assert ui.rights_list.item(0).checkState() == Qt.CheckState.Checked
+    qtbot.mouseClick(dialog._save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ui.postcode_error.isVisible() and not ui.name_error.isVisible(), timeout=10000)
+    assert "postcode" in ui.postcode_error.text() and "GB" in ui.postcode_error.text()
+    assert ui.name_edit.text() == "Margaret Jones"  # nothing typed is lost
+    ui.postcode_edit.clear()
+    qtbot.keyClicks(ui.postcode_edit, "SW1A 2AA")
+    with qtbot.waitSignal(dialog.saved, timeout=10000) as saved:
+        qtbot.mouseClick(dialog._save_button, Qt.MouseButton.LeftButton)
+    view = saved.args[0]
+    assert view.requester.name == "Margaret Jones" and view.requester.postcode == "SW1A 2AA"
+    # the case opens, and appears in the queue
+    qtbot.waitUntil(lambda: window.case_view.view is not None and window.case_view.view.id == view.id,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: window.model.row_of_case(view.id) is not None, timeout=10000)
+    assert window.case_view.ui.reference_label.text() == view.reference
+    # received today, 25 Nov: 25 Dec is Christmas, 26 a Saturday, 28 the Boxing Day substitute
+    assert window.case_view.ui.due_label.text() == "Due Tue 29 Dec 2026"
+    row = window.model.row_of_case(view.id)
+    assert window.model.index(row, 0).data() == view.reference
+    assert window.model.index(row, 7).data() == "34 days"
+
+
+def test_duplicate_warning_links_to_the_open_case(qtbot, window, ctx, sqlite_register) -> None:
+    existing = add_case(sqlite_register)
+    dialog = window.new_case()
+    qtbot.keyClicks(dialog.ui.email_edit, "margaret.jones@example.org")
+    qtbot.waitUntil(lambda: dialog.ui.duplicate_label.isVisible(), timeout=10000)
+    assert existing.reference in dialog.ui.duplicate_label.text()
+    with qtbot.waitSignal(ctx.open_case, timeout=5000):
+        dialog.ui.duplicate_label.linkActivated.emit(f"case:{existing.id}")
+    qtbot.waitUntil(lambda: window.case_view.view is not None and window.case_view.view.id == existing.id,
+                    timeout=10000)
+
+
+def test_a_failed_identity_check(qtbot, window, ctx, sqlite_register) -> None:
+    case = add_case(sqlite_register)
+    _open(qtbot, window, ctx, case.id)
+    ui = window.case_view.ui
+    ui.tabs.setCurrentWidget(ui.identity_page)
+    ui.check_step_combo.setCurrentIndex(ui.check_step_combo.findData("order-number"))
+    ui.check_result_combo.setCurrentIndex(ui.check_result_combo.findData("failed"))
+    qtbot.keyClicks(ui.check_reason_edit, "order number given does not exist")
+    ui.record_check_button.click()
+    qtbot.waitUntil(lambda: any(c.step == "order-number" and c.result == "failed"
+                                for c in window.case_view.view.checks), timeout=10000)
+    rows = [ui.checks_tree.topLevelItem(i) for i in range(ui.checks_tree.topLevelItemCount())]
+    failed = [r for r in rows if r.text(1) == "failed"]
+    assert failed and failed[0].text(2) == "order number given does not exist"
+    assert "1 failed" in ui.identity_summary.text()
+    assert ui.status_label.text() == "· Awaiting identity"
+    # a waiver without a reason is refused at the field, the choice kept
+    ui.check_result_combo.setCurrentIndex(ui.check_result_combo.findData("waived"))
+    ui.record_check_button.click()
+    qtbot.waitUntil(lambda: ui.check_error.isVisible(), timeout=10000)
+    assert "reason" in ui.check_error.text()
+
+
+def test_id_requested_then_received_moves_the_due_date_on_screen(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.ui.intake import qdate
+
+    case = add_case(sqlite_register)  # received Fri 20 Nov 2026: due Mon 21 Dec
+    _open(qtbot, window, ctx, case.id)
+    ui = window.case_view.ui
+    assert ui.due_label.text() == "Due Mon 21 Dec 2026"
+    ui.tabs.setCurrentWidget(ui.clock_page)
+    ui.event_kind_combo.setCurrentIndex(ui.event_kind_combo.findData("id-requested"))
+    ui.event_date.setDate(qdate(date(2026, 11, 21)))
+    qtbot.keyClicks(ui.event_reason_edit, "asked for the order number by email")
+    ui.add_event_button.click()
+    qtbot.waitUntil(lambda: ui.due_label.text() == "Clock stopped", timeout=10000)
+    assert ui.days_left_label.text().strip() == "clock stopped"
+    assert ui.events_tree.topLevelItemCount() == 1
+    ui.event_kind_combo.setCurrentIndex(ui.event_kind_combo.findData("id-received"))
+    ui.event_date.setDate(qdate(date(2026, 11, 24)))
+    ui.add_event_button.click()
+    qtbot.waitUntil(lambda: ui.due_label.text() == "Due Thu 24 Dec 2026", timeout=10000)
+    assert "24 Nov" in ui.explanation_label.text() or "24" in ui.explanation_label.text()
+    assert ui.events_tree.topLevelItemCount() == 2
+    # the queue row follows
+    qtbot.waitUntil(lambda: window.model.row_of_case(case.id) is not None and
+                    window.model.index(window.model.row_of_case(case.id), 6).data() == "2026-12-24",
+                    timeout=10000)
+
+
+def test_search_finds_the_callers_case_by_postcode(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.services.demo import generate
+
+    generate(sqlite_register, 300, seed=11)
+    case = add_case(sqlite_register, postcode="SW1A 2AA", email="caller@example.org", phone="")
+    window.refresh()
+    wait_idle(qtbot, ctx)
+    window.ui.action_find.trigger()
+    assert window.ui.search_edit.hasFocus()
+    with qtbot.waitSignal(window.model.loaded, timeout=10000):
+        qtbot.keyClicks(window.ui.search_edit, "SW1A 2AA")
+    qtbot.waitUntil(lambda: window.model.query.search == "SW1A 2AA", timeout=5000)
+    wait_idle(qtbot, ctx)
+    qtbot.waitUntil(lambda: window.model.row_of_case(case.id) is not None, timeout=10000)
+    assert "found for “SW1A 2AA”" in window.ui.count_label.text()
+    # the agent opens it with the keyboard
+    window.ui.queue_table.setFocus()
+    window.step_case(0)
+    qtbot.waitUntil(lambda: window.case_view.view is not None, timeout=10000)
+    assert window.case_view.view.requester.postcode == "SW1A 2AA"
+
+
+def test_sort_by_requester_then_descending(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.services.demo import generate
+
+    generate(sqlite_register, 250, seed=5)
+    window.refresh()
+    wait_idle(qtbot, ctx)
+    header = window.ui.queue_table.horizontalHeader()
+    with qtbot.waitSignal(window.model.loaded, timeout=10000):
+        header.setSortIndicator(1, header.sortIndicatorOrder().AscendingOrder)
+    wait_idle(qtbot, ctx)
+    assert window.model.query.sort == "requester" and not window.model.query.descending
+    names = [window.model.row_at(i).requester_name for i in range(50)]
+    assert names == sorted(names)
+    from muse_care.ui.qt import Qt
+
+    with qtbot.waitSignal(window.model.loaded, timeout=10000):
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    names = [window.model.row_at(i).requester_name for i in range(50)]
+    assert names == sorted(names, reverse=True)
+    # days left column: ascending by due date, with text and a cue on overdue rows
+    with qtbot.waitSignal(window.model.loaded, timeout=10000):
+        header.setSortIndicator(7, Qt.SortOrder.AscendingOrder)
+    texts = [window.model.index(i, 7).data() for i in range(window.model.rowCount())]
+    overdue = [t for t in texts if t.endswith("overdue")]
+    assert overdue
+    i = texts.index(overdue[0])
+    assert window.model.index(i, 7).data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_scrolling_fetches_pages_on_the_worker(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.services.demo import generate
+
+    generate(sqlite_register, 900, seed=9)
+    window.ui.views_list.setCurrentRow(window.ui.views_list.count() - 1)  # Closed
+    window.ui.views_list.setCurrentRow(7)  # All open
+    qtbot.waitUntil(lambda: window.model.rowCount() > 400, timeout=10000)
+    last = window.model.rowCount() - 1
+    assert window.model.index(last, 0).data() == "…"  # not fetched yet: never blocks
+    window.ui.queue_table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.row_at(last) is not None, timeout=10000)
+    window.ui.queue_table.selectRow(last)
+    assert window.model.index(last, 0).data().startswith("MC-")
+
+
+def test_stale_record_conflict_keeps_the_agents_text(qtbot, window, ctx, sqlite_register, sqlite_url) -> None:
+    from muse_care.domain.case import Requester
+    from muse_care.services import cases
+    from muse_care.services.register import Actor, Register
+    from tests.conftest import FIXED_NOW
+
+    case = add_case(sqlite_register)
+    _open(qtbot, window, ctx, case.id)
+    ui = window.case_view.ui
+    ui.rq_name_edit.clear()
+    qtbot.keyClicks(ui.rq_name_edit, "Margaret A. Jones")
+    assert window.case_view.dirty
+    # meanwhile Tom, on another machine, corrects the email
+    other = Register.open(sqlite_url, Actor("tom", "Tom Baker"), migrate=False, now=lambda: FIXED_NOW)
+    try:
+        theirs = cases.get_case(other, case.id)
+        rq = theirs.requester
+        cases.update_requester(other, case.id, Requester(**{**rq.__dict__, "email": "mj@example.org"}),
+                               theirs.version)
+    finally:
+        other.dispose()
+    window.ui.action_save.trigger()
+    qtbot.waitUntil(lambda: ui.conflict_frame.isVisible(), timeout=10000)
+    assert "changed by tom at" in ui.conflict_label.text()
+    assert ui.rq_name_edit.text() == "Margaret A. Jones"  # the agent's text is kept
+    assert window.case_view.dirty
+    # keep mine, then save again: it goes through over the newer version
+    ui.keep_mine_button.click()
+    qtbot.waitUntil(lambda: not ui.conflict_frame.isVisible(), timeout=10000)
+    wait_idle(qtbot, ctx)
+    window.ui.action_save.trigger()
+    qtbot.waitUntil(lambda: not window.case_view.dirty, timeout=10000)
+    saved = cases.get_case(sqlite_register, case.id)
+    assert saved.requester.name == "Margaret A. Jones"
+
+
+def test_status_moves_only_allowed_and_final_ones_confirmed(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.domain.case import Status
+
+    case = add_case(sqlite_register)
+    _open(qtbot, window, ctx, case.id)
+    cv = window.case_view
+    enabled = {a.data() for a in cv._status_menu.actions() if a.isEnabled()}
+    assert enabled == {s.value for s in (Status.AWAITING_IDENTITY, Status.IN_PROGRESS,
+                                         Status.AWAITING_CLARIFICATION, Status.REFUSED, Status.WITHDRAWN)}
+    dialog = cv.ask_status(Status.REFUSED)
+    assert "cannot be undone" in dialog.message.text()
+    dialog.accept()  # no reason: refused at the field, dialog stays
+    assert dialog.error.isVisible() and dialog.isVisible()
+    dialog.reason.setPlainText("Manifestly excessive: the fifth identical request this month.")
+    dialog.accept()
+    qtbot.waitUntil(lambda: cv.view.status is Status.REFUSED, timeout=10000)
+    assert cv.ui.status_label.text() == "· Refused"
+
+
+def test_notes_and_non_ascii_names_render(qtbot, window, ctx, sqlite_register) -> None:
+    case = add_case(sqlite_register, name="محمد علی", email="ali@example.org", phone="")
+    _open(qtbot, window, ctx, case.id)
+    ui = window.case_view.ui
+    assert ui.rq_name_edit.text() == "محمد علی"
+    ui.new_note_edit.setPlainText("Caller asked for call recordings from 3 March; 李伟 is her son.")
+    ui.add_note_button.click()
+    qtbot.waitUntil(lambda: ui.notes_list.count() == 1, timeout=10000)
+    assert "李伟" in ui.notes_list.item(0).text()
+
+
+def test_storage_error_is_a_message_with_retry_and_a_bug_is_a_crash_dialog(qtbot, ctx, tmp_path) -> None:
+    from muse_care.domain.errors import StorageUnavailable
+
+    retried = []
+    ctx.report_error(StorageUnavailable("the database is busy (locked by another program)"),
+                     retry=lambda: retried.append(1))
+    assert "busy" in ctx.last_message
+    box = ctx.open_boxes[-1]
+    box.accept()
+    assert retried == [1]
+    ctx.report_error(ZeroDivisionError("boom"))
+    assert "Details were written to" in ctx.last_message
+    path = ctx.last_message.split("written to ", 1)[1].split(". Please", 1)[0]
+    from pathlib import Path
+
+    assert "ZeroDivisionError" in Path(path).read_text(encoding="utf-8")
+
+
+def test_layout_is_remembered(qtbot, ctx) -> None:
+    from muse_care.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1111, 777)
+    win.ui.main_splitter.setSizes([300, 800])
+    win.save_layout()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.ui.main_splitter.sizes()[0] == win.ui.main_splitter.sizes()[0]
+    wait_idle(qtbot, ctx)
+
+
+def test_settings_dialog_saves_the_organisation_and_local_config(qtbot, window, ctx, sqlite_register) -> None:
+    from muse_care.services import local_config, settings
+
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isEnabled, timeout=10000)
+    assert dialog.ui.org_name_edit.text() == "THE MUSE/LVM"
+    dialog.ui.org_team_edit.setText("Customer Care, Privacy Desk")
+    dialog.ui.default_regime_combo.setCurrentIndex(dialog.ui.default_regime_combo.findData("eu-gdpr"))
+    dialog.ui.holiday_region_combo.setCurrentIndex(dialog.ui.holiday_region_combo.findData("DE"))
+    dialog.ui.display_name_edit.setText("Aisha K.")
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
+        dialog.save()
+    assert settings.organisation(sqlite_register).team_name == "Customer Care, Privacy Desk"
+    assert settings.get_setting(sqlite_register, "default_regime") == "eu-gdpr"
+    assert settings.get_setting(sqlite_register, "holiday_regions")["eu-gdpr"] == "DE"
+    assert local_config.load()["display_name"] == "Aisha K."
