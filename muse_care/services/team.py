@@ -558,10 +558,9 @@ def decide_approval(register: Register, approval_id: int, decision: str, note: s
     now = register.now()
     login = register.actor.login
     with register.unit_of_work() as session:
-        stmt = select(approvals).where(approvals.c.id == approval_id)
-        if register.dialect == "postgresql":
-            stmt = stmt.with_for_update()
-        row = session.execute(stmt).first()
+        # Read without a lock: row-level security hides decided and one's own requests
+        # from SELECT … FOR UPDATE, and those deserve their own messages.
+        row = session.execute(select(approvals).where(approvals.c.id == approval_id)).first()
         if row is None:
             raise NotFound(f"no approval request {approval_id}")
         m = row._mapping
@@ -569,8 +568,14 @@ def decide_approval(register: Register, approval_id: int, decision: str, note: s
             raise StaleRecord(f"approval request {approval_id}", m["decided_by"], m["decided_at"])
         if m["requested_by"] == login:
             raise PermissionDenied("you asked for this approval yourself; another team lead decides it")
-        session.execute(update(approvals).where(approvals.c.id == approval_id, approvals.c.decision.is_(None))
-                        .values(decided_by=login, decided_at=now, decision=decision, note=note))
+        done = session.execute(
+            update(approvals).where(approvals.c.id == approval_id, approvals.c.decision.is_(None))
+            .values(decided_by=login, decided_at=now, decision=decision, note=note)
+            .returning(approvals.c.id)).first()
+        if done is None:  # another lead decided it a moment ago
+            other = session.execute(select(approvals.c.decided_by, approvals.c.decided_at)
+                                    .where(approvals.c.id == approval_id)).one()
+            raise StaleRecord(f"approval request {approval_id}", other[0], other[1])
         HistoryWriter(session, login, now).add(
             m["case_id"], f"approval:{m['kind']}", f"requested by {m['requested_by']}",
             f"{decision} by {login}" + (f": {note}" if note else ""))
