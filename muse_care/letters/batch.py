@@ -73,7 +73,7 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
             [
                 Paragraph(str(i), body),
                 Paragraph(fonts.markup(fonts.prepare(lt.reference, f"letter {i} reference")), body),
-                Paragraph(fonts.markup(fonts.prepare(lt.recipient_name, f"letter {i} recipient name")), body),
+                Paragraph(fonts.markup(fonts.prepare(lt.recipient_name, f"letter {i} recipient name"), size=9), body),
                 Paragraph(fonts.markup(KIND_TITLES[lt.kind]), body),
                 Paragraph(str(lt.page_count), body),
             ]

@@ -48,6 +48,9 @@ _FACE_FILES: tuple[tuple[str, str, str], ...] = (
     ("MuseCJK", "DroidSansFallbackFull.ttf", "DroidSansFallbackFull.ttf"),
 )
 
+# Naskh at the same point size looks a size smaller than Noto Sans beside it.
+SCALE = {"MuseArabic": 1.2, "MuseArabic-Bold": 1.2}
+
 BODY_FONT = "MuseSans"
 BODY_FONT_BOLD = "MuseSans-Bold"
 
@@ -173,20 +176,23 @@ def _font_name(face: Face | None, chunk: list[str], bold: bool) -> str:
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of prepared ``text``."""
-    return float(sum(pdfmetrics.stringWidth(chunk, font, size) for font, chunk in runs(text, bold)))
+    return float(
+        sum(pdfmetrics.stringWidth(chunk, font, size * SCALE.get(font, 1.0)) for font, chunk in runs(text, bold))
+    )
 
 
 def draw_text(canvas: object, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
     """Draw prepared ``text`` at (x, y) with one ``drawString`` per font run; returns its width."""
     start = x
     for font, chunk in runs(text, bold):
-        canvas.setFont(font, size)  # type: ignore[attr-defined]
+        scaled = size * SCALE.get(font, 1.0)
+        canvas.setFont(font, scaled)  # type: ignore[attr-defined]
         canvas.drawString(x, y, chunk)  # type: ignore[attr-defined]
-        x += pdfmetrics.stringWidth(chunk, font, size)
+        x += pdfmetrics.stringWidth(chunk, font, scaled)
     return x - start
 
 
-def markup(text: str, bold: bool = False) -> str:
+def markup(text: str, bold: bool = False, size: float = 10.0) -> str:
     """Paragraph markup for prepared ``text``: each run escaped, non-body runs in <font>.
 
     Right-to-left runs get non-breaking spaces so a wrapped line cannot split a name
@@ -198,7 +204,12 @@ def markup(text: str, bold: bool = False) -> str:
         if _RTL_VISUAL.search(chunk):
             chunk = chunk.replace(" ", "\u00a0")
         safe = escape(chunk)
-        parts.append(safe if font == default else f'<font name="{font}">{safe}</font>')
+        if font == default:
+            parts.append(safe)
+        elif font in SCALE:
+            parts.append(f'<font name="{font}" size="{size * SCALE[font]:g}">{safe}</font>')
+        else:
+            parts.append(f'<font name="{font}">{safe}</font>')
     return "".join(parts)
 
 

@@ -84,8 +84,9 @@ def _ascent_descent(text: str, bold: bool) -> tuple[float, float]:
     asc, desc = 0.0, 0.0
     for font_name, _ in fonts.runs(text, bold):
         face = pdfmetrics.getFont(font_name).face
-        asc = max(asc, face.ascent / 1000.0)
-        desc = max(desc, abs(face.descent) / 1000.0)
+        scale = fonts.SCALE.get(font_name, 1.0)
+        asc = max(asc, scale * face.ascent / 1000.0)
+        desc = max(desc, scale * abs(face.descent) / 1000.0)
     return asc, desc
 
 
