@@ -34,3 +34,28 @@ def add_cases(reg: Register, n: int, **kw: object) -> list[int]:
         values = {"received": date(2026, 10, 1 + (i % 28)), "name": f"Customer {i}", **kw}
         out.append(cases.add_case(reg, draft(**values)).id)
     return out
+
+
+def _ping_on_checkout(dbapi_connection, _record, _proxy) -> None:  # noqa: ANN001
+    import psycopg
+    from sqlalchemy.exc import DisconnectionError
+
+    if isinstance(dbapi_connection, psycopg.Connection):
+        try:
+            dbapi_connection.execute("SELECT 1")
+            if not dbapi_connection.autocommit:
+                dbapi_connection.rollback()
+        except psycopg.Error as exc:
+            raise DisconnectionError() from exc
+
+
+def ping_pooled_connections_from_now_on() -> None:
+    """After a server restart every engine's pooled connections are dead, including
+    those of the shared fixtures (tests/conftest.py), which do not pre-ping. From now on
+    each PostgreSQL checkout is pinged and a dead connection replaced (SQLAlchemy's
+    pessimistic disconnect handling), for the rest of this test session."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    if not event.contains(Pool, "checkout", _ping_on_checkout):
+        event.listen(Pool, "checkout", _ping_on_checkout)
