@@ -45,7 +45,8 @@ def test_export_csv_for_a_date_range(register, tmp_path) -> None:
     out = tmp_path / "register.csv"
     n = export_register_csv(register, date(2026, 10, 1), date(2026, 10, 31), out)
     assert n == 2
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
     assert [r["received"] for r in rows] == ["2026-10-01", "2026-10-27"]
     assert rows[0]["requester"] == "'=HYPERLINK(1)"  # no formula reaches a spreadsheet
     assert rows[1]["rights"] == "access erasure" and "email" not in rows[0]
