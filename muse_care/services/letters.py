@@ -191,6 +191,14 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     today = letter_date or register.today()
     view = _case_view(register, ref)
     _approval_check(register, view, kind_v.value)
+    if kind_v is LetterKind.EXTENSION:
+        if not view.extended:
+            raise ValidationError("kind", f"case {view.reference} has not been extended: record the "
+                                  "'extended' clock event with its reasons first")
+        if view.original_due is not None and today > view.original_due:
+            raise ValidationError("kind", f"the requester had to be told of the extension by "
+                                  f"{view.original_due.isoformat()} (within the first month); a notice "
+                                  "now would be late: record why in a note and tell a team lead")
     style = "us" if layout_v is Layout.US10 else "uk"
     values = {**derived_fields(view, kind_v.value, style), **{k: x for k, x in extra.items() if x}}
     from muse_care.letters.model import KIND_FIELDS

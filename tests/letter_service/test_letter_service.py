@@ -173,3 +173,16 @@ def test_password_protected_copy(capsys, sqlite_url, tmp_path: Path, monkeypatch
     assert reader.is_encrypted
     assert reader.decrypt("correct horse")
     assert ref in reader.pages[0].extract_text()
+
+
+def test_extension_notice_only_after_extending_and_within_the_first_month(register) -> None:
+    view = postal_case(register, received=date(2026, 11, 2))
+    with pytest.raises(ValidationError, match="has not been extended"):
+        letters.produce_letter(register, view.reference, "extension")
+    cases.record_event(register, view.reference, "extended", date(2026, 11, 20),
+                       "complex: orders across three brands; several requests")
+    info = letters.produce_letter(register, view.reference, "extension")
+    body = pdf_text(letters.letter_pdf(register, info.id))
+    assert "2 February 2027" in body and "several requests" in body
+    with pytest.raises(ValidationError, match="within the first month"):
+        letters.produce_letter(register, view.reference, "extension", letter_date=date(2026, 12, 3))
