@@ -125,9 +125,10 @@ def view_filter(register: Register, view: str) -> ColumnElement[bool]:
     if view == "unassigned":
         return and_(CaseRecord.assignee == "", _is_open())
     if view == "due-7":
-        return and_(_is_open(), CaseRecord.due_date >= today, CaseRecord.due_date <= today + timedelta(days=7))
+        return and_(_is_open(), _dated(), CaseRecord.due_date >= today,
+                    CaseRecord.due_date <= today + timedelta(days=7))
     if view == "overdue":
-        return and_(_is_open(), CaseRecord.due_date < today)
+        return and_(_is_open(), _dated(), CaseRecord.due_date < today)
     if view == "awaiting-identity":
         return CaseRecord.status == Status.AWAITING_IDENTITY.value
     if view == "awaiting-clarification":
@@ -305,10 +306,26 @@ def _to_row(r: Any, today: date) -> CaseRow:
         retention_at_risk=bool(r[10]))
 
 
-def _order(query: QueueQuery, reverse: bool = False) -> list[Any]:
+def _by_due(query: QueueQuery) -> bool:
+    return query.sort in ("due", "days_left")
+
+
+def _order(query: QueueQuery, reverse: bool = False, dialect: str = "sqlite", dated: bool = False) -> list[Any]:
+    """ORDER BY for the query. Stopped clocks (no due date) go after every dated case
+    ascending and before them descending, on both backends: PostgreSQL does that by
+    itself; SQLite orders by ``due_date IS NULL`` first, which its expression indexes
+    from migration 0002 serve."""
     col = SORT_COLUMNS[query.sort]
     desc = query.descending != reverse
-    return [col.desc(), CaseRecord.id.desc()] if desc else [col.asc(), CaseRecord.id.asc()]
+    cols = [col, CaseRecord.id]
+    dated_view = query.view in ("overdue", "due-7") and not query.search.strip()
+    if _by_due(query) and dialect == "sqlite" and not (dated_view or dated):
+        cols.insert(0, CaseRecord.due_date.is_(None))
+    return [c.desc() for c in cols] if desc else [c.asc() for c in cols]
+
+
+def _dated() -> ColumnElement[bool]:
+    return CaseRecord.due_date.is_(None) == false()
 
 
 def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = PAGE_SIZE, *,
@@ -331,14 +348,21 @@ def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = 
     base = _row_select(register)
     today = register.today()
     keyset = None
+    kwhere = where
+    if _by_due(query) and register.dialect == "sqlite":
+        kwhere = and_(where, _dated())  # keyset pages stay among dated rows; a page that
+        # crosses into the stopped clocks comes back short and is read by position below
     if total is not None and after is not None and after[0] is not None:
         cmp = (tuple_(col, CaseRecord.id) < tuple_(*after) if query.descending
                else tuple_(col, CaseRecord.id) > tuple_(*after))
-        keyset = (base.where(where, cmp).order_by(*_order(query)).limit(limit), False)
+        keyset = (base.where(kwhere, cmp).order_by(*_order(query, dialect=register.dialect, dated=True))
+                  .limit(limit), False)
     elif total is not None and before is not None and before[0] is not None:
         cmp = (tuple_(col, CaseRecord.id) > tuple_(*before) if query.descending
                else tuple_(col, CaseRecord.id) < tuple_(*before))
-        keyset = (base.where(where, cmp).order_by(*_order(query, reverse=True)).limit(limit), True)
+        keyset = (base.where(kwhere, cmp).order_by(*_order(query, reverse=True, dialect=register.dialect,
+                                                            dated=True))
+                  .limit(limit), True)
     with register.read() as session:
         if keyset is not None:
             rows = [_to_row(r, today) for r in session.execute(keyset[0])]
@@ -350,9 +374,9 @@ def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = 
         inner_offset, inner_limit = offset, limit
         if total is not None and offset > total // 2:
             inner_offset, reverse = total - offset - limit, True
-        inner = (select(CaseRecord.id).where(where).order_by(*_order(query, reverse))
+        inner = (select(CaseRecord.id).where(where).order_by(*_order(query, reverse, dialect=register.dialect))
                  .limit(inner_limit).offset(inner_offset))
-        stmt = base.where(CaseRecord.id.in_(inner)).order_by(*_order(query, reverse))
+        stmt = base.where(CaseRecord.id.in_(inner)).order_by(*_order(query, reverse, dialect=register.dialect))
         rows = [_to_row(r, today) for r in session.execute(stmt)]
     if reverse:
         rows.reverse()
@@ -382,6 +406,8 @@ def page_statement(register: Register, query: QueueQuery, offset: int = 0, limit
     where = query_filter(register, query)
     col = SORT_COLUMNS[query.sort]
     if after is not None:
+        if _by_due(query) and register.dialect == "sqlite":
+            where = and_(where, _dated())
         return (select(CaseRecord.id).where(where, tuple_(col, CaseRecord.id) > tuple_(*after))
-                .order_by(*_order(query)).limit(limit))
-    return select(CaseRecord.id).where(where).order_by(*_order(query)).limit(limit).offset(offset)
+                .order_by(*_order(query, dialect=register.dialect, dated=True)).limit(limit))
+    return select(CaseRecord.id).where(where).order_by(*_order(query, dialect=register.dialect)).limit(limit).offset(offset)

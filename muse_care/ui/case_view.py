@@ -141,6 +141,8 @@ class CaseViewWidget(QtWidgets.QWidget):
         for tree in (ui.checks_tree, ui.events_tree, ui.history_tree):
             tree.header().setStretchLastSection(True)
             tree.setAlternatingRowColors(True)
+            for column in range(tree.columnCount() - 1):
+                tree.header().setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         ctx.case_changed.connect(self._on_case_changed)
 
     # --- the hook for other engineers ---------------------------------------------------

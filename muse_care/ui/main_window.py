@@ -44,7 +44,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.queue_table.setModel(self.model)
         header = ui.queue_table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         width = self.fontMetrics().horizontalAdvance
         for i, (key, title) in enumerate(COLUMNS):

@@ -312,6 +312,13 @@ class AddRetrievalDialog(QtWidgets.QDialog):
 
 # --- the tab ------------------------------------------------------------------------------
 
+class _StoreBox:
+    """The open evidence store, shared with the worker thread (which alone uses it)."""
+
+    def __init__(self) -> None:
+        self.store: Any = None
+
+
 @dataclass(frozen=True)
 class _Loaded:
     case_id: int
@@ -339,7 +346,7 @@ class RetrievalTab(QtWidgets.QWidget):
         self._choose_directory = choose_directory
         self._choose_file = choose_file
         self._passphrase: str | None = None
-        self._store: Any = None  # touched on the worker thread only
+        self._store = _StoreBox()  # its content is touched on the worker thread only
         self.view: CaseView | None = None
         self.dialog: AddRetrievalDialog | None = None
 
@@ -455,13 +462,13 @@ class RetrievalTab(QtWidgets.QWidget):
     # --- the evidence store (opened on the worker) ------------------------------------
     def _with_store(self, job: Callable[[Any], Any], on_success: Callable[[Any], None],
                     on_failure: Callable[[BaseException], None] | None = None) -> None:
-        reg = self.ctx.register
-        passphrase = self._passphrase
+        # The worker thread must not touch this widget: it gets plain objects only.
+        reg, passphrase, box, opener = self.ctx.register, self._passphrase, self._store, self._open_store
 
         def run() -> Any:
-            if self._store is None:
-                self._store = self._open_store(reg, passphrase)
-            return job(self._store)
+            if box.store is None:
+                box.store = opener(reg, passphrase)
+            return job(box.store)
 
         def failed(exc: BaseException) -> None:
             from muse_care.evidence import KeychainUnavailable, WrongPassphrase

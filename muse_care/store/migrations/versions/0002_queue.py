@@ -28,11 +28,27 @@ QUEUE_INDEXES = {
 }
 
 
+# SQLite puts NULLs first ascending; the queue wants stopped clocks (no due date) after
+# the dated cases, as PostgreSQL orders them, so SQLite sorts on ``due_date IS NULL``
+# first, and these expression indexes keep each due-date view an index range scan.
+SQLITE_DUE_INDEXES = {
+    "ix_cases_open_dated_due": "is_open, due_date IS NULL, due_date, id",
+    "ix_cases_status_dated_due": "status, due_date IS NULL, due_date, id",
+    "ix_cases_assignee_open_dated_due": "assignee, is_open, due_date IS NULL, due_date, id",
+}
+
+
 def upgrade() -> None:
     for name, columns in QUEUE_INDEXES.items():
         op.create_index(name, "cases", list(columns))
+    if op.get_bind().dialect.name == "sqlite":
+        for name, expression in SQLITE_DUE_INDEXES.items():
+            op.execute(f"CREATE INDEX {name} ON cases ({expression})")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for name in SQLITE_DUE_INDEXES:
+            op.execute(f"DROP INDEX IF EXISTS {name}")
     for name in QUEUE_INDEXES:
         op.drop_index(name, table_name="cases")

@@ -1,0 +1,853 @@
+"""The case's Letters tab: the letters produced for the case, a new letter, the
+preview, printing at 100 % through the system dialog, reprints with a reason, and
+"Save PDF…" with an optional password.
+
+The tab is added to the case view by the main window::
+
+    tab = LettersTab(ctx)
+    case_view.set_extra_tab("Letters", tab)   # the case view calls tab.show_case(view)
+
+Every database and PDF job goes through ``ctx.worker``; only the callbacks touch
+widgets. After a letter is produced the tab emits ``ctx.case_changed`` with the case as
+it now is (an identity or clarification request also pauses the clock).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from muse_care.domain.case import CaseView
+from muse_care.domain.dates import fmt_day
+from muse_care.domain.errors import PermissionDenied, ValidationError
+from muse_care.letters.model import KIND_FIELDS, Layout, LetterKind
+from muse_care.services import cases, letters
+from muse_care.services.letters import LetterInfo
+from muse_care.ui.context import AppContext
+from muse_care.ui.forms.ui_letter_dialog import Ui_LetterDialog
+from muse_care.ui.forms.ui_letter_tab import Ui_LetterTab
+from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
+from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+
+KIND_LABELS: dict[str, str] = {
+    "acknowledgement": "Acknowledgement",
+    "identity-request": "Identity request",
+    "clarification-request": "Clarification request",
+    "extension": "Extension notice",
+    "access-response": "Access response (cover letter)",
+    "rectification-done": "Rectification done",
+    "erasure-done": "Erasure done",
+    "restriction": "Restriction",
+    "objection-outcome": "Objection outcome",
+    "marketing-opt-out": "Marketing opt-out confirmed",
+    "portability": "Portability",
+    "refusal": "Refusal",
+    "closing": "Closing",
+}
+LAYOUT_LABELS: dict[str, str] = {
+    "uk": "UK window (GOV.UK Notify), A4",
+    "din5008-b": "DIN 5008 Form B window, A4",
+    "din5008-a": "DIN 5008 Form A window, A4",
+    "us10": "US #10 window, Letter",
+}
+LAYOUT_SHORT: dict[str, str] = {"uk": "UK A4", "din5008-b": "DIN B A4", "din5008-a": "DIN A A4", "us10": "US Letter"}
+FIELD_LABELS: dict[str, str] = {
+    "received_date": "Request received on",
+    "rights": "Rights asked for",
+    "due_date": "Due date",
+    "fee_due": "Fee due",
+    "identity_steps": "What we need to confirm identity",
+    "reply_by": "Reply by",
+    "clarification_question": "Question to the requester",
+    "new_due_date": "New due date",
+    "extension_reasons": "Reasons for the extension",
+    "withheld": "Data withheld",
+    "legal_basis": "Legal basis",
+    "corrections": "Corrections made",
+    "recipients_told": "Recipients told",
+    "outcome": "Outcome",
+    "retained": "Data kept",
+    "restricted_data": "Data restricted",
+    "restriction_ground": "Ground for the restriction",
+    "restriction_until": "Restricted until",
+    "processing": "Processing objected to",
+    "channels": "Marketing channels stopped",
+    "effective_date": "Effective from",
+    "data_format": "Data format",
+    "delivery": "How the data is delivered",
+    "third_party": "Third party it goes to",
+    "refusal_reasons": "Reasons for refusing",
+}
+# Prose fields get a multi-line editor like the list fields.
+LONG_FIELDS = {"outcome", "clarification_question", "processing", "restricted_data", "restriction_ground",
+               "delivery"}
+REPRINT_REASONS = ("Lost in the post", "Returned: envelope damaged", "Spoiled in printing",
+                   "The requester asked for another copy")
+
+
+def style_of(layout: str) -> str:
+    """The date style a layout's letters use (``derived_fields``'s ``style``)."""
+    return "us" if layout == Layout.US10.value else "uk"
+
+
+def when_text(moment: datetime) -> str:
+    local = moment.astimezone() if moment.tzinfo else moment
+    return f"{fmt_day(local.date())} {local:%H:%M}"
+
+
+def mark_error(label: QtWidgets.QLabel, message: str | None) -> None:
+    """A field's reason under it: a warning sign and words in bold (no colour alone)."""
+    label.setText(f"⚠ {message}" if message else "")
+    label.setVisible(bool(message))
+    font = label.font()
+    font.setBold(bool(message))
+    label.setFont(font)
+
+
+def write_pdf_file(path: str | Path, data: bytes) -> Path:
+    """Write atomically: a half-written letter never sits under the final name."""
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    if not target.parent.is_dir():
+        raise ValidationError("file", f"the folder {target.parent} does not exist")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ValidationError("file", f"{target.name} could not be written: {exc.strerror or exc}") from exc
+    return target
+
+
+# --- the table --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    tip: str
+
+
+LETTER_COLUMNS = (
+    Column("kind", "Letter", "Kind of letter"),
+    Column("layout", "Layout", "Paper and envelope window"),
+    Column("produced", "Produced", "When the letter was produced"),
+    Column("by", "By", "Who produced it"),
+    Column("pages", "Pages", "Pages in the letter"),
+    Column("sent", "Sent", "Day it was dispatched"),
+    Column("method", "Method", "How it was sent"),
+    Column("prints", "Prints", "How often it has been printed (print runs and reprints)"),
+)
+
+
+class LettersModel(QtCore.QAbstractTableModel):
+    """The letters of one case (plain :class:`LetterInfo` rows, newest last)."""
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LetterInfo] = []
+
+    def set_letters(self, rows: Sequence[LetterInfo]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def letter_at(self, row: int) -> LetterInfo | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, letter_id: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == letter_id), None)
+
+    def letters(self) -> list[LetterInfo]:
+        return list(self._rows)
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LETTER_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(LETTER_COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return LETTER_COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return LETTER_COLUMNS[section].tip
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(LETTER_COLUMNS):
+            return None
+        info = self._rows[index.row()]
+        key = LETTER_COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(info, key)
+        if role == self.IdRole:
+            return info.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("pages", "prints"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"Letter {info.id} to {info.recipient_name}\nSHA-256 {info.sha256}\n"
+                    f"Layout: {LAYOUT_LABELS.get(info.layout, info.layout)}")
+        return None
+
+    @staticmethod
+    def _text(info: LetterInfo, key: str) -> str:
+        if key == "kind":
+            return KIND_LABELS.get(info.kind, info.kind)
+        if key == "layout":
+            return LAYOUT_SHORT.get(info.layout, info.layout)
+        if key == "produced":
+            return when_text(info.generated_at)
+        if key == "by":
+            return info.generated_by
+        if key == "pages":
+            return str(info.page_count)
+        if key == "sent":
+            return fmt_day(info.dispatched_on) if info.dispatched_on else "not sent"
+        if key == "method":
+            return info.dispatch_method if info.dispatched_on else ""
+        if key == "prints":
+            return str(info.print_count)
+        return ""
+
+
+# --- the new-letter dialog ------------------------------------------------------------------
+
+class LetterDialog(QtWidgets.QDialog):
+    """Choose the kind and layout, fill in the kind's fields, produce on the worker.
+
+    ``derived`` maps ``(kind, style)`` to the fields the case provides (pre-filled);
+    what the agent types is kept per field name across kind and layout changes, and
+    stays on screen when producing fails. ``produced(LetterInfo, CaseView)`` is emitted
+    when the letter is stored; the dialog then closes.
+    """
+
+    produced = Signal(object, object)
+
+    def __init__(self, ctx: AppContext, view: CaseView, derived: dict[tuple[str, str], dict[str, str]],
+                 default_layout: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.view, self.derived = ctx, view, derived
+        self.ui = Ui_LetterDialog()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.setWindowTitle(f"New letter — {view.reference}")
+        rq = view.requester
+        ui.header_label.setText(f"Case {view.reference}: to {rq.name}"
+                                + (f", {rq.city}" if rq.city else "") + (f" ({rq.country})" if rq.country else ""))
+        for kind in LetterKind:
+            ui.kind_combo.addItem(KIND_LABELS.get(kind.value, kind.value), kind.value)
+        for layout in (Layout.UK, Layout.DIN5008_B, Layout.DIN5008_A, Layout.US10):
+            ui.layout_combo.addItem(LAYOUT_LABELS[layout.value], layout.value)
+        ui.layout_combo.setCurrentIndex(max(0, ui.layout_combo.findData(default_layout)))
+        ui.enclosures_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.produce_button = ui.button_box.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
+        self.produce_button.setText("&Produce letter")
+        ui.button_box.accepted.connect(self.produce)
+        ui.button_box.rejected.connect(self.reject)
+        self.editors: dict[str, QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit] = {}
+        self.error_labels: dict[str, QtWidgets.QLabel] = {}
+        self.typed: dict[str, str] = {}
+        self._filling = False
+        self._busy = False
+        mark_error(ui.enclosures_error, None)
+        mark_error(ui.general_error, None)
+        ui.kind_combo.currentIndexChanged.connect(lambda _i: self._build_fields())
+        ui.layout_combo.currentIndexChanged.connect(lambda _i: self._refill())
+        self._build_fields()
+        ui.kind_combo.setFocus()
+
+    # --- the form --------------------------------------------------------------------------
+    def kind(self) -> str:
+        return str(self.ui.kind_combo.currentData())
+
+    def layout_choice(self) -> str:
+        return str(self.ui.layout_combo.currentData())
+
+    def set_kind(self, kind: str) -> None:
+        self.ui.kind_combo.setCurrentIndex(self.ui.kind_combo.findData(kind))
+
+    def _derived_now(self) -> dict[str, str]:
+        return self.derived.get((self.kind(), style_of(self.layout_choice())), {})
+
+    def _build_fields(self) -> None:
+        form = self.ui.fields_form
+        while form.rowCount():
+            form.removeRow(0)
+        self.editors.clear()
+        self.error_labels.clear()
+        spec = KIND_FIELDS[LetterKind(self.kind())]
+        derived = self._derived_now()
+        line_height = self.fontMetrics().lineSpacing()
+        for name in (*spec.required, *spec.optional):
+            required = name in spec.required
+            title = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+            label = QtWidgets.QLabel(f"{title} *" if required else title)
+            if required:
+                font = label.font()
+                font.setBold(True)
+                label.setFont(font)
+            editor: QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit
+            multi = name in spec.lists or name in LONG_FIELDS
+            if multi:
+                editor = QtWidgets.QPlainTextEdit()
+                editor.setTabChangesFocus(True)
+                editor.setFixedHeight(line_height * 4 + 12)
+                if name in spec.lists:
+                    editor.setPlaceholderText("One item per line")
+                editor.textChanged.connect(lambda n=name, e=editor: self._edited(n, e.toPlainText()))
+            else:
+                editor = QtWidgets.QLineEdit()
+                editor.textEdited.connect(lambda text, n=name: self._edited(n, text))
+            editor.setObjectName(f"field_{name}")
+            editor.setAccessibleName(title + (" (required)" if required else ""))
+            label.setBuddy(editor)
+            error = QtWidgets.QLabel()
+            error.setWordWrap(True)
+            error.setObjectName(f"error_{name}")
+            mark_error(error, None)
+            holder = QtWidgets.QWidget()
+            box = QtWidgets.QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(editor)
+            box.addWidget(error)
+            form.addRow(label, holder)
+            self.editors[name] = editor
+            self.error_labels[name] = error
+            self._set_text(editor, self.typed.get(name, derived.get(name, "")))
+        encl_required = spec.needs_enclosures
+        self.ui.enclosures_label.setText("&Enclosures (one per line) *" if encl_required
+                                         else "&Enclosures (one per line)")
+        font = self.ui.enclosures_label.font()
+        font.setBold(encl_required)
+        self.ui.enclosures_label.setFont(font)
+        mark_error(self.ui.enclosures_error, None)
+        mark_error(self.ui.general_error, None)
+
+    def _refill(self) -> None:
+        """A layout change changes the date style: refresh what the agent did not type."""
+        derived = self._derived_now()
+        for name, editor in self.editors.items():
+            if name not in self.typed:
+                self._set_text(editor, derived.get(name, ""))
+
+    def _set_text(self, editor: QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit, text: str) -> None:
+        self._filling = True
+        try:
+            if isinstance(editor, QtWidgets.QPlainTextEdit):
+                editor.setPlainText(text)
+            else:
+                editor.setText(text)
+        finally:
+            self._filling = False
+
+    def _edited(self, name: str, text: str) -> None:
+        if not self._filling:
+            self.typed[name] = text
+            if name in self.error_labels:
+                mark_error(self.error_labels[name], None)
+
+    def set_field(self, name: str, text: str) -> None:
+        """Type into a field (tests; also keeps it as typed)."""
+        editor = self.editors[name]
+        if isinstance(editor, QtWidgets.QPlainTextEdit):
+            editor.setPlainText(text)
+        else:
+            editor.setText(text)
+        self.typed[name] = text
+
+    def field_text(self, name: str) -> str:
+        editor = self.editors[name]
+        return editor.toPlainText() if isinstance(editor, QtWidgets.QPlainTextEdit) else editor.text()
+
+    def values(self) -> dict[str, str]:
+        return {name: self.field_text(name) for name in self.editors if self.field_text(name).strip()}
+
+    def enclosures(self) -> list[str]:
+        return [line.strip() for line in self.ui.enclosures_edit.toPlainText().splitlines() if line.strip()]
+
+    # --- producing ---------------------------------------------------------------------------
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Each message at its field; anything without a field in the general line."""
+        general = []
+        encl = None
+        for name, label in self.error_labels.items():
+            mark_error(label, problems.get(name))
+        for name, message in problems.items():
+            if name in ("enclosure", "enclosures"):
+                encl = message
+            elif name not in self.error_labels:
+                general.append(message if name in message else f"{name}: {message}")
+        mark_error(self.ui.enclosures_error, encl)
+        mark_error(self.ui.general_error, " ".join(general) or None)
+        first = next((n for n in self.editors if n in problems), None)
+        if first is not None:
+            self.editors[first].setFocus()
+            self.ui.fields_scroll.ensureWidgetVisible(self.editors[first])
+        elif encl:
+            self.ui.enclosures_edit.setFocus()
+
+    def missing(self) -> dict[str, str]:
+        """What the form can tell before asking the service: every empty required field."""
+        kind = LetterKind(self.kind())
+        spec = KIND_FIELDS[kind]
+        values = self.values()
+        problems = {n: f"a {KIND_LABELS[kind.value].lower()} needs “{FIELD_LABELS.get(n, n)}” ({n})"
+                    for n in spec.required if n not in values}
+        for given, needed in spec.implies:
+            if given in values and needed not in values:
+                problems[needed] = (f"“{FIELD_LABELS.get(given, given)}” is filled in, so the letter must "
+                                    f"give “{FIELD_LABELS.get(needed, needed)}” ({needed})")
+        if spec.needs_enclosures and not self.enclosures():
+            problems["enclosures"] = "list what is enclosed, one item per line"
+        return problems
+
+    def produce(self) -> None:
+        if self._busy or self.ctx.register is None:
+            return
+        problems = self.missing()
+        if problems:
+            self.show_problems(problems)
+            return
+        self.show_problems({})
+        reg, case_id = self.ctx.register, self.view.id
+        kind, layout, fields, encl = self.kind(), self.layout_choice(), self.values(), self.enclosures()
+
+        def job() -> tuple[LetterInfo, CaseView]:
+            info = letters.produce_letter(reg, case_id, kind, layout=layout, fields=fields, enclosures=encl)
+            return info, cases.get_case(reg, case_id)
+
+        self._set_busy(True)
+        self.ctx.worker.submit(job, self._produced, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.produce_button.setEnabled(not busy)
+        self.produce_button.setText("Producing…" if busy else "&Produce letter")
+
+    def _produced(self, result: tuple[LetterInfo, CaseView]) -> None:
+        self._set_busy(False)
+        self.produced.emit(*result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, PermissionDenied):
+            self.show_problems({"approval": f"Needs a team lead's approval first: {exc}"})
+        elif isinstance(exc, ValidationError):
+            self.show_problems({exc.field: exc.message if exc.field in self.editors else str(exc)})
+        else:
+            self.ctx.report_error(exc, retry=self.produce, parent=self)
+
+
+# --- small dialogs ------------------------------------------------------------------------
+
+class ReprintDialog(QtWidgets.QDialog):
+    """Why the letter is printed again; the reason goes into the case's history."""
+
+    def __init__(self, info: LetterInfo, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Reprint letter {info.id}")
+        layout = QtWidgets.QVBoxLayout(self)
+        sent = f", sent {fmt_day(info.dispatched_on)}" if info.dispatched_on else ""
+        intro = QtWidgets.QLabel(f"{KIND_LABELS.get(info.kind, info.kind)} for {info.reference}, printed "
+                                 f"{info.print_count} time(s){sent}. The same document is printed again; "
+                                 "say why (it is recorded on the case).")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.reason = QtWidgets.QComboBox(self)
+        self.reason.setEditable(True)
+        self.reason.addItems(REPRINT_REASONS)
+        self.reason.setCurrentText("")
+        self.reason.setAccessibleName("Reason for the reprint")
+        label = QtWidgets.QLabel("&Reason", self)
+        label.setBuddy(self.reason)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        self.error = QtWidgets.QLabel(self)
+        mark_error(self.error, None)
+        layout.addWidget(self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText("Choose &printer…")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def text(self) -> str:
+        return self.reason.currentText().strip()
+
+    def _accept(self) -> None:
+        if not self.text():
+            mark_error(self.error, "say why the letter is printed again")
+            return
+        self.accept()
+
+
+class SavePdfDialog(QtWidgets.QDialog):
+    """Where to save the letter, and an optional password (AES-256) for emailed copies."""
+
+    def __init__(self, suggested: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save letter as PDF")
+        form = QtWidgets.QFormLayout(self)
+        row = QtWidgets.QHBoxLayout()
+        self.path_edit = QtWidgets.QLineEdit(suggested, self)
+        self.path_edit.setAccessibleName("File")
+        self.path_edit.setMinimumWidth(340)
+        browse = QtWidgets.QPushButton("&Browse…", self)
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        form.addRow("&File", row)
+        self.protect = QtWidgets.QCheckBox("&Protect with a password (for copies sent by email)", self)
+        form.addRow(self.protect)
+        self.password = QtWidgets.QLineEdit(self)
+        self.password.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password")
+        self.repeat = QtWidgets.QLineEdit(self)
+        self.repeat.setEchoMode(QtWidgets.QLineEdit.EchoMode.Password)
+        self.repeat.setAccessibleName("Password again")
+        form.addRow("Pass&word", self.password)
+        form.addRow("&Again", self.repeat)
+        hint = QtWidgets.QLabel("Tell the requester the password another way (by phone or text), "
+                                "never in the same email.", self)
+        hint.setWordWrap(True)
+        form.addRow(hint)
+        self.error = QtWidgets.QLabel(self)
+        mark_error(self.error, None)
+        form.addRow(self.error)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.protect.toggled.connect(self._protect_toggled)
+        self._protect_toggled(False)
+
+    def _protect_toggled(self, on: bool) -> None:
+        for w in (self.password, self.repeat):
+            w.setEnabled(on)
+            if not on:
+                w.clear()
+
+    def _browse(self) -> None:
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, "Save letter as PDF", self.path_edit.text(),
+                                                              "PDF files (*.pdf)")
+        if path:
+            self.path_edit.setText(path)
+
+    def path(self) -> str:
+        return self.path_edit.text().strip()
+
+    def chosen_password(self) -> str:
+        return self.password.text() if self.protect.isChecked() else ""
+
+    def _accept(self) -> None:
+        if not self.path():
+            mark_error(self.error, "choose a file")
+        elif self.protect.isChecked() and not self.password.text():
+            mark_error(self.error, "type a password, or untick the box")
+        elif self.protect.isChecked() and self.password.text() != self.repeat.text():
+            mark_error(self.error, "the two passwords differ")
+        else:
+            self.accept()
+
+
+# --- the tab -------------------------------------------------------------------------------
+
+class LettersTab(QtWidgets.QWidget):
+    """The Letters tab of a case. ``show_case(view)`` shows that case's letters.
+
+    Signals: ``letter_produced(LetterInfo)``; ``printed(int letter_id, int pages)``;
+    ``saved(str path)``. ``message`` is the last thing said in the tab's message line.
+    """
+
+    letter_produced = Signal(object)
+    printed = Signal(int, int)
+    saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ui = Ui_LetterTab()
+        self.ui.setupUi(self)
+        self.model = LettersModel(self)
+        self.ui.letters_table.setModel(self.model)
+        header = self.ui.letters_table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.preview = PdfPreview(self)
+        self.ui.preview_layout.addWidget(self.preview)
+        self.ui.splitter.setStretchFactor(0, 1)
+        self.ui.splitter.setStretchFactor(1, 1)
+        self.view: CaseView | None = None
+        self.dialog: LetterDialog | None = None
+        self.message = ""
+        self._list_generation = 0
+        self._preview_generation = 0
+        self._select_id: int | None = None
+        self._shown_id: int | None = None
+        self.ui.new_button.clicked.connect(self.new_letter)
+        self.ui.print_button.clicked.connect(self.print_letter)
+        self.ui.reprint_button.clicked.connect(self.reprint_letter)
+        self.ui.save_button.clicked.connect(self.save_letter)
+        self.ui.letters_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
+        ctx.case_changed.connect(self._case_changed)
+        self._say("")
+        self._update_buttons()
+
+    # --- showing --------------------------------------------------------------------------
+    def show_case(self, view: CaseView | None) -> None:
+        changed = self.view is None or view is None or view.id != self.view.id
+        self.view = view
+        if changed:
+            self._shown_id = None
+            self.model.set_letters([])
+            self.preview.clear()
+            self._say("")
+        self.reload()
+
+    def _case_changed(self, view: object) -> None:
+        if isinstance(view, CaseView) and self.view is not None and view.id == self.view.id:
+            self.view = view
+            self.reload()
+
+    def reload(self) -> None:
+        self._list_generation += 1
+        gen = self._list_generation
+        if self.view is None or self.ctx.register is None:
+            self._update_buttons()
+            return
+        reg, case_id = self.ctx.register, self.view.id
+        self.ctx.worker.submit(lambda: letters.list_letters(reg, case_id), lambda rows: self._listed(gen, rows))
+
+    def _listed(self, gen: int, rows: list[LetterInfo]) -> None:
+        if gen != self._list_generation:
+            return
+        keep = self._select_id or self._shown_id
+        self.model.set_letters(rows)
+        self.ui.count_label.setText(f"{len(rows)} letter{'s' if len(rows) != 1 else ''}")
+        row = self.model.row_of(keep) if keep is not None else None
+        if row is None and rows:
+            row = len(rows) - 1
+        if row is not None:
+            self._select_id = None
+            self.ui.letters_table.selectRow(row)
+            self._selected(row)
+        else:
+            self.preview.clear("No letters yet. Use “New letter…” to produce one.")
+        self._update_buttons()
+
+    def current(self) -> LetterInfo | None:
+        return self.model.letter_at(self.ui.letters_table.currentIndex().row())
+
+    def _selected(self, row: int) -> None:
+        info = self.model.letter_at(row)
+        self._update_buttons()
+        if info is None or self.ctx.register is None:
+            return
+        if info.id == self._shown_id and self.preview.page_count():
+            return
+        self._preview_generation += 1
+        gen, reg = self._preview_generation, self.ctx.register
+        self.ctx.worker.submit(lambda: letters.letter_pdf(reg, info.id),
+                               lambda pdf: self._show_pdf(gen, info.id, pdf),
+                               lambda exc: self._pdf_failed(gen, exc))
+
+    def _show_pdf(self, gen: int, letter_id: int, pdf: bytes) -> None:
+        if gen != self._preview_generation:
+            return
+        self._shown_id = letter_id
+        self.preview.set_pdf(pdf)
+        self._update_buttons()
+
+    def _pdf_failed(self, gen: int, exc: BaseException) -> None:
+        if gen != self._preview_generation:
+            return
+        self._shown_id = None
+        if isinstance(exc, ValidationError):
+            self.preview.clear("This letter cannot be shown or printed.")
+            self._say(f"⚠ {exc.message}", error=True)
+            self._update_buttons()
+        else:
+            self.ctx.report_error(exc, parent=self)
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message = text
+        self.ui.message_label.setText(text)
+        self.ui.message_label.setVisible(bool(text))
+        font = self.ui.message_label.font()
+        font.setBold(error)
+        self.ui.message_label.setFont(font)
+
+    def _update_buttons(self) -> None:
+        info = self.current()
+        ready = info is not None and info.id == self._shown_id
+        printed_before = info is not None and (info.print_count > 0 or info.dispatched_on is not None)
+        self.ui.new_button.setEnabled(self.view is not None)
+        self.ui.print_button.setEnabled(ready and not printed_before)
+        self.ui.reprint_button.setEnabled(ready and printed_before)
+        self.ui.save_button.setEnabled(ready)
+
+    # --- a new letter -------------------------------------------------------------------------
+    def new_letter(self) -> None:
+        """Read the default layout and what the case provides (on the worker), then open the form."""
+        if self.view is None or self.ctx.register is None:
+            return
+        reg, case_id = self.ctx.register, self.view.id
+        self.ui.new_button.setEnabled(False)
+
+        def job() -> tuple[CaseView, dict[tuple[str, str], dict[str, str]], str]:
+            from muse_care.services.settings import get_setting
+
+            view = cases.get_case(reg, case_id)
+            derived = {(k.value, s): letters.derived_fields(view, k.value, s) for k in LetterKind for s in ("uk", "us")}
+            return view, derived, str(get_setting(reg, "letter_layout"))
+
+        def failed(exc: BaseException) -> None:
+            self.ui.new_button.setEnabled(True)
+            self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(job, lambda r: self._open_dialog(*r), failed)
+
+    def _open_dialog(self, view: CaseView, derived: dict[tuple[str, str], dict[str, str]], layout: str) -> None:
+        self.ui.new_button.setEnabled(True)
+        self.view = view
+        dialog = LetterDialog(self.ctx, view, derived, layout, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.produced.connect(self._produced)
+        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def _produced(self, info: LetterInfo, view: CaseView) -> None:
+        self._select_id = info.id
+        self._say(f"{KIND_LABELS.get(info.kind, info.kind)} produced: letter {info.id}, "
+                  f"{info.page_count} page{'s' if info.page_count != 1 else ''}. It waits for the mailroom's "
+                  "print run unless you print it here.")
+        self.letter_produced.emit(info)
+        self.view = view
+        self.ctx.case_changed.emit(view)  # the case view (and this tab) refresh from it
+        self.reload()
+
+    # --- printing ----------------------------------------------------------------------------
+    def _print_dialog(self, info: LetterInfo) -> QPrinter | None:
+        printer = make_printer(f"{info.reference} {info.kind} (letter {info.id})")
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print letter {info.id} at 100 %")
+        dialog.setMinMax(1, max(1, info.page_count))
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return None
+        return printer
+
+    def print_letter(self) -> None:
+        """First print of a letter: the system dialog, then 100 % pages on the worker."""
+        info = self.current()
+        if info is None:
+            return
+        if info.print_count > 0 or info.dispatched_on is not None:
+            self.reprint_letter()
+            return
+        printer = self._print_dialog(info)
+        if printer is not None:
+            self.print_to(printer)
+
+    def reprint_letter(self) -> None:
+        info = self.current()
+        if info is None:
+            return
+        ask = ReprintDialog(info, self)
+        if ask.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        printer = self._print_dialog(info)
+        if printer is not None:
+            self.print_to(printer, reason=ask.text())
+
+    def print_to(self, printer: QPrinter, reason: str | None = None) -> None:
+        """Print the selected letter on ``printer`` (already chosen): the stored,
+        hash-checked PDF; with ``reason`` it is recorded as a reprint."""
+        info = self.current()
+        if info is None or self.ctx.register is None:
+            return
+        reg = self.ctx.register
+
+        def job() -> int:
+            pdf = letters.reprint(reg, info.id, reason) if reason is not None else letters.letter_pdf(reg, info.id)
+            return print_pdf(pdf, printer)
+
+        def done(pages: int) -> None:
+            what = "Reprinted" if reason is not None else "Printed"
+            self._say(f"{what} letter {info.id}: {pages} page{'s' if pages != 1 else ''} sent to "
+                      f"{printer.printerName() or printer.outputFileName() or 'the printer'} at 100 %.")
+            self.printed.emit(info.id, pages)
+            if reason is not None:
+                self.reload()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(f"⚠ Not printed: {exc.message}", error=True)
+            elif isinstance(exc, PrintError):
+                self._say(f"⚠ Not printed: {exc}", error=True)
+            else:
+                self._say("⚠ Not printed.", error=True)
+                self.ctx.report_error(exc, parent=self)
+
+        self._say(f"Printing letter {info.id}…")
+        self.ctx.worker.submit(job, done, failed)
+
+    # --- saving ------------------------------------------------------------------------------
+    def save_letter(self) -> None:
+        info = self.current()
+        if info is None:
+            return
+        suggested = str(Path.home() / f"{info.reference}-{info.kind}-{info.id}.pdf")
+        ask = SavePdfDialog(suggested, self)
+        if ask.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.save_to(ask.path(), ask.chosen_password())
+
+    def save_to(self, path: str, password: str = "") -> None:
+        """Save the selected letter's stored PDF to ``path`` (AES-256 if ``password``)."""
+        info = self.current()
+        if info is None or self.ctx.register is None:
+            return
+        reg = self.ctx.register
+
+        def job() -> str:
+            pdf = letters.letter_pdf(reg, info.id)
+            if password:
+                from muse_care.letters.batch import encrypt_pdf
+
+                pdf = encrypt_pdf(pdf, password)
+            return str(write_pdf_file(path, pdf))
+
+        def done(written: str) -> None:
+            self._say(f"Saved letter {info.id} to {written}" + (" (password protected)." if password else "."))
+            self.saved.emit(written)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(f"⚠ Not saved: {exc.message}", error=True)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(job, done, failed)
+

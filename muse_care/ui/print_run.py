@@ -1,0 +1,437 @@
+"""The mailroom's print run: the day's letters waiting to be posted, one PDF built from
+them (a cover sheet, then each letter starting on a front side), previewed, printed
+double-sided at 100 %, saved, and, once in the envelopes, marked dispatched in one
+action.
+
+The main window opens it from a menu action::
+
+    window = PrintRunWindow(ctx)   # a top-level window; keep a reference
+    window.show()
+
+Every database and PDF job goes through ``ctx.worker``; only the callbacks touch widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from muse_care.domain.case import CaseView
+from muse_care.domain.dates import fmt_day
+from muse_care.domain.errors import NotFound, ValidationError
+from muse_care.services import cases, letters
+from muse_care.services.letters import LetterInfo, PrintRun
+from muse_care.ui.context import AppContext
+from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
+from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, Column, when_text, write_pdf_file
+from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
+from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+
+RUN_COLUMNS = (
+    Column("reference", "Case", "Case reference (printed on the cover sheet and the letter)"),
+    Column("recipient", "Recipient", "Who the letter is addressed to"),
+    Column("kind", "Letter", "Kind of letter"),
+    Column("pages", "Pages", "Pages in the letter (padded to an even count in the run)"),
+    Column("layout", "Paper", "Paper and envelope window"),
+    Column("produced", "Produced", "When the letter was produced"),
+    Column("sent", "Sent", "Marked dispatched"),
+)
+
+
+def qdate(d: date) -> QtCore.QDate:
+    return QtCore.QDate(d.year, d.month, d.day)
+
+
+class RunLettersModel(QtCore.QAbstractTableModel):
+    """Letters waiting for the post, each with a check box (all ticked when listed)."""
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    checked_changed = Signal()
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LetterInfo] = []
+        self._checked: set[int] = set()
+
+    def set_letters(self, rows: Sequence[LetterInfo], checked: bool = True) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._checked = {r.id for r in rows if r.dispatched_on is None} if checked else set()
+        self.endResetModel()
+        self.checked_changed.emit()
+
+    def update_letters(self, updated: Sequence[LetterInfo]) -> None:
+        """Replace rows by fresh copies (after dispatch); sent letters are no longer ticked."""
+        fresh = {u.id: u for u in updated}
+        for i, row in enumerate(self._rows):
+            if row.id in fresh:
+                self._rows[i] = fresh[row.id]
+                if fresh[row.id].dispatched_on is not None:
+                    self._checked.discard(row.id)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(RUN_COLUMNS) - 1))
+        self.checked_changed.emit()
+
+    def letters(self) -> list[LetterInfo]:
+        return list(self._rows)
+
+    def letter_at(self, row: int) -> LetterInfo | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def checked_ids(self) -> list[int]:
+        return [r.id for r in self._rows if r.id in self._checked]
+
+    def set_all_checked(self, on: bool) -> None:
+        self._checked = {r.id for r in self._rows if r.dispatched_on is None} if on else set()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+                                  [Qt.ItemDataRole.CheckStateRole])
+        self.checked_changed.emit()
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(RUN_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(RUN_COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return RUN_COLUMNS[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return RUN_COLUMNS[section].tip
+        return None
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self.letter_at(index.row())
+        if index.column() == 0 and row is not None and row.dispatched_on is None:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(RUN_COLUMNS):
+            return None
+        info = self._rows[index.row()]
+        key = RUN_COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(info, key)
+        if role == Qt.ItemDataRole.CheckStateRole and key == "reference":
+            return Qt.CheckState.Checked if info.id in self._checked else Qt.CheckState.Unchecked
+        if role == self.IdRole:
+            return info.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "pages":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Letter {info.id}, SHA-256 {info.sha256[:16]}…, printed {info.print_count} time(s)"
+        return None
+
+    def setData(self, index: QtCore.QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != 0 or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        info = self.letter_at(index.row())
+        if info is None or info.dispatched_on is not None:
+            return False
+        on = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        (self._checked.add if on else self._checked.discard)(info.id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.checked_changed.emit()
+        return True
+
+    @staticmethod
+    def _text(info: LetterInfo, key: str) -> str:
+        if key == "reference":
+            return info.reference
+        if key == "recipient":
+            return info.recipient_name
+        if key == "kind":
+            return KIND_LABELS.get(info.kind, info.kind)
+        if key == "pages":
+            return str(info.page_count)
+        if key == "layout":
+            return LAYOUT_SHORT.get(info.layout, info.layout)
+        if key == "produced":
+            return when_text(info.generated_at)
+        if key == "sent":
+            return f"{fmt_day(info.dispatched_on)}, {info.dispatch_method}" if info.dispatched_on else ""
+        return ""
+
+
+class PrintRunWindow(QtWidgets.QWidget):
+    """The mailroom's window. Signals: ``run_built(PrintRun)``, ``printed(int pages)``,
+    ``dispatched(list[LetterInfo])``. ``message`` is the last thing said to the user."""
+
+    run_built = Signal(object)
+    printed = Signal(int)
+    dispatched = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.ctx = ctx
+        self.ui = Ui_PrintRunWindow()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.model = RunLettersModel(self)
+        ui.letters_table.setModel(self.model)
+        header = ui.letters_table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.preview = PdfPreview(self)
+        ui.preview_layout.addWidget(self.preview, 1)
+        ui.splitter.setStretchFactor(0, 1)
+        ui.splitter.setStretchFactor(1, 1)
+        self.run: PrintRun | None = None
+        self.printed_pages = 0
+        self.message = ""
+        self.confirm: QtWidgets.QMessageBox | None = None
+        self._generation = 0
+        self._today: date | None = None
+        ui.date_edit.setEnabled(False)
+        ui.date_edit.dateChanged.connect(lambda _d: self.load())
+        ui.refresh_button.clicked.connect(self.load)
+        ui.select_all_button.clicked.connect(lambda: self.model.set_all_checked(True))
+        ui.select_none_button.clicked.connect(lambda: self.model.set_all_checked(False))
+        ui.build_button.clicked.connect(self.build)
+        ui.print_button.clicked.connect(self.print_run)
+        ui.save_button.clicked.connect(self.save_run)
+        ui.dispatch_button.clicked.connect(self.ask_dispatch)
+        self.model.checked_changed.connect(self._update_buttons)
+        self._say("")
+        self._update_buttons()
+        self._start()
+
+    # --- the day's letters ------------------------------------------------------------------
+    def _start(self) -> None:
+        """Today is the organisation's today (a setting): ask the worker, then list."""
+        if self.ctx.register is None:
+            return
+        reg = self.ctx.register
+        self.ctx.worker.submit(reg.today, self._got_today)
+
+    def _got_today(self, today: date) -> None:
+        self._today = today
+        edit = self.ui.date_edit
+        edit.blockSignals(True)
+        edit.setMaximumDate(qdate(today))
+        edit.setDate(qdate(today))
+        edit.blockSignals(False)
+        edit.setEnabled(True)
+        self.load()
+
+    def day(self) -> date:
+        return self.ui.date_edit.date().toPython()
+
+    def set_day(self, day: date) -> None:
+        self.ui.date_edit.setDate(qdate(day))  # lists that day's letters
+
+    def load(self) -> None:
+        if self.ctx.register is None or self._today is None:
+            return
+        self._generation += 1
+        gen, reg, day = self._generation, self.ctx.register, self.day()
+        self._drop_run()
+        self.ctx.worker.submit(lambda: letters.letters_for_run(reg, day), lambda rows: self._listed(gen, day, rows))
+
+    def _listed(self, gen: int, day: date, rows: list[LetterInfo]) -> None:
+        if gen != self._generation:
+            return
+        self.model.set_letters(rows)
+        pages = sum(r.page_count for r in rows)
+        if rows:
+            self.ui.count_label.setText(f"{len(rows)} letter{'s' if len(rows) != 1 else ''} waiting, {pages} "
+                                        f"page{'s' if pages != 1 else ''}")
+            self._say("")
+        else:
+            self.ui.count_label.setText("")
+            self._say(f"No letters waiting to be printed for {fmt_day(day)}.")
+        self._update_buttons()
+
+    # --- building -----------------------------------------------------------------------------
+    def build(self) -> None:
+        ids = self.model.checked_ids()
+        if self.ctx.register is None:
+            return
+        if not ids:
+            self._say("Tick the letters to put in the print run." if self.model.rowCount()
+                      else f"No letters waiting to be printed for {fmt_day(self.day())}.")
+            return
+        reg, day = self.ctx.register, self.day()
+        self._drop_run()
+        self.ui.build_button.setEnabled(False)
+        self._say(f"Building the print run of {len(ids)} letter{'s' if len(ids) != 1 else ''}…")
+        self.ctx.worker.submit(lambda: letters.build_print_run(reg, day, ids), self._built, self._build_failed)
+
+    def _built(self, run: PrintRun) -> None:
+        self.run = run
+        self.printed_pages = 0
+        self.model.update_letters(run.letters)
+        shown = self.preview.set_pdf(run.pdf)
+        n = len(run.letters)
+        self.ui.run_label.setText(
+            f"Print run of {fmt_day(run.run_date)}: {n} letter{'s' if n != 1 else ''}, {run.pages} pages "
+            "(cover sheet first; each letter starts on a front side). Print double-sided at 100 %.")
+        self._say("" if shown == run.pages else
+                  f"⚠ The preview shows {shown} pages but the run has {run.pages}: do not print it; build it again.",
+                  error=shown != run.pages)
+        self._update_buttons()
+        self.run_built.emit(run)
+
+    def _build_failed(self, exc: BaseException) -> None:
+        self._update_buttons()
+        if isinstance(exc, ValidationError):
+            # A tampered or misaddressed letter is named by the service; nothing is printed.
+            self._say(f"⚠ The print run was not built: {exc.message}", error=True)
+        elif isinstance(exc, NotFound):
+            self._say(f"⚠ The print run was not built: {exc}. Show the letters again.", error=True)
+        else:
+            self._say("⚠ The print run was not built.", error=True)
+            self.ctx.report_error(exc, retry=self.build, parent=self)
+
+    def _drop_run(self) -> None:
+        self.run = None
+        self.printed_pages = 0
+        self.preview.clear("Build the print run to see it here.")
+        self.ui.run_label.setText("No print run built yet.")
+        self._update_buttons()
+
+    # --- printing and saving -------------------------------------------------------------------
+    def print_run(self) -> None:
+        if self.run is None:
+            return
+        printer = make_printer(f"Print run {self.run.run_date.isoformat()}", duplex=True)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the run at 100 %, double-sided")
+        dialog.setMinMax(1, self.run.pages)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Send the built run to ``printer`` (already chosen) at 100 %, on the worker."""
+        run = self.run
+        if run is None:
+            return
+        self.ui.print_button.setEnabled(False)
+        self._say(f"Printing {run.pages} pages…")
+
+        def done(pages: int) -> None:
+            self.printed_pages = pages
+            self._say(f"{pages} pages sent to {printer.printerName() or printer.outputFileName() or 'the printer'}. "
+                      "When the letters are in their envelopes, mark them dispatched.")
+            self._update_buttons()
+            self.printed.emit(pages)
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            if isinstance(exc, PrintError):
+                self._say(f"⚠ Not printed: {exc}", error=True)
+            else:
+                self._say("⚠ Not printed.", error=True)
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(lambda: print_pdf(run.pdf, printer), done, failed)
+
+    def save_run(self) -> None:
+        if self.run is None:
+            return
+        suggested = str(Path.home() / f"print-run-{self.run.run_date.isoformat()}.pdf")
+        path, _filter = QtWidgets.QFileDialog.getSaveFileName(self, "Save the print run", suggested,
+                                                              "PDF files (*.pdf)")
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path: str) -> None:
+        run = self.run
+        if run is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(f"⚠ Not saved: {exc.message}", error=True)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(lambda: str(write_pdf_file(path, run.pdf)),
+                               lambda written: self._say(f"Print run saved to {written}."), failed)
+
+    # --- dispatch --------------------------------------------------------------------------------
+    def run_ids(self) -> list[int]:
+        return [x.id for x in self.run.letters if x.dispatched_on is None] if self.run else []
+
+    def ask_dispatch(self) -> None:
+        ids = self.run_ids()
+        if not ids or self.run is None:
+            return
+        n = len(ids)
+        text = (f"Mark the {n} letter{'s' if n != 1 else ''} of this print run as dispatched by post today?")
+        if not self.printed_pages:
+            text += "\n\nThis run has not been printed from this window (it may have been saved and printed elsewhere)."
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, "Mark dispatched", text,
+                                    QtWidgets.QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton(f"Mark {n} dispatched", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.dispatch_now(ids) if button is yes else None)
+        box.destroyed.connect(lambda *_: setattr(self, "confirm", None))
+        self.confirm = box
+        box.open()
+
+    def dispatch_now(self, ids: Sequence[int], method: str = "post") -> None:
+        """Mark ``ids`` dispatched in one unit of work (services.mark_dispatched)."""
+        if self.ctx.register is None or not ids:
+            return
+        reg, wanted = self.ctx.register, list(ids)
+
+        def job() -> tuple[list[LetterInfo], list[CaseView]]:
+            done = letters.mark_dispatched(reg, wanted, method)
+            views = [cases.get_case(reg, case_id) for case_id in dict.fromkeys(x.case_id for x in done)]
+            return done, views
+
+        def finished(result: tuple[list[LetterInfo], list[CaseView]]) -> None:
+            done, views = result
+            self.model.update_letters(done)
+            if self.run is not None:
+                fresh = {d.id: d for d in done}
+                self.run = PrintRun(self.run.pdf, tuple(fresh.get(x.id, x) for x in self.run.letters),
+                                    self.run.pages, self.run.run_date)
+            n = len(done)
+            self._say(f"{n} letter{'s' if n != 1 else ''} marked dispatched by {method} on "
+                      f"{fmt_day(done[0].dispatched_on) if done and done[0].dispatched_on else 'today'}.")
+            self._update_buttons()
+            self.dispatched.emit(done)
+            for view in views:
+                self.ctx.case_changed.emit(view)
+
+        def failed(exc: BaseException) -> None:
+            self._update_buttons()
+            if isinstance(exc, (ValidationError, NotFound)):
+                self._say(f"⚠ Nothing was marked dispatched: {exc}", error=True)
+            else:
+                self.ctx.report_error(exc, retry=lambda: self.dispatch_now(wanted, method), parent=self)
+
+        self.ui.dispatch_button.setEnabled(False)
+        self.ctx.worker.submit(job, finished, failed)
+
+    # --- state --------------------------------------------------------------------------------
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message = text
+        label = self.ui.message_label
+        label.setText(text)
+        label.setVisible(bool(text))
+        font = label.font()
+        font.setBold(error)
+        label.setFont(font)
+
+    def _update_buttons(self) -> None:
+        has_run = self.run is not None
+        self.ui.build_button.setEnabled(bool(self.model.checked_ids()))
+        self.ui.print_button.setEnabled(has_run)
+        self.ui.save_button.setEnabled(has_run)
+        self.ui.dispatch_button.setEnabled(bool(self.run_ids()))
+        n = len(self.run_ids())
+        self.ui.dispatch_button.setText(f"&Mark {n} dispatched…" if n else "&Mark dispatched…")
