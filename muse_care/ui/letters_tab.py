@@ -441,6 +441,11 @@ class LetterDialog(QtWidgets.QDialog):
         self._busy = busy
         self.produce_button.setEnabled(not busy)
         self.produce_button.setText("Producing…" if busy else "&Produce letter")
+        self.ui.button_box.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+
+    def reject(self) -> None:
+        if not self._busy:  # a letter being stored is not abandoned half-way by Esc
+            super().reject()
 
     def _produced(self, result: tuple[LetterInfo, CaseView]) -> None:
         self._set_busy(False)
@@ -487,6 +492,7 @@ class ReprintDialog(QtWidgets.QDialog):
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                              | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText("Choose &printer…")
+        buttons.setAccessibleName("Go on to the printer or cancel")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -537,6 +543,7 @@ class SavePdfDialog(QtWidgets.QDialog):
         form.addRow(self.error)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Save
                                              | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.setAccessibleName("Save or cancel")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -638,7 +645,8 @@ class LettersTab(QtWidgets.QWidget):
             self._update_buttons()
             return
         reg, case_id = self.ctx.register, self.view.id
-        self.ctx.worker.submit(lambda: letters.list_letters(reg, case_id), lambda rows: self._listed(gen, rows))
+        self.ctx.worker.submit(lambda: letters.list_letters(reg, case_id), lambda rows: self._listed(gen, rows),
+                               owner=self)
 
     def _listed(self, gen: int, rows: list[LetterInfo]) -> None:
         if gen != self._list_generation:
@@ -671,7 +679,7 @@ class LettersTab(QtWidgets.QWidget):
         gen, reg = self._preview_generation, self.ctx.register
         self.ctx.worker.submit(lambda: letters.letter_pdf(reg, info.id),
                                lambda pdf: self._show_pdf(gen, info.id, pdf),
-                               lambda exc: self._pdf_failed(gen, exc))
+                               lambda exc: self._pdf_failed(gen, exc), owner=self)
 
     def _show_pdf(self, gen: int, letter_id: int, pdf: bytes) -> None:
         if gen != self._preview_generation:
@@ -727,7 +735,7 @@ class LettersTab(QtWidgets.QWidget):
             self.ui.new_button.setEnabled(True)
             self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(job, lambda r: self._open_dialog(*r), failed)
+        self.ctx.worker.submit(job, lambda r: self._open_dialog(*r), failed, owner=self)
 
     def _open_dialog(self, view: CaseView, derived: dict[tuple[str, str], dict[str, str]], layout: str) -> None:
         self.ui.new_button.setEnabled(True)
@@ -812,7 +820,7 @@ class LettersTab(QtWidgets.QWidget):
                 self.ctx.report_error(exc, parent=self)
 
         self._say(f"Printing letter {info.id}…")
-        self.ctx.worker.submit(job, done, failed)
+        self.ctx.worker.submit(job, done, failed, owner=self)
 
     # --- saving ------------------------------------------------------------------------------
     def save_letter(self) -> None:
@@ -849,5 +857,5 @@ class LettersTab(QtWidgets.QWidget):
             else:
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(job, done, failed)
+        self.ctx.worker.submit(job, done, failed, owner=self)
 

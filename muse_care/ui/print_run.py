@@ -236,7 +236,8 @@ class PrintRunWindow(QtWidgets.QWidget):
         self._generation += 1
         gen, reg, day = self._generation, self.ctx.register, self.day()
         self._drop_run()
-        self.ctx.worker.submit(lambda: letters.letters_for_run(reg, day), lambda rows: self._listed(gen, day, rows))
+        self.ctx.worker.submit(lambda: letters.letters_for_run(reg, day), lambda rows: self._listed(gen, day, rows),
+                               owner=self)
 
     def _listed(self, gen: int, day: date, rows: list[LetterInfo]) -> None:
         if gen != self._generation:
@@ -334,7 +335,7 @@ class PrintRunWindow(QtWidgets.QWidget):
                 self._say("⚠ Not printed.", error=True)
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(lambda: print_pdf(run.pdf, printer), done, failed)
+        self.ctx.worker.submit(lambda: print_pdf(run.pdf, printer), done, failed, owner=self)
 
     def save_run(self) -> None:
         if self.run is None:
@@ -357,7 +358,7 @@ class PrintRunWindow(QtWidgets.QWidget):
                 self.ctx.report_error(exc, parent=self)
 
         self.ctx.worker.submit(lambda: str(write_pdf_file(path, run.pdf)),
-                               lambda written: self._say(f"Print run saved to {written}."), failed)
+                               lambda written: self._say(f"Print run saved to {written}."), failed, owner=self)
 
     # --- dispatch --------------------------------------------------------------------------------
     def run_ids(self) -> list[int]:
@@ -415,7 +416,7 @@ class PrintRunWindow(QtWidgets.QWidget):
                 self.ctx.report_error(exc, retry=lambda: self.dispatch_now(wanted, method), parent=self)
 
         self.ui.dispatch_button.setEnabled(False)
-        self.ctx.worker.submit(job, finished, failed)
+        self.ctx.worker.submit(job, finished, failed, owner=self)
 
     # --- state --------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:

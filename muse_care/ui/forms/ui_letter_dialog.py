@@ -143,5 +143,8 @@ class Ui_LetterDialog(object):
         self.enclosures_error.setText("")
         self.required_note.setText(QCoreApplication.translate("LetterDialog", u"Fields marked * are required. Dates and rights are filled in from the case; check them before producing.", None))
         self.general_error.setText("")
+#if QT_CONFIG(accessibility)
+        self.button_box.setAccessibleName(QCoreApplication.translate("LetterDialog", u"Produce the letter or cancel", None))
+#endif // QT_CONFIG(accessibility)
     # retranslateUi
 
