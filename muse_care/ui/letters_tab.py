@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ KIND_LABELS: dict[str, str] = {
     "identity-request": "Identity request",
     "clarification-request": "Clarification request",
     "extension": "Extension notice",
-    "access-response": "Access response (cover letter)",
+    "access-response": "Access response",
     "rectification-done": "Rectification done",
     "erasure-done": "Erasure done",
     "restriction": "Restriction",
@@ -94,9 +94,14 @@ def style_of(layout: str) -> str:
     return "us" if layout == Layout.US10.value else "uk"
 
 
+def short_day(d: date) -> str:
+    """'29 Oct 2026': compact, for table cells (the weekday is in the tooltip)."""
+    return fmt_day(d).split(" ", 1)[1]
+
+
 def when_text(moment: datetime) -> str:
     local = moment.astimezone() if moment.tzinfo else moment
-    return f"{fmt_day(local.date())} {local:%H:%M}"
+    return f"{short_day(local.date())} {local:%H:%M}"
 
 
 def mark_error(label: QtWidgets.QLabel, message: str | None) -> None:
@@ -140,8 +145,7 @@ LETTER_COLUMNS = (
     Column("produced", "Produced", "When the letter was produced"),
     Column("by", "By", "Who produced it"),
     Column("pages", "Pages", "Pages in the letter"),
-    Column("sent", "Sent", "Day it was dispatched"),
-    Column("method", "Method", "How it was sent"),
+    Column("sent", "Sent", "Day it was dispatched, and how"),
     Column("prints", "Prints", "How often it has been printed (print runs and reprints)"),
 )
 
@@ -202,7 +206,8 @@ class LettersModel(QtCore.QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("pages", "prints"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"Letter {info.id} to {info.recipient_name}\nSHA-256 {info.sha256}\n"
+            sent = f"sent {fmt_day(info.dispatched_on)} by {info.dispatch_method}" if info.dispatched_on else "not sent"
+            return (f"Letter {info.id} to {info.recipient_name}, {sent}\nSHA-256 {info.sha256}\n"
                     f"Layout: {LAYOUT_LABELS.get(info.layout, info.layout)}")
         return None
 
@@ -219,9 +224,7 @@ class LettersModel(QtCore.QAbstractTableModel):
         if key == "pages":
             return str(info.page_count)
         if key == "sent":
-            return fmt_day(info.dispatched_on) if info.dispatched_on else "not sent"
-        if key == "method":
-            return info.dispatch_method if info.dispatched_on else ""
+            return f"{short_day(info.dispatched_on)}, {info.dispatch_method}" if info.dispatched_on else "not sent"
         if key == "prints":
             return str(info.print_count)
         return ""
@@ -256,7 +259,11 @@ class LetterDialog(QtWidgets.QDialog):
         for layout in (Layout.UK, Layout.DIN5008_B, Layout.DIN5008_A, Layout.US10):
             ui.layout_combo.addItem(LAYOUT_LABELS[layout.value], layout.value)
         ui.layout_combo.setCurrentIndex(max(0, ui.layout_combo.findData(default_layout)))
-        ui.enclosures_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        ui.enclosures_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        ui.fields_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        font = ui.header_label.font()
+        font.setBold(True)
+        ui.header_label.setFont(font)
         self.produce_button = ui.button_box.button(QtWidgets.QDialogButtonBox.StandardButton.Ok)
         self.produce_button.setText("&Produce letter")
         ui.button_box.accepted.connect(self.produce)
@@ -308,7 +315,7 @@ class LetterDialog(QtWidgets.QDialog):
             if multi:
                 editor = QtWidgets.QPlainTextEdit()
                 editor.setTabChangesFocus(True)
-                editor.setFixedHeight(line_height * 4 + 12)
+                editor.setFixedHeight(line_height * 3 + 12)
                 if name in spec.lists:
                     editor.setPlaceholderText("One item per line")
                 editor.textChanged.connect(lambda n=name, e=editor: self._edited(n, e.toPlainText()))
@@ -323,6 +330,7 @@ class LetterDialog(QtWidgets.QDialog):
             error.setObjectName(f"error_{name}")
             mark_error(error, None)
             holder = QtWidgets.QWidget()
+            holder.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Fixed)
             box = QtWidgets.QVBoxLayout(holder)
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
@@ -409,12 +417,12 @@ class LetterDialog(QtWidgets.QDialog):
         kind = LetterKind(self.kind())
         spec = KIND_FIELDS[kind]
         values = self.values()
-        problems = {n: f"a {KIND_LABELS[kind.value].lower()} needs “{FIELD_LABELS.get(n, n)}” ({n})"
+        problems = {n: f"“{FIELD_LABELS.get(n, n)}” is required for this letter"
                     for n in spec.required if n not in values}
         for given, needed in spec.implies:
             if given in values and needed not in values:
                 problems[needed] = (f"“{FIELD_LABELS.get(given, given)}” is filled in, so the letter must "
-                                    f"give “{FIELD_LABELS.get(needed, needed)}” ({needed})")
+                                    f"give “{FIELD_LABELS.get(needed, needed)}”")
         if spec.needs_enclosures and not self.enclosures():
             problems["enclosures"] = "list what is enclosed, one item per line"
         return problems
@@ -606,6 +614,7 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.preview_layout.addWidget(self.preview)
         self.ui.splitter.setStretchFactor(0, 1)
         self.ui.splitter.setStretchFactor(1, 1)
+        self.ui.splitter.setSizes([500, 700])
         self.view: CaseView | None = None
         self.dialog: LetterDialog | None = None
         self.message = ""

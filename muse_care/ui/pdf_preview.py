@@ -156,13 +156,20 @@ class PdfPreview(QtWidgets.QWidget):
         self.of_label = QtWidgets.QLabel("of 0", self)
         self.next_button = self._tool("▶", "Next page (Page Down)", QtGui.QKeySequence.StandardKey.MoveToNextPage)
         self.zoom_out_button = self._tool("−", "Zoom out (Ctrl+-)", QtGui.QKeySequence.StandardKey.ZoomOut)
-        self.zoom_label = QtWidgets.QLabel("Fit width", self)
-        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Whole page") + 8)
+        self.zoom_label = QtWidgets.QLabel("", self)  # the factor, when not fitted
+        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("400 %") + 8)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_in_button = self._tool("+", "Zoom in (Ctrl++)", QtGui.QKeySequence.StandardKey.ZoomIn)
         self.fit_width_button = QtWidgets.QPushButton("Fit width", self)
         self.fit_page_button = QtWidgets.QPushButton("Whole page", self)
         self.actual_size_button = QtWidgets.QPushButton("100 %", self)
+        self.zoom_group = QtWidgets.QButtonGroup(self)
+        for button in (self.fit_width_button, self.fit_page_button, self.actual_size_button):
+            button.setCheckable(True)
+            self.zoom_group.addButton(button)
+        self.fit_width_button.setChecked(True)
+        self.zoom_label.setVisible(False)
+        self.page_spin.setMinimumWidth(self.fontMetrics().horizontalAdvance("0000") + 32)
         for w in (self.prev_button, self.page_spin, self.of_label, self.next_button):
             bar.addWidget(w)
         bar.addStretch(1)
@@ -269,12 +276,19 @@ class PdfPreview(QtWidgets.QWidget):
 
     def set_zoom_mode(self, mode: QPdfView.ZoomMode) -> None:
         self.view.setZoomMode(mode)
-        self.zoom_label.setText("Fit width" if mode == QPdfView.ZoomMode.FitToWidth else "Whole page")
+        self.zoom_label.setText("")
+        self.zoom_label.setVisible(False)
+        (self.fit_width_button if mode == QPdfView.ZoomMode.FitToWidth else self.fit_page_button).setChecked(True)
 
     def set_zoom(self, factor: float) -> None:
         self.view.setZoomMode(QPdfView.ZoomMode.Custom)
         self.view.setZoomFactor(factor)
         self.zoom_label.setText(f"{round(factor * 100)} %")
+        self.zoom_label.setVisible(True)
+        self.zoom_group.setExclusive(False)
+        for button in self.zoom_group.buttons():
+            button.setChecked(button is self.actual_size_button and abs(factor - 1.0) < 1e-3)
+        self.zoom_group.setExclusive(True)
 
     def zoom(self) -> float:
         return self.view.zoomFactor()

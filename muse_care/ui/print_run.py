@@ -25,7 +25,7 @@ from muse_care.services import cases, letters
 from muse_care.services.letters import LetterInfo, PrintRun
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
-from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, Column, when_text, write_pdf_file
+from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, Column, short_day, when_text, write_pdf_file
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
@@ -35,7 +35,7 @@ RUN_COLUMNS = (
     Column("kind", "Letter", "Kind of letter"),
     Column("pages", "Pages", "Pages in the letter (padded to an even count in the run)"),
     Column("layout", "Paper", "Paper and envelope window"),
-    Column("produced", "Produced", "When the letter was produced"),
+    Column("produced", "Produced at", "When the letter was produced (on the run's day)"),
     Column("sent", "Sent", "Marked dispatched"),
 )
 
@@ -156,9 +156,9 @@ class RunLettersModel(QtCore.QAbstractTableModel):
         if key == "layout":
             return LAYOUT_SHORT.get(info.layout, info.layout)
         if key == "produced":
-            return when_text(info.generated_at)
+            return when_text(info.generated_at).rsplit(" ", 1)[1]
         if key == "sent":
-            return f"{fmt_day(info.dispatched_on)}, {info.dispatch_method}" if info.dispatched_on else ""
+            return f"{short_day(info.dispatched_on)}, {info.dispatch_method}" if info.dispatched_on else ""
         return ""
 
 
@@ -183,9 +183,10 @@ class PrintRunWindow(QtWidgets.QWidget):
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.preview = PdfPreview(self)
-        ui.preview_layout.addWidget(self.preview, 1)
+        ui.preview_layout.insertWidget(1, self.preview, 1)  # between the run's summary and its buttons
         ui.splitter.setStretchFactor(0, 1)
         ui.splitter.setStretchFactor(1, 1)
+        ui.splitter.setSizes([600, 560])
         self.run: PrintRun | None = None
         self.printed_pages = 0
         self.message = ""

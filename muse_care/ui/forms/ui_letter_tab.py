@@ -89,6 +89,7 @@ class Ui_LetterTab(object):
 
         self.tab_layout.addWidget(self.splitter)
 
+        self.tab_layout.setStretch(2, 1)
         QWidget.setTabOrder(self.new_button, self.print_button)
         QWidget.setTabOrder(self.print_button, self.reprint_button)
         QWidget.setTabOrder(self.reprint_button, self.save_button)

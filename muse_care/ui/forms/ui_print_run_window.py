@@ -119,18 +119,14 @@ class Ui_PrintRunWindow(object):
 
         self.preview_layout.addWidget(self.run_label)
 
-        self.splitter.addWidget(self.preview_host)
-
-        self.window_layout.addWidget(self.splitter)
-
         self.run_buttons_layout = QHBoxLayout()
         self.run_buttons_layout.setObjectName(u"run_buttons_layout")
-        self.print_button = QPushButton(PrintRunWindow)
+        self.print_button = QPushButton(self.preview_host)
         self.print_button.setObjectName(u"print_button")
 
         self.run_buttons_layout.addWidget(self.print_button)
 
-        self.save_button = QPushButton(PrintRunWindow)
+        self.save_button = QPushButton(self.preview_host)
         self.save_button.setObjectName(u"save_button")
 
         self.run_buttons_layout.addWidget(self.save_button)
@@ -139,14 +135,19 @@ class Ui_PrintRunWindow(object):
 
         self.run_buttons_layout.addItem(self.run_spacer)
 
-        self.dispatch_button = QPushButton(PrintRunWindow)
+        self.dispatch_button = QPushButton(self.preview_host)
         self.dispatch_button.setObjectName(u"dispatch_button")
 
         self.run_buttons_layout.addWidget(self.dispatch_button)
 
 
-        self.window_layout.addLayout(self.run_buttons_layout)
+        self.preview_layout.addLayout(self.run_buttons_layout)
 
+        self.splitter.addWidget(self.preview_host)
+
+        self.window_layout.addWidget(self.splitter)
+
+        self.window_layout.setStretch(2, 1)
 #if QT_CONFIG(shortcut)
         self.date_label.setBuddy(self.date_edit)
 #endif // QT_CONFIG(shortcut)
