@@ -134,7 +134,27 @@ def test_an_error_from_the_service_is_shown_in_the_form(qtbot, ctx, sqlite_regis
     dialog.set_field("fee_due", "x" * 5000)
     dialog.produce()
     idle(qtbot, ctx)
-    assert "fee_due" in dialog.error_labels["fee_due"].text() or dialog.error_labels["fee_due"].text()
+    qtbot.waitUntil(dialog.error_labels["fee_due"].isVisible)
+    assert dialog.error_labels["fee_due"].text().startswith("⚠")
+    assert dialog.field_text("fee_due") == "x" * 5000
+
+
+def test_four_eyes_refusal_says_a_lead_must_approve(qtbot, ctx, sqlite_register, monkeypatch) -> None:
+    from muse_care.domain.errors import PermissionDenied
+
+    view = postal_case(sqlite_register)
+    tab = open_tab(qtbot, ctx, view)
+    dialog = open_dialog(qtbot, ctx, tab, "refusal")
+
+    def needs_approval(*_a, **_k):  # noqa: ANN002, ANN003, ANN202 - what team mode raises
+        raise PermissionDenied(f"a refusal letter for {view.reference} needs a team lead's approval (refusal)")
+
+    monkeypatch.setattr(letters, "produce_letter", needs_approval)
+    dialog.set_field("refusal_reasons", "Manifestly excessive: the fifth identical request this month")
+    dialog.produce()
+    idle(qtbot, ctx)
+    assert "approval" in dialog.ui.general_error.text() and "team lead" in dialog.ui.general_error.text()
+    assert dialog.field_text("refusal_reasons").startswith("Manifestly excessive")
 
 
 def test_a_tampered_letter_is_not_shown_or_printed(qtbot, ctx, sqlite_register) -> None:
