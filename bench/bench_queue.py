@@ -160,11 +160,20 @@ def run(n: int, use_demo: bool) -> dict[str, Any]:
     view.show()
 
     def until(cond: Callable[[], bool], timeout: float = 120) -> None:
+        """Run the event loop (sleeping, as the real window does) until ``cond``: a busy
+        processEvents loop would hold the GIL and slow the worker thread down."""
+        if cond():
+            return
+        loop = QtCore.QEventLoop()
+        timer = QtCore.QTimer(interval=1)
+        timer.timeout.connect(lambda: cond() and loop.quit())
         end = time.perf_counter() + timeout
-        while not cond():
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 5)
-            if time.perf_counter() > end:
-                raise TimeoutError
+        timer.timeout.connect(lambda: time.perf_counter() > end and loop.quit())
+        timer.start()
+        loop.exec()
+        timer.stop()
+        if not cond():
+            raise TimeoutError
 
     def painted(action: Callable[[], None], check: Callable[[], bool]) -> float:
         """From the action to the first visible rows fetched and painted."""
