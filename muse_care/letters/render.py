@@ -61,11 +61,20 @@ MARK_GREY = colors.Color(0.55, 0.55, 0.55)
 BODY_PT = 10.0
 
 
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
 def format_date(d: date, style: str) -> str:
-    """'3 March 2026' (uk) or 'March 3, 2026' (us)."""
+    """'3 March 2026' (uk) or 'March 3, 2026' (us).
+
+    From a table, not strftime('%B'): the window's QApplication sets the C locale from
+    the system, and an English letter must not say 'novembre' on an Italian machine.
+    """
+    month = MONTH_NAMES[d.month]
     if style == "us":
-        return f"{d:%B} {d.day}, {d.year}"
-    return f"{d.day} {d:%B %Y}"
+        return f"{month} {d.day}, {d.year}"
+    return f"{d.day} {month} {d.year}"
 
 
 @dataclass(frozen=True)
