@@ -384,3 +384,24 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",
                         f"letter {letter.id} by {method} on {day.isoformat()}")
     return letters_for_run(register, ids=list(ids))
+
+
+def record_print(register: Register, letter_id: int, how: str = "printed from the case") -> LetterInfo:
+    """A letter printed on its own (not in the mailroom's run): counted, so the print
+    run and the mailroom can see it has been printed already."""
+    how = v.clean_text("how", how, max_len=v.MAX_REASON, required=True)
+    now = register.now()
+    with register.unit_of_work() as session:
+        letter = session.get(LetterRecord, letter_id)
+        if letter is None:
+            raise NotFound(f"no letter {letter_id}")
+        case = session.get(CaseRecord, letter.case_id)
+        assert case is not None
+        _checked_pdf(session, letter, case)
+        letter.print_count += 1
+        session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
+                                      reason=how, run_label="single"))
+        HistoryWriter(session, register.actor.login, now).add(case.id, f"letter printed:{letter.kind}", "",
+                                                              f"letter {letter.id}: {how}")
+        session.flush()
+        return _info(letter, case.reference)

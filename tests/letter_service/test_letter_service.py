@@ -186,3 +186,11 @@ def test_extension_notice_only_after_extending_and_within_the_first_month(regist
     assert "2 February 2027" in body and "several requests" in body
     with pytest.raises(ValidationError, match="within the first month"):
         letters.produce_letter(register, view.reference, "extension", letter_date=date(2026, 12, 3))
+
+
+def test_a_single_print_is_counted_and_shown_in_history(register) -> None:
+    view = postal_case(register)
+    info = letters.produce_letter(register, view.reference, "acknowledgement")
+    printed = letters.record_print(register, info.id)
+    assert printed.print_count == 1
+    assert any(h.what == "letter printed:acknowledgement" for h in cases.get_case(register, view.reference).history)
