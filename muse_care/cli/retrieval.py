@@ -324,6 +324,7 @@ def _run_evidence(args: argparse.Namespace, reg: Any) -> int:
     else:
         store = _store(args, reg)
     if args.evidence_command == "export":
+        assert store is not None
         path = es.export_item(reg, store, args.id, Path(args.output))
         print(f"checked and written to {path}")
         return EXIT_OK

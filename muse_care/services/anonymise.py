@@ -24,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Subquery, func, select
 
 from muse_care.domain.case import Status
 from muse_care.domain.dates import add_months
@@ -68,7 +70,7 @@ class AnonymiseReport:
     evidence_problems: tuple[str, ...] = ()
 
 
-def _closed_at_subquery():  # noqa: ANN202
+def _closed_at_subquery() -> Subquery:
     return (select(HistoryRecord.case_id.label("case_id"), func.max(HistoryRecord.at).label("closed_at"))
             .where(HistoryRecord.what == "status", HistoryRecord.new_value == Status.CLOSED.value)
             .group_by(HistoryRecord.case_id).subquery())
@@ -99,9 +101,9 @@ def plan(register: Register, as_of: date | None = None) -> AnonymiseReport:
                    closed_at < _cutoff_moment(register, cutoff))
             .order_by(CaseRecord.id)).all()
         for case_id, reference, at in rows:
-            def count(model: type, *extra: object) -> int:
+            def count(model: Any, *extra: Any) -> int:
                 return int(session.execute(select(func.count()).select_from(model).where(
-                    model.case_id == case_id, *extra)).scalar_one())  # type: ignore[attr-defined]
+                    model.case_id == case_id, *extra)).scalar_one())
 
             at = _as_utc(at)
             items.append(AnonymisePlanItem(

@@ -201,7 +201,7 @@ def _write_index(csv_path: Path, pdf_path: Path, reference: str, label: str, ite
     disclosed = [i for i in items if i.section == "disclosed"]
     withheld = [i for i in items if i.section == "withheld"]
     searched = [i for i in items if i.section == "searched"]
-    intro = [f"Case {reference}. {label}.",
+    intro = [f"Case {reference}, exported as “{label}”.",
              "Each file below was checked against the SHA-256 recorded when it was retrieved. "
              "To check a copy, compute its SHA-256 (for example: sha256sum FILE, or "
              "certutil -hashfile FILE SHA256) and compare it with the value in this index.",

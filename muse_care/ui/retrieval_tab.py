@@ -221,14 +221,14 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         self.interaction_time.setDisplayFormat("HH:mm")
         self.interaction_time.setAccessibleName("Interaction time")
         when_row = QtWidgets.QHBoxLayout()
-        for w in (self.has_interaction, self.interaction_date, self.has_time, self.interaction_time):
-            when_row.addWidget(w)
+        for when in (self.has_interaction, self.interaction_date, self.has_time, self.interaction_time):
+            when_row.addWidget(when)
         form.addRow("Interaction &date", when_row)
-        self.result = QtWidgets.QComboBox()
+        self.result_box = QtWidgets.QComboBox()
         for result, label in rt.RESULT_LABELS.items():
-            self.result.addItem(label, result.value)
-        self.result.setAccessibleName("Result")
-        form.addRow("&Result", self.result)
+            self.result_box.addItem(label, result.value)
+        self.result_box.setAccessibleName("Result")
+        form.addRow("&Result", self.result_box)
         self.item_ref = QtWidgets.QLineEdit()
         self.item_ref.setMaxLength(rt.MAX_ITEM_REF)
         self.item_ref.setAccessibleName("Item reference in the source system")
@@ -278,8 +278,8 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         path = self._choose_file(self)
         if path:
             self.file.setText(path)
-            if self.result.currentData() == rt.Result.TO_RETRIEVE.value:
-                self.result.setCurrentIndex(self.result.findData(rt.Result.FOUND.value))
+            if self.result_box.currentData() == rt.Result.TO_RETRIEVE.value:
+                self.result_box.setCurrentIndex(self.result_box.findData(rt.Result.FOUND.value))
 
     @staticmethod
     def _day(edit: QtWidgets.QDateEdit) -> date:
@@ -289,7 +289,7 @@ class AddRetrievalDialog(QtWidgets.QDialog):
     def draft(self) -> rt.RetrievalDraft:
         t = self.interaction_time.time()
         return rt.RetrievalDraft(
-            source=str(self.source.currentData() or ""), result=str(self.result.currentData() or ""),
+            source=str(self.source.currentData() or ""), result=str(self.result_box.currentData() or ""),
             identifier=self.identifier.text(),
             period_from=self._day(self.period_from) if self.period.isChecked() else None,
             period_to=self._day(self.period_to) if self.period.isChecked() else None,
@@ -365,6 +365,7 @@ class RetrievalTab(QtWidgets.QWidget):
         self.coverage = QtWidgets.QLabel()
         self.coverage.setWordWrap(True)
         self.coverage.setStyleSheet("color: #444;")
+        self.coverage.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Minimum)
 
         self.add_button = QtWidgets.QPushButton("&Add retrieval…")
         self.verify_button = QtWidgets.QPushButton("&Verify files")
@@ -383,7 +384,7 @@ class RetrievalTab(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         heading = QtWidgets.QLabel("<b>Retention</b>: what the retailer's systems still hold, and until when")
         layout.addWidget(heading)
-        layout.addWidget(self.lines, 2)
+        layout.addWidget(self.lines, 1)
         layout.addWidget(self.coverage)
         layout.addWidget(QtWidgets.QLabel("<b>Retrieval log</b>"))
         layout.addWidget(self.table, 3)
