@@ -247,11 +247,23 @@ def _actor(args: argparse.Namespace) -> Any:
     return current_actor(args.as_user)
 
 
-def _register(args: argparse.Namespace) -> Any:
-    from muse_care.services.register import Register
-    from muse_care.store.db import resolve_url
+_OPENED: list[Any] = []
 
-    return Register.open(resolve_url(args.db), _actor(args))
+
+def _register(args: argparse.Namespace) -> Any:
+    """The register the command works on. On a team server the actor (login and role)
+    comes from the server itself, not from this machine's config."""
+    from muse_care.services.register import Register
+    from muse_care.store.db import is_sqlite, resolve_url
+
+    url = resolve_url(args.db)
+    reg = Register.open(url, _actor(args))
+    if not is_sqlite(url) and not args.as_user:
+        from muse_care.services import team
+
+        reg = Register(reg.engine, team.actor_from_database(reg), reg._now)
+    _OPENED.append(reg)
+    return reg
 
 
 def _emit(args: argparse.Namespace, view: Any) -> None:
@@ -406,3 +418,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("MUSE_CARE_DEBUG"):
             raise
         return EXIT_BUG
+    finally:
+        while _OPENED:
+            _OPENED.pop().dispose()

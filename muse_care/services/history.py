@@ -57,9 +57,11 @@ class HistoryWriter:
         old_s, new_s = _text(old), _text(new)
         prev = self._head()
         digest = entry_hash(prev, case_id, self.at, self.actor, what, old_s, new_s)
+        # No flush here: the unit of work flushes once at the end (a flush per entry would
+        # bump the case's version once per changed field). Another writer in the same
+        # session finds this entry through autoflush when it reads the chain's head.
         self.session.add(HistoryRecord(case_id=case_id, at=self.at, actor=self.actor, what=what,
                                        old_value=old_s, new_value=new_s, prev_hash=prev, hash=digest))
-        self.session.flush()
         self._prev = digest
 
 

@@ -151,18 +151,15 @@ def _recipient(view: CaseView) -> Any:
 
 def _approval_check(register: Register, view: CaseView, kind: str) -> None:
     """Four eyes (team mode): the letter waits for a lead's approval."""
+    from muse_care.services import team
+
     needed = APPROVAL_KINDS.get(kind)
-    if needed is None:
+    if needed is None or not team.four_eyes_enabled(register):
         return
-    try:
-        from muse_care.services import team
-    except ImportError:
+    if kind in ("access-response", "portability") and not (
+            {Right.ACCESS, Right.PORTABILITY} & set(view.rights)):
         return
-    required = getattr(team, "four_eyes_required", None)
-    approved = getattr(team, "is_approved", None)
-    if required is None or approved is None or not required(register):
-        return
-    if not approved(register, view.id, needed):
+    if not team.is_approved(register, view.id, needed):
         raise PermissionDenied(f"a {kind} letter for {view.reference} needs a team lead's approval "
                                f"({needed}) before it can be produced; ask for it in the Approvals queue")
 

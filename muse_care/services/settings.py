@@ -88,6 +88,10 @@ DECLARED: dict[str, Setting] = {s.key: s for s in (
     Setting("anonymise_after_years", int, lambda: 3,
             "Closed cases are anonymised this many years after closing.",
             _check_positive("anonymise_after_years")),
+    Setting("four_eyes", bool, lambda: None,
+            "Extensions, refusals and replies that disclose data need a team lead's approval "
+            "before their letter is produced. Unset: on for a team (PostgreSQL), off for a "
+            "single agent (SQLite), where there is no second person."),
     Setting("retention_warn_days", int, lambda: 30,
             "Warn this many days before a recording or chat is purged.",
             _check_positive("retention_warn_days")),

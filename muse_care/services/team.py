@@ -56,16 +56,8 @@ class TeamNotReady(MuseCareError):
 
 # --- the declared setting --------------------------------------------------------------
 
-FOUR_EYES = settings_service.Setting(
-    "four_eyes", bool, lambda: None,
-    "Extensions, refusals and replies that disclose data need a team lead's approval "
-    "before their letter is produced or dispatched. Unset: on for a team (PostgreSQL), "
-    "off for a single agent (SQLite), where there is no second person.")
-settings_service.DECLARED.setdefault(FOUR_EYES.key, FOUR_EYES)
-
-
 def four_eyes_enabled(register: Register) -> bool:
-    value = settings_service.get_setting(register, FOUR_EYES.key)
+    value = settings_service.get_setting(register, "four_eyes")
     return bool(value) if value is not None else register.dialect == "postgresql"
 
 
@@ -621,26 +613,9 @@ def require_approved(register: Register, case: str | int, kind: str) -> None:
                                "request it from the case")
 
 
-DISCLOSING_RIGHTS = frozenset({Right.ACCESS, Right.PORTABILITY})
-
-
-def approval_kind_for_letter(letter_kind: str, rights: tuple[Right, ...] | list[Right]) -> str | None:
-    """Which approval a letter needs, if any: an extension notice, a refusal, or a reply
-    to an access or portability request (it discloses personal data)."""
-    k = letter_kind.lower()
-    if "extension" in k or "extend" in k:
-        return "extension"
-    if "refus" in k:
-        return "refusal"
-    if ("response" in k or "reply" in k or "access" in k or "portab" in k) and \
-            any(Right(r) in DISCLOSING_RIGHTS for r in rights):
-        return "disclosure"
-    return None
-
-
 __all__ = [
     "ApprovalView", "Identity", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
-    "UserView", "add_user", "apply_security", "approval_kind_for_letter", "approval_queue",
+    "UserView", "add_user", "apply_security", "approval_queue",
     "case_approvals", "connect", "deactivate_user", "decide_approval", "engine_for",
     "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
     "load_password", "load_server_settings", "psycopg_connect_kwargs", "request_approval",

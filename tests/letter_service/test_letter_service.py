@@ -18,13 +18,18 @@ from muse_care.domain.case import Requester
 from muse_care.domain.errors import NotFound, ValidationError
 from muse_care.services import cases, letters
 from muse_care.services.cases import CaseDraft
+from muse_care.services.register import Actor, Register
+from muse_care.services.settings import set_setting
 
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def postal_case(register, **kw):  # noqa: ANN001, ANN201
+def postal_case(register, four_eyes: bool = False, **kw):  # noqa: ANN001, ANN201
+    # Four eyes is on by default on PostgreSQL; these tests are about letters, and
+    # test_four_eyes_* below are about the approval.
+    set_setting(register, "four_eyes", four_eyes)
     base = dict(name="Jürgen Müller", rights=["access", "erasure"], channel="post",
                 received=date(2026, 11, 2), regime="eu-gdpr", holiday_region="DE",
                 address_lines=["Schloßallee 12"], city="Berlin", postcode="10115", country="DE")
@@ -194,3 +199,21 @@ def test_a_single_print_is_counted_and_shown_in_history(register) -> None:
     printed = letters.record_print(register, info.id)
     assert printed.print_count == 1
     assert any(h.what == "letter printed:acknowledgement" for h in cases.get_case(register, view.reference).history)
+
+
+def test_four_eyes_a_disclosing_reply_waits_for_a_lead(register) -> None:
+    from muse_care.domain.errors import PermissionDenied
+    from muse_care.services import team
+
+    view = postal_case(register, four_eyes=True)
+    with pytest.raises(PermissionDenied, match="needs a team lead's approval"):
+        letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    assert letters.list_letters(register, view.reference) == []
+    letters.produce_letter(register, view.reference, "acknowledgement")  # nothing disclosed: no approval
+    request = team.request_approval(register, view.reference, "disclosure", "reply with 14 pages of data")
+    lead = Register(register.engine, Actor("marco", "Marco Lead", role="lead"), register.now)
+    team.decide_approval(lead, request.id, "approved", "checked the enclosures")
+    info = letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    assert info.kind == "access-response"
+    history = cases.get_case(register, view.reference).history
+    assert any(h.what == "approval:disclosure" and "approved by marco" in h.new for h in history)

