@@ -62,9 +62,26 @@ class MainWindow(QtWidgets.QMainWindow):
         header.setSectionsClickable(True)
         ui.queue_table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._queue_loaded)
-        # the case view
+        # the case view, with the tabs of letters, retrieval and approvals
         self.case_view = CaseViewWidget(ctx, ui.case_host)
         ui.case_host_layout.addWidget(self.case_view)
+        from muse_care.ui.letters_tab import LettersTab
+        from muse_care.ui.retrieval_tab import RetrievalTab
+        from muse_care.ui.team_windows import CaseApprovalsTab
+
+        self.case_view.set_extra_tab("Letters", LettersTab(ctx))
+        self.case_view.set_extra_tab("Retrieval log", RetrievalTab(ctx))
+        self.case_view.set_extra_tab("Approvals", CaseApprovalsTab(ctx))
+        self.print_run_window: Any = None
+        self.approvals_window: Any = None
+        self.dashboard_window: Any = None
+        self.live: Any = None
+        self._remote_timer = QtCore.QTimer(self, singleShot=True, interval=400)
+        self._remote_timer.timeout.connect(self._apply_remote_changes)
+        self._remote_cases: set[int | None] = set()
+        self.server_label = QtWidgets.QLabel()
+        self.server_label.setAccessibleName("Database connection")
+        self.statusBar().addPermanentWidget(self.server_label)
         # the views
         for view in SAVED_VIEWS:
             item = QtWidgets.QListWidgetItem(view.label)
@@ -87,6 +104,10 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.action_settings.triggered.connect(self.open_settings)
         ui.action_quit.triggered.connect(self.close)
         ui.action_about.triggered.connect(self._about)
+        ui.action_take_next.triggered.connect(self.take_next_case)
+        ui.action_print_run.triggered.connect(self.open_print_run)
+        ui.action_approvals.triggered.connect(self.open_approvals)
+        ui.action_dashboard.triggered.connect(self.open_dashboard)
         ctx.case_changed.connect(self._case_changed)
         ctx.open_case.connect(self.open_case)
         ctx.worker.busy_changed.connect(self._busy)
@@ -129,13 +150,112 @@ class MainWindow(QtWidgets.QMainWindow):
                 event.ignore()
                 return
         self.save_layout()
+        if self.live is not None:
+            self.live.stop()
+        for window in (self.print_run_window, self.approvals_window, self.dashboard_window):
+            if window is not None:
+                window.close()
         super().closeEvent(event)
 
     # --- queue ------------------------------------------------------------------------
     def start(self) -> None:
-        """Load the counts and the queue (once the register is open)."""
+        """Load the counts and the queue (once the register is open); on a team server,
+        listen for other people's changes and watch the connection."""
+        from muse_care.ui.team_windows import LiveUpdates, is_lead
+
         self.model.reload()
         self.refresh_counts()
+        lead = is_lead(self.ctx)
+        self.ui.action_approvals.setEnabled(lead)
+        self.ui.action_dashboard.setEnabled(lead)
+        reg = self.ctx.register
+        if reg is not None and reg.dialect == "postgresql" and self.live is None:
+            self.live = LiveUpdates(self.ctx, self)
+            self.live.case_changed_elsewhere.connect(self._remote_change)
+            self.live.connection_changed.connect(self._connection_changed)
+            self.live.start()
+            self.server_label.setText(f"Team server · {self.ctx.actor.role}")
+
+    # --- team: live updates -----------------------------------------------------------
+    def _remote_change(self, case_id: int | None) -> None:
+        """Another client changed a case: gather bursts, then refresh once."""
+        self._remote_cases.add(case_id)
+        self._remote_timer.start()
+
+    def _apply_remote_changes(self) -> None:
+        changed, self._remote_cases = self._remote_cases, set()
+        self.model.reload()
+        self.refresh_counts()
+        shown = self.case_view.view
+        if shown is not None and (None in changed or shown.id in changed):
+            if self.case_view.dirty:
+                self.statusBar().showMessage(
+                    f"{shown.reference} was changed by someone else; your typing is kept, and "
+                    "saving will show you their change first.", 15000)
+            else:
+                self.case_view.load(shown.id)
+
+    def _connection_changed(self, up: bool, message: str) -> None:
+        if up:
+            self.server_label.setText(f"Team server · {self.ctx.actor.role}")
+            self.statusBar().showMessage("The server is back; the queue is up to date again.", 10000)
+            self.refresh()
+        else:
+            self.server_label.setText("⚠ Server unavailable: retrying…")
+            self.statusBar().showMessage(
+                f"The database server cannot be reached ({message}). What you type is kept; "
+                "MUSE Care retries and carries on by itself when it is back.")
+
+    # --- team: take next, approvals, dashboard, print run -----------------------------
+    def take_next_case(self) -> None:
+        from muse_care.services import team
+
+        reg = self.ctx.register
+        if reg is None:
+            return
+        self.ctx.worker.submit(lambda: team.take_next_case(reg), self._took_case, owner=self)
+
+    def _took_case(self, view: Any) -> None:
+        if view is None:
+            self.statusBar().showMessage("No unassigned open case is waiting.", 8000)
+            return
+        self.statusBar().showMessage(f"{view.reference} is yours now: due {view.due_date or 'when the clock runs'}",
+                                     10000)
+        self._pending_select = view.id
+        self.case_view.show_case(view)
+        self.ctx.case_changed.emit(view)
+
+    def open_print_run(self) -> Any:
+        from muse_care.ui.print_run import PrintRunWindow
+
+        if self.print_run_window is None:
+            self.print_run_window = PrintRunWindow(self.ctx)
+        self._raise(self.print_run_window)
+        return self.print_run_window
+
+    def open_approvals(self) -> Any:
+        from muse_care.ui.team_windows import ApprovalsWindow
+
+        if self.approvals_window is None:
+            self.approvals_window = ApprovalsWindow(self.ctx, self)
+        self.approvals_window.reload()
+        self._raise(self.approvals_window)
+        return self.approvals_window
+
+    def open_dashboard(self) -> Any:
+        from muse_care.ui.team_windows import DashboardWindow
+
+        if self.dashboard_window is None:
+            self.dashboard_window = DashboardWindow(self.ctx, self)
+        self.dashboard_window.reload()
+        self._raise(self.dashboard_window)
+        return self.dashboard_window
+
+    @staticmethod
+    def _raise(window: QtWidgets.QWidget) -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def refresh(self) -> None:
         self.model.reload()

@@ -51,18 +51,27 @@ class Worker(QtCore.QObject):
         if self._pending == 1:
             self.busy_changed.emit(True)
 
+        # Everything the job refers to travels back to the GUI thread with the result and
+        # is released there: if the worker thread dropped the last reference to a widget
+        # (held by a callback or by ``fn``), Qt would destroy it on the wrong thread.
+        parcel = [fn, on_success, on_failure, owner]
+
         def run() -> None:
+            job = parcel[0]
             try:
-                result = fn()
+                outcome: tuple[bool, Any] = (True, job())
             except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-                self._done.emit((False, on_failure, exc, owner))
-            else:
-                self._done.emit((True, on_success, result, owner))
+                outcome = (False, exc)
+            del job
+            ok = outcome[0]
+            self._done.emit((ok, parcel[1] if ok else parcel[2], outcome[1], parcel[3], parcel[0]))
+            parcel.clear()
+            del outcome
 
         return self._pool.submit(run)
 
-    def _deliver(self, item: tuple[bool, Any, Any, Any]) -> None:
-        ok, callback, value, owner = item
+    def _deliver(self, item: tuple[bool, Any, Any, Any, Any]) -> None:
+        ok, callback, value, owner, _job = item
         self._pending -= 1
         try:
             if owner is not None and not shiboken6.isValid(owner):

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("PySide6")
 
 
 def add_case(register, name: str = "Margaret Jones", **kw):

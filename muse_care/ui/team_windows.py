@@ -1,0 +1,210 @@
+"""Team mode in the window: the lead's approval queue and dashboard, a case's own
+approvals tab, and live updates from the shared server.
+
+The widgets in ``approvals.py`` and ``dashboard.py`` take plain data and emit signals;
+this module fetches their data and carries out their requests on ``ctx.worker``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from muse_care.domain.case import CaseView
+from muse_care.ui.context import AppContext
+from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+
+LEAD_ROLES = ("lead", "admin")
+
+
+def is_lead(ctx: AppContext) -> bool:
+    """A lead or admin on a team server; the single user of a SQLite register is both."""
+    reg = ctx.register
+    return reg is None or reg.dialect == "sqlite" or ctx.actor.role in LEAD_ROLES
+
+
+class ApprovalsWindow(QtWidgets.QWidget):
+    """The lead's queue of extensions, refusals and disclosing replies to approve."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from muse_care.ui.approvals import ApprovalQueueWidget
+
+        self.ctx = ctx
+        self.setWindowTitle("Approvals — MUSE Care")
+        self.setAccessibleName("Approvals")
+        self.queue = ApprovalQueueWidget(self)
+        QtWidgets.QVBoxLayout(self).addWidget(self.queue)
+        self.queue.refreshRequested.connect(self.reload)
+        self.queue.approveRequested.connect(lambda i, note: self._decide(i, "approved", note))
+        self.queue.rejectRequested.connect(lambda i, note: self._decide(i, "rejected", note))
+        self.queue.openCaseRequested.connect(ctx.open_case.emit)
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 90, self.fontMetrics().lineSpacing() * 30)
+
+    def reload(self) -> None:
+        from muse_care.services import team
+
+        reg = self.ctx.register
+        self.queue.set_busy(True)
+        self.ctx.worker.submit(lambda: team.approval_queue(reg), self._show, self._failed, owner=self)
+
+    def _show(self, items: list[Any]) -> None:
+        self.queue.set_items(items, self.ctx.actor.login)
+        self.queue.set_busy(False)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.queue.set_busy(False, str(exc))
+        self.ctx.report_error(exc, retry=self.reload, parent=self)
+
+    def _decide(self, approval_id: int, decision: str, note: str) -> None:
+        from muse_care.services import cases, team
+
+        reg = self.ctx.register
+        self.queue.set_busy(True)
+
+        def decide() -> Any:
+            decided = team.decide_approval(reg, approval_id, decision, note)
+            return cases.get_case(reg, decided.case_id)
+
+        def done(case: Any) -> None:
+            self.reload()
+            self.ctx.case_changed.emit(case)
+
+        self.ctx.worker.submit(decide, done, self._failed, owner=self)
+
+
+class DashboardWindow(QtWidgets.QWidget):
+    """The lead's dashboard: charts of the register, fetched on the worker."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from muse_care.ui.dashboard import DashboardWidget
+
+        self.ctx = ctx
+        self.setWindowTitle("Lead's dashboard — MUSE Care")
+        self.setAccessibleName("Lead's dashboard")
+        self.dashboard = DashboardWidget(self)
+        QtWidgets.QVBoxLayout(self).addWidget(self.dashboard)
+        self.dashboard.refreshRequested.connect(self.reload)
+        em = self.fontMetrics().horizontalAdvance("M")
+        self.resize(em * 100, self.fontMetrics().lineSpacing() * 45)
+
+    def reload(self) -> None:
+        from muse_care.services.team_reports import dashboard_data
+
+        reg = self.ctx.register
+        self.ctx.worker.submit(lambda: dashboard_data(reg), self.dashboard.set_data, owner=self)
+
+
+class CaseApprovalsTab(QtWidgets.QWidget):
+    """A case's approvals: what was asked of a lead, the decision, and a way to ask."""
+
+    def __init__(self, ctx: AppContext, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: CaseView | None = None
+        layout = QtWidgets.QVBoxLayout(self)
+        self.explain = QtWidgets.QLabel(
+            "Extensions, refusals and replies that disclose data need a team lead's approval "
+            "before their letter can be produced.")
+        self.explain.setWordWrap(True)
+        layout.addWidget(self.explain)
+        self.list = QtWidgets.QListWidget(self)
+        self.list.setAccessibleName("Approval requests of this case")
+        layout.addWidget(self.list, 1)
+        form = QtWidgets.QFormLayout()
+        self.kind = QtWidgets.QComboBox(self)
+        self.kind.setAccessibleName("What needs approval")
+        for value, label in (("extension", "Extension"), ("refusal", "Refusal"),
+                             ("disclosure", "Reply that discloses data")):
+            self.kind.addItem(label, value)
+        self.reason = QtWidgets.QPlainTextEdit(self)
+        self.reason.setAccessibleName("Why (for the team lead)")
+        self.reason.setPlaceholderText("What the lead needs to know to decide")
+        self.reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
+        form.addRow("&Approval of", self.kind)
+        form.addRow("&Reason", self.reason)
+        layout.addLayout(form)
+        self.error = QtWidgets.QLabel(self)
+        self.error.setAccessibleName("Approval request problem")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.request_button = QtWidgets.QPushButton("Ask a team &lead", self)
+        self.request_button.setAccessibleName("Ask a team lead for approval")
+        self.request_button.clicked.connect(self.request)
+        layout.addWidget(self.request_button, 0, Qt.AlignmentFlag.AlignRight)
+
+    def show_case(self, view: CaseView) -> None:
+        from muse_care.services import team
+
+        self.view = view
+        reg = self.ctx.register
+        case_id = view.id
+        self.ctx.worker.submit(lambda: team.case_approvals(reg, case_id), self._show, owner=self)
+
+    def _show(self, items: list[Any]) -> None:
+        self.list.clear()
+        if not items:
+            self.list.addItem("No approval requested for this case.")
+        for a in items:
+            state = (f"{a.decision} by {a.decided_by} on {a.decided_at:%d %b %Y %H:%M}"
+                     + (f": {a.note}" if a.note else "")) if a.decision else "waiting for a team lead"
+            self.list.addItem(f"{a.kind}: asked by {a.requested_by} on {a.requested_at:%d %b %Y %H:%M} "
+                              f"— {a.reason}\n    {state}")
+
+    def request(self) -> None:
+        from muse_care.services import team
+
+        if self.view is None:
+            return
+        reg, ref = self.ctx.register, self.view.id
+        kind, reason = self.kind.currentData(), self.reason.toPlainText()
+        self.request_button.setEnabled(False)
+
+        def done(_a: Any) -> None:
+            self.request_button.setEnabled(True)
+            self.reason.clear()  # sent: only now is the typed text let go
+            self.error.hide()
+            if self.view is not None:
+                self.show_case(self.view)
+
+        def failed(exc: BaseException) -> None:
+            self.request_button.setEnabled(True)
+            self.error.setText(str(exc))
+            self.error.show()
+
+        self.ctx.worker.submit(lambda: team.request_approval(reg, ref, kind, reason), done, failed, owner=self)
+
+
+class LiveUpdates(QtCore.QObject):
+    """Other people's changes and the server's health, as Qt signals on the GUI thread.
+
+    ``case_changed_elsewhere(case_id or None)``: a case another client saved (None: many,
+    or the connection came back and notifications may have been missed).
+    ``connection_changed(up, message)``.
+    """
+
+    case_changed_elsewhere = Signal(object)
+    connection_changed = Signal(bool, str)
+
+    def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        from muse_care.services.team_live import ChangeListener, ConnectionMonitor, register_probe
+
+        reg = ctx.register
+        self.listener = ChangeListener.for_register(
+            reg, lambda case_id, _version: self.case_changed_elsewhere.emit(case_id),
+            on_status=lambda up: self.case_changed_elsewhere.emit(None) if up else None)
+        self.monitor = ConnectionMonitor(register_probe(reg),
+                                         lambda up, msg: self.connection_changed.emit(up, msg))
+
+    def start(self) -> None:
+        self.listener.start()
+        self.monitor.start()
+
+    def stop(self) -> None:
+        self.listener.stop()
+        self.monitor.stop()
+
+    def report_failure(self) -> None:
+        self.monitor.report_failure()
