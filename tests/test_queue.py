@@ -128,6 +128,11 @@ def test_retention_at_risk_flag(sqlite_register) -> None:
                               purge_on=reg.today() + timedelta(days=12)))
     row = queue.fetch_rows(reg, QueueQuery(search=case.reference), 0, 5)[0]
     assert row.retention_at_risk is True
+    # Once the recording is secured in our evidence store, its purge loses nothing.
+    with reg.unit_of_work() as s:
+        s.query(RetrievalRecord).filter_by(case_id=case.id).update({"evidence_id": "a" * 32})
+    row = queue.fetch_rows(reg, QueueQuery(search=case.reference), 0, 5)[0]
+    assert row.retention_at_risk is False
 
 
 def test_phone_digits() -> None:

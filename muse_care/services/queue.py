@@ -285,8 +285,11 @@ def _row_select(register: Register) -> Select[Any]:
         warn = int(get_setting(register, "retention_warn_days"))
     except Exception:  # noqa: BLE001
         warn = 30
+    # At risk: an interaction the source system purges soon that we have not secured in
+    # the evidence store yet (once its file is ours, the purge loses nothing).
     at_risk = exists(select(RetrievalRecord.id).where(
         RetrievalRecord.case_id == CaseRecord.id,
+        RetrievalRecord.evidence_id == "",
         RetrievalRecord.purge_on >= today,
         RetrievalRecord.purge_on <= today + timedelta(days=warn)))
     return select(CaseRecord.id, CaseRecord.reference, CaseRecord.requester_name, CaseRecord.rights,

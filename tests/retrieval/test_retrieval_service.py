@@ -131,10 +131,8 @@ def test_report_and_queue_warning_only_for_open_cases(register, case) -> None:
             RetrievalRecord.purge_on >= AS_OF, RetrievalRecord.purge_on <= AS_OF + timedelta(days=warn))
         ).scalars().all()
     assert sorted(at_risk) == sorted([case.id, closed.id])
-    try:
-        from muse_care.services import queue
-    except ImportError:  # pragma: no cover - the queue is the workbench's
-        return
+    from muse_care.services import queue
+
     rows = {r.reference: r for r in queue.first_page(register, queue.QueueQuery())[1]}
     assert rows[case.reference].retention_at_risk
 
