@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     win.show()
     win.start()
     until(lambda: win.model.rowCount() > 0 and bool(getattr(win, "counts", None)))
-    win.ui.queue_table.selectRow(0)
+    win.ui.search_edit.setText("SW1A 2AA")  # the caller found by her postcode
+    win._apply_search()
+    until(lambda: win.model.query.search == "SW1A 2AA" and win.model.rowCount() > 0)
     win.open_case(caller.id)
     until(lambda: win.case_view.view is not None and win.case_view.view.id == caller.id)
     win.case_view.ui.tabs.setCurrentWidget(win.case_view.ui.identity_page)
@@ -75,20 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     save(win, args.out / "main-window.png")
 
     win.case_view.ui.tabs.setCurrentWidget(win.case_view.ui.clock_page)
-    host = QtWidgets.QWidget()
-    host.setWindowTitle("MUSE Care — case")
-    layout = QtWidgets.QVBoxLayout(host)
-    from muse_care.ui.case_view import CaseViewWidget
-
-    single = CaseViewWidget(ctx)
-    layout.addWidget(single)
-    host.resize(1100, 720)
-    host.show()
-    single.load(caller.id)
-    until(lambda: single.view is not None)
-    single.ui.tabs.setCurrentWidget(single.ui.clock_page)
     until(lambda: True)
-    save(host, args.out / "case-view.png")
+    save(win.case_view, args.out / "case-view.png")
+
+    from muse_care.services import letters
+
+    letters.produce_letter(reg, caller.id, "acknowledgement")
+    ctx.case_changed.emit(cases.get_case(reg, caller.id))
+    tab = win.case_view._extra["Letters"]
+    win.case_view.ui.tabs.setCurrentWidget(tab.parentWidget())
+    until(lambda: tab.model.rowCount() > 0)
+    tab.ui.letters_table.selectRow(0)
+    until(lambda: True, timeout=5)
+    save(win.case_view, args.out / "letters-tab.png")
 
     dialog = win.new_case()
     ui = dialog.ui
