@@ -273,9 +273,9 @@ def letter_pdf(register: Register, letter_id: int) -> bytes:
         return _checked_pdf(session, letter, case)
 
 
-def reprint(register: Register, letter_id: int, reason: str) -> bytes:
-    """The same PDF again, recorded with the reason (lost in the post, spoiled…)."""
-    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True)
+def _print_once(register: Register, letter_id: int, reason: str, label: str,
+                what: str) -> tuple[bytes, LetterInfo]:
+    """Count one print of a stored letter (after checking it), with its history entry."""
     now = register.now()
     with register.unit_of_work() as session:
         letter = session.get(LetterRecord, letter_id)
@@ -286,10 +286,24 @@ def reprint(register: Register, letter_id: int, reason: str) -> bytes:
         pdf = _checked_pdf(session, letter, case)
         letter.print_count += 1
         session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
-                                      reason=reason, run_label="reprint"))
-        HistoryWriter(session, register.actor.login, now).add(case.id, f"letter reprint:{letter.kind}",
-                                                              "", f"letter {letter.id}: {reason}")
-        return pdf
+                                      reason=reason, run_label=label))
+        HistoryWriter(session, register.actor.login, now).add(case.id, f"{what}:{letter.kind}", "",
+                                                              f"letter {letter.id}: {reason}")
+        session.flush()
+        return pdf, _info(letter, case.reference)
+
+
+def reprint(register: Register, letter_id: int, reason: str) -> bytes:
+    """The same PDF again, recorded with the reason (lost in the post, spoiled…)."""
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True)
+    return _print_once(register, letter_id, reason, "reprint", "letter reprint")[0]
+
+
+def record_print(register: Register, letter_id: int, how: str = "printed from the case") -> LetterInfo:
+    """A letter printed on its own (not in the mailroom's run): counted, so the print
+    run and the mailroom can see it has been printed already."""
+    how = v.clean_text("how", how, max_len=v.MAX_REASON, required=True)
+    return _print_once(register, letter_id, how, "single", "letter printed")[1]
 
 
 def _day_bounds(register: Register, day: date) -> tuple[datetime, datetime]:
@@ -382,23 +396,3 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
                         f"letter {letter.id} by {method} on {day.isoformat()}")
     return letters_for_run(register, ids=list(ids))
 
-
-def record_print(register: Register, letter_id: int, how: str = "printed from the case") -> LetterInfo:
-    """A letter printed on its own (not in the mailroom's run): counted, so the print
-    run and the mailroom can see it has been printed already."""
-    how = v.clean_text("how", how, max_len=v.MAX_REASON, required=True)
-    now = register.now()
-    with register.unit_of_work() as session:
-        letter = session.get(LetterRecord, letter_id)
-        if letter is None:
-            raise NotFound(f"no letter {letter_id}")
-        case = session.get(CaseRecord, letter.case_id)
-        assert case is not None
-        _checked_pdf(session, letter, case)
-        letter.print_count += 1
-        session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
-                                      reason=how, run_label="single"))
-        HistoryWriter(session, register.actor.login, now).add(case.id, f"letter printed:{letter.kind}", "",
-                                                              f"letter {letter.id}: {how}")
-        session.flush()
-        return _info(letter, case.reference)

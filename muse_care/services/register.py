@@ -14,11 +14,10 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from muse_care.domain.errors import MuseCareError, StaleRecord
+from muse_care.domain.errors import StaleRecord
 from muse_care.store import db
 
 
@@ -79,23 +78,11 @@ class Register:
     def unit_of_work(self) -> Iterator[Session]:
         session = self._sessions()
         try:
-            with session.begin():
-                if self.dialect == "sqlite":
-                    # Take the write lock up front: a read-then-write transaction
-                    # could otherwise fail half-way under WAL.
-                    session.connection().exec_driver_sql("SELECT 1")
+            with db.storage_errors(), session.begin():
+                session.connection(execution_options={db.WRITE: True})
                 yield session
         except StaleDataError:
             raise StaleRecord("the record", "someone else", None) from None
-        except MuseCareError:
-            raise
-        except IntegrityError:
-            raise
-        except Exception as exc:
-            classified = db.classify(exc)
-            if classified is exc:
-                raise
-            raise classified from exc
         finally:
             session.close()
 
@@ -103,14 +90,8 @@ class Register:
     def read(self) -> Iterator[Session]:
         session = self._sessions()
         try:
-            yield session
-        except MuseCareError:
-            raise
-        except Exception as exc:
-            classified = db.classify(exc)
-            if classified is exc:
-                raise
-            raise classified from exc
+            with db.storage_errors():
+                yield session
         finally:
             session.rollback()
             session.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -75,13 +77,26 @@ def sqlite_file(url: str) -> Path | None:
     return Path(u.database)
 
 
+WRITE = "muse_write"
+"""Execution option: this transaction will write. On SQLite it begins IMMEDIATE, taking
+the write lock before its first read, so a read-then-write unit of work waits for
+another writer (busy_timeout) instead of failing half-way with a stale snapshot."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, say when transactions begin (the
+    # module's own handling begins them late and breaks SAVEPOINT): see _sqlite_begin.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -92,6 +107,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
@@ -132,8 +148,15 @@ def backup_sqlite(url: str, dest: Path) -> Path:
         raise ValidationError("db", "there is no SQLite file to back up")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    _copy_sqlite(path, dest)
+    return dest
+
+
+def _copy_sqlite(source: Path, dest: Path) -> None:
+    """Copy with SQLite's online backup API (consistent under WAL), into a temporary
+    file renamed into place: a crash leaves the old ``dest`` or the new, never half."""
     tmp = dest.with_name(dest.name + ".partial")
-    src = sqlite3.connect(path)
+    src = sqlite3.connect(source)
     try:
         out = sqlite3.connect(tmp)
         try:
@@ -143,7 +166,6 @@ def backup_sqlite(url: str, dest: Path) -> Path:
     finally:
         src.close()
     os.replace(tmp, dest)
-    return dest
 
 
 def upgrade(engine: Engine) -> str | None:
@@ -161,19 +183,27 @@ def upgrade(engine: Engine) -> str | None:
         copy = str(backup_sqlite(url, path.with_name(f"{path.name}.before-{head}-{stamp}.bak")))
     if before == head:
         return None
-    try:
-        with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
-    except Exception as exc:  # noqa: BLE001 - classified below
-        raise classify(exc) from exc
+    with storage_errors(), engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
     return copy
 
 
 def current_revision_safe(engine: Engine) -> str | None:
-    try:
+    with storage_errors():
         return current_revision(engine)
-    except Exception as exc:  # noqa: BLE001
-        raise classify(exc) from exc
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Driver errors the user can act on (locked, unreachable) come out as
+    :class:`StorageUnavailable`; everything else passes unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        classified = classify(exc)
+        if classified is exc:
+            raise
+        raise classified from exc
 
 
 def classify(exc: BaseException) -> BaseException:
@@ -210,17 +240,9 @@ def restore_sqlite(url: str, source: Path) -> Path | None:
     if path.exists():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         kept = backup_sqlite(url, path.with_name(f"{path.name}.before-restore-{stamp}.bak"))
-    tmp = path.with_name(path.name + ".restoring")
-    src = sqlite3.connect(source)
-    try:
-        out = sqlite3.connect(tmp)
-        try:
-            src.backup(out)
-        finally:
-            out.close()
-    finally:
-        src.close()
+    restored = path.with_name(path.name + ".restored")
+    _copy_sqlite(source, restored)
     for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, path)
+    os.replace(restored, path)
     return kept

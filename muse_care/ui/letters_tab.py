@@ -808,16 +808,19 @@ class LettersTab(QtWidgets.QWidget):
         reg = self.ctx.register
 
         def job() -> int:
-            pdf = letters.reprint(reg, info.id, reason) if reason is not None else letters.letter_pdf(reg, info.id)
-            return print_pdf(pdf, printer)
+            if reason is not None:
+                return print_pdf(letters.reprint(reg, info.id, reason), printer)
+            pages = print_pdf(letters.letter_pdf(reg, info.id), printer)
+            # Counted once it has printed: the mailroom's run then shows it was printed.
+            letters.record_print(reg, info.id)
+            return pages
 
         def done(pages: int) -> None:
             what = "Reprinted" if reason is not None else "Printed"
             self._say(f"{what} letter {info.id}: {pages} page{'s' if pages != 1 else ''} sent to "
                       f"{printer.printerName() or printer.outputFileName() or 'the printer'} at 100 %.")
             self.printed.emit(info.id, pages)
-            if reason is not None:
-                self.reload()
+            self.reload()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
