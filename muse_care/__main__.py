@@ -1,3 +1,3 @@
-from muse_care.cli.main import main
+from muse_care.entry import main
 
 raise SystemExit(main())

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_import_contracts_hold() -> None:
     """domain imports nothing of ours; only ui imports PySide6; store never imports ui or services."""
     lint = Path(sys.executable).with_name("lint-imports")
-    done = subprocess.run([str(lint), str(ROOT / "pyproject.toml")], cwd=ROOT,
+    done = subprocess.run([str(lint), "--no-cache", str(ROOT / "pyproject.toml")], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 

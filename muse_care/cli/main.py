@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date, time
 from typing import Any
@@ -383,7 +383,10 @@ def run_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None,
+         open_window: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Run a command. With no command, ``open_window(args)`` opens the desktop window
+    (``muse_care.entry`` passes it in: this package never imports Qt)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
@@ -394,9 +397,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"muse-care: {exc}", file=sys.stderr)
         return EXIT_INPUT
     if args.command is None:
-        from muse_care.cli.gui_entry import start_window
-
-        return start_window(args)
+        if open_window is None:
+            print("muse-care: choose a command (muse-care --help)", file=sys.stderr)
+            return EXIT_INPUT
+        return open_window(args)
     try:
         return run(args)
     except (ValidationError, NotFound, UsageError) as exc:

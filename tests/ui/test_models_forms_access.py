@@ -3,6 +3,7 @@ on every control, the smoke test, and the PySide6 reference-count guard."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,12 @@ def test_pyside_does_not_leak_references_to_none(qtbot) -> None:
         w.setEnabled(True)
     after = sys.getrefcount(None)
     assert abs(after - before) < 1000, (before, after)
+
+
+def test_no_display_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["MUSE_CARE_CONFIG_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "muse_care", "--db", str(tmp_path / "x.sqlite3")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "no display" in done.stderr and "--smoke-test" in done.stderr

@@ -1,10 +1,15 @@
-"""Start the desktop window (imports Qt only here, and only when asked)."""
+"""``muse-care``: the desktop window with no command, the CLI with one.
+
+This module sits above the layers: the ``cli`` package never imports Qt, and the
+window is imported only when it is asked for.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 
 
 def has_display() -> bool:
@@ -25,3 +30,9 @@ def start_window(args: argparse.Namespace) -> int:
     from muse_care.ui.app import run_app
 
     return run_app(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from muse_care.cli.main import main as cli_main
+
+    return cli_main(argv, open_window=start_window)
