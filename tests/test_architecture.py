@@ -37,3 +37,11 @@ def test_domain_has_no_third_party_storage_or_gui_imports() -> None:
                 names = [node.module]
             for name in names:
                 assert not name.startswith(banned), f"{path.name} imports {name}"
+
+
+def test_types_check() -> None:
+    """mypy over the Qt-free packages (strict on domain, letters and evidence)."""
+    done = subprocess.run([sys.executable, "-m", "mypy", "muse_care/domain", "muse_care/letters",
+                           "muse_care/evidence", "muse_care/services", "muse_care/store"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:]

@@ -234,7 +234,7 @@ def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
             select(literal_column("rowid")).select_from(text("case_search"))
             .where(text("case_search MATCH :fts").bindparams(fts=q)))
     q = tsquery(terms, [w for w in typed.split() if w][:12])
-    return text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q)
+    return and_(text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q))
 
 
 def _default_region(register: Register) -> str:
@@ -277,7 +277,7 @@ def count(register: Register, query: QueueQuery) -> int:
 
 # --- rows ----------------------------------------------------------------------------
 
-def _row_select(register: Register) -> Select[Any]:
+def _row_select(register: Register) -> Any:
     today = register.today()
     from muse_care.services.settings import get_setting
 

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, select, text, update
+from sqlalchemy import Engine, event, insert, inspect, select, text, update
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -377,10 +377,10 @@ def add_user(url: str, login: str, role: str, display_name: str,
             users = UserRecord.__table__
             existing = conn.execute(select(users.c.id).where(users.c.login == login)).first()
             if existing is None:
-                conn.execute(users.insert().values(login=login, display_name=display_name, role=role,
+                conn.execute(insert(UserRecord).values(login=login, display_name=display_name, role=role,
                                                    active=True))
             else:
-                conn.execute(users.update().where(users.c.login == login)
+                conn.execute(update(UserRecord).where(UserRecord.login == login)
                              .values(display_name=display_name, role=role, active=True))
     except DBAPIError as exc:
         raise db.classify(exc) from exc
@@ -397,7 +397,7 @@ def deactivate_user(url: str, login: str) -> None:
         with engine.begin() as conn:
             _exec(conn, f'ALTER ROLE "{login}" NOLOGIN')
             users = UserRecord.__table__
-            conn.execute(users.update().where(users.c.login == login).values(active=False))
+            conn.execute(update(UserRecord).where(UserRecord.login == login).values(active=False))
     finally:
         engine.dispose()
 
