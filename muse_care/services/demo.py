@@ -1,17 +1,33 @@
 """Realistic demo data: requesters from many countries and scripts, every right,
-channel and status, some overdue. Written with SQLAlchemy Core in batches (DESIGN.md §6:
-the ORM is 13 times slower for bulk work), one transaction, so a failure leaves nothing.
+channel and status, some overdue. One transaction, so a failure leaves nothing.
+
+Rows are built as tuples in a fixed column order, written in batches: on SQLite with the
+driver's ``executemany`` (DESIGN.md §6: 2.6 times Core's rate), on PostgreSQL with
+``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
+sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
+transaction into one).
+
+A large load on SQLite (``large_threshold`` cases or more) spends most of its time
+keeping the ~20 secondary indexes of ``cases`` and the full-text table up to date row by
+row. It therefore drops the secondary indexes of the tables it fills and the triggers
+that feed ``case_search``, loads, rebuilds the indexes from the SQL saved from
+``sqlite_master`` (so they come back exactly as they were), fills ``case_search`` for
+the new rows with one ``INSERT … SELECT`` and re-creates the triggers, all inside the
+same transaction: a failure at any point rolls back to the database as it was.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 import time as _time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from muse_care.domain.case import OPEN_STATUSES, Channel, Right, Status
 from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
@@ -20,9 +36,9 @@ from muse_care.domain.reference import ALPHABET, _check_char
 from muse_care.domain.regimes import get_regime
 from muse_care.services.history import HistoryWriter, entry_hash
 from muse_care.services.register import Register
-from muse_care.store.models import (
-    CaseRecord, ClockEventRecord, HistoryRecord, IdentityCheckRecord, NoteRecord,
-)
+from muse_care.store.models import CaseRecord, ClockEventRecord, HistoryRecord
+
+log = logging.getLogger(__name__)
 
 # country: (regime, holiday region, first names, surnames, streets, cities+postcodes, phone maker)
 PEOPLE: dict[str, dict[str, Any]] = {
@@ -100,6 +116,30 @@ STATUS_WEIGHTS = {
 }
 AGENTS = ["aisha", "tom", "li.wei", "giulia", ""]
 
+LARGE_THRESHOLD = 50_000
+"""From this many new cases, a SQLite load rebuilds indexes and search afterwards."""
+
+SQLITE_CACHE_KIB = 1_000_000
+"""Page cache for a large SQLite load (about 1 GB, in KiB), restored afterwards."""
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cases": (
+        "id", "reference", "status", "regime", "holiday_region", "channel", "rights",
+        "received_at", "received_date", "requester_name", "requester_email", "requester_phone",
+        "address_lines", "postcode", "city", "region", "country", "account_ref", "acting_for",
+        "representative_name", "representative_authority", "assignee", "clock_start",
+        "due_date", "original_due", "extended", "waiting_for", "due_explained",
+        "acknowledge_by", "created_at", "created_by", "updated_at", "updated_by", "version",
+    ),
+    "clock_events": ("id", "case_id", "kind", "on_date", "reason", "recorded_by", "recorded_at"),
+    "identity_checks": ("case_id", "step", "result", "reason", "checked_by", "checked_at"),
+    "notes": ("case_id", "text", "written_by", "written_at"),
+    "history": ("id", "case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash"),
+}
+"""The tables a demo load fills, in the order they are written (parents first)."""
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
 
 @dataclass(frozen=True)
 class DemoReport:
@@ -111,8 +151,9 @@ class DemoReport:
 def _references(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     out: list[str] = []
     seen = set(taken)
+    choice = rng.choice
     while len(out) < n:
-        body = "".join(rng.choice(ALPHABET) for _ in range(6))
+        body = "".join([choice(ALPHABET) for _ in range(6)])
         full = body + _check_char(body)
         ref = f"MC-{full[:3]}-{full[3:]}"
         if ref not in seen:
@@ -121,130 +162,269 @@ def _references(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     return out
 
 
-def generate(register: Register, n: int, seed: int = 7, batch: int = 5000) -> DemoReport:
-    """Add ``n`` demo cases. Deterministic for a seed (apart from references already taken)."""
+def _stamp(x: datetime, zone: str) -> str:
+    """A timestamp as the database's text: what SQLAlchemy writes on SQLite (UTC, no
+    zone); on PostgreSQL the same with an explicit UTC offset."""
+    return x.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + zone
+
+
+def _iso(x: date | None) -> str | None:
+    return None if x is None else x.isoformat()
+
+
+def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_event: int,
+          first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
+          zone: str, batch: int) -> Iterator[Rows]:
+    """The demo rows in batches of ``batch`` cases, values as the database's text forms.
+
+    Every value derived from a few inputs (dates, names, clocks, identity steps) is
+    computed once and looked up after; the random draws are the same, in the same order,
+    as they always were, so a seed gives the same cases.
+    """
+    countries = list(COUNTRY_WEIGHTS)
+    country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
+    statuses = list(STATUS_WEIGHTS)
+    status_cum = list(accumulate(STATUS_WEIGHTS.values()))
+    rights = list(Right)
+    channel_values = [c.value for c in Channel]
+    regimes = {cc: get_regime(pool["regime"]) for cc, pool in PEOPLE.items()}
+    now_v = _stamp(now, zone)
+    choice, choices, randint, rand = rng.choice, rng.choices, rng.randint, rng.random
+
+    days: dict[int, tuple[date, str]] = {}
+    names: dict[tuple[str, str, str], tuple[str, str]] = {}
+    clocks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
+    hours = [f"{h:02d}" for h in range(24)]
+    minutes = [f"{m:02d}" for m in range(60)]
+    ID, CLAR = ClockEventKind.ID_REQUESTED, ClockEventKind.CLARIFICATION_REQUESTED
+    note_text = "Demo case: customer called to follow up."
+
+    out: Rows = {t: [] for t in COLUMNS}
+    cases, events, checks = out["cases"], out["clock_events"], out["identity_checks"]
+    notes, history = out["notes"], out["history"]
+    next_event, next_history = first_event, first_history
+    for i in range(n):
+        cid = first_id + i
+        cc = choices(countries, cum_weights=country_cum)[0]
+        pool = PEOPLE[cc]
+        status = choices(statuses, cum_weights=status_cum)[0]
+        is_open = status in OPEN_STATUSES
+        age = randint(0, 45) if is_open else randint(20, 900)
+        day = days.get(age)
+        if day is None:
+            received = today - timedelta(days=age)
+            day = days[age] = (received, received.isoformat())
+        received, received_v = day
+        chosen = tuple(sorted(set(rng.sample(rights, choice((1, 1, 1, 2)))), key=rights.index))
+        channel = choice(channel_values)
+        first, last = choice(pool["first"]), choice(pool["last"])
+        person = names.get((cc, first, last))
+        if person is None:
+            name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
+            ascii_name = "".join(ch for ch in f"{first}.{last}".lower()
+                                 if ch.isascii() and (ch.isalnum() or ch == "."))
+            person = names[(cc, first, last)] = (name, ascii_name.strip(".") or "customer")
+        name, email_stem = person
+        city, postcode = choice(pool["places"])
+        street = choice(pool["streets"])
+        line = f"{street} {randint(1, 200)}" if cc in ("DE", "PL", "IT", "FR") else \
+            street if cc == "CN" else f"{randint(1, 200)} {street}"
+        regime = regimes[cc]
+        case_events: tuple[ClockEvent, ...] = ()
+        if status is Status.AWAITING_IDENTITY and regime.verification_stops_clock and rand() < 0.7:
+            case_events = (ClockEvent(ID, received + timedelta(days=min(age, 1))),)
+        elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
+            case_events = (ClockEvent(CLAR, received + timedelta(days=min(age, 2))),)
+        key = (regime.code, received, case_events, pool["region"])
+        clock = clocks.get(key)
+        if clock is None:
+            c = compute_clock(regime, received, list(case_events), pool["region"])
+            clock = clocks[key] = (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended,
+                                   c.waiting_for, c.explanation, _iso(c.acknowledge_by))
+        checks_done = status is not Status.NEW and status is not Status.AWAITING_IDENTITY
+        case_steps = steps.get((regime.code, chosen))
+        if case_steps is None:
+            case_steps = steps[(regime.code, chosen)] = tuple(
+                s.value for s in required_steps(regime.code, [r.value for r in chosen], False))
+        if checks_done:
+            checks.extend((cid, s, "passed", "", actor, now_v) for s in case_steps)
+        else:
+            checks.extend((cid, s, "pending", "", "", None) for s in case_steps)
+        for ev in case_events:
+            events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, now_v))
+            next_event += 1
+        at = f"{received_v} {hours[randint(8, 19)]}:{minutes[randint(0, 59)]}:00.000000{zone}"
+        ref = refs[i]
+        cases.append((
+            cid, ref, status.value, regime.code, pool["region"], channel,
+            ",".join([r.value for r in chosen]), at, received_v,
+            name, f"{email_stem}{cid}@example.com", pool["phone"](rng),
+            line, postcode, city, "", cc, f"ACC-{randint(100000, 999999)}", "self", "", "",
+            choice(AGENTS), *clock, now_v, actor, now_v, actor, 1,
+        ))
+        if i % 7 == 0:
+            notes.append((cid, note_text, actor, now_v))
+        new = f"{ref}: demo case, {status.value}"
+        digest = entry_hash(prev_hash, cid, now, actor, "created", "", new)
+        history.append((next_history, cid, now_v, actor, "created", "", new, prev_hash, digest))
+        prev_hash = digest
+        next_history += 1
+        if len(cases) >= batch:
+            yield out
+            for rows in out.values():
+                rows.clear()
+    if cases:
+        yield out
+
+
+# --- writing -------------------------------------------------------------------------
+
+def _insert_sql(table: str, mark: str) -> str:
+    cols = COLUMNS[table]
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+
+
+def _write_sqlite(conn: Connection, rows: Rows) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for table, values in rows.items():
+            if values:
+                cursor.executemany(_insert_sql(table, "?"), values)
+    finally:
+        cursor.close()
+
+
+def _write_postgresql(conn: Connection, rows: Rows, insert_only: set[str]) -> None:
+    """COPY each table's batch; tables under row-level security for this role (COPY
+    FROM is refused there) get an ``executemany`` INSERT instead."""
+    with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        for table, values in rows.items():
+            if not values:
+                continue
+            if table in insert_only:
+                cursor.executemany(_insert_sql(table, "%s"), values)
+                continue
+            with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                write = copy.write_row
+                for row in values:
+                    write(row)
+
+
+# --- the large SQLite path -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _SchemaItem:
+    type: str
+    name: str
+    sql: str
+
+
+def _sqlite_bulk_schema(conn: Connection) -> list[_SchemaItem]:
+    """What a large load drops and rebuilds: the secondary indexes of the tables it fills
+    (not the ones behind PRIMARY KEY/UNIQUE, which have no SQL and cannot be dropped)
+    and the triggers that copy ``cases`` into the ``case_search`` full-text table."""
+    tables = ", ".join(f"'{t}'" for t in COLUMNS)
+    found = conn.exec_driver_sql(
+        "SELECT type, name, sql FROM sqlite_master "
+        f"WHERE sql IS NOT NULL AND ((type = 'index' AND tbl_name IN ({tables})) "
+        "OR (type = 'trigger' AND tbl_name = 'cases' AND sql LIKE '%case_search%')) "
+        "ORDER BY type, name").all()
+    return [_SchemaItem(*row) for row in found]
+
+
+def _fill_search(conn: Connection, first_id: int) -> None:
+    """Index the new cases for full-text search, as the insert trigger would have: the
+    full-text table's columns are the ``cases`` columns of the same names."""
+    cols = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(case_search)")]
+    listed = ", ".join(cols)
+    conn.exec_driver_sql(
+        f"INSERT INTO case_search(rowid, {listed}) SELECT id, {listed} FROM cases "
+        "WHERE id >= ? ORDER BY id", (first_id,))
+
+
+def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
+    started = _time.perf_counter()
+    for item in saved:
+        if item.type == "index":
+            conn.exec_driver_sql(item.sql)
+    log.info("indexes rebuilt in %.1f s", _time.perf_counter() - started)
+    started = _time.perf_counter()
+    if any(item.type == "trigger" for item in saved):
+        _fill_search(conn, first_id)
+    for item in saved:
+        if item.type == "trigger":
+            conn.exec_driver_sql(item.sql)
+    log.info("search filled in %.1f s", _time.perf_counter() - started)
+
+
+# --- the entry point -------------------------------------------------------------------
+
+def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
+             large_threshold: int = LARGE_THRESHOLD) -> DemoReport:
+    """Add ``n`` demo cases. Deterministic for a seed (apart from references already taken).
+
+    ``large_threshold``: from this many cases a SQLite load drops the secondary indexes
+    and search triggers and rebuilds them afterwards (see the module's docstring).
+    """
     started = _time.perf_counter()
     rng = random.Random(seed)
     today = register.today()
     now = register.now()
     actor = register.actor.login
-    countries = list(COUNTRY_WEIGHTS)
-    cweights = list(COUNTRY_WEIGHTS.values())
-    statuses = list(STATUS_WEIGHTS)
-    sweights = list(STATUS_WEIGHTS.values())
-    rights = list(Right)
-    channels = list(Channel)
+    sqlite = register.dialect == "sqlite"
     with register.unit_of_work() as session:
         conn = session.connection()
+        if sqlite:
+            raw = conn.connection.driver_connection
+            if not raw.in_transaction:  # type: ignore[union-attr]
+                # The driver begins only before DML; the DDL of a large load must be
+                # inside the transaction too, so that a failure undoes it.
+                raw.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
         taken = set(conn.execute(select(CaseRecord.reference)).scalars()) if n < 2_000_000 else set()
         refs = _references(rng, n, taken)
-        next_id = (conn.execute(select(func.max(CaseRecord.id))).scalar() or 0) + 1
-        next_event = (conn.execute(select(func.max(ClockEventRecord.id))).scalar() or 0) + 1
-        writer = HistoryWriter(session, actor, now)
-        prev_hash = writer._head()
-        next_hist = (conn.execute(select(func.max(HistoryRecord.id))).scalar() or 0) + 1
-        cases: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        checks: list[dict[str, Any]] = []
-        notes: list[dict[str, Any]] = []
-        history: list[dict[str, Any]] = []
-        clocks: dict[tuple[Any, ...], Any] = {}
-
-        sqlite = register.dialect == "sqlite"
-        mark = "?" if sqlite else "%s"
-
-        # Raw executemany (DESIGN.md 6: 2.6 times Core's rate) needs SQLite's own text
-        # forms, written as SQLAlchemy writes them; psycopg adapts Python values itself.
-        def d(x: date | None) -> Any:
-            return x.isoformat() if sqlite and x is not None else x
-
-        def ts(x: datetime) -> Any:
-            return x.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else x
-
-        now_v = ts(now)
-
-        def flush() -> None:
-            for table, rows in ((CaseRecord, cases), (ClockEventRecord, events),
-                                (IdentityCheckRecord, checks), (NoteRecord, notes),
-                                (HistoryRecord, history)):
-                if rows:
-                    cols = list(rows[0])
-                    sql = (f"INSERT INTO {table.__tablename__} ({', '.join(cols)}) "
-                           f"VALUES ({', '.join([mark] * len(cols))})")
-                    conn.exec_driver_sql(sql, [tuple(r.values()) for r in rows])
-                    rows.clear()
-
-        for i in range(n):
-            cid = next_id + i
-            cc = rng.choices(countries, cweights)[0]
-            pool = PEOPLE[cc]
-            status = rng.choices(statuses, sweights)[0]
-            is_open = status in OPEN_STATUSES
-            age = rng.randint(0, 45) if is_open else rng.randint(20, 900)
-            received = today - timedelta(days=age)
-            chosen = sorted(set(rng.sample(rights, rng.choice((1, 1, 1, 2)))), key=rights.index)
-            channel = rng.choice(channels)
-            first, last = rng.choice(pool["first"]), rng.choice(pool["last"])
-            name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
-            city, postcode = rng.choice(pool["places"])
-            street = rng.choice(pool["streets"])
-            line = f"{street} {rng.randint(1, 200)}" if cc in ("DE", "PL", "IT", "FR") else \
-                street if cc == "CN" else f"{rng.randint(1, 200)} {street}"
-            ascii_name = "".join(ch for ch in f"{first}.{last}".lower() if ch.isascii() and (ch.isalnum() or ch == "."))
-            email = f"{ascii_name.strip('.') or 'customer'}{cid}@example.com"
-            regime = get_regime(pool["regime"])
-            case_events: list[ClockEvent] = []
-            if status is Status.AWAITING_IDENTITY and regime.verification_stops_clock and rng.random() < 0.7:
-                case_events.append(ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))))
-            elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
-                case_events.append(ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED,
-                                              received + timedelta(days=min(age, 2))))
-            key = (regime.code, received, tuple(case_events), pool["region"])
-            clock = clocks.get(key)
-            if clock is None:
-                clock = clocks[key] = compute_clock(regime, received, case_events, pool["region"])
-            checks_done = status not in (Status.NEW, Status.AWAITING_IDENTITY)
-            for step in required_steps(regime.code, [r.value for r in chosen], False):
-                checks.append({"case_id": cid, "step": step.value,
-                               "result": "passed" if checks_done else "pending",
-                               "reason": "", "checked_by": actor if checks_done else "",
-                               "checked_at": now_v if checks_done else None})
-            for ev in case_events:
-                events.append({"id": next_event, "case_id": cid, "kind": ev.kind.value, "on_date": d(ev.on),
-                               "reason": "", "recorded_by": actor, "recorded_at": now_v})
-                next_event += 1
-            at = datetime.combine(received, time(rng.randint(8, 19), rng.randint(0, 59)), timezone.utc)
-            cases.append({
-                "id": cid, "reference": refs[i], "status": status.value, "regime": regime.code,
-                "holiday_region": pool["region"], "channel": channel.value,
-                "rights": ",".join(r.value for r in chosen), "received_at": ts(at),
-                "received_date": d(received),
-                "requester_name": name, "requester_email": email, "requester_phone": pool["phone"](rng),
-                "address_lines": line, "postcode": postcode, "city": city, "region": "", "country": cc,
-                "account_ref": f"ACC-{rng.randint(100000, 999999)}", "acting_for": "self",
-                "representative_name": "", "representative_authority": "",
-                "assignee": rng.choice(AGENTS), "clock_start": d(clock.start), "due_date": d(clock.due),
-                "original_due": d(clock.original_due), "extended": clock.extended,
-                "waiting_for": clock.waiting_for, "due_explained": clock.explanation,
-                "acknowledge_by": d(clock.acknowledge_by), "created_at": now_v, "created_by": actor,
-                "updated_at": now_v, "updated_by": actor, "version": 1,
-            })
-            if i % 7 == 0:
-                notes.append({"case_id": cid, "text": "Demo case: customer called to follow up.",
-                              "written_by": actor, "written_at": now_v})
-            what, new = "created", f"{refs[i]}: demo case, {status.value}"
-            digest = entry_hash(prev_hash, cid, now, actor, what, "", new)
-            history.append({"id": next_hist, "case_id": cid, "at": now_v, "actor": actor, "what": what,
-                            "old_value": "", "new_value": new, "prev_hash": prev_hash, "hash": digest})
-            prev_hash = digest
-            next_hist += 1
-            if len(cases) >= batch:
-                flush()
-        flush()
-        if register.dialect == "postgresql":
-            for table in ("cases", "clock_events", "history", "identity_checks", "notes"):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")
+        first_id = (conn.execute(select(func.max(CaseRecord.id))).scalar() or 0) + 1
+        first_event = (conn.execute(select(func.max(ClockEventRecord.id))).scalar() or 0) + 1
+        first_history = (conn.execute(select(func.max(HistoryRecord.id))).scalar() or 0) + 1
+        prev_hash = HistoryWriter(session, actor, now)._head()
+        rows = _rows(rng, n, refs, first_id=first_id, first_event=first_event,
+                     first_history=first_history, prev_hash=prev_hash, today=today, now=now,
+                     actor=actor, zone="" if sqlite else "+00:00", batch=batch)
+        if sqlite:
+            _load_sqlite(conn, rows, first_id, large=n >= large_threshold)
+        else:
+            _load_postgresql(conn, rows)
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
+
+
+def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, large: bool) -> None:
+    if not large:
+        for chunk in rows:
+            _write_sqlite(conn, chunk)
+        return
+    raw = conn.connection.driver_connection
+    cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]  # type: ignore[union-attr]
+    raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")  # type: ignore[union-attr]
+    try:
+        saved = _sqlite_bulk_schema(conn)
+        for item in saved:
+            conn.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
+        started = _time.perf_counter()
+        for chunk in rows:
+            _write_sqlite(conn, chunk)
+        log.info("rows written in %.1f s", _time.perf_counter() - started)
+        _restore(conn, saved, first_id)
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(cache_size)}")  # type: ignore[union-attr]
+
+
+def _load_postgresql(conn: Connection, rows: Iterator[Rows]) -> None:
+    insert_only = {t for t in COLUMNS if conn.exec_driver_sql(
+        "SELECT row_security_active(%s)", (t,)).scalar()}
+    for chunk in rows:
+        _write_postgresql(conn, chunk, insert_only)
+    for table in COLUMNS:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")

@@ -1,0 +1,221 @@
+"""Demo data: what it contains, the large SQLite path (indexes and search triggers
+dropped, rebuilt from their saved SQL), the COPY path on PostgreSQL, and that a failure
+half-way leaves the database exactly as it was."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from muse_care.domain.case import Channel, Right, Status
+from muse_care.services import demo
+from muse_care.services.history import verify_chain
+from muse_care.services.queue import search_filter
+from muse_care.store.models import CaseRecord
+
+TABLES = ("cases", "clock_events", "identity_checks", "notes", "history")
+
+
+def _counts(register) -> dict[str, int]:
+    with register.read() as s:
+        return {t: s.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in TABLES}
+
+
+def _schema(register) -> list[tuple]:
+    """Every index and trigger with its SQL (SQLite) or definition (PostgreSQL)."""
+    with register.read() as s:
+        if register.dialect == "sqlite":
+            return s.execute(text(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE type IN ('index', 'trigger', 'table') ORDER BY type, name")).all()
+        return s.execute(text(
+            "SELECT 'index', indexname, tablename, indexdef FROM pg_indexes "
+            "WHERE schemaname = 'public' UNION ALL "
+            "SELECT 'trigger', tgname, tgrelid::regclass::text, pg_get_triggerdef(oid) "
+            "FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2")).all()
+
+
+def _dump(register) -> dict[str, list]:
+    with register.read() as s:
+        out = {t: s.execute(text(f"SELECT * FROM {t} ORDER BY id")).all() for t in TABLES}
+        if register.dialect == "sqlite":
+            out["case_search"] = s.execute(text("SELECT rowid, * FROM case_search ORDER BY rowid")).all()
+    return out
+
+
+def _found(register, typed: str) -> set[int]:
+    with register.read() as s:
+        return set(s.execute(select(CaseRecord.id).where(search_filter(register, typed))).scalars())
+
+
+def test_demo_has_every_status_right_and_channel_and_a_verified_chain(register) -> None:
+    report = demo.generate(register, 700, seed=7)
+    assert report.cases == 700
+    counts = _counts(register)
+    assert counts["cases"] == counts["history"] == 700
+    assert counts["notes"] == 100  # every seventh case
+    assert counts["identity_checks"] >= 700 and counts["clock_events"] > 0
+    with register.read() as s:
+        rows = s.execute(select(CaseRecord.status, CaseRecord.rights, CaseRecord.channel,
+                                CaseRecord.is_open, CaseRecord.due_date)).all()
+    assert {r.status for r in rows} == {st.value for st in Status}
+    assert {x for r in rows for x in r.rights.split(",")} == {ri.value for ri in Right}
+    assert {r.channel for r in rows} == {c.value for c in Channel}
+    today = register.today()
+    assert any(r.is_open and r.due_date is not None and r.due_date < today for r in rows)
+    with register.read() as s:
+        chain = verify_chain(s)
+    assert chain.ok and chain.entries == 700, chain.problem
+
+
+@pytest.mark.parametrize("threshold", [100, 10_000_000], ids=["large-path", "row-path"])
+def test_load_on_a_database_with_cases_continues_ids_and_keeps_search(register, threshold) -> None:
+    """A small load first (row by row), then a second one (forced onto the large path
+    on SQLite by a low threshold): ids continue, references stay unique, the schema is
+    unchanged, search finds the new requesters and keeps working after edits."""
+    demo.generate(register, 150, seed=1)
+    before = _schema(register)
+    demo.generate(register, 300, seed=2, batch=64, large_threshold=threshold)
+    assert _schema(register) == before
+    counts = _counts(register)
+    assert counts["cases"] == counts["history"] == 450
+    with register.read() as s:
+        ids = list(s.execute(select(CaseRecord.id).order_by(CaseRecord.id)).scalars())
+        refs = list(s.execute(select(CaseRecord.reference)).scalars())
+        last = s.execute(select(CaseRecord).order_by(CaseRecord.id.desc()).limit(1)).scalar_one()
+        chain = verify_chain(s)
+    assert ids == list(range(1, 451))
+    assert len(set(refs)) == 450
+    assert chain.ok and chain.entries == 450, chain.problem
+    assert last.id in _found(register, last.postcode)
+    assert last.id in _found(register, last.requester_name)
+    assert last.id in _found(register, f"{last.requester_name} {last.postcode}")
+    with register.unit_of_work() as s:  # the update trigger is back in place
+        s.execute(text("UPDATE cases SET postcode = 'ZZ9 9ZZ' WHERE id = :i"), {"i": last.id})
+    assert _found(register, "ZZ9 9ZZ") == {last.id}
+    assert last.id not in _found(register, f"{last.requester_name} {last.postcode}")
+
+
+def test_large_sqlite_path_restores_indexes_and_triggers_exactly(sqlite_register) -> None:
+    reg = sqlite_register
+    before = _schema(reg)
+    assert any(r.type == "trigger" and r.name == "cases_search_ai" for r in before)
+    demo.generate(reg, 400, seed=3, large_threshold=100)
+    assert _schema(reg) == before
+    with reg.read() as s:
+        assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        search = s.execute(text("SELECT count(*) FROM case_search")).scalar()
+        s.execute(text("INSERT INTO case_search(case_search) VALUES ('integrity-check')"))
+    assert search == 400
+
+
+def test_same_seed_same_data_on_either_path(sqlite_register, tmp_path, sqlite_template) -> None:
+    from muse_care.services.register import Actor, Register
+    from tests.conftest import FIXED_NOW, fresh_sqlite_url
+
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other = Register.open(fresh_sqlite_url(sqlite_template, other_dir), Actor("aisha", "Aisha Khan"),
+                          migrate=False, now=lambda: FIXED_NOW)
+    try:
+        demo.generate(sqlite_register, 250, seed=5)
+        demo.generate(other, 250, seed=5, batch=32, large_threshold=1)
+        assert _dump(sqlite_register) == _dump(other)
+    finally:
+        other.dispose()
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def _fail_on_call(monkeypatch, name: str, call: int) -> None:
+    real = getattr(demo, name)
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == call:
+            raise Boom(f"injected into {name}")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(demo, name, failing)
+
+
+def _assert_failure_leaves_no_trace(register, monkeypatch, name: str, call: int) -> None:
+    demo.generate(register, 120, seed=4)
+    schema, data = _schema(register), _dump(register)
+    _fail_on_call(monkeypatch, name, call)
+    with pytest.raises(Boom):
+        demo.generate(register, 400, seed=6, batch=50, large_threshold=100)
+    assert _schema(register) == schema
+    assert _dump(register) == data
+    monkeypatch.undo()
+    demo.generate(register, 30, seed=6, large_threshold=10)  # and the database still works
+    assert _counts(register)["cases"] == 150
+    with register.read() as s:
+        assert verify_chain(s).ok
+
+
+@pytest.mark.parametrize(("name", "call"), [("_write_sqlite", 3), ("_restore", 1), ("_fill_search", 1)])
+def test_failure_mid_load_leaves_sqlite_as_it_was(sqlite_register, monkeypatch, name, call) -> None:
+    """While rows go in (indexes and triggers dropped), before the rebuild, and after
+    the indexes are rebuilt but before search is filled and the triggers re-created."""
+    _assert_failure_leaves_no_trace(sqlite_register, monkeypatch, name, call)
+    with sqlite_register.read() as s:
+        assert s.execute(text("PRAGMA cache_size")).scalar() == -2000
+
+
+@pytest.fixture
+def pg_register(pg_url):
+    from muse_care.services.register import Actor, Register
+    from tests.conftest import FIXED_NOW
+
+    reg = Register.open(pg_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
+    yield reg
+    reg.dispose()
+
+
+@pytest.mark.pg
+def test_failure_mid_copy_leaves_postgresql_as_it_was(pg_register, monkeypatch) -> None:
+    _assert_failure_leaves_no_trace(pg_register, monkeypatch, "_write_postgresql", 3)
+
+
+def test_failure_while_rebuilding_an_index_rolls_back_the_drops(sqlite_register, monkeypatch) -> None:
+    """A failure after some indexes are re-created (a real SQL error, not a Python one)."""
+    reg = sqlite_register
+    demo.generate(reg, 50, seed=4)
+    schema, data = _schema(reg), _dump(reg)
+    real = demo._sqlite_bulk_schema
+
+    def last_index_broken(conn):
+        items = real(conn)
+        last = max(i for i, item in enumerate(items) if item.type == "index")
+        items[last] = demo._SchemaItem("index", items[last].name,
+                                       "CREATE INDEX broken ON no_such_table (x)")
+        return items
+
+    monkeypatch.setattr(demo, "_sqlite_bulk_schema", last_index_broken)
+    with pytest.raises(Exception, match="no_such_table"):
+        demo.generate(reg, 300, seed=6, large_threshold=100)
+    assert _schema(reg) == schema
+    assert _dump(reg) == data
+
+
+@pytest.mark.pg
+def test_copy_on_postgresql_sends_one_bulk_notification(pg_register) -> None:
+    """COPY fires the statement trigger of migration 0003 like any bulk insert: one
+    '*' per statement, which PostgreSQL delivers once per transaction."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from muse_care.store.team_sql import CASE_CHANNEL
+
+    url = make_url(pg_register.url)
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname=url.database,
+                         autocommit=True) as listener:
+        listener.execute(f"LISTEN {CASE_CHANNEL}")
+        demo.generate(pg_register, 300, seed=8, batch=60)
+        got = [n.payload for n in listener.notifies(timeout=2, stop_after=10)]
+    assert got == ["*"]
+    assert _counts(pg_register)["cases"] == 300
