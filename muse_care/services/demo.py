@@ -141,6 +141,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
+def _latin(text: str) -> bool:
+    """Written in Latin letters (Basic Latin to Latin Extended-B: "Łukasz", "Müller")."""
+    return all(ord(ch) < 0x250 for ch in text)
+
+
 @dataclass(frozen=True)
 class DemoReport:
     cases: int
@@ -219,6 +224,9 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
         chosen = tuple(sorted(set(rng.sample(rights, choice((1, 1, 1, 2)))), key=rights.index))
         channel = choice(channel_values)
         first, last = choice(pool["first"]), choice(pool["last"])
+        if _latin(first) != _latin(last):  # no "عائشہ Butt": one script per name
+            same = [x for x in pool["last"] if _latin(x) == _latin(first)]
+            last = same[pool["last"].index(last) % len(same)]
         person = names.get((cc, first, last))
         if person is None:
             name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
