@@ -13,10 +13,18 @@ deleted from the evidence store; letter PDFs are emptied and their recipient rem
 What stays (the statistics): reference, rights, channel, regime, holiday region, dates,
 status, due dates, retrieval sources/results/dates, letter kinds and dates.
 
-The history entry says what was removed, never the removed values.
+The case's history entries lose their values too (``redact_case_history``: note texts,
+requester edits, reasons), in the same unit of work; the hash chain covers salted
+digests of the values, so it still verifies. Status moves keep theirs (no personal
+data; the on-time statistics read them). The history entry says what was removed and
+how many entries were redacted, never the removed values.
 
-Known limit: history entries written before anonymisation (notes, requester edits) keep
-their text, because the history is an append-only hash chain; see docs/retrieval.
+Known limit: history entries written before migration 0004 ("version 1", chained over
+their values) cannot be redacted without breaking the chain, so they keep their text;
+the history entry counts them. See docs/retrieval.
+
+On a team database only an admin may anonymise: the database refuses the redaction to
+anyone else, and the whole case's unit of work is rolled back.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from sqlalchemy import Subquery, func, select
 from muse_care.domain.case import Status
 from muse_care.domain.dates import add_months
 from muse_care.evidence import EvidenceError, EvidenceStore
-from muse_care.services.history import HistoryWriter
+from muse_care.services.history import HistoryWriter, redact_case_history
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting
 from muse_care.store.models import (
@@ -183,9 +191,13 @@ def _anonymise_one(register: Register, case_id: int, cutoff: date) -> list[str] 
             letter.recipient_name = ""
         case.anonymised_at = now
         case.updated_at, case.updated_by = now, register.actor.login
+        redaction = redact_case_history(session, case.id)
+        kept = (f" ({redaction.left_v1} older entr{'y' if redaction.left_v1 == 1 else 'ies'} written before "
+                "redaction existed kept)" if redaction.left_v1 else "")
         HistoryWriter(session, register.actor.login, now).add(
             case.id, "anonymised", "",
             f"closed on or before {cutoff.isoformat()}: requester details removed, {len(notes)} note(s) deleted, "
             f"{len(entries)} retrieval entr{'y' if len(entries) == 1 else 'ies'} cleared, {len(evidence)} evidence "
-            f"file(s) deleted, {len(letters)} letter PDF(s) emptied")
+            f"file(s) deleted, {len(letters)} letter PDF(s) emptied, {redaction.redacted} history "
+            f"entr{'y' if redaction.redacted == 1 else 'ies'} redacted{kept}")
         return evidence

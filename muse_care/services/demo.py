@@ -24,6 +24,7 @@ import time as _time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from hashlib import sha256
 from itertools import accumulate
 from typing import Any
 
@@ -34,7 +35,7 @@ from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
 from muse_care.domain.identity import required_steps
 from muse_care.domain.reference import ALPHABET, _check_char
 from muse_care.domain.regimes import get_regime
-from muse_care.services.history import HistoryWriter, entry_hash
+from muse_care.services.history import HistoryWriter, entry_hash_v2
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, ClockEventRecord, HistoryRecord
 
@@ -134,7 +135,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "clock_events": ("id", "case_id", "kind", "on_date", "reason", "recorded_by", "recorded_at"),
     "identity_checks": ("case_id", "step", "result", "reason", "checked_by", "checked_at"),
     "notes": ("case_id", "text", "written_by", "written_at"),
-    "history": ("id", "case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash"),
+    "history": ("id", "case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash",
+                "salt", "old_digest", "new_digest", "redacted"),
 }
 """The tables a demo load fills, in the order they are written (parents first)."""
 
@@ -179,13 +181,18 @@ def _iso(x: date | None) -> str | None:
 
 def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_event: int,
           first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
-          zone: str, batch: int) -> Iterator[Rows]:
+          zone: str, batch: int, salts: random.Random | None = None) -> Iterator[Rows]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
     Every value derived from a few inputs (dates, names, clocks, identity steps) is
     computed once and looked up after; the random draws are the same, in the same order,
-    as they always were, so a seed gives the same cases.
+    as they always were, so a seed gives the same cases. The history entries' salts come
+    from ``salts``, a generator of their own (seeded from the seed too), so they do not
+    shift those draws.
     """
+    salts = salts or random.Random(0)
+    salt_bytes = salts.randbytes
+    empty = b""
     countries = list(COUNTRY_WEIGHTS)
     country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
     statuses = list(STATUS_WEIGHTS)
@@ -274,8 +281,12 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
         if i % 7 == 0:
             notes.append((cid, note_text, actor, now_v))
         new = f"{ref}: demo case, {status.value}"
-        digest = entry_hash(prev_hash, cid, now, actor, "created", "", new)
-        history.append((next_history, cid, now_v, actor, "created", "", new, prev_hash, digest))
+        salt = salt_bytes(16)
+        old_d = sha256(salt + empty).hexdigest()
+        new_d = sha256(salt + new.encode("utf-8")).hexdigest()
+        digest = entry_hash_v2(prev_hash, cid, now, actor, "created", old_d, new_d)
+        history.append((next_history, cid, now_v, actor, "created", "", new, prev_hash, digest,
+                        salt.hex(), old_d, new_d, False))
         prev_hash = digest
         next_history += 1
         if len(cases) >= batch:
@@ -397,7 +408,8 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
         prev_hash = HistoryWriter(session, actor, now)._head()
         rows = _rows(rng, n, refs, first_id=first_id, first_event=first_event,
                      first_history=first_history, prev_hash=prev_hash, today=today, now=now,
-                     actor=actor, zone="" if sqlite else "+00:00", batch=batch)
+                     actor=actor, zone="" if sqlite else "+00:00", batch=batch,
+                     salts=random.Random(f"muse-care demo history salts {seed}"))
         if sqlite:
             _load_sqlite(conn, rows, first_id, large=n >= large_threshold)
         else:

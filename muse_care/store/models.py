@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean, Computed, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData,
-    String, Text, UniqueConstraint, BigInteger, TypeDecorator,
+    String, Text, UniqueConstraint, BigInteger, TypeDecorator, false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -164,7 +164,12 @@ class NoteRecord(Base):
 
 class HistoryRecord(Base):
     """Append-only: every change to a case. Entries are hash-chained (``prev_hash`` →
-    ``hash``) so an edit or a gap is detectable; nothing updates or deletes them."""
+    ``hash``) so an edit or a gap is detectable; nothing deletes them.
+
+    Entries written since migration 0004 ("version 2") also hold salted digests of their
+    values, and the chain covers the digests instead of the values: anonymisation may
+    then blank the values (``redacted``; the salt is erased too) and the chain still
+    verifies. Older entries (no digests) are chained over their values, as before."""
 
     __tablename__ = "history"
 
@@ -177,6 +182,10 @@ class HistoryRecord(Base):
     new_value: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    salt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    old_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    new_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (Index("ix_history_case", "case_id", "id"),)
 

@@ -14,9 +14,15 @@ modified client cannot exceed its role even with raw SQL:
 ``muse_owner``  owns the tables; nobody logs in as it. Even it has no UPDATE, DELETE
                or TRUNCATE on ``history``.
 
-The history is append-only for everyone: no role holds UPDATE/DELETE/TRUNCATE on it,
-and a trigger raises on any attempt (a superuser can still disable the trigger: the
-hash chain, ``muse-care audit verify``, is what catches that).
+The history is append-only for everyone: no role holds DELETE/TRUNCATE or a table-wide
+UPDATE on it, and a trigger raises on any attempt (a superuser can still disable the
+trigger: the hash chain, ``muse-care audit verify``, is what catches that). The one
+exception is anonymisation's redaction of version-2 entries (``services/history.py``):
+``muse_admin`` holds UPDATE on the columns ``old_value, new_value, salt, redacted``
+only, and the trigger lets an UPDATE through only when the role may act as
+``muse_admin``, the transaction has set ``muse.redacting`` to ``on``, the entry has
+digests, and the update blanks both values, erases the salt and sets ``redacted`` while
+every other column stays as it was. The chain, over the digests, still verifies.
 
 The statements here are applied by ``muse-care team init`` (idempotent; run it again
 after every upgrade). The change notifications (LISTEN/NOTIFY) come from migration 0003.
@@ -81,6 +87,17 @@ HISTORY_GUARD = f"""
 CREATE OR REPLACE FUNCTION muse_history_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF coalesce(current_setting('muse.redacting', true), '') = 'on'
+           AND pg_has_role(current_user, '{ADMIN}', 'USAGE')
+           AND OLD.old_digest IS NOT NULL AND OLD.new_digest IS NOT NULL
+           AND NEW.old_value = '' AND NEW.new_value = '' AND NEW.redacted AND NEW.salt IS NULL
+           AND (to_jsonb(NEW) - ARRAY['old_value', 'new_value', 'salt', 'redacted'])
+               = (to_jsonb(OLD) - ARRAY['old_value', 'new_value', 'salt', 'redacted'])
+        THEN
+            RETURN NEW;  -- anonymisation's redaction of a version-2 entry, nothing else
+        END IF;
+    END IF;
     RAISE EXCEPTION 'the history is append-only: % is not allowed', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END $$;
@@ -128,6 +145,9 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         # history: read and append, nothing else, for everyone including the owner
         f"GRANT SELECT, INSERT ON history TO {AGENT}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON history FROM PUBLIC, {OWNER}, {groups}",
+        # (a table-level REVOKE also takes back column grants:) redaction, admins only,
+        # and the trigger checks the rest
+        f"GRANT UPDATE (old_value, new_value, salt, redacted) ON history TO {ADMIN}",
         "ALTER TABLE history ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS history_read ON history",
         f"CREATE POLICY history_read ON history FOR SELECT TO {AGENT} USING (true)",
@@ -135,6 +155,9 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         # nobody writes history in someone else's name
         f"CREATE POLICY history_append ON history FOR INSERT TO {AGENT} "
         "WITH CHECK (actor = session_user)",
+        "DROP POLICY IF EXISTS history_redact ON history",
+        f"CREATE POLICY history_redact ON history FOR UPDATE TO {ADMIN} USING (old_digest IS NOT NULL) "
+        "WITH CHECK (redacted AND old_value = '' AND new_value = '' AND salt IS NULL)",
         # approvals: agents request (as themselves); leads decide (never their own)
         f"GRANT SELECT, INSERT ON approvals TO {AGENT}",
         f"GRANT UPDATE (decided_by, decided_at, decision, note) ON approvals TO {LEAD}",

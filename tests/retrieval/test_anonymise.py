@@ -61,6 +61,12 @@ def test_dry_run_lists_and_changes_nothing_then_real_run_keeps_statistics(regist
     assert last.what == "anonymised"
     for personal in ("Closed Person", EMAIL, PHONE, "Elm Road", "REC-1"):
         assert personal not in last.new
+    # the earlier entries (note text, status reason, retrieval) lost their values too
+    for h in after.history:
+        for personal in ("Closed Person", "Elm Road", "REC-1", "the customer withdrew it"):
+            assert personal not in h.old + h.new, (h.what, personal)
+    assert "history entries redacted" in last.new
+    assert [h.new for h in after.history if h.what == "status"][-2:] == ["withdrawn", "closed"]
     with register.read() as s:
         assert verify_chain(s).ok
         assert s.execute(select(CaseRecord.anonymised_at).where(CaseRecord.id == closed.id)).scalar_one()
