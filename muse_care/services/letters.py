@@ -149,6 +149,22 @@ def _recipient(view: CaseView) -> Any:
                          region=rq.region, country=rq.country)
 
 
+DISCLOSING_KINDS = frozenset({"access-response", "portability"})
+"""Letters that carry the requester's personal data: only to a verified requester."""
+
+
+def _require_verified(view: CaseView, kind: str) -> None:
+    """A reply that discloses personal data goes only to someone whose identity is
+    confirmed: otherwise it is a breach, whoever asked."""
+    unconfirmed = [c.step for c in view.checks if c.result not in ("passed", "waived")]
+    if view.waiting_for in ("identity", "authority"):
+        unconfirmed.insert(0, f"the requested {view.waiting_for} has not arrived")
+    if unconfirmed:
+        raise ValidationError("identity", f"a {kind} letter discloses personal data, and the identity of "
+                              f"the requester of {view.reference} is not confirmed ({', '.join(unconfirmed)}); "
+                              "record the identity checks first")
+
+
 def _approval_check(register: Register, view: CaseView, kind: str) -> None:
     """Four eyes (team mode): the letter waits for a lead's approval."""
     from muse_care.services import team
@@ -188,6 +204,8 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     today = letter_date or register.today()
     view = _case_view(register, ref)
     _approval_check(register, view, kind_v.value)
+    if kind_v.value in DISCLOSING_KINDS:
+        _require_verified(view, kind_v.value)
     if kind_v is LetterKind.EXTENSION:
         if not view.extended:
             raise ValidationError("kind", f"case {view.reference} has not been extended: record the "

@@ -37,6 +37,26 @@ def postal_case(register, four_eyes: bool = False, **kw):  # noqa: ANN001, ANN20
     return cases.add_case(register, CaseDraft(**base))
 
 
+def confirm_identity(register, view) -> None:  # noqa: ANN001
+    for check in cases.get_case(register, view.reference).checks:
+        if check.result != "passed":
+            cases.record_check(register, view.reference, check.step, "passed")
+
+
+def test_a_disclosing_reply_needs_a_confirmed_identity(register) -> None:
+    view = postal_case(register)
+    with pytest.raises(ValidationError, match="identity of the requester .* is not confirmed"):
+        letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    cases.record_event(register, view.reference, "id-requested", date(2026, 11, 3))
+    confirm_identity(register, view)
+    with pytest.raises(ValidationError, match="requested identity has not arrived"):
+        letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    cases.record_event(register, view.reference, "id-received", date(2026, 11, 5))
+    info = letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    assert info.kind == "access-response"
+    assert [i.kind for i in letters.list_letters(register, view.reference)] == ["access-response"]
+
+
 def test_acknowledgement_is_kept_with_its_hash(register) -> None:
     view = postal_case(register)
     info = letters.produce_letter(register, view.reference, "acknowledgement", layout="din5008-b")
@@ -80,6 +100,7 @@ def test_print_run_pads_letters_and_dispatch_marks_them(register) -> None:
     b = postal_case(register, name="王小明", address_lines=["朝阳区建国路88号"], city="北京市",
                     postcode="100022", country="CN", regime="uk-gdpr", holiday_region="")
     la = letters.produce_letter(register, a.reference, "acknowledgement")
+    confirm_identity(register, b)
     lb = letters.produce_letter(register, b.reference, "access-response",
                                 enclosures=["Copy of your account data (12 pages)"])
     run = letters.build_print_run(register)
@@ -213,6 +234,7 @@ def test_four_eyes_a_disclosing_reply_waits_for_a_lead(register) -> None:
     request = team.request_approval(register, view.reference, "disclosure", "reply with 14 pages of data")
     lead = Register(register.engine, Actor("marco", "Marco Lead", role="lead"), register.now)
     team.decide_approval(lead, request.id, "approved", "checked the enclosures")
+    confirm_identity(register, view)
     info = letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
     assert info.kind == "access-response"
     history = cases.get_case(register, view.reference).history
