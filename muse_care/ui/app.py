@@ -8,6 +8,7 @@ first start on a new database offers demo data, generated on the worker with pro
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -60,6 +61,23 @@ def database_url(args: argparse.Namespace) -> str:
     return resolve_url(getattr(args, "db", None) or local_config.load().get("db") or None)
 
 
+def open_register(url: str | None, actor: Any, team_server: Any = None) -> Any:
+    """Open (and migrate) the register, on the worker. A saved team server is reached
+    with the password from the keychain; on any PostgreSQL database the login and role
+    come from the server, not from this machine's config."""
+    from muse_care.services import team
+    from muse_care.services.register import Register
+    from muse_care.store.db import is_sqlite
+
+    if team_server is not None:
+        return team.connect(team_server)
+    assert url is not None
+    register = Register.open(url, actor)
+    if is_sqlite(url):
+        return register
+    return Register(register.engine, team.actor_from_database(register), register.now)
+
+
 class Starter(QtCore.QObject):
     """Opens the database on the worker, then shows the window."""
 
@@ -76,14 +94,13 @@ class Starter(QtCore.QObject):
             settings = QtCore.QSettings(str(Path(tempfile.mkdtemp()) / "layout.ini"),
                                         QtCore.QSettings.Format.IniFormat)
         self.ctx = AppContext(None, actor, settings=settings)
+        self.team_server: Any = None
         self.window: Any = None
         self.exit_code = 0
 
     def start(self) -> None:
-        from muse_care.services.register import Register
-
-        url, actor = self.url, self.ctx.actor
-        self.ctx.worker.submit(lambda: Register.open(url, actor), self._opened, self._failed)
+        url, actor, team_server = self.url, self.ctx.actor, self.team_server
+        self.ctx.worker.submit(lambda: open_register(url, actor, team_server), self._opened, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         from muse_care.domain.errors import MuseCareError
@@ -113,6 +130,7 @@ class Starter(QtCore.QObject):
         from muse_care.ui.main_window import MainWindow
 
         self.ctx.register = register
+        self.ctx.actor = register.actor  # on a team server: who the server says we are
         self.window = MainWindow(self.ctx)
         self.window.show()
         self.window.start()
@@ -175,6 +193,13 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     app = make_application(sys.argv[:1])
     starter = Starter(app, url, actor, smoke=smoke)
+    if not smoke and not getattr(args, "db", None) and not os.environ.get("MUSE_CARE_DB"):
+        from muse_care.services import local_config, team
+
+        if not local_config.load().get("db"):
+            starter.team_server = team.load_server_settings()  # `muse-care team connect` saved one
+            if starter.team_server is not None:
+                starter.first_start = False  # never offer demo data on a team's server
     if smoke:
         QtCore.QTimer.singleShot(60_000, lambda: app.exit(4))  # never hang a CI job
     QtCore.QTimer.singleShot(0, starter.start)

@@ -123,3 +123,27 @@ def test_a_change_by_someone_else_reaches_the_open_window(qtbot, pg_url, tmp_pat
         ctx.worker.shutdown()
         mine.dispose()
         theirs.dispose()
+
+
+@pytest.mark.pg
+def test_the_window_takes_who_you_are_from_the_server(pg_url) -> None:
+    from muse_care.services.register import Actor
+    from muse_care.ui.app import open_register
+
+    reg = open_register(pg_url, Actor("someone-else", "Typed In Config"))
+    try:
+        assert reg.actor.login == "postgres"  # the login the server saw, not the config's
+        assert reg.actor.role in ("admin", "lead", "agent")
+    finally:
+        reg.dispose()
+
+
+def test_a_sqlite_register_keeps_the_local_actor(sqlite_url) -> None:
+    from muse_care.services.register import Actor
+    from muse_care.ui.app import open_register
+
+    reg = open_register(sqlite_url, Actor("aisha", "Aisha Khan"))
+    try:
+        assert reg.actor.login == "aisha"
+    finally:
+        reg.dispose()
