@@ -70,12 +70,14 @@ def open_register(url: str | None, actor: Any, team_server: Any = None) -> Any:
     from muse_care.store.db import is_sqlite
 
     if team_server is not None:
-        return team.connect(team_server)
-    assert url is not None
-    register = Register.open(url, actor)
-    if is_sqlite(url):
-        return register
-    return Register(register.engine, team.actor_from_database(register), register.now)
+        register = team.connect(team_server)
+    else:
+        assert url is not None
+        register = Register.open(url, actor)
+        if not is_sqlite(url):
+            register = Register(register.engine, team.actor_from_database(register), register.now)
+    register.timezone()  # reads the organisation's settings here, not later on the GUI thread
+    return register
 
 
 class Starter(QtCore.QObject):

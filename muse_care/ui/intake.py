@@ -4,7 +4,7 @@ warning (with a link) when the same email or phone already has an open case."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from muse_care.domain.case import RIGHT_LABELS, Channel, Right
@@ -78,10 +78,18 @@ class IntakeDialog(QtWidgets.QDialog):
         for code, regime in REGIMES.items():
             ui.regime_combo.addItem(regime.name, code)
         reg = ctx.register
-        today = reg.today() if reg else date.today()
-        ui.received_date.setDate(qdate(today))
-        ui.received_date.setMaximumDate(qdate(today))
-        ui.received_time.setTime(QtCore.QTime.currentTime())
+        # The request is dated in the organisation's time zone (the clock counts its
+        # days there), whatever this computer's zone is: default to now, there.
+        if reg is not None:
+            zone = reg.timezone()  # settings are read on the worker when the register opens
+            now = reg.now().astimezone(zone)
+            ui.received_time_label.setText(f"at ({zone.key} time)")
+            ui.received_time.setToolTip(f"The time the request came in, in {zone.key} time")
+        else:
+            now = datetime.now()
+        ui.received_date.setDate(qdate(now.date()))
+        ui.received_date.setMaximumDate(qdate(now.date()))
+        ui.received_time.setTime(QtCore.QTime(now.hour, now.minute))
         ui.assignee_edit.setText(ctx.actor.login)
         ui.country_edit.setText("GB")
         ui.country_edit.setMaxLength(2)

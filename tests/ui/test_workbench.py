@@ -305,3 +305,14 @@ def test_settings_dialog_saves_the_organisation_and_local_config(qtbot, window, 
     assert settings.get_setting(sqlite_register, "default_regime") == "eu-gdpr"
     assert settings.get_setting(sqlite_register, "holiday_regions")["eu-gdpr"] == "DE"
     assert local_config.load()["display_name"] == "Aisha K."
+
+
+def test_intake_dates_the_request_now_in_the_organisations_time_zone(qtbot, window, ctx) -> None:
+    """The register's 'now' (10:00 UTC) in the organisation's zone (Asia/Karachi, +5),
+    not this computer's clock or zone: 15:00, and the label says whose time it is."""
+    dialog = window.new_case()
+    ui = dialog.ui
+    assert ui.received_time.time().toPython().strftime("%H:%M") == "15:00"
+    assert ui.received_date.date().toPython().isoformat() == "2026-11-25"
+    assert "Asia/Karachi" in ui.received_time_label.text()
+    dialog.reject()
