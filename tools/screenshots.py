@@ -25,13 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("MUSE_CARE_CONFIG_DIR", tempfile.mkdtemp(prefix="muse-care-shots-cfg-"))
 
-    from muse_care.services import cases, queue
+    from muse_care.services import cases
     from muse_care.services.demo import generate
     from muse_care.services.register import Actor, Register
     from muse_care.ui.app import make_application
     from muse_care.ui.context import AppContext
     from muse_care.ui.main_window import MainWindow
-    from muse_care.ui.qt import QtCore, QtWidgets
+    from muse_care.ui.qt import QtCore
 
     app = make_application(["screenshots"])
     app.setFont(app.font())

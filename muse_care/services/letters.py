@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import RIGHT_LABELS, CaseView, Right
+from muse_care.domain.case import CaseView, Right
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
 from muse_care.domain.identity import CheckStep
 from muse_care.domain.clock import ClockEventKind

@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, select, text, true, tuple_
-from sqlalchemy.sql import Select
 
 from muse_care.domain.case import CaseRow, Channel, Right, Status
 from muse_care.domain.reference import normalise_reference

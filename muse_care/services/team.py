@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import CaseView, OPEN_STATUSES, Right
+from muse_care.domain.case import CaseView, OPEN_STATUSES
 from muse_care.domain.errors import (
     MuseCareError, NotFound, PermissionDenied, StaleRecord, StorageUnavailable, ValidationError,
 )
@@ -396,7 +396,6 @@ def deactivate_user(url: str, login: str) -> None:
     try:
         with engine.begin() as conn:
             _exec(conn, f'ALTER ROLE "{login}" NOLOGIN')
-            users = UserRecord.__table__
             conn.execute(update(UserRecord).where(UserRecord.login == login).values(active=False))
     finally:
         engine.dispose()

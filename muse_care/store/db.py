@@ -8,7 +8,6 @@ Before migrations touch an existing SQLite file it is copied beside itself.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -22,7 +22,7 @@ from muse_care.services import cases
 from muse_care.ui.context import AppContext, stale_text
 from muse_care.ui.forms.ui_case_view import Ui_CaseView
 from muse_care.ui.intake import CHANNEL_LABELS, mark_error, qdate
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtGui, QtWidgets, Qt, Signal
 from muse_care.ui.queue_model import CUE_OVERDUE, CUE_SOON, CUE_TODAY, days_left_text, status_text
 
 REQUESTER_EDITS = {  # Requester field -> line edit

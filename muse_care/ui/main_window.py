@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from muse_care.services import queue
-from muse_care.services.queue import SAVED_VIEWS, QueueQuery
+from muse_care.services.queue import SAVED_VIEWS
 from muse_care.ui.case_view import CaseViewWidget
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_main_window import Ui_MainWindow
