@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--right", action="append", required=True, dest="rights")
     a.add_argument("--channel", required=True)
     a.add_argument("--received", required=True, type=_date("received"))
-    a.add_argument("--received-time", type=_time)
+    a.add_argument("--received-time", type=_time,
+                   help="HH:MM in the regime's zone (Europe/London for UK GDPR, …), or with its "
+                        "offset: 23:30+00:00")
     a.add_argument("--regime", default="")
     a.add_argument("--holiday-region", default="")
     a.add_argument("--name", required=True)
@@ -176,6 +178,9 @@ def case_json(view: Any) -> dict[str, Any]:
         "extended": view.extended,
         "waiting_for": view.waiting_for,
         "acknowledge_by": view.acknowledge_by.isoformat() if view.acknowledge_by else None,
+        "acknowledged": view.acknowledged,
+        "acknowledge_overdue": view.acknowledge_overdue,
+        "received_zone": view.received_zone,
         "as_of": view.as_of.isoformat(),
         "days_left": view.days_left,
         "overdue": view.overdue,
@@ -207,6 +212,13 @@ def history_json(h: Any) -> dict[str, Any]:
     return {"at": h.at.isoformat(), "actor": h.actor, "what": h.what, "old": h.old, "new": h.new}
 
 
+def _at(moment: Any, zone: str) -> str:
+    """'2025-01-31 23:30 Europe/London': a moment in a named zone, labelled with it."""
+    from zoneinfo import ZoneInfo
+
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+
+
 def print_case(view: Any) -> None:
     rq = view.requester
     left = ("—" if view.days_left is None else
@@ -219,10 +231,15 @@ def print_case(view: Any) -> None:
     address = ", ".join([*rq.address_lines, rq.city, rq.postcode, rq.country])
     if address.strip(", "):
         print(f"  address:   {address}")
-    print(f"  received:  {view.received.isoformat()}   due: "
+    zone = view.received_zone or "UTC"
+    print(f"  received:  {view.received.isoformat()} (at {_at(view.received_at, zone)})   due: "
           f"{view.due_date.isoformat() if view.due_date else 'clock stopped'}   ({left} as of "
           f"{view.as_of.isoformat()})")
     print(f"  clock:     {view.due_explained}")
+    if view.acknowledge_by is not None:
+        state = ("confirmed" if view.acknowledged else "OVERDUE" if view.acknowledge_overdue
+                 else "not yet confirmed")
+        print(f"  acknowledge receipt by: {view.acknowledge_by.isoformat()} ({state})")
     if view.assignee:
         print(f"  assignee:  {view.assignee}")
     for c in view.checks:
@@ -230,7 +247,7 @@ def print_case(view: Any) -> None:
     for e in view.events:
         print(f"  event      {e.on.isoformat()} {e.kind}{': ' + e.reason if e.reason else ''}")
     for n in view.notes:
-        print(f"  note       {n.written_at:%Y-%m-%d %H:%M} {n.written_by}: {n.text}")
+        print(f"  note       {_at(n.written_at, 'UTC')} {n.written_by}: {n.text}")
 
 
 def print_row(view: Any) -> None:
@@ -354,7 +371,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             for h in view.history:
                 change = f"{h.old} → {h.new}" if h.old else h.new
-                print(f"{h.at:%Y-%m-%d %H:%M:%S} {h.actor:12} {h.what:22} {change}")
+                print(f"{_at(h.at, 'UTC')} {h.actor:12} {h.what:22} {change}")
     return EXIT_OK
 
 

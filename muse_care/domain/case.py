@@ -24,6 +24,9 @@ class Right(StrEnum):
     MARKETING_OPT_OUT = "marketing-opt-out"
     AUTOMATED_DECISION = "automated-decision"
     COMPLAINT = "complaint"
+    # CCPA rights with their own 15-business-day period (docs/rules.md, "CCPA").
+    OPT_OUT_SALE = "opt-out-sale"
+    LIMIT_SENSITIVE = "limit-sensitive"
 
 
 RIGHT_LABELS: dict[Right, str] = {
@@ -36,6 +39,8 @@ RIGHT_LABELS: dict[Right, str] = {
     Right.MARKETING_OPT_OUT: "Marketing opt-out",
     Right.AUTOMATED_DECISION: "Automated decision-making",
     Right.COMPLAINT: "Complaint",
+    Right.OPT_OUT_SALE: "Opt-out of sale/sharing (CCPA)",
+    Right.LIMIT_SENSITIVE: "Limit use of sensitive personal information (CCPA)",
 }
 
 
@@ -208,6 +213,11 @@ class CaseView:
     checks: tuple[IdentityCheckView, ...] = ()
     notes: tuple[NoteView, ...] = ()
     history: tuple[HistoryEntryView, ...] = field(default=())
+    # The receipt confirmation (CCPA §7021(a)): made (an acknowledgement letter exists)
+    # and late (open, not made, past acknowledge_by). Set where the letters are read.
+    acknowledged: bool = False
+    acknowledge_overdue: bool = False
+    received_zone: str = ""  # the zone of the day received, to label received_at
 
     @property
     def is_open(self) -> bool:

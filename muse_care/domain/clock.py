@@ -1,32 +1,34 @@
-"""The statutory clock of a case, by the rules of DESIGN.md section 2.
+"""The statutory clock of a case, by the rules written out in docs/rules.md.
 
 A case's clock is computed, never stored: from the regime, the day the request was
-received and the case's clock events (identity, authority and fee requested and
-received, clarification requested and received, extended). Everything here is a pure
-function of those, so the same history always gives the same dates and the same
-one-line explanation, whichever order the events are listed in.
+received, the rights asked for and the case's clock events (identity, authority and
+fee requested and received, clarification requested and received, extended).
+Everything here is a pure function of those, so the same history always gives the
+same dates and the same one-line explanation, whichever order the events are listed
+in. The explanation names each rule it applied.
 
-GDPR-style regimes (months):
-- the clock starts on the day received, or on the later day the requested identity,
-  authority or fee arrives (the last arrival wins when there were several rounds);
-- due = the same date one month on, or that month's last day (``add_months``);
-  extended: three months from the same start, same rule;
-- clarification: the days from the request to the answer, both counted, are added
-  to the due date; only days on or after the clock's start count;
-- then Saturdays, Sundays and the region's public holidays roll to the next working day.
-
-Day-based regimes (CCPA 45 days) add days to the day received; whether the clock
-stops, pauses or rolls is the regime's data (see ``regimes.py``). A request for
-identity in a regime whose clock runs "regardless of verification" is still shown as
-``waiting_for`` but moves no date.
+The steps of ``compute_clock``, each a function below, each a section of docs/rules.md:
+1. ``_stopping_rounds``: which identity, authority and fee requests stop the clock
+   ("Identity, authority and fee"): only those made while the period still ran;
+2. ``_clock_start``: the day received, or the day the last of those answers arrived;
+3. ``_pause_days``: the clarification days that do not count ("Clarification"): UK
+   GDPR, access requests only, a set of days, only rounds asked while the period ran;
+4. ``_period_end`` and ``_rolled``: the corresponding date (or N days, or N business
+   days) on, pushed by the days that do not count, then to a working day ("Months",
+   "Weekends and holidays");
+5. ``_extension_applies``: an extension told on or before the original due date,
+   or during a clarification pause ("Extension");
+6. ``_right_deadlines``: rights with their own period (CCPA opt-out and limit, "CCPA")
+   and the receipt confirmation ("Business days").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from muse_care.domain.dates import add_months
 from muse_care.domain.errors import ValidationError
@@ -44,6 +46,7 @@ from muse_care.domain.workdays import (
 # The GDPR began to apply on 25 May 2018 and is the oldest regime in the table; a
 # request received earlier than that is a typing error in the year.
 EARLIEST_RECEIVED = date(2018, 5, 25)
+ACCESS = "access"
 
 
 class ClockEventKind(StrEnum):
@@ -72,12 +75,13 @@ class ClockState:
     """Where a case's clock stands.
 
     ``start`` is None while the clock is stopped (identity, authority or fee requested
-    and not yet received, in regimes where that stops it); ``due`` and
+    in time and not yet received, in regimes where that stops it); ``due`` and
     ``original_due`` are None while it is stopped or paused for clarification.
     ``original_due`` is the due date without the extension: the date by which the
     requester must be told of an extension. ``waiting_for`` names what the team is
     waiting for from the requester ("identity", "authority", "fee", "clarification"),
-    even where that does not stop the clock (CCPA).
+    even where that does not stop the clock (CCPA, or a request made too late).
+    ``acknowledge_by`` is the date by which receipt must be confirmed (CCPA).
     """
 
     received: date
@@ -100,6 +104,10 @@ class ClockState:
     def is_overdue(self, as_of: date) -> bool:
         """True from the day after the due date; never while the clock is stopped."""
         return self.due is not None and as_of > self.due
+
+    def acknowledgement_overdue(self, as_of: date) -> bool:
+        """True from the day after the receipt confirmation was due."""
+        return self.acknowledge_by is not None and as_of > self.acknowledge_by
 
 
 _K = ClockEventKind
@@ -129,15 +137,28 @@ def _sort_key(event: ClockEvent) -> tuple[date, int, str]:
     return (event.on, _KIND_ORDER[event.kind], event.reason)
 
 
+@dataclass(frozen=True)
+class _Round:
+    """One request and its answer (None while outstanding)."""
+
+    what: str
+    asked: date
+    answered: date | None
+
+
 @dataclass
 class _History:
     """The events replayed in date order."""
 
     outstanding: dict[str, date] = field(default_factory=dict)  # what -> requested on
     answered: dict[str, tuple[date, date]] = field(default_factory=dict)  # last round
-    last_arrival: tuple[date, str] | None = None  # of identity, authority or fee
-    clarifications: list[tuple[date, date]] = field(default_factory=list)
+    rounds: list[_Round] = field(default_factory=list)  # answered rounds, in order
     extension: ClockEvent | None = None
+
+    def all_rounds(self) -> list[_Round]:
+        """Answered rounds then outstanding ones, each kind in the order asked."""
+        open_rounds = [_Round(what, on, None) for what, on in self.outstanding.items()]
+        return sorted([*self.rounds, *open_rounds], key=lambda r: (r.asked, _WAIT_ORDER[r.what]))
 
 
 def _fits(history: _History, event: ClockEvent) -> bool:
@@ -199,10 +220,7 @@ def _apply(history: _History, event: ClockEvent) -> None:
                 message += f" since it arrived on {day_text(history.answered[what][1])}"
             raise ValidationError("kind", message)
         history.answered[what] = (requested, event.on)
-        if what == "clarification":
-            history.clarifications.append((requested, event.on))
-        else:
-            history.last_arrival = (event.on, what)
+        history.rounds.append(_Round(what, requested, event.on))
     else:
         if history.extension is not None:
             raise ValidationError(
@@ -226,10 +244,10 @@ def _region_for(regime: Regime, holiday_region: str | None) -> str:
 
 
 def _amount(n: int, unit: str) -> str:
-    """'one month', 'three months', '45 days'."""
-    singular = unit[:-1]
+    """'one month', 'three months', '45 days', '15 business days'."""
     words = _NUMBER_WORDS[n] if unit == "months" and n < len(_NUMBER_WORDS) else str(n)
-    return f"{words} {singular if n == 1 else unit}"
+    plural = unit.replace("-", " ")
+    return f"{words} {plural[:-1] if n == 1 else plural}"
 
 
 def _outstanding_text(outstanding: list[tuple[str, date]]) -> str:
@@ -237,19 +255,283 @@ def _outstanding_text(outstanding: list[tuple[str, date]]) -> str:
     return f"{requested}, not yet received"
 
 
+def _business_calendar(regime: Regime, region: str) -> tuple[str, ...]:
+    """The regions whose common holidays are not business days (docs/rules.md, "Business days")."""
+    return regime.business_days or (region,)
+
+
+def received_day(
+    regime: Regime, at: datetime, holiday_region: str = "", country: str = ""
+) -> date:
+    """The calendar day ``at`` falls on where the law applies (docs/rules.md, "The day
+    received"): Europe/London for UK GDPR, the member state's zone for EU GDPR, and so on.
+    ``at`` must carry its offset (UTC as stored)."""
+    if at.tzinfo is None:
+        raise ValueError("received_day needs an aware datetime")
+    return at.astimezone(ZoneInfo(regime.zone_for(holiday_region, country))).date()
+
+
+# --- counting ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Period:
+    """What is counted: ``amount`` ``unit`` from ``start`` in ``region``."""
+
+    regime: Regime
+    region: str
+    start: date
+    amount: int
+    unit: str
+
+    def counted(self) -> date:
+        """The last day of the period before any day is left out: the corresponding
+        date (or its month's last day), N days on, or the N-th business day on."""
+        if self.unit == "months":
+            return add_months(self.start, self.amount)
+        if self.unit == "days":
+            return self.start + timedelta(days=self.amount)
+        return add_business_days(
+            self.start, self.amount, _business_calendar(self.regime, self.region)
+        )
+
+
+def _period_end(period: _Period, left_out: frozenset[date]) -> date:
+    """The last day of the period when the days in ``left_out`` do not count: the
+    first day by which as many counting days have passed as the plain period has
+    (docs/rules.md, "Clarification": each day that does not count pushes the end by one)."""
+    plain = period.counted()
+    end = plain
+    while True:
+        pushed = plain + timedelta(days=sum(1 for d in left_out if period.start <= d <= end))
+        if pushed == end:
+            return end
+        end = pushed
+
+
+def _rolled(regime: Regime, region: str, day: date, steps: list[str]) -> date:
+    """Saturday, Sunday or holiday: the next working day, where the regime rolls."""
+    if not regime.roll_to_working_day:
+        return day
+    rolled, skipped = next_working_day_on_or_after(day, region)
+    if skipped:
+        steps.append(", ".join(skipped))
+    return rolled
+
+
+# --- the steps ----------------------------------------------------------------------
+
+
+def _stopping_rounds(
+    regime: Regime, received: date, events: Sequence[ClockEvent], history: _History,
+    region: str, rights: frozenset[str], notes: list[str],
+) -> list[_Round]:
+    """The identity, authority and fee rounds that stop the clock: those asked while
+    the period still ran, that is on or before the due date the case had on the day
+    before (docs/rules.md, "Identity, authority and fee"). A later one is noted and
+    changes nothing."""
+    if not regime.verification_stops_clock:
+        return []
+    in_time: list[_Round] = []
+    for one in history.all_rounds():
+        if one.what not in _STOPPING:
+            continue
+        due_then = _due_before(regime, received, events, one.asked, region, rights)
+        if due_then is not None and one.asked > due_then:
+            notes.append(
+                f"{one.what} asked {day_text(one.asked)}, after the due date "
+                f"{day_text(due_then)}: no restart"
+            )
+            continue
+        in_time.append(one)
+    return in_time
+
+
+def _due_before(
+    regime: Regime, received: date, events: Sequence[ClockEvent], day: date,
+    region: str, rights: frozenset[str],
+) -> date | None:
+    """The original due date as it stood at the end of the day before ``day``; None
+    while the clock was stopped or paused then."""
+    earlier = [e for e in events if e.on < day]
+    return _compute(regime, received, earlier, region, rights).original_due
+
+
+def _clock_start(
+    received: date, rounds: list[_Round], notes: list[str]
+) -> tuple[date | None, list[tuple[str, date]]]:
+    """The day the clock starts, or None and what stops it."""
+    waiting = [(r.what, r.asked) for r in rounds if r.answered is None]
+    if waiting:
+        return None, waiting
+    start = received
+    last = max(
+        (r for r in rounds if r.answered is not None),
+        key=lambda r: (r.answered, _WAIT_ORDER[r.what]),
+        default=None,
+    )
+    if last is not None and last.answered is not None and last.answered > received:
+        start = last.answered
+        notes.append(f"clock started {day_text(start)} when {last.what} arrived")
+    return start, []
+
+
+def _pauses(regime: Regime, rights: frozenset[str], history: _History, notes: list[str]) -> list[_Round]:
+    """The clarification rounds that may pause the clock, with a note where the law
+    gives none (docs/rules.md, "Clarification")."""
+    rounds = [r for r in history.all_rounds() if r.what == "clarification"]
+    if not rounds:
+        return []
+    if not regime.clarification_pauses_clock:
+        rule = f" ({regime.clarification_rule})" if regime.clarification_rule else ""
+        notes.append(f"{regime.name}: no clarification pause{rule}")
+        return []
+    if ACCESS not in rights:
+        notes.append(
+            f"clarification does not pause: {regime.clarification_rule or 'the law'} "
+            "stops the clock only for access requests"
+        )
+        return []
+    return rounds
+
+
+@dataclass(frozen=True)
+class _Paused:
+    """The days of clarification that do not count for one period, and whether a
+    counted round is still outstanding."""
+
+    days: frozenset[date]
+    open_round: _Round | None
+    late: tuple[_Round, ...]
+
+
+def _pause_days(period: _Period, rounds: list[_Round]) -> _Paused:
+    """Rounds in the order asked; a round counts only if asked (or outstanding when the
+    clock starts) on or before the end of the period as it then stood; its days from
+    the later of its asking and the start, to its answer, both counted, join a set."""
+    days: set[date] = set()
+    late: list[_Round] = []
+    for one in rounds:
+        if one.answered is not None and one.answered < period.start:
+            continue
+        first = max(one.asked, period.start)
+        if first > _period_end(period, frozenset(days)):
+            late.append(one)
+            continue
+        if one.answered is None:
+            return _Paused(frozenset(days), one, tuple(late))
+        days.update(first + timedelta(days=n) for n in range((one.answered - first).days + 1))
+    return _Paused(frozenset(days), None, tuple(late))
+
+
+def _spans(days: frozenset[date]) -> str:
+    """'Mon 2 Mar–Wed 4 Mar, Mon 9 Mar–Mon 9 Mar': the days as runs."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return ", ".join(f"{short_day(a)}–{short_day(b)}" for a, b in runs)
+
+
+def _due_for(period: _Period, paused: _Paused, steps: list[str]) -> date | None:
+    """Count the period, leave out the paused days, roll; explain each step."""
+    if paused.open_round is not None:
+        return None
+    counted = period.counted()
+    gap = ""
+    if period.unit == "months" and counted.day != period.start.day:
+        gap = f"no {period.start.day} {month_abbr(counted)}, so "
+    steps.append(f"{_amount(period.amount, period.unit)}: {gap}{day_text(counted)}")
+    if paused.days:
+        counted = _period_end(period, paused.days)
+        steps.append(
+            f"+{_amount(len(paused.days), 'days')} paused for clarification "
+            f"({_spans(paused.days)}): {day_text(counted)}"
+        )
+    return _rolled(period.regime, period.region, counted, steps)
+
+
+def _late_notes(paused: _Paused, notes: list[str]) -> None:
+    for one in paused.late:
+        notes.append(f"clarification asked {short_day(one.asked)}, after the due date: no pause")
+
+
+def _extension_applies(
+    extension: ClockEvent | None, original_due: date | None, notes: list[str]
+) -> bool:
+    """Told on or before the original due date, or while a clarification pauses the
+    clock (docs/rules.md, "Extension")."""
+    if extension is None:
+        return False
+    if original_due is None or extension.on <= original_due:
+        return True
+    notes.append(
+        f"extended {day_text(extension.on)}, after the original due date "
+        f"{day_text(original_due)}: not applied"
+    )
+    return False
+
+
+def _right_deadlines(
+    regime: Regime, region: str, received: date, rights: frozenset[str], steps: list[str]
+) -> list[date]:
+    """Rights with a period of their own (docs/rules.md, "CCPA"), counted from receipt."""
+    dues: list[date] = []
+    for right in sorted(rights):
+        own = regime.period_for(right)
+        if own is None:
+            continue
+        period = _Period(regime, region, received, own.period, own.period_unit)
+        counted = period.counted()
+        basis = f" ({own.basis})" if own.basis else ""
+        steps.append(f"{right}: {_amount(own.period, own.period_unit)}{basis}: {day_text(counted)}")
+        dues.append(counted)
+    return dues
+
+
+def _has_regime_period(regime: Regime, rights: frozenset[str]) -> bool:
+    """Whether any right asked for runs on the regime's own period (no rights given: yes)."""
+    return not rights or any(regime.period_for(r) is None for r in rights)
+
+
+def _acknowledge_by(regime: Regime, region: str, received: date, rights: frozenset[str]) -> date | None:
+    """The receipt confirmation date (CCPA §7021(a)): for the requests it covers."""
+    if regime.acknowledge_within_business_days is None or not _has_regime_period(regime, rights):
+        return None
+    return add_business_days(
+        received, regime.acknowledge_within_business_days, _business_calendar(regime, region)
+    )
+
+
+# --- the clock ----------------------------------------------------------------------
+
+
 def compute_clock(
     regime: Regime,
     received: date,
     events: Sequence[ClockEvent],
     holiday_region: str | None = None,
+    *,
+    rights: Collection[str] = (),
 ) -> ClockState:
-    """The clock of a case received on ``received`` with these events, by DESIGN.md section 2.
+    """The clock of a case received on ``received`` with these events (docs/rules.md).
 
-    ``holiday_region`` defaults to the regime's; a region the regime does not offer is
-    a ValidationError. So is a history that cannot have happened (an answer without
-    a request): ``validate_new_event`` keeps such histories from being stored.
+    ``rights`` are the rights asked for (Right values); a clarification pauses only
+    an access request, and some rights have periods of their own. ``holiday_region``
+    defaults to the regime's; a region the regime does not offer is a ValidationError.
+    So is a history that cannot have happened (an answer without a request):
+    ``validate_new_event`` keeps such histories from being stored.
     """
     region = _region_for(regime, holiday_region)
+    return _compute(regime, received, list(events), region, frozenset(rights))
+
+
+def _compute(
+    regime: Regime, received: date, events: Sequence[ClockEvent], region: str,
+    rights: frozenset[str],
+) -> ClockState:
     try:
         history = _replay(events)
     except ValidationError as error:
@@ -258,113 +540,71 @@ def compute_clock(
     if extension is not None and not regime.can_extend:
         raise ValidationError("events", f"extended: {regime.name} allows no extension")
     extension_reason = " ".join(extension.reason.split()) if extension is not None else ""
-
-    acknowledge_by = None
-    if regime.acknowledge_within_business_days is not None:
-        acknowledge_by = add_business_days(
-            received, regime.acknowledge_within_business_days, region
-        )
-
-    outstanding = (
-        sorted(history.outstanding.items(), key=lambda item: (item[1], _WAIT_ORDER[item[0]]))
-        if history.outstanding
-        else []
+    outstanding = sorted(
+        history.outstanding.items(), key=lambda item: (item[1], _WAIT_ORDER[item[0]])
     )
+    waiting_for = outstanding[0][0] if outstanding else None
     parts = [f"received {day_text(received)}"]
+    state = dict(
+        received=received, extension_reason=extension_reason,
+        acknowledge_by=_acknowledge_by(regime, region, received, rights),
+    )
 
-    def not_running(start: date | None, waiting: list[tuple[str, date]], how: str) -> ClockState:
-        parts.append(f"clock {how}: {_outstanding_text(waiting)}")
+    stopping = _stopping_rounds(regime, received, events, history, region, rights, parts)
+    start, stops = _clock_start(received, stopping, parts)
+    if start is None:
+        parts.append(f"clock stopped: {_outstanding_text(stops)}")
         return ClockState(
-            received=received,
-            start=start,
-            due=None,
-            original_due=None,
-            extended=extension is not None,
-            extension_reason=extension_reason,
-            paused_days=paused_days,
-            waiting_for=waiting[0][0],
-            explanation="; ".join(parts),
-            acknowledge_by=acknowledge_by,
+            start=None, due=None, original_due=None, extended=extension is not None,
+            paused_days=0, waiting_for=stops[0][0], explanation="; ".join(parts), **state,
         )
 
-    paused_days = 0
-    if regime.verification_stops_clock:
-        stops = [item for item in outstanding if item[0] in _STOPPING]
-        if stops:
-            return not_running(None, stops, "stopped")
-    start = received
-    if regime.verification_stops_clock and history.last_arrival is not None:
-        arrived_on, what = history.last_arrival
-        if arrived_on > received:
-            start = arrived_on
-            parts.append(f"clock started {day_text(start)} when {what} arrived")
-
-    pauses: list[str] = []
-    if regime.clarification_pauses_clock:
-        for asked, answered in history.clarifications:
-            first = max(asked, start)
-            if answered >= first:
-                paused_days += (answered - first).days + 1
-                pauses.append(f"{short_day(first)}–{short_day(answered)}")
-        clarifying = [item for item in outstanding if item[0] == "clarification"]
-        if clarifying:
-            if paused_days:
-                so_far = _amount(paused_days, "days")
-                parts.append(f"{so_far} paused for clarification so far ({', '.join(pauses)})")
-            return not_running(start, clarifying, "paused")
-
-    months = regime.period_unit == "months"
-    unit = regime.period_unit
-
-    def due_after(amount: int, steps: list[str]) -> date:
-        """Count ``amount`` from the start, add the pauses, roll; explain each step."""
-        if months:
-            counted = add_months(start, amount)
-            # add_months gives the month's last day when it has no such date.
-            gap = "" if counted.day == start.day else f"no {start.day} {month_abbr(counted)}, so "
-        else:
-            counted = start + timedelta(days=amount)
-            gap = ""
-        steps.append(f"{_amount(amount, unit)}: {gap}{day_text(counted)}")
-        if paused_days:
-            counted += timedelta(days=paused_days)
-            steps.append(
-                f"+{_amount(paused_days, 'days')} paused for clarification "
-                f"({', '.join(pauses)}): {day_text(counted)}"
-            )
-        if regime.roll_to_working_day:
-            counted, skipped = next_working_day_on_or_after(counted, region)
-            if skipped:
-                steps.append(", ".join(skipped))
-        return counted
-
+    regime_period = _has_regime_period(regime, rights)
+    clarifications = _pauses(regime, rights, history, parts) if regime_period else []
+    original = _Period(regime, region, start, regime.period, regime.period_unit)
+    original_paused = _pause_days(original, clarifications)
     original_steps: list[str] = []
-    original_due = due_after(regime.period, original_steps)
-    if extension is None:
-        due = original_due
-        parts.extend(original_steps)
-        parts.append(f"due {day_text(due)}")
-    else:
-        extended_steps: list[str] = []
-        due = due_after(regime.period + regime.extension, extended_steps)
-        reason = f" ({extension_reason})" if extension_reason else ""
-        extended_by = f"extended by {_amount(regime.extension, unit)}{reason}"
-        extended_steps[0] = f"{extended_by}: {extended_steps[0]}"
-        parts.extend(extended_steps)
-        parts.append(f"due {day_text(due)} (original due {day_text(original_due)})")
+    original_due = _due_for(original, original_paused, original_steps) if regime_period else None
+    extended = regime_period and _extension_applies(extension, original_due, parts)
 
-    waiting_for = outstanding[0][0] if outstanding else None
+    if extended:
+        longer = _Period(regime, region, start, regime.period + regime.extension, regime.period_unit)
+        paused = _pause_days(longer, clarifications)
+        steps: list[str] = []
+        due = _due_for(longer, paused, steps)
+        reason = f" ({extension_reason})" if extension_reason else ""
+        if steps:
+            steps[0] = f"extended by {_amount(regime.extension, regime.period_unit)}{reason}: {steps[0]}"
+    else:
+        paused, steps, due = original_paused, original_steps, original_due
+    _late_notes(paused, parts)
+
+    open_round = paused.open_round if regime_period else None
+    if open_round is not None:
+        if paused.days:
+            so_far = _amount(len(paused.days), "days")
+            parts.append(f"{so_far} paused for clarification so far ({_spans(paused.days)})")
+        parts.append(f"clock paused: {_outstanding_text([('clarification', open_round.asked)])}")
+        return ClockState(
+            start=start, due=None, original_due=None, extended=extended,
+            paused_days=len(paused.days), waiting_for="clarification",
+            explanation="; ".join(parts), **state,
+        )
+
+    parts.extend(steps)
+    own = _right_deadlines(regime, region, received, rights, parts)
+    if own:
+        original_due = min([d for d in (original_due,) if d is not None] + own)
+        due = min([d for d in (due,) if d is not None] + own)
+    assert due is not None and original_due is not None
+    if extended and due != original_due:
+        parts.append(f"due {day_text(due)} (original due {day_text(original_due)})")
+    else:
+        parts.append(f"due {day_text(due)}")
     return ClockState(
-        received=received,
-        start=start,
-        due=due,
-        original_due=original_due,
-        extended=extension is not None,
-        extension_reason=extension_reason,
-        paused_days=paused_days,
-        waiting_for=waiting_for,
-        explanation="; ".join(parts),
-        acknowledge_by=acknowledge_by,
+        start=start, due=due, original_due=original_due, extended=extended,
+        paused_days=len(paused.days), waiting_for=waiting_for,
+        explanation="; ".join(parts), **state,
     )
 
 
@@ -393,14 +633,19 @@ def validate_new_event(
     new: ClockEvent,
     today: date,
     holiday_region: str | None = None,
+    *,
+    rights: Collection[str] = (),
 ) -> None:
     """Raise a ValidationError saying what is wrong if ``new`` cannot join ``existing``.
 
-    The field is "on" for a wrong date, "reason" for a missing reason and "kind" for an
-    event that does not fit the history (an answer nobody asked for, a second request
-    while one is outstanding, a second extension).
+    The field is "on" for a wrong date (including an identity, authority or fee request
+    after the due date, which would not restart the clock), "reason" for a missing
+    reason and "kind" for an event that does not fit the history (an answer nobody
+    asked for, a second request while one is outstanding, a second extension).
     """
     kind = new.kind
+    region = _region_for(regime, holiday_region)
+    rights_set = frozenset(rights)
     if new.on > today:
         raise ValidationError(
             "on", f"{kind} dated {day_text(new.on)} is in the future (today is {day_text(today)})"
@@ -434,31 +679,50 @@ def validate_new_event(
                 f"{kind}: {what} was already requested on "
                 f"{day_text(history.outstanding[what])} and has not arrived yet",
             )
+        if what in _STOPPING and regime.verification_stops_clock:
+            due_then = _due_before(regime, received, existing, new.on, region, rights_set)
+            if due_then is not None and new.on > due_then:
+                raise ValidationError(
+                    "on",
+                    f"{kind} dated {day_text(new.on)} is after the due date "
+                    f"{day_text(due_then)}: asking for {what} now does not restart the "
+                    "clock (docs/rules.md); keep a note of the request instead",
+                )
     else:
-        if not regime.can_extend:
-            raise ValidationError("kind", f"extended: {regime.name} allows no extension")
-        if history.extension is not None:
-            raise ValidationError(
-                "kind", f"extended: already extended on {day_text(history.extension.on)}"
-            )
-        if not new.reason.strip():
-            raise ValidationError(
-                "reason", "an extension needs a reason; the requester must be told it"
-            )
-        state = compute_clock(regime, received, existing, holiday_region)
-        if state.original_due is None:
-            how = "paused" if state.start is not None else "stopped"
-            waiting = sorted(history.outstanding.items(), key=lambda item: item[1])
-            raise ValidationError(
-                "kind",
-                f"extended: cannot extend while the clock is {how} "
-                f"({_outstanding_text(waiting)})",
-            )
-        if new.on >= state.original_due:
-            raise ValidationError(
-                "on",
-                "extension must be decided before the original due date "
-                f"{day_text(state.original_due)}",
-            )
+        _validate_extension(regime, received, existing, new, region, rights_set, history)
     # A dated-back event can still clash with later ones: the whole history must replay.
     _replay([*existing, new])
+
+
+def _validate_extension(
+    regime: Regime, received: date, existing: Sequence[ClockEvent], new: ClockEvent,
+    region: str, rights: frozenset[str], history: _History,
+) -> None:
+    if not regime.can_extend:
+        raise ValidationError("kind", f"extended: {regime.name} allows no extension")
+    if not _has_regime_period(regime, rights):
+        raise ValidationError(
+            "kind", f"extended: {', '.join(sorted(rights))} requests cannot be extended"
+        )
+    if history.extension is not None:
+        raise ValidationError(
+            "kind", f"extended: already extended on {day_text(history.extension.on)}"
+        )
+    if not new.reason.strip():
+        raise ValidationError(
+            "reason", "an extension needs a reason; the requester must be told it"
+        )
+    state = _compute(regime, received, existing, region, rights)
+    if state.start is None:
+        waiting = sorted(history.outstanding.items(), key=lambda item: item[1])
+        raise ValidationError(
+            "kind",
+            f"extended: cannot extend while the clock is stopped ({_outstanding_text(waiting)})",
+        )
+    # Paused for clarification (original_due None): the month is still running.
+    if state.original_due is not None and new.on > state.original_due:
+        raise ValidationError(
+            "on",
+            "extension must be told on or before the original due date "
+            f"{day_text(state.original_due)}",
+        )

@@ -9,6 +9,10 @@ holidays themselves come from the ``holidays`` package, including one-off days
 The clock asks these questions for every case on every screen and for a million
 cases when the demo data is generated, so each region's holidays are built once per
 year and kept as a plain dict.
+
+Where the package and the official list disagree, or a day is a holiday on one
+reading and not another, the day counts as a working day: the deadline can then only
+come earlier, never later (docs/rules.md, "Holidays" and "Business days").
 """
 
 from __future__ import annotations
@@ -51,13 +55,52 @@ def check_region(region: str) -> str:
     return region
 
 
+# Days the holidays package lists that the official list does not (yet): counted as
+# working days (docs/rules.md, "Holidays"). Checked against GOV.UK's data by a test.
+UNCONFIRMED_HOLIDAYS: Mapping[str, frozenset[date]] = {
+    # "Scotland's participation in the FIFA World Cup final": not in GOV.UK's list of
+    # Scottish bank holidays; a bank holiday needs a royal proclamation to exist.
+    "GB-SCT": frozenset({date(2026, 6, 15)}),
+}
+# Holidays that are not days off on every reading of "business day" in a country
+# (docs/rules.md, "Business days"): they stay business days.
+NOT_BUSINESS_HOLIDAYS: Mapping[str, frozenset[str]] = {
+    "US": frozenset({"Juneteenth National Independence Day"}),
+}
+
+
 @lru_cache(maxsize=None)
 def _holidays_in(region: str, year: int) -> Mapping[date, str]:
     country, _, subdiv = check_region(region).partition("-")
     calendar = holidays.country_holidays(country, subdiv=subdiv or None, years=year)
+    unconfirmed = UNCONFIRMED_HOLIDAYS.get(region, frozenset())
     # Two holidays on one day come back as "A; B"; the clock's explanation uses ";" to
     # separate its steps, so they are joined with "and" instead.
-    return {day: " and ".join(calendar.get_list(day)) for day in calendar}
+    return {day: " and ".join(calendar.get_list(day)) for day in calendar if day not in unconfirmed}
+
+
+@lru_cache(maxsize=None)
+def _business_holidays_in(regions: tuple[str, ...], year: int) -> frozenset[date]:
+    """The days off for "business days" counted across ``regions``: only the holidays
+    every region keeps, less those some reading keeps as a working day (a holiday's
+    "(observed)" Friday before a Saturday, a holiday named in NOT_BUSINESS_HOLIDAYS)."""
+    calendars = [_holidays_in(region, year) for region in regions]
+    common = set(calendars[0]).intersection(*calendars[1:])
+    excluded = set().union(*(NOT_BUSINESS_HOLIDAYS.get(r.partition("-")[0], frozenset()) for r in regions))
+    days = set()
+    for day in common:
+        names = [name for calendar in calendars for name in calendar[day].split(" and ")]
+        if any(name in excluded for name in names):
+            continue
+        if len(regions) > 1 and day.weekday() == 4 and any("(observed)" in name for name in names):
+            continue
+        days.add(day)
+    return frozenset(days)
+
+
+def is_business_day(d: date, regions: tuple[str, ...]) -> bool:
+    """Monday to Friday and not a holiday common to all ``regions`` (see above)."""
+    return d.weekday() < 5 and d not in _business_holidays_in(regions, d.year)
 
 
 def holiday_name(d: date, region: str) -> str | None:
@@ -119,19 +162,22 @@ def next_working_day_on_or_after(d: date, region: str) -> tuple[date, list[str]]
     return day, skipped
 
 
-def add_business_days(d: date, n: int, region: str) -> date:
-    """The ``n``-th working day after ``d`` (``d`` itself is not counted; n=0 gives ``d``).
+def add_business_days(d: date, n: int, region: str | tuple[str, ...]) -> date:
+    """The ``n``-th business day after ``d`` (``d`` itself is not counted; n=0 gives ``d``).
 
     "Confirm receipt within 10 business days" of a request received on Saturday counts
-    Monday as the first.
+    Monday as the first. ``region`` is one region, or several whose common holidays
+    are the days off (docs/rules.md, "Business days").
     """
     if n < 0:
         raise ValueError("add_business_days counts forwards only")
-    check_region(region)
+    regions = (region,) if isinstance(region, str) else tuple(region)
+    for each in regions:
+        check_region(each)
     day = d
     remaining = n
     while remaining:
         day += _ONE_DAY
-        if is_working_day(day, region):
+        if is_business_day(day, regions):
             remaining -= 1
     return day

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,9 @@ from muse_care.domain.case import (
     ActingFor, CaseView, Channel, ClockEventView, IdentityCheckView, NoteView, Requester, Right,
     Status, check_transition, parse_enum,
 )
-from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock, validate_new_event
+from muse_care.domain.clock import (
+    ClockEvent, ClockEventKind, ClockState, compute_clock, received_day, validate_new_event,
+)
 from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
 from muse_care.domain.identity import (
     STEP_LABELS, CheckResult, CheckStep, identity_confirmed, required_steps, validate_check,
@@ -30,7 +33,7 @@ from muse_care.domain.regimes import get_regime
 from muse_care.services.history import HistoryWriter, case_history
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting
-from muse_care.store.models import CaseRecord, ClockEventRecord, IdentityCheckRecord, NoteRecord
+from muse_care.store.models import CaseRecord, ClockEventRecord, IdentityCheckRecord, LetterRecord, NoteRecord
 
 
 class InvalidInput(ValidationError):
@@ -114,12 +117,24 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
         elif holiday_region not in regime.holiday_regions:
             p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
                                    + ", ".join(regime.holiday_regions))
-    received = draft.received
+    country = _collect(p, "country", v.validate_country, draft.country) or ""
+    # The day received is the calendar day where the law applies, not the organisation's
+    # (docs/rules.md, "The day received"): the date and time typed are read in the
+    # regime's zone unless the time carries its own offset.
+    received, at = draft.received, None
     if received is None:
         p["received"] = "is required (YYYY-MM-DD)"
+    elif regime is not None:
+        zone = ZoneInfo(regime.zone_for(holiday_region, country))
+        given = draft.received_time
+        if given is not None and given.tzinfo is not None:
+            at = datetime.combine(received, given)
+        else:
+            at = datetime.combine(received, given or time(0, 0), zone)
+        received = received_day(regime, at, holiday_region, country)
+        _collect(p, "received", v.validate_received, received, register.now().astimezone(zone).date())
     else:
         _collect(p, "received", v.validate_received, received, today)
-    country = _collect(p, "country", v.validate_country, draft.country) or ""
     email = _collect(p, "email", v.validate_email, draft.email) or ""
     phone = _collect(p, "phone", v.validate_phone, draft.phone, country) or ""
     postcode = _collect(p, "postcode", v.validate_postcode, draft.postcode, country) or ""
@@ -154,8 +169,7 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
     if p:
         raise InvalidInput(p)
     assert received is not None and regime is not None and channel is not None and acting is not None
-    tz = register.timezone()
-    at = datetime.combine(received, draft.received_time or time(0, 0), tz)
+    assert at is not None
     if draft.received_time is not None and at > register.now():
         raise InvalidInput({"received_time": "is in the future"})
     requester = Requester(
@@ -188,8 +202,13 @@ def _events(rec: CaseRecord) -> list[ClockEvent]:
     return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in rec.events]
 
 
+def _rights(rec: CaseRecord) -> list[str]:
+    return [r for r in rec.rights.split(",") if r]
+
+
 def _clock(rec: CaseRecord) -> ClockState:
-    return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region)
+    return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region,
+                         rights=_rights(rec))
 
 
 def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:
@@ -213,10 +232,18 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
         acknowledge_by=rec.acknowledge_by, as_of=as_of, days_left=days_left,
         overdue=bool(open_ and days_left is not None and days_left < 0),
         updated_at=rec.updated_at, updated_by=rec.updated_by)
+    regime = get_regime(rec.regime)
+    view = replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
     if not full:
         return view
+    acknowledged = rec.acknowledge_by is not None and session.execute(
+        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
+                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
     return replace(
         view,
+        acknowledged=acknowledged,
+        acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
+                                 and as_of > rec.acknowledge_by),
         events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at)
                      for e in rec.events),
         checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
@@ -325,7 +352,8 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
             representative_authority=rq.representative_authority, assignee=clean.assignee,
             created_at=now, created_by=register.actor.login, updated_at=now,
             updated_by=register.actor.login, extended=False, due_explained="")
-        state = compute_clock(get_regime(clean.regime), clean.received, [], clean.holiday_region)
+        state = compute_clock(get_regime(clean.regime), clean.received, [], clean.holiday_region,
+                              rights=[r.value for r in clean.rights])
         rec.clock_start, rec.due_date, rec.original_due = state.start, state.due, state.original_due
         rec.due_explained, rec.acknowledge_by = state.explanation, state.acknowledge_by
         rec.waiting_for = state.waiting_for
@@ -364,7 +392,7 @@ def event_action(kind_v: ClockEventKind, on: date, reason: str) -> Any:
         regime = get_regime(rec.regime)
         new = ClockEvent(kind_v, on, reason)
         validate_new_event(regime, rec.received_date, _events(rec), new, ch.register.today(),
-                           rec.holiday_region)
+                           rec.holiday_region, rights=_rights(rec))
         ch.session.add(ClockEventRecord(case_id=rec.id, kind=kind_v.value, on_date=on, reason=reason,
                                         recorded_by=ch.register.actor.login, recorded_at=ch.register.now()))
         ch.session.flush()

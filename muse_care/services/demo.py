@@ -34,7 +34,7 @@ from muse_care.domain.case import OPEN_STATUSES, Channel, Right, Status
 from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
 from muse_care.domain.identity import required_steps
 from muse_care.domain.reference import ALPHABET, _check_char
-from muse_care.domain.regimes import get_regime
+from muse_care.domain.regimes import REGIMES, get_regime
 from muse_care.services.history import HistoryWriter, entry_hash_v2
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, ClockEventRecord, HistoryRecord
@@ -198,6 +198,11 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
     statuses = list(STATUS_WEIGHTS)
     status_cum = list(accumulate(STATUS_WEIGHTS.values()))
     rights = list(Right)
+    # Rights with a period of their own in one regime (CCPA opt-out, limit) are drawn
+    # only for cases of that regime.
+    own_rights = {r for r in Right if any(reg.period_for(r.value) for reg in REGIMES.values())}
+    rights_of = {code: [r for r in rights if r not in own_rights or reg.period_for(r.value)]
+                 for code, reg in REGIMES.items()}
     channel_values = [c.value for c in Channel]
     regimes = {cc: get_regime(pool["regime"]) for cc, pool in PEOPLE.items()}
     now_v = _stamp(now, zone)
@@ -228,7 +233,8 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
             received = today - timedelta(days=age)
             day = days[age] = (received, received.isoformat())
         received, received_v = day
-        chosen = tuple(sorted(set(rng.sample(rights, choice((1, 1, 1, 2)))), key=rights.index))
+        offered = rights_of[regimes[cc].code]
+        chosen = tuple(sorted(set(rng.sample(offered, choice((1, 1, 1, 2)))), key=rights.index))
         channel = choice(channel_values)
         first, last = choice(pool["first"]), choice(pool["last"])
         if _latin(first) != _latin(last):  # no "عائشہ Butt": one script per name
@@ -251,10 +257,11 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
             case_events = (ClockEvent(ID, received + timedelta(days=min(age, 1))),)
         elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
             case_events = (ClockEvent(CLAR, received + timedelta(days=min(age, 2))),)
-        key = (regime.code, received, case_events, pool["region"])
+        access = ("access",) if Right.ACCESS in chosen else ()
+        key = (regime.code, received, case_events, pool["region"], access)
         clock = clocks.get(key)
         if clock is None:
-            c = compute_clock(regime, received, list(case_events), pool["region"])
+            c = compute_clock(regime, received, list(case_events), pool["region"], rights=access)
             clock = clocks[key] = (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended,
                                    c.waiting_for, c.explanation, _iso(c.acknowledge_by))
         checks_done = status is not Status.NEW and status is not Status.AWAITING_IDENTITY

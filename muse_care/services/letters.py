@@ -47,6 +47,8 @@ RIGHT_TEXT: dict[Right, str] = {
     Right.MARKETING_OPT_OUT: "no longer receiving marketing",
     Right.AUTOMATED_DECISION: "information on automated decision-making",
     Right.COMPLAINT: "your complaint about how we handle your personal data",
+    Right.OPT_OUT_SALE: "no longer selling or sharing your personal information",
+    Right.LIMIT_SENSITIVE: "limiting our use of your sensitive personal information",
 }
 
 DEFAULT_LEGAL_BASIS = {

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column,
 from muse_care.domain.case import CaseRow, Channel, Right, Status
 from muse_care.domain.reference import normalise_reference
 from muse_care.services.register import Register
-from muse_care.store.models import CaseRecord, RetrievalRecord
+from muse_care.store.models import CaseRecord, LetterRecord, RetrievalRecord
 
 PAGE_SIZE = 200
 
@@ -52,6 +52,9 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
     SavedView("awaiting-approval", "Awaiting approval", "Waiting for a team lead's approval"),
     SavedView("all-open", "All open", "Every case whose clock is running or stopped"),
     SavedView("closed", "Closed", "Responded, refused, withdrawn and closed cases"),
+    SavedView("acknowledgement", "Acknowledgement due/overdue",
+              "Open cases whose receipt must be confirmed (CCPA: 10 business days) and no "
+              "acknowledgement letter has been made yet"),
 )
 VIEW_KEYS = tuple(v.key for v in SAVED_VIEWS)
 
@@ -138,7 +141,14 @@ def view_filter(register: Register, view: str) -> ColumnElement[bool]:
         return _is_open()
     if view == "closed":
         return _is_open(False)
+    if view == "acknowledgement":
+        return and_(_is_open(), CaseRecord.acknowledge_by.is_not(None), ~acknowledgement_letter())
     raise ValueError(f"unknown view {view!r}")
+
+
+def acknowledgement_letter() -> Any:
+    """EXISTS an acknowledgement letter for the case: its receipt has been confirmed."""
+    return exists().where(LetterRecord.case_id == CaseRecord.id, LetterRecord.kind == "acknowledgement")
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

@@ -1,0 +1,207 @@
+"""The clock as the law counts it: one test for each fault found from outside
+(issue "The law, exactly", items 1-7), each with dates checked by hand on a calendar.
+
+The rules are in docs/rules.md; each test names the section it checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from muse_care.domain.clock import (
+    ClockEvent,
+    ClockEventKind,
+    compute_clock,
+    received_day,
+    validate_new_event,
+)
+from muse_care.domain.errors import ValidationError
+from muse_care.domain.regimes import get_regime
+
+K = ClockEventKind
+UK = get_regime("uk-gdpr")
+EU = get_regime("eu-gdpr")
+CCPA = get_regime("ccpa")
+D = date
+ACCESS = ("access",)
+
+
+def ev(kind: ClockEventKind, on: date, reason: str = "") -> ClockEvent:
+    return ClockEvent(kind, on, reason)
+
+
+# 1. "Clarification": the EU GDPR has no clarification stop (recital 63).
+
+
+def test_eu_clarification_moves_nothing() -> None:
+    # Italy, received Wed 3 Sep 2025, clarification asked 4 Sep and answered 10 Sep.
+    state = compute_clock(EU, D(2025, 9, 3), [ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 4)),
+                                             ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 10))],
+                          "IT", rights=ACCESS)
+    assert state.due == D(2025, 10, 3)
+    assert state.paused_days == 0
+    assert "EU GDPR: no clarification pause (recital 63)" in state.explanation
+
+
+def test_eu_outstanding_clarification_leaves_the_due_date() -> None:
+    state = compute_clock(EU, D(2025, 9, 3), [ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 4))],
+                          "IT", rights=ACCESS)
+    assert state.due == D(2025, 10, 3)
+    assert state.waiting_for == "clarification"
+    assert state.is_overdue(D(2025, 10, 6))
+
+
+# 2. A pause only suspends a running period.
+
+
+def test_uk_clarification_after_the_due_date_moves_nothing() -> None:
+    events = [ev(K.CLARIFICATION_REQUESTED, D(2025, 10, 10))]
+    state = compute_clock(UK, D(2025, 9, 3), events, rights=ACCESS)
+    assert state.due == D(2025, 10, 3)
+    assert state.is_overdue(D(2025, 10, 10))
+    assert "clarification asked Fri 10 Oct, after the due date: no pause" in state.explanation
+    answered = compute_clock(UK, D(2025, 9, 3), [*events, ev(K.CLARIFICATION_RECEIVED, D(2025, 10, 15))],
+                             rights=ACCESS)
+    assert answered.due == D(2025, 10, 3)
+
+
+def test_uk_clarification_asked_on_the_due_date_still_pauses() -> None:
+    # The due date itself is inside the month: Fri 3 Oct to Mon 6 Oct is 4 days.
+    state = compute_clock(UK, D(2025, 9, 3), [ev(K.CLARIFICATION_REQUESTED, D(2025, 10, 3)),
+                                             ev(K.CLARIFICATION_RECEIVED, D(2025, 10, 6))],
+                          rights=ACCESS)
+    assert state.due == D(2025, 10, 7)
+
+
+# 3. Clarification days are a set.
+
+
+def test_overlapping_clarification_rounds_count_a_shared_day_once() -> None:
+    # Received Thu 1 Oct 2026: one month is Sun 1 Nov. Rounds Fri 2-Mon 5 Oct and
+    # Mon 5-Tue 6 Oct share Mon 5 Oct: 2-6 Oct is 5 days, so Fri 6 Nov (not 6 days:
+    # Sat 7 Nov, rolled to Mon 9 Nov).
+    events = [
+        ev(K.CLARIFICATION_REQUESTED, D(2026, 10, 2)), ev(K.CLARIFICATION_RECEIVED, D(2026, 10, 5)),
+        ev(K.CLARIFICATION_REQUESTED, D(2026, 10, 5)), ev(K.CLARIFICATION_RECEIVED, D(2026, 10, 6)),
+    ]
+    state = compute_clock(UK, D(2026, 10, 1), events, rights=ACCESS)
+    assert state.paused_days == 5
+    assert state.due == D(2026, 11, 6)
+
+
+# 4. UK clarification only for access, and its days do not count towards the month
+#    for telling of an extension.
+
+
+@pytest.mark.parametrize("rights", [("erasure",), ("rectification", "objection"), ()])
+def test_uk_clarification_pauses_only_access_requests(rights: tuple[str, ...]) -> None:
+    events = [ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 4)), ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 10))]
+    state = compute_clock(UK, D(2025, 9, 3), events, rights=rights)
+    assert state.due == D(2025, 10, 3)
+    assert "only for access requests" in state.explanation
+    outstanding = compute_clock(UK, D(2025, 9, 3), events[:1], rights=rights)
+    assert outstanding.due == D(2025, 10, 3)
+
+
+def test_uk_access_clarification_pauses_the_period_and_the_extension_notice() -> None:
+    events = [ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 4)), ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 10))]
+    state = compute_clock(UK, D(2025, 9, 3), events, rights=("erasure", "access"))
+    assert state.due == D(2025, 10, 10)  # 3 Oct + 7 days (4-10 Sep)
+    # Telling of an extension on Fri 10 Oct is still within the (paused) month.
+    validate_new_event(UK, D(2025, 9, 3), events, ev(K.EXTENDED, D(2025, 10, 10), "complex"),
+                       D(2025, 10, 10), rights=ACCESS)
+    extended = compute_clock(UK, D(2025, 9, 3), [*events, ev(K.EXTENDED, D(2025, 10, 10), "complex")],
+                             rights=ACCESS)
+    assert extended.due == D(2025, 12, 10)  # 3 Dec + 7 days
+
+
+# 5. The received day is the day where the law applies.
+
+
+def test_a_london_request_at_2330_is_received_that_day() -> None:
+    at = datetime(2025, 1, 31, 23, 30, tzinfo=timezone.utc)  # 23:30 GMT; 04:30 next day in Karachi
+    assert received_day(UK, at) == D(2025, 1, 31)
+    assert compute_clock(UK, received_day(UK, at), []).due == D(2025, 2, 28)
+
+
+def test_a_california_request_in_the_evening_is_received_that_day() -> None:
+    at = datetime(2025, 2, 1, 4, 0, tzinfo=timezone.utc)  # 20:00 PST on Fri 31 Jan
+    assert received_day(CCPA, at) == D(2025, 1, 31)
+
+
+def test_eu_received_day_follows_the_member_state() -> None:
+    at = datetime(2025, 1, 31, 23, 30, tzinfo=timezone.utc)
+    assert received_day(EU, at, "IT") == D(2025, 2, 1)  # 00:30 in Rome
+    assert received_day(EU, at, "PT") == D(2025, 1, 31)  # 23:30 in Lisbon
+    assert received_day(EU, at, "IT", country="IE") == D(2025, 1, 31)  # a requester in Dublin
+    assert received_day(EU, at, "FI") == D(2025, 2, 1)  # 01:30 in Helsinki
+
+
+# 6. An identity, fee or authority request after the due date restarts nothing.
+
+
+@pytest.mark.parametrize(("asked", "got"), [
+    (K.ID_REQUESTED, K.ID_RECEIVED), (K.AUTHORITY_REQUESTED, K.AUTHORITY_RECEIVED),
+    (K.FEE_REQUESTED, K.FEE_RECEIVED),
+])
+def test_a_late_stopping_request_does_not_restart_the_clock(asked: ClockEventKind, got: ClockEventKind) -> None:
+    late = [ev(asked, D(2025, 10, 10)), ev(got, D(2025, 10, 12))]
+    for events in (late[:1], late):
+        state = compute_clock(UK, D(2025, 9, 3), events, rights=ACCESS)
+        assert state.start == D(2025, 9, 3)
+        assert state.due == D(2025, 10, 3)
+        assert state.is_overdue(D(2025, 10, 12))
+        assert "after the due date Fri 3 Oct 2025: no restart" in state.explanation
+    with pytest.raises(ValidationError) as error:
+        validate_new_event(UK, D(2025, 9, 3), [], late[0], D(2025, 10, 10))
+    assert error.value.field == "on"
+    assert "after the due date Fri 3 Oct 2025" in error.value.message
+
+
+def test_a_stopping_request_on_the_due_date_still_restarts() -> None:
+    events = [ev(K.ID_REQUESTED, D(2025, 10, 3)), ev(K.ID_RECEIVED, D(2025, 10, 6))]
+    validate_new_event(UK, D(2025, 9, 3), [], events[0], D(2025, 10, 3))
+    assert compute_clock(UK, D(2025, 9, 3), events).due == D(2025, 11, 6)
+
+
+# 7. An extension on the original due date itself, and during a clarification pause.
+
+
+def test_an_extension_on_the_original_due_date_is_allowed() -> None:
+    extension = ev(K.EXTENDED, D(2025, 10, 3), "complex")
+    validate_new_event(UK, D(2025, 9, 3), [], extension, D(2025, 10, 3))
+    assert compute_clock(UK, D(2025, 9, 3), [extension]).due == D(2025, 12, 3)
+    with pytest.raises(ValidationError, match="Fri 3 Oct 2025"):
+        validate_new_event(UK, D(2025, 9, 3), [], ev(K.EXTENDED, D(2025, 10, 4), "complex"), D(2025, 10, 4))
+
+
+def test_an_extension_during_a_clarification_pause_is_allowed() -> None:
+    asked = ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 10))
+    extension = ev(K.EXTENDED, D(2025, 9, 12), "complex")
+    validate_new_event(UK, D(2025, 9, 3), [asked], extension, D(2025, 9, 12), rights=ACCESS)
+    paused = compute_clock(UK, D(2025, 9, 3), [asked, extension], rights=ACCESS)
+    assert paused.due is None and paused.extended
+    answered = compute_clock(UK, D(2025, 9, 3), [asked, extension, ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 15))],
+                             rights=ACCESS)
+    assert answered.due == D(2025, 12, 9)  # 3 Dec + 6 days (10-15 Sep)
+
+
+# CCPA: business days, opt-out and limit requests (docs/rules.md, "CCPA").
+
+
+def test_ccpa_business_days_skip_only_federal_and_state_holidays() -> None:
+    # Mon 30 Mar 2026: Cesar Chavez Day (Tue 31 Mar) is a state holiday only, so it is
+    # a business day; ten business days end Mon 13 Apr.
+    assert compute_clock(CCPA, D(2026, 3, 30), [], rights=ACCESS).acknowledge_by == D(2026, 4, 13)
+
+
+def test_ccpa_opt_out_and_limit_are_due_in_15_business_days() -> None:
+    for right in ("opt-out-sale", "limit-sensitive"):
+        state = compute_clock(CCPA, D(2026, 3, 30), [], rights=(right,))
+        assert state.due == D(2026, 4, 20), state.explanation
+        assert "15 business days" in state.explanation
+    mixed = compute_clock(CCPA, D(2026, 3, 30), [], rights=("access", "opt-out-sale"))
+    assert mixed.due == D(2026, 4, 20)
+    assert compute_clock(CCPA, D(2026, 3, 30), [], rights=ACCESS).due == D(2026, 5, 14)
