@@ -90,7 +90,7 @@ def _business_holidays_in(regions: tuple[str, ...], year: int) -> frozenset[date
     days = set()
     for day in common:
         names = [name for calendar in calendars for name in calendar[day].split(" and ")]
-        if any(name in excluded for name in names):
+        if any(name.removesuffix(" (observed)") in excluded for name in names):
             continue
         if len(regions) > 1 and day.weekday() == 4 and any("(observed)" in name for name in names):
             continue
