@@ -153,7 +153,7 @@ _TABLE: tuple[Regime, ...] = (
         period_unit="days",
         period=45,
         extension=45,
-        # "45 calendar days": no roll, the earlier reading.
+        # "45 calendar days": no roll (docs/rules.md, "Weekends and holidays").
         roll_to_working_day=False,
         verification_stops_clock=False,
         clarification_pauses_clock=False,
@@ -207,7 +207,7 @@ _TABLE: tuple[Regime, ...] = (
         period=30,
         extension=30,
         # s.8(3)-(4): 30 days after receipt, extendable once by 30 with notice within
-        # the first 30. No roll: docs/rules.md, "PIPEDA".
+        # the first 30. No roll: docs/rules.md, "Weekends and holidays".
         roll_to_working_day=False,
         verification_stops_clock=False,
         clarification_pauses_clock=False,

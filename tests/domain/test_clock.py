@@ -1,4 +1,4 @@
-"""The statutory clock against worked examples (DESIGN.md section 2), date by date.
+"""The statutory clock against worked examples (docs/rules.md), date by date.
 
 Every expected date here was checked by hand against a calendar and the nation's list
 of bank or public holidays.
