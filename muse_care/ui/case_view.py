@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from muse_care.domain.case import (
     FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, CaseView, Requester, Status,
@@ -194,7 +195,11 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.case_panel.setVisible(True)
         ui.reference_label.setText(view.reference)
         ui.status_label.setText(f"· {status_text(view.status)}")
-        ui.due_label.setText(f"Due {view.due_date:%a %d %b %Y}" if view.due_date else "Clock stopped")
+        due = f"Due {view.due_date:%a %d %b %Y}" if view.due_date else "Clock stopped"
+        if view.acknowledge_by is not None and not view.acknowledged:  # CCPA §7021(a)
+            late = " (OVERDUE)" if view.acknowledge_overdue else ""
+            due += f" · confirm receipt by {view.acknowledge_by:%a %d %b %Y}{late}"
+        ui.due_label.setText(due)
         self._show_days_left(view)
         ui.explanation_label.setText(view.due_explained)
         for action in self._status_menu.actions():
@@ -211,12 +216,13 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.channel_value.setText(CHANNEL_LABELS.get(view.channel, view.channel.value))
         regime = REGIMES.get(view.regime)
         ui.regime_value.setText(f"{regime.name if regime else view.regime} (holidays: {view.holiday_region})")
-        ui.received_value.setText(f"{view.received_at.astimezone():%a %d %b %Y %H:%M}")
+        zone = ZoneInfo(view.received_zone or "UTC")  # the day received is counted there
+        ui.received_value.setText(f"{view.received_at.astimezone(zone):%a %d %b %Y %H:%M} {zone.key}")
         if not ui.assignee_edit.hasFocus():
             ui.assignee_edit.setText(view.assignee)
         ui.notes_list.clear()
         for note in view.notes:
-            ui.notes_list.addItem(f"{note.written_at.astimezone():%d %b %Y %H:%M} {note.written_by}: {note.text}")
+            ui.notes_list.addItem(f"{note.written_at.astimezone():%d %b %Y %H:%M %Z} {note.written_by}: {note.text}")
         # identity
         current_step = ui.check_step_combo.currentData()
         ui.check_step_combo.clear()
@@ -249,7 +255,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         for h in reversed(view.history):
             change = f"{h.old} → {h.new}" if h.old else h.new
             ui.history_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
-                [f"{h.at.astimezone():%Y-%m-%d %H:%M}", h.actor, h.what, change]))
+                [f"{h.at.astimezone():%Y-%m-%d %H:%M %Z}", h.actor, h.what, change]))
         for widget in self._extra.values():
             widget.show_case(view)  # type: ignore[attr-defined]
         self.case_shown.emit(view)

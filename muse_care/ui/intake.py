@@ -5,6 +5,7 @@ warning (with a link) when the same email or phone already has an open case."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from html import escape
 
 from muse_care.domain.case import RIGHT_LABELS, Channel, Right
@@ -78,18 +79,16 @@ class IntakeDialog(QtWidgets.QDialog):
         for code, regime in REGIMES.items():
             ui.regime_combo.addItem(regime.name, code)
         reg = ctx.register
-        # The request is dated in the organisation's time zone (the clock counts its
-        # days there), whatever this computer's zone is: default to now, there.
-        if reg is not None:
-            zone = reg.timezone()  # settings are read on the worker when the register opens
-            now = reg.now().astimezone(zone)
-            ui.received_time_label.setText(f"at ({zone.key} time)")
-            ui.received_time.setToolTip(f"The time the request came in, in {zone.key} time")
-        else:
-            now = datetime.now()
+        # The request is dated where the law applies, in the chosen regime's zone
+        # (docs/rules.md, "The day received"), whatever this computer's zone is: default
+        # to now, there; changing the regime shows the same moment in the new zone.
+        self._zone: ZoneInfo | None = None
+        now = reg.now() if reg is not None else datetime.now().astimezone()
         ui.received_date.setDate(qdate(now.date()))
-        ui.received_date.setMaximumDate(qdate(now.date()))
         ui.received_time.setTime(QtCore.QTime(now.hour, now.minute))
+        self._latest = now
+        ui.regime_combo.currentIndexChanged.connect(self._show_zone)
+        self._show_zone()
         ui.assignee_edit.setText(ctx.actor.login)
         ui.country_edit.setText("GB")
         ui.country_edit.setMaxLength(2)
@@ -111,6 +110,23 @@ class IntakeDialog(QtWidgets.QDialog):
         ui.name_edit.setFocus()
 
     # --- helpers ----------------------------------------------------------------------
+    def _show_zone(self, _index: int = 0) -> None:
+        """Show the received date and time in the chosen regime's zone, labelled."""
+        ui = self.ui
+        regime = REGIMES.get(ui.regime_combo.currentData() or "")
+        if regime is None:
+            return
+        zone = ZoneInfo(regime.zone_for(country=ui.country_edit.text()))
+        shown = datetime.combine(ui.received_date.date().toPython(), ui.received_time.time().toPython(),
+                                 self._zone or zone)
+        moment = shown.astimezone(zone)
+        self._zone = zone
+        ui.received_date.setMaximumDate(qdate(self._latest.astimezone(zone).date()))
+        ui.received_date.setDate(qdate(moment.date()))
+        ui.received_time.setTime(QtCore.QTime(moment.hour, moment.minute))
+        ui.received_time_label.setText(f"at ({zone.key} time)")
+        ui.received_time.setToolTip(f"The time the request came in, in {zone.key} time")
+
     def _toggle_right(self, item: QtWidgets.QListWidgetItem) -> None:
         item.setCheckState(Qt.CheckState.Unchecked if item.checkState() == Qt.CheckState.Checked
                            else Qt.CheckState.Checked)

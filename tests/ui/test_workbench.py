@@ -307,12 +307,17 @@ def test_settings_dialog_saves_the_organisation_and_local_config(qtbot, window, 
     assert local_config.load()["display_name"] == "Aisha K."
 
 
-def test_intake_dates_the_request_now_in_the_organisations_time_zone(qtbot, window, ctx) -> None:
-    """The register's 'now' (10:00 UTC) in the organisation's zone (Asia/Karachi, +5),
-    not this computer's clock or zone: 15:00, and the label says whose time it is."""
+def test_intake_dates_the_request_now_in_the_regimes_time_zone(qtbot, window, ctx) -> None:
+    """The register's 'now' (10:00 UTC) where the law applies (docs/rules.md, "The day
+    received"), not in the organisation's zone (Asia/Karachi) or this computer's: 10:00
+    in London for UK GDPR, the same moment in Los Angeles for the CCPA."""
     dialog = window.new_case()
     ui = dialog.ui
-    assert ui.received_time.time().toPython().strftime("%H:%M") == "15:00"
+    ui.regime_combo.setCurrentIndex(ui.regime_combo.findData("uk-gdpr"))
+    assert ui.received_time.time().toPython().strftime("%H:%M") == "10:00"
     assert ui.received_date.date().toPython().isoformat() == "2026-11-25"
-    assert "Asia/Karachi" in ui.received_time_label.text()
+    assert "Europe/London" in ui.received_time_label.text()
+    ui.regime_combo.setCurrentIndex(ui.regime_combo.findData("ccpa"))
+    assert ui.received_time.time().toPython().strftime("%H:%M") == "02:00"
+    assert "America/Los_Angeles" in ui.received_time_label.text()
     dialog.reject()
