@@ -545,10 +545,7 @@ def _compute(
     )
     waiting_for = outstanding[0][0] if outstanding else None
     parts = [f"received {day_text(received)}"]
-    state = dict(
-        received=received, extension_reason=extension_reason,
-        acknowledge_by=_acknowledge_by(regime, region, received, rights),
-    )
+    acknowledge_by = _acknowledge_by(regime, region, received, rights)
 
     stopping = _stopping_rounds(regime, received, events, history, region, rights, parts)
     start, stops = _clock_start(received, stopping, parts)
@@ -556,7 +553,8 @@ def _compute(
         parts.append(f"clock stopped: {_outstanding_text(stops)}")
         return ClockState(
             start=None, due=None, original_due=None, extended=extension is not None,
-            paused_days=0, waiting_for=stops[0][0], explanation="; ".join(parts), **state,
+            paused_days=0, waiting_for=stops[0][0], explanation="; ".join(parts), received=received,
+            extension_reason=extension_reason, acknowledge_by=acknowledge_by,
         )
 
     regime_period = _has_regime_period(regime, rights)
@@ -588,7 +586,8 @@ def _compute(
         return ClockState(
             start=start, due=None, original_due=None, extended=extended,
             paused_days=len(paused.days), waiting_for="clarification",
-            explanation="; ".join(parts), **state,
+            explanation="; ".join(parts), received=received,
+            extension_reason=extension_reason, acknowledge_by=acknowledge_by,
         )
 
     parts.extend(steps)
@@ -604,7 +603,8 @@ def _compute(
     return ClockState(
         start=start, due=due, original_due=original_due, extended=extended,
         paused_days=len(paused.days), waiting_for=waiting_for,
-        explanation="; ".join(parts), **state,
+        explanation="; ".join(parts), received=received,
+            extension_reason=extension_reason, acknowledge_by=acknowledge_by,
     )
 
 
