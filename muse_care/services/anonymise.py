@@ -169,6 +169,7 @@ def _anonymise_one(register: Register, case_id: int, cutoff: date) -> list[str] 
         if closed_at is None or _as_utc(closed_at) >= _cutoff_moment(register, cutoff):
             return None
         case.requester_name = ANONYMISED_NAME
+        case.anonymised_at = now  # first: only an anonymised case's notes may be deleted
         for attr in ("requester_email", "requester_phone", "address_lines", "postcode", "city", "region",
                      "country", "account_ref", "representative_name", "representative_authority"):
             setattr(case, attr, "")

@@ -36,6 +36,7 @@ from muse_care.domain.identity import required_steps
 from muse_care.domain.reference import ALPHABET, _check_char
 from muse_care.domain.regimes import REGIMES, get_regime
 from muse_care.services.history import HistoryWriter, entry_hash_v2
+from muse_care.store import history_sql
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, ClockEventRecord, HistoryRecord
 
@@ -417,10 +418,16 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
                      first_history=first_history, prev_hash=prev_hash, today=today, now=now,
                      actor=actor, zone="" if sqlite else "+00:00", batch=batch,
                      salts=random.Random(f"muse-care demo history salts {seed}"))
+        # The rows are recorded in the history by the database after the load, in one
+        # pass per table (store/history_sql.py), not by a trigger per row.
+        first_ids = history_sql.next_ids(conn)
+        history_sql.set_bulk(conn, True)
         if sqlite:
             _load_sqlite(conn, rows, first_id, large=n >= large_threshold)
         else:
             _load_postgresql(conn, rows)
+        history_sql.set_bulk(conn, False)
+        history_sql.record_loaded(conn, first_ids)
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
 

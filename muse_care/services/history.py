@@ -31,10 +31,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from muse_care.domain.case import HistoryEntryView
+from muse_care.store import db
+from muse_care.store.history_sql import entry_hash_v3
 from muse_care.store.models import HistoryRecord
 
 GENESIS = "0" * 64
@@ -72,37 +74,45 @@ def entry_hash_v2(prev_hash: str, case_id: int | None, at: datetime, actor: str,
 
 
 class HistoryWriter:
-    """Appends entries inside one unit of work, chaining them as it goes."""
+    """Appends word entries inside one unit of work.
+
+    Each entry is inserted at once and chained onto the newest entry *in the database*
+    at that moment (read again for every entry): the database's own row entries
+    (``store/history_sql.py``), written by triggers when the unit of work's changes are
+    flushed, interleave with these and the chain stays one line. The insert runs
+    without flushing the unit of work first, so a change to a case still reaches the
+    database as one UPDATE (one version step) however many fields it has."""
 
     def __init__(self, session: Session, actor: str, at: datetime) -> None:
         self.session = session
         self.actor = actor
         self.at = at
-        self._prev: str | None = None
+        self._txn: str | None = None
+        self._locked = False
 
     def _head(self) -> str:
-        if self._prev is None:
-            if self.session.get_bind().dialect.name == "postgresql":
+        with self.session.no_autoflush:
+            if not self._locked and self.session.get_bind().dialect.name == "postgresql":
                 self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+                self._locked = True
             last = self.session.execute(
                 select(HistoryRecord.hash).order_by(HistoryRecord.id.desc()).limit(1)
             ).scalar_one_or_none()
-            self._prev = last or GENESIS
-        return self._prev
+        return last or GENESIS
 
     def add(self, case_id: int | None, what: str, old: object = "", new: object = "") -> None:
         old_s, new_s = _text(old), _text(new)
-        prev = self._head()
-        salt = secrets.token_hex(16)
-        old_d, new_d = value_digest(salt, old_s), value_digest(salt, new_s)
-        digest = entry_hash_v2(prev, case_id, self.at, self.actor, what, old_d, new_d)
-        # No flush here: the unit of work flushes once at the end (a flush per entry would
-        # bump the case's version once per changed field). Another writer in the same
-        # session finds this entry through autoflush when it reads the chain's head.
-        self.session.add(HistoryRecord(case_id=case_id, at=self.at, actor=self.actor, what=what,
-                                       old_value=old_s, new_value=new_s, prev_hash=prev, hash=digest,
-                                       salt=salt, old_digest=old_d, new_digest=new_d, redacted=False))
-        self._prev = digest
+        with self.session.no_autoflush:
+            prev = self._head()
+            if self._txn is None:
+                self._txn = db.current_txn(self.session.connection())
+            salt = secrets.token_hex(16)
+            old_d, new_d = value_digest(salt, old_s), value_digest(salt, new_s)
+            digest = entry_hash_v2(prev, case_id, self.at, self.actor, what, old_d, new_d)
+            self.session.execute(insert(HistoryRecord).values(
+                case_id=case_id, at=self.at, actor=self.actor, what=what, old_value=old_s,
+                new_value=new_s, prev_hash=prev, hash=digest, salt=salt, old_digest=old_d,
+                new_digest=new_d, redacted=False, data="", txn=self._txn))
 
 
 def _text(value: object) -> str:
@@ -114,13 +124,45 @@ def _text(value: object) -> str:
 
 
 def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]:
+    """The case's history as the window shows it: the word entries, and the database's
+    row entries only for changes that came with no word entry (made outside MUSE Care,
+    or by a step that wrote none), described by the fields that changed."""
     rows = session.execute(
         select(HistoryRecord).where(HistoryRecord.case_id == case_id).order_by(HistoryRecord.id)
-    ).scalars()
-    return tuple(HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old=r.old_value, new=r.new_value)
-                 if not r.redacted else
-                 HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old="", new=REDACTED_TEXT)
-                 for r in rows)
+    ).scalars().all()
+    worded = {r.txn for r in rows if r.tbl is None and r.txn}
+    images: dict[tuple[str, int | None], dict[str, object]] = {}
+    out: list[HistoryEntryView] = []
+    for r in rows:
+        if r.tbl is None:
+            out.append(HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old=r.old_value, new=r.new_value)
+                       if not r.redacted else
+                       HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old="", new=REDACTED_TEXT))
+            continue
+        key = (r.tbl, r.row_id)
+        before = images.get(key, {})
+        after = _image(r.data) if not r.redacted else {}
+        images[key] = after
+        if r.redacted or r.what.endswith(":baseline") or (r.txn and r.txn in worded):
+            continue
+        changed = [k for k in after if k not in ("version",) and after.get(k) != before.get(k)]
+        if r.what.endswith(":delete"):
+            out.append(HistoryEntryView(at=r.at, actor=r.actor, what=f"{r.tbl} row deleted",
+                                        old=f"#{r.row_id}", new=""))
+        elif changed:
+            out.append(HistoryEntryView(
+                at=r.at, actor=r.actor, what=f"{r.tbl} changed (no MUSE Care entry)",
+                old="; ".join(f"{k}={before.get(k)}" for k in changed if k in before),
+                new="; ".join(f"{k}={after.get(k)}" for k in changed)))
+    return tuple(out)
+
+
+def _image(data: str) -> dict[str, object]:
+    try:
+        value = json.loads(data) if data else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -145,16 +187,24 @@ def redact_case_history(session: Session, case_id: int) -> RedactionReport:
     only admins hold the column grant."""
     pg = session.get_bind().dialect.name == "postgresql"
     h = HistoryRecord
-    session.flush()  # so the setting below covers this UPDATE only, not pending changes
+    session.flush()
+    txn = db.current_txn(session.connection())  # so the setting below covers this UPDATE only, not pending changes
     if pg:
         session.execute(text("SELECT set_config('muse.redacting', 'on', true)"))
     # (if the UPDATE fails the transaction is aborted, and the setting goes with it)
     result = session.execute(
         update(h).where(h.case_id == case_id, h.old_digest.is_not(None), h.new_digest.is_not(None),
-                        h.redacted.is_(False), h.what.not_in(KEPT_ON_REDACTION))
-        .values(old_value="", new_value="", salt=None, redacted=True)
+                        h.redacted.is_(False), h.what.not_in(KEPT_ON_REDACTION), h.tbl.is_(None))
+        .values(old_value="", new_value="", data="", salt=None, redacted=True)
         .execution_options(synchronize_session=False))
     done = int(getattr(result, "rowcount", 0) or 0)  # a CursorResult for an UPDATE
+    # The database's row entries too, except those of this very change: they hold the
+    # anonymised rows (no personal data left), which the replay of `audit verify` needs.
+    session.execute(
+        update(h).where(h.case_id == case_id, h.old_digest.is_not(None), h.redacted.is_(False),
+                        h.tbl.is_not(None), h.txn.is_(None) | (h.txn != txn))
+        .values(old_value="", new_value="", data="", salt=None, redacted=True)
+        .execution_options(synchronize_session=False))
     if pg:
         session.execute(text("SELECT set_config('muse.redacting', 'off', true)"))
     left = session.execute(select(func.count()).select_from(h).where(
@@ -177,27 +227,26 @@ class ChainReport:
 
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the whole history in order and recompute every hash."""
+    """Walk the whole history in order and recompute every hash (the chain alone; see
+    :func:`audit` for the seal and the replay)."""
     prev = GENESIS
     count = 0
     last_id = 0
     while True:
-        rows = session.execute(
-            select(HistoryRecord).where(HistoryRecord.id > last_id)
-            .order_by(HistoryRecord.id).limit(batch)
-        ).scalars().all()
+        rows = _raw_entries(session, last_id, batch)
         if not rows:
+            session.expunge_all()  # (as before: objects the caller loaded stay readable)
             return ChainReport(True, count)
         for r in rows:
             if r.prev_hash != prev:
                 return ChainReport(False, count, f"entry {r.id} does not follow the entry before it "
                                    "(an entry was removed or inserted)", r.id)
-            if not _entry_ok(r):
-                return ChainReport(False, count, f"entry {r.id} was changed after it was written", r.id)
+            problem = _raw_problem(r)
+            if problem:
+                return ChainReport(False, count, problem, r.id)
             prev = r.hash
             count += 1
             last_id = r.id
-        session.expunge_all()
 
 
 def _entry_ok(r: HistoryRecord) -> bool:
@@ -223,3 +272,305 @@ def _is_hex(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- audit verify: the chain, the seal and the replay ------------------------------------
+
+@dataclass(frozen=True)
+class Seal:
+    entries: int
+    head: str
+
+    def __str__(self) -> str:
+        return f"{self.entries}:{self.head}"
+
+    @classmethod
+    def parse(cls, text_: str) -> Seal:
+        from muse_care.domain.errors import ValidationError
+
+        count, _, head = (text_ or "").strip().partition(":")
+        head = head.strip().lower()
+        if not count.strip().isdigit() or len(head) != 64 or not _is_hex(head):
+            raise ValidationError("seal", "write the seal as COUNT:HASH (the entry count, a colon and "
+                                  "the 64 hex digits of the head hash), as printed by audit verify")
+        return cls(int(count), head)
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    ok: bool
+    entries: int
+    problems: tuple[str, ...] = ()
+    seal: Seal | None = None
+    notes: tuple[str, ...] = ()
+    cases: int = 0
+
+
+_COLS = ("id", "case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash", "salt",
+         "old_digest", "new_digest", "redacted", "tbl", "row_id", "data", "data_digest")
+
+
+@dataclass
+class _Raw:
+    id: int
+    case_id: int | None
+    at: object
+    actor: str
+    what: str
+    old_value: str
+    new_value: str
+    prev_hash: str
+    hash: str
+    salt: str | None
+    old_digest: str | None
+    new_digest: str | None
+    redacted: bool
+    tbl: str | None
+    row_id: int | None
+    data: str
+    data_digest: str | None
+
+
+def _parse_at(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _raw_entries(session: Session, after_id: int, batch: int) -> list[_Raw]:
+    """History rows as stored, without the model's type conversions (a damaged value
+    must be named, not raise)."""
+    cols = ", ".join(_COLS) if _has_row_columns(session) else ", ".join(
+        _COLS[:13]) + ", NULL, NULL, '', NULL"
+    rows = session.execute(text(f"SELECT {cols} FROM history WHERE id > :a ORDER BY id LIMIT :n"),
+                           {"a": after_id, "n": batch}).all()
+    out = []
+    for r in rows:
+        (id_, case_id, at, actor, what, old, new, prev, hash_, salt, od, nd, red, tbl, row_id, data, dd) = r
+        out.append(_Raw(int(id_), case_id, at, str(actor or ""), str(what or ""), str(old or ""), str(new or ""),
+                        str(prev or ""), str(hash_ or ""), salt, od, nd, bool(red), tbl, row_id,
+                        str(data or ""), dd))
+    return out
+
+
+def _has_row_columns(session: Session) -> bool:
+    from sqlalchemy import inspect as sa_inspect
+
+    cached = session.info.get("muse_row_columns")
+    if cached is None:
+        cached = "data_digest" in {c["name"] for c in sa_inspect(session.connection()).get_columns("history")}
+        session.info["muse_row_columns"] = cached
+    return bool(cached)
+
+
+def _raw_problem(r: _Raw) -> str | None:
+    """What is wrong with one entry's own fields, or None."""
+    at = _parse_at(r.at)
+    if at is None:
+        return f"entry {r.id} has an unreadable time ({_short(str(r.at))})"
+    if r.data_digest is not None:  # version 3: a row entry written by the database
+        if r.old_digest is None or r.new_digest is None:
+            return f"entry {r.id} was changed after it was written (digests missing)"
+        if r.redacted:
+            if r.old_value or r.new_value or r.data:
+                return f"entry {r.id} was changed after it was written (redacted, yet holds values)"
+        elif not _salt_ok(r.salt) or value_digest(r.salt or "", r.old_value) != r.old_digest \
+                or value_digest(r.salt or "", r.new_value) != r.new_digest \
+                or value_digest(r.salt or "", r.data) != r.data_digest:
+            return f"entry {r.id} was changed after it was written"
+        if r.hash != entry_hash_v3(r.prev_hash, r.case_id, _stamp(at), r.actor, r.what, r.old_digest,
+                                   r.new_digest, r.data_digest, r.tbl or "", r.row_id):
+            return f"entry {r.id} was changed after it was written"
+        return None
+    rec = HistoryRecord(id=r.id, case_id=r.case_id, at=at, actor=r.actor, what=r.what, old_value=r.old_value,
+                        new_value=r.new_value, prev_hash=r.prev_hash, hash=r.hash, salt=r.salt,
+                        old_digest=r.old_digest, new_digest=r.new_digest, redacted=r.redacted)
+    return None if _entry_ok(rec) else f"entry {r.id} was changed after it was written"
+
+
+def _salt_ok(salt: str | None) -> bool:
+    return salt is not None and len(salt) == 32 and _is_hex(salt)
+
+
+def _short(value: str, limit: int = 40) -> str:
+    from muse_care.domain.safe_text import shown
+
+    return shown(value, limit)
+
+
+def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> AuditReport:
+    """``muse-care audit verify``: every hash, the chain against the seal (and against an
+    older seal ``given``, which must be a prefix), forged redactions, and each case's
+    row entries replayed against the rows as they are. Never raises for damaged data:
+    each problem names its entry or row."""
+    problems: list[str] = []
+    notes: list[str] = []
+    prev, count, last_id = GENESIS, 0, 0
+    given_ok: bool | None = None
+    redacted_cases: dict[int, int] = {}
+    broken = False
+    while True:
+        rows = _raw_entries(session, last_id, batch)
+        if not rows:
+            break
+        for r in rows:
+            if not broken and r.prev_hash != prev:
+                problems.append(f"entry {r.id} does not follow the entry before it "
+                                "(an entry was removed or inserted)")
+                broken = True
+            problem = _raw_problem(r)
+            if problem:
+                problems.append(problem)
+                broken = True
+            count += 1
+            if given is not None and count == given.entries:
+                given_ok = r.hash == given.head
+            if r.redacted and r.case_id is not None:
+                redacted_cases.setdefault(r.case_id, r.id)
+            prev, last_id = r.hash, r.id
+        if len(problems) > 50:
+            problems.append("(more problems not listed)")
+            break
+    if given is not None:
+        if given.entries == 0:
+            given_ok = given.head == GENESIS
+        if given_ok is None:
+            problems.append(f"the given seal {given.entries}:{given.head[:12]}… is not a prefix of the history: "
+                            f"the history has only {count} entries (entries were removed)")
+        elif not given_ok:
+            problems.append(f"the given seal {given.entries}:{given.head[:12]}… is not a prefix of the history: "
+                            f"entry number {given.entries} has another hash (the history was rewritten)")
+    seal = _check_seal(session, count, prev, problems, notes)
+    cases = _replay(session, redacted_cases, problems)
+    return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
+
+
+def _check_seal(session: Session, count: int, head: str, problems: list[str], notes: list[str]) -> Seal | None:
+    from sqlalchemy import inspect as sa_inspect
+
+    from muse_care.store.history_sql import seal_mac
+
+    if not sa_inspect(session.connection()).has_table("history_seal"):
+        notes.append("this register has no seal yet (run muse-care db upgrade)")
+        return None
+    row = session.execute(text("SELECT entries, head, db_id, mac FROM history_seal WHERE id = 1")).first()
+    if row is None:
+        problems.append("the seal is missing (it was deleted)")
+        return None
+    entries, sealed_head, db_id, mac = int(row[0]), str(row[1]), row[2], row[3]
+    seal = Seal(entries, sealed_head)
+    if session.get_bind().dialect.name == "sqlite":
+        expected = seal_mac(db_id, entries, sealed_head)
+        if expected is None:
+            notes.append("the seal's HMAC was not checked: this computer's keychain holds no key for "
+                         "this register (or there is no keychain)")
+        elif mac != expected:
+            problems.append("the seal was rewritten: its HMAC does not match the key in the keychain")
+    if count < entries:
+        problems.append(f"{entries - count} entr{'y is' if entries - count == 1 else 'ies are'} missing at "
+                        f"the end: the seal counts {entries}, the history has {count} (truncated)")
+    elif count > entries:
+        problems.append(f"{count - entries} entr{'y was' if count - entries == 1 else 'ies were'} added "
+                        f"around the seal: it counts {entries}, the history has {count}")
+    elif head != sealed_head:
+        problems.append("the newest entry is not the sealed one: the history was rewritten "
+                        "(hashes recomputed)")
+    return seal
+
+
+def _replay(session: Session, redacted_cases: dict[int, int], problems: list[str], chunk: int = 2000) -> int:
+    """Each case's row entries, applied in order, must give the rows as they are."""
+    from muse_care.store import history_sql
+
+    if not _has_row_columns(session):
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SET LOCAL TimeZone = 'UTC'"))
+    images = {}
+    conn = session.connection()
+    for table in history_sql.GUARDED:
+        if dialect == "sqlite":
+            cols = history_sql._sqlite_columns(conn, table)
+            images[table] = history_sql.sqlite_image(table, cols, "t")
+        else:
+            images[table] = history_sql.pg_image_sql(table, "t")
+    max_case = session.execute(text("SELECT max(id) FROM cases")).scalar() or 0
+    max_hist_case = session.execute(text("SELECT max(case_id) FROM history")).scalar() or 0
+    top = max(int(max_case), int(max_hist_case))
+    checked = 0
+    for lo in range(1, top + 1, chunk):
+        hi = lo + chunk - 1
+        cases = {int(r[0]): (str(r[1]), r[2]) for r in session.execute(
+            text("SELECT id, reference, anonymised_at FROM cases WHERE id BETWEEN :a AND :b"),
+            {"a": lo, "b": hi}).all()}
+        checked += len(cases)
+        for case_id, first in redacted_cases.items():
+            if lo <= case_id <= hi and (case_id not in cases or cases[case_id][1] is None):
+                ref = cases[case_id][0] if case_id in cases else f"#{case_id}"
+                problems.append(f"entry {first}: history of case {ref} was redacted, but the case was "
+                                "never anonymised (a forged redaction)")
+        state: dict[tuple[str, int], dict[str, object] | None | str] = {}
+        for tbl, row_id, data, redacted, what in session.execute(text(
+                "SELECT tbl, row_id, data, redacted, what FROM history WHERE case_id BETWEEN :a AND :b "
+                "AND tbl IS NOT NULL ORDER BY id"), {"a": lo, "b": hi}).all():
+            key = (str(tbl), int(row_id))
+            if str(what).endswith(":delete"):
+                state[key] = None
+            elif redacted:
+                state[key] = "redacted"
+            else:
+                state[key] = _image(str(data or ""))
+        for table in history_sql.GUARDED:
+            case_col = "id" if table == "cases" else "case_id"
+            current = session.execute(text(
+                f"SELECT t.id, t.{case_col}, {images[table]} FROM {table} t "
+                f"WHERE t.{case_col} BETWEEN :a AND :b ORDER BY t.id"), {"a": lo, "b": hi}).all()
+            seen = set()
+            for row_id, case_id, image in current:
+                key = (table, int(row_id))
+                seen.add(key)
+                ref = cases.get(int(case_id), (f"#{case_id}", None))[0]
+                known = state.get(key, "missing")
+                if known == "missing" or known is None:
+                    problems.append(f"case {ref}: {table} row {row_id} has no history entry "
+                                    "(written around the database's triggers)")
+                    continue
+                if known == "redacted":
+                    continue
+                assert isinstance(known, dict)
+                now_image = _image(str(image or ""))
+                for field_name, value in now_image.items():
+                    if field_name in known and not _same(known[field_name], value):
+                        problems.append(f"case {ref}: {table} row {row_id} field {field_name} is "
+                                        f"{_short(str(value))!s} but its history says "
+                                        f"{_short(str(known[field_name]))!s} (an unexplained change)")
+                if len(problems) > 200:
+                    return checked
+            for key, known in state.items():
+                if key[0] == table and key not in seen and known is not None:
+                    problems.append(f"{table} row {key[1]} was removed without a history entry")
+    return checked
+
+
+def _same(a: object, b: object) -> bool:
+    """Values of a row image, equal across SQLite's and PostgreSQL's JSON spellings
+    (booleans as 0/1, timestamps with 'T' or a space, with or without the zone)."""
+    if a == b:
+        return True
+    if isinstance(a, bool) or isinstance(b, bool):
+        try:
+            return bool(a) == bool(b) and {a, b} <= {0, 1, True, False}
+        except TypeError:
+            return False
+    if isinstance(a, str) and isinstance(b, str):
+        da, db_ = _parse_at(a), _parse_at(b)
+        if da is not None and db_ is not None and len(a) > 10 and len(b) > 10:
+            return da == db_
+    return False

@@ -79,8 +79,13 @@ class Register:
         session = self._sessions()
         try:
             with db.storage_errors(), session.begin():
-                session.connection(execution_options={db.WRITE: True})
-                yield session
+                conn = session.connection(execution_options={db.WRITE: True})
+                db.begin_unit(conn, self.actor.login, self.now())
+                try:
+                    yield session
+                    session.flush()
+                finally:
+                    db.end_unit(conn)
         except StaleDataError:
             raise StaleRecord("the record", "someone else", None) from None
         finally:

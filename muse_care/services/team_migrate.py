@@ -24,7 +24,8 @@ from muse_care.store.models import Base
 BATCH = 5000
 # SQLite's full-text search tables are rebuilt differently on PostgreSQL (a GIN index).
 SKIP_PREFIXES = ("case_search", "sqlite_")
-SKIP_TABLES = {"alembic_version"}
+SKIP_TABLES = {"alembic_version", "history_seal"}
+# (the target's own seal is moved on by its trigger as the history is copied in)
 
 
 class TargetNotEmpty(MuseCareError):
@@ -72,6 +73,11 @@ def migrate_to(source_url: str, target_url: str) -> MigrationReport:
         tables = _tables(source_tables)
         counts: dict[str, int] = {}
         with source.connect() as src, target.begin() as dst:
+            # the copied history already holds the row entries: the target's triggers
+            # must not add their own (store/history_sql.py)
+            from muse_care.store import history_sql
+
+            history_sql.set_bulk(dst, True)
             for table in tables:
                 cols = [c for c in table.columns if c.computed is None]
                 pk = list(table.primary_key.columns)

@@ -3,6 +3,12 @@
 SQLite (one agent) lives in the platform's user data folder with WAL and foreign keys
 on; PostgreSQL (a team) is reached by URL. ``--db URL`` or ``MUSE_CARE_DB`` choose.
 Before migrations touch an existing SQLite file it is copied beside itself.
+
+Files: the SQLite file is created 0600 in a 0700 folder before SQLite first opens it
+(its -wal and -shm files take the same mode); backups and the copies made before a
+migration or a restore go through ``domain/private_files.py``'s rules (an unpredictable
+temporary name in the destination folder, never through a symlink, renamed when
+complete). See docs/security.md, "Files on disk".
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from muse_care.domain.errors import StorageUnavailable, ValidationError
+from muse_care.domain.private_files import (
+    PARTIAL_SUFFIX, check_destination, make_private, private_dir, sweep_partials,
+)
 
 ENV_VAR = "MUSE_CARE_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -82,7 +91,10 @@ the write lock before its first read, so a read-then-write unit of work waits fo
 another writer (busy_timeout) instead of failing half-way with a stale snapshot."""
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    from muse_care.store.history_sql import register_sqlite_functions
+
+    register_sqlite_functions(dbapi_connection, record.info.setdefault("muse", {}))
     # Let SQLAlchemy, not the sqlite3 module, say when transactions begin (the
     # module's own handling begins them late and breaks SAVEPOINT): see _sqlite_begin.
     dbapi_connection.isolation_level = None
@@ -98,12 +110,65 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
+def prepare_sqlite_file(path: Path) -> None:
+    """The folder 0700 (when we make it), the database file created 0600 before SQLite
+    opens it (an empty file is an empty database) and tightened if it exists; partial
+    files a killed copy left in the folder are removed."""
+    if not path.parent.exists():
+        private_dir(path.parent)
+    sweep_partials(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a read-only folder: SQLite says so when it opens the file
+    for suffix in ("", "-wal", "-shm"):
+        f = Path(str(path) + suffix)
+        try:
+            if f.exists() and not f.is_symlink() and f.stat().st_uid == getattr(os, "getuid", lambda: -1)():
+                make_private(f)
+        except OSError:
+            pass
+
+
+def begin_unit(conn: Any, actor: str, at: datetime) -> None:
+    """Tell the database's history triggers who is acting, and when (SQLite: the
+    connection's state; PostgreSQL takes ``session_user`` and the server's clock)."""
+    if conn.dialect.name == "sqlite":
+        import uuid
+
+        from muse_care.store.history_sql import sqlite_state
+
+        sqlite_state(conn).update(actor=actor, at=at, txn=uuid.uuid4().hex)
+
+
+def end_unit(conn: Any) -> None:
+    if conn.dialect.name == "sqlite":
+        from muse_care.store.history_sql import sqlite_state
+
+        state = sqlite_state(conn)
+        for key in ("actor", "at", "txn"):
+            state.pop(key, None)
+
+
+def current_txn(conn: Any) -> str:
+    """An identifier of the current transaction, stored with each history entry so the
+    window can tell which row entries have a word entry beside them."""
+    if conn.dialect.name == "sqlite":
+        from muse_care.store.history_sql import sqlite_state
+
+        return str(sqlite_state(conn).get("txn") or "")
+    return str(conn.exec_driver_sql("SELECT txid_current()::text").scalar_one())
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; for SQLite the folder is created and pragmas set."""
     if is_sqlite(url):
         path = sqlite_file(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            prepare_sqlite_file(path)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -141,30 +206,46 @@ def head_revision() -> str:
 
 
 def backup_sqlite(url: str, dest: Path) -> Path:
-    """A consistent copy of a SQLite database (the online backup API, safe under WAL)."""
+    """A consistent copy of a SQLite database (the online backup API, safe under WAL),
+    written privately (0600) and atomically; ``dest`` must not be a folder."""
     path = sqlite_file(url)
     if path is None or not path.exists():
         raise ValidationError("db", "there is no SQLite file to back up")
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.parent.exists():
+        private_dir(dest.parent)
+    check_destination(dest, "file")
     _copy_sqlite(path, dest)
     return dest
 
 
 def _copy_sqlite(source: Path, dest: Path) -> None:
     """Copy with SQLite's online backup API (consistent under WAL), into a temporary
-    file renamed into place: a crash leaves the old ``dest`` or the new, never half."""
-    tmp = dest.with_name(dest.name + ".partial")
-    src = sqlite3.connect(source)
+    file made by ``mkstemp`` in the destination folder (an unpredictable name, created
+    0600 with O_EXCL, so a planted symlink is never followed) and renamed into place: a
+    crash leaves the old ``dest`` or the new, never half; on failure the temporary file
+    is removed."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        out = sqlite3.connect(tmp)
+        src = sqlite3.connect(source)
         try:
-            src.backup(out)
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+            finally:
+                out.close()
         finally:
-            out.close()
-    finally:
-        src.close()
-    os.replace(tmp, dest)
+            src.close()
+        make_private(tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + "-journal").unlink(missing_ok=True)
+        raise
 
 
 def upgrade(engine: Engine) -> str | None:
@@ -184,6 +265,11 @@ def upgrade(engine: Engine) -> str | None:
         return None
     with storage_errors(), engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
+        if inspect(conn).has_table("history_seal"):
+            # a migration that rebuilt a table (SQLite batch mode) dropped its triggers
+            from muse_care.store.history_sql import install
+
+            install(conn)
     return copy
 
 
@@ -221,12 +307,45 @@ def has_schema(engine: Engine) -> bool:
     return inspect(engine).has_table("cases")
 
 
+def other_processes_using(path: Path) -> list[str]:
+    """Other processes that have ``path`` (or its -wal/-shm) open, as "NAME (pid N)",
+    where the system says (Linux /proc); empty where it cannot tell."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    targets = {str(path.resolve()), str(path.resolve()) + "-wal", str(path.resolve()) + "-shm"}
+    found: list[str] = []
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd) in targets:
+                    name = (entry / "comm").read_text(encoding="utf-8", errors="replace").strip()
+                    found.append(f"{name} (pid {entry.name})")
+                    break
+            except OSError:
+                continue
+    return found
+
+
 def restore_sqlite(url: str, source: Path) -> Path | None:
-    """Replace the SQLite database with ``source`` (checked to be a MUSE Care database
-    first); the current file is kept beside it. Returns where it was kept."""
+    """Replace the SQLite database's contents with ``source`` (checked to be a MUSE Care
+    database first); the current contents are kept beside it. Returns where.
+
+    Refuses while another process has the database open (naming it where the system
+    says). The copy goes through SQLite's backup API *into the live file*, under
+    SQLite's own locks, so a connection the check could not see reads the restored
+    register and writes into it, never into a file that was replaced under it."""
     path = sqlite_file(url)
     if path is None:
-        raise ValidationError("db", "restore works on a SQLite database; use PostgreSQL's own tools")
+        raise ValidationError("db", "restore works on a SQLite database; on PostgreSQL use the "
+                              "server's own tools (pg_dump and pg_restore, or point-in-time recovery)")
     try:
         probe = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -235,13 +354,27 @@ def restore_sqlite(url: str, source: Path) -> Path | None:
             probe.close()
     except sqlite3.DatabaseError:
         raise ValidationError("file", f"{source} is not a MUSE Care database") from None
+    users = other_processes_using(path) if path.exists() else []
+    if users:
+        raise StorageUnavailable(f"the database is open in {', '.join(users)}; close MUSE Care "
+                                 "there first, then restore")
     kept: Path | None = None
     if path.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S-%f")
         kept = backup_sqlite(url, path.with_name(f"{path.name}.before-restore-{stamp}.bak"))
-    restored = path.with_name(path.name + ".restored")
-    _copy_sqlite(source, restored)
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(restored, path)
+    else:
+        prepare_sqlite_file(path)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        live = sqlite3.connect(path, timeout=5)
+        try:
+            try:
+                src.backup(live)
+            except sqlite3.OperationalError as exc:
+                raise StorageUnavailable(f"the database is busy ({exc}); close MUSE Care elsewhere "
+                                         "and try again") from None
+        finally:
+            live.close()
+    finally:
+        src.close()
     return kept

@@ -186,6 +186,13 @@ class HistoryRecord(Base):
     old_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     new_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     redacted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Row entries, written by the database itself (migration 0007, store/history_sql.py):
+    # which row of which guarded table, and its image after the change (JSON).
+    tbl: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    row_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    data: Mapped[str] = mapped_column(Text, default="", server_default="")
+    data_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    txn: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     __table_args__ = (Index("ix_history_case", "case_id", "id"),)
 
@@ -299,3 +306,17 @@ class UserRecord(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class HistorySealRecord(Base):
+    """The seal of the history: how many entries and the newest hash, moved on by a
+    trigger with every append (only a SECURITY DEFINER function writes it on PostgreSQL;
+    on SQLite ``mac`` is an HMAC under a key in the OS keychain). One row, id 1."""
+
+    __tablename__ = "history_seal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)
+    head: Mapped[str] = mapped_column(String(64))
+    db_id: Mapped[str] = mapped_column(String(32))
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -83,7 +83,7 @@ def role_statements() -> list[str]:
     return out
 
 
-HISTORY_GUARD = f"""
+HISTORY_GUARD_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION muse_history_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -91,26 +91,83 @@ BEGIN
         IF coalesce(current_setting('muse.redacting', true), '') = 'on'
            AND pg_has_role(current_user, '{ADMIN}', 'USAGE')
            AND OLD.old_digest IS NOT NULL AND OLD.new_digest IS NOT NULL
-           AND NEW.old_value = '' AND NEW.new_value = '' AND NEW.redacted AND NEW.salt IS NULL
-           AND (to_jsonb(NEW) - ARRAY['old_value', 'new_value', 'salt', 'redacted'])
-               = (to_jsonb(OLD) - ARRAY['old_value', 'new_value', 'salt', 'redacted'])
+           AND NEW.old_value = '' AND NEW.new_value = '' AND NEW.data = '' AND NEW.redacted
+           AND NEW.salt IS NULL
+           AND (to_jsonb(NEW) - ARRAY['old_value', 'new_value', 'data', 'salt', 'redacted'])
+               = (to_jsonb(OLD) - ARRAY['old_value', 'new_value', 'data', 'salt', 'redacted'])
         THEN
-            RETURN NEW;  -- anonymisation's redaction of a version-2 entry, nothing else
+            RETURN NEW;  -- anonymisation's redaction of a version-2/3 entry, nothing else
         END IF;
     END IF;
     RAISE EXCEPTION 'the history is append-only: % is not allowed', TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END $$;
+"""
+
+HISTORY_GUARD = HISTORY_GUARD_FUNCTION + """
 DROP TRIGGER IF EXISTS history_append_only ON history;
 CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON history
     FOR EACH ROW EXECUTE FUNCTION muse_history_append_only();
 DROP TRIGGER IF EXISTS history_no_truncate ON history;
 CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history
     FOR EACH STATEMENT EXECUTE FUNCTION muse_history_append_only();
+DROP TRIGGER IF EXISTS history_seal_guard ON history_seal;
+CREATE TRIGGER history_seal_guard BEFORE DELETE OR TRUNCATE ON history_seal
+    FOR EACH STATEMENT EXECUTE FUNCTION muse_history_append_only();
 """
 
+FOUR_EYES_GUARD = f"""
+CREATE OR REPLACE FUNCTION muse_four_eyes() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF pg_has_role(session_user, '{LEAD}', 'MEMBER')
+       OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+       OR coalesce((SELECT value FROM settings WHERE key = 'four_eyes'), 'true') = 'false' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_TABLE_NAME = 'clock_events' THEN
+        IF NEW.kind = 'extended' THEN
+            RAISE EXCEPTION 'an extension needs a team lead''s approval (four eyes)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF NEW.status = 'refused' THEN
+        IF TG_OP = 'INSERT' THEN
+            RAISE EXCEPTION 'a refusal needs a team lead''s approval (four eyes)'
+                USING ERRCODE = 'insufficient_privilege';
+        ELSIF OLD.status IS DISTINCT FROM 'refused' THEN
+            RAISE EXCEPTION 'a refusal needs a team lead''s approval (four eyes)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.status = 'awaiting-approval' AND NEW.status IS DISTINCT FROM OLD.status THEN
+            RAISE EXCEPTION 'the case is awaiting a team lead''s approval (four eyes)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        IF NEW.extended AND NOT OLD.extended THEN
+            RAISE EXCEPTION 'an extension needs a team lead''s approval (four eyes)'
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS muse_four_eyes ON clock_events;
+CREATE TRIGGER muse_four_eyes BEFORE INSERT OR UPDATE ON clock_events
+    FOR EACH ROW EXECUTE FUNCTION muse_four_eyes();
+DROP TRIGGER IF EXISTS muse_four_eyes ON cases;
+CREATE TRIGGER muse_four_eyes BEFORE INSERT OR UPDATE ON cases
+    FOR EACH ROW EXECUTE FUNCTION muse_four_eyes();
+"""
+
+# Child tables of a case: an agent writes them only for cases that are theirs or free.
+CASE_CHILD_TABLES = ("identity_checks", "clock_events", "notes", "letters", "retrievals")
+_AGENT_CASE = "assignee IN ('', session_user)"
+
 # Tables with their own rules; every other table is a work table (agents read and write).
-SPECIAL_TABLES = {"history", "users", "settings", "approvals", "alembic_version", "cases", "sources"}
+SPECIAL_TABLES = {"history", "users", "settings", "approvals", "alembic_version", "cases", "sources",
+                  "history_seal"}
 
 
 def database_statements(database: str, tables: list[str], sequences: list[str]) -> list[str]:
@@ -147,7 +204,7 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         f"REVOKE UPDATE, DELETE, TRUNCATE ON history FROM PUBLIC, {OWNER}, {groups}",
         # (a table-level REVOKE also takes back column grants:) redaction, admins only,
         # and the trigger checks the rest
-        f"GRANT UPDATE (old_value, new_value, salt, redacted) ON history TO {ADMIN}",
+        f"GRANT UPDATE (old_value, new_value, data, salt, redacted) ON history TO {ADMIN}",
         "ALTER TABLE history ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS history_read ON history",
         f"CREATE POLICY history_read ON history FOR SELECT TO {AGENT} USING (true)",
@@ -157,7 +214,7 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         "WITH CHECK (actor = session_user)",
         "DROP POLICY IF EXISTS history_redact ON history",
         f"CREATE POLICY history_redact ON history FOR UPDATE TO {ADMIN} USING (old_digest IS NOT NULL) "
-        "WITH CHECK (redacted AND old_value = '' AND new_value = '' AND salt IS NULL)",
+        "WITH CHECK (redacted AND old_value = '' AND new_value = '' AND data = '' AND salt IS NULL)",
         # approvals: agents request (as themselves); leads decide (never their own)
         f"GRANT SELECT, INSERT ON approvals TO {AGENT}",
         f"GRANT UPDATE (decided_by, decided_at, decision, note) ON approvals TO {LEAD}",
@@ -173,7 +230,44 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         "WITH CHECK (decided_by = session_user AND decision IS NOT NULL)",
         HISTORY_GUARD,
         f"ALTER FUNCTION muse_history_append_only() OWNER TO {OWNER}",
+        # the seal: read by everyone, written only by the definer trigger function
+        f"GRANT SELECT ON history_seal TO {AGENT}",
+        # cases: an agent changes only the cases assigned to them or free ones (which
+        # they may take); leads and admins all (the policies are permissive: OR-ed)
+        "ALTER TABLE cases ENABLE ROW LEVEL SECURITY",
+        "DROP POLICY IF EXISTS cases_read ON cases",
+        f"CREATE POLICY cases_read ON cases FOR SELECT TO {AGENT} USING (true)",
+        "DROP POLICY IF EXISTS cases_agent_insert ON cases",
+        f"CREATE POLICY cases_agent_insert ON cases FOR INSERT TO {AGENT} WITH CHECK ({_AGENT_CASE})",
+        "DROP POLICY IF EXISTS cases_agent_update ON cases",
+        f"CREATE POLICY cases_agent_update ON cases FOR UPDATE TO {AGENT} USING ({_AGENT_CASE}) "
+        f"WITH CHECK ({_AGENT_CASE})",
+        "DROP POLICY IF EXISTS cases_lead ON cases",
+        f"CREATE POLICY cases_lead ON cases FOR ALL TO {LEAD} USING (true) WITH CHECK (true)",
     ]
+    for t in CASE_CHILD_TABLES:
+        mine = f"EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.{_AGENT_CASE})"
+        out += [
+            f'ALTER TABLE "{t}" ENABLE ROW LEVEL SECURITY',
+            f'DROP POLICY IF EXISTS {t}_read ON "{t}"',
+            f'CREATE POLICY {t}_read ON "{t}" FOR SELECT TO {AGENT} USING (true)',
+            f'DROP POLICY IF EXISTS {t}_agent_insert ON "{t}"',
+            f'CREATE POLICY {t}_agent_insert ON "{t}" FOR INSERT TO {AGENT} WITH CHECK ({mine})',
+            f'DROP POLICY IF EXISTS {t}_agent_update ON "{t}"',
+            f'CREATE POLICY {t}_agent_update ON "{t}" FOR UPDATE TO {AGENT} USING ({mine}) WITH CHECK ({mine})',
+            f'DROP POLICY IF EXISTS {t}_agent_delete ON "{t}"',
+            f'CREATE POLICY {t}_agent_delete ON "{t}" FOR DELETE TO {AGENT} USING ({mine})',
+            f'DROP POLICY IF EXISTS {t}_lead ON "{t}"',
+            f'CREATE POLICY {t}_lead ON "{t}" FOR ALL TO {LEAD} USING (true) WITH CHECK (true)',
+        ]
+    out.append(FOUR_EYES_GUARD)
+    out.append(f"ALTER FUNCTION muse_four_eyes() OWNER TO {OWNER}")
+    from muse_care.store.history_sql import PG_DEFINER_FUNCTIONS
+
+    for fn in PG_DEFINER_FUNCTIONS:
+        out.append(f"ALTER FUNCTION {fn} OWNER TO {OWNER}")
+        out.append(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+    # the row trigger runs as its owner; agents never call the append function directly
     return out
 
 

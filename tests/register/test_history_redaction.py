@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 import psycopg
 import pytest
 from psycopg import errors
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from muse_care.cli.main import main as cli_main
@@ -48,7 +48,8 @@ def _closed_case_with_personal_history(reg: Register) -> int:
 
 def _rows(reg: Register, case_id: int | None = None) -> list[HistoryRecord]:
     with reg.read() as s:
-        stmt = select(HistoryRecord).order_by(HistoryRecord.id)
+        # the word entries (the database's row entries are redacted alongside)
+        stmt = select(HistoryRecord).where(HistoryRecord.tbl.is_(None)).order_by(HistoryRecord.id)
         if case_id is not None:
             stmt = stmt.where(HistoryRecord.case_id == case_id)
         rows = s.execute(stmt).scalars().all()
@@ -85,7 +86,9 @@ def test_new_entries_are_version_2_and_verify(register) -> None:
         assert r.hash != entry_hash(r.prev_hash, r.case_id, r.at, r.actor, r.what, r.old_value, r.new_value)
     assert len({r.salt for r in rows}) == len(rows)
     report = _verify(register)
-    assert report.ok and report.entries == len(_rows(register))
+    with register.read() as s:
+        total = s.execute(select(func.count()).select_from(HistoryRecord)).scalar_one()
+    assert report.ok and report.entries == total
 
 
 def test_a_direct_edit_of_a_value_is_caught(register) -> None:
@@ -258,7 +261,7 @@ def test_team_agent_cannot_redact(team_db) -> None:
                 c.execute("SELECT set_config('muse.redacting', 'on', true)")
                 c.execute(BLANK, (case_id,))
     # nor anonymise: the whole case's unit of work is rolled back
-    with pytest.raises(Exception, match="permission denied"):
+    with pytest.raises(Exception, match="permission denied|cannot be deleted"):
         an.anonymise(regs["agent"], None, date(2029, 11, 25))
     assert cases.get_case(regs["agent"], case_id).requester.name == NEW_NAME
     assert not any(r.redacted for r in _rows(regs["agent"], case_id))
