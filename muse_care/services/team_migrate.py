@@ -44,7 +44,7 @@ class MigrationReport:
 
 
 def _tables(source_tables: set[str]) -> list[Table]:
-    known = [t for t in Base.metadata.sorted_tables if t.name in source_tables]
+    known = [t for t in Base.metadata.sorted_tables if t.name in source_tables and t.name not in SKIP_TABLES]
     unknown = sorted(n for n in source_tables - {t.name for t in known}
                      if n not in SKIP_TABLES and not n.startswith(SKIP_PREFIXES))
     if unknown:

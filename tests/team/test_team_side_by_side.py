@@ -104,7 +104,7 @@ def test_a_change_reaches_another_clients_listener(make_login, client) -> None:
     listener.start()
     try:
         assert listener.connected.wait(10)
-        view = cases.assign(reg_a, case_id, "tom")
+        view = cases.assign(reg_a, case_id, a)  # takes it (only a lead hands cases to others)
         assert got.get(timeout=5) == (case_id, view.version)
         req = team.request_approval(reg_a, case_id, "extension", "complex")
         assert approvals_seen.get(timeout=5) == (req.id, case_id)
