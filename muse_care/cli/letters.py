@@ -60,16 +60,21 @@ def _fields(items: list[str]) -> dict[str, str]:
     return out
 
 
-def _write(path: str, data: bytes) -> Path:
-    target = Path(path)
+def _check_output(path: str) -> Path:
+    """Where -o points, checked before anything is produced or recorded."""
+    from muse_care.domain.private_files import check_destination
+
+    target = check_destination(Path(path), "output")
     if target.suffix.lower() != ".pdf":
         raise ValidationError("output", f"{target.name} should end in .pdf")
-    if not target.parent.exists():
-        raise ValidationError("output", f"folder {target.parent} does not exist")
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
     return target
+
+
+def _write(path: str, data: bytes) -> Path:
+    from muse_care.domain.private_files import write_private
+
+    # private, through an unpredictable temporary name (never a planted symlink)
+    return write_private(_check_output(path), data, "output")
 
 
 def _info_json(info: Any) -> dict[str, Any]:
@@ -87,6 +92,8 @@ def run(args: argparse.Namespace) -> int | None:
     from muse_care.domain.validation import parse_iso_date
     from muse_care.services import letters
 
+    if getattr(args, "output", None):
+        _check_output(args.output)  # a bad -o: exit 2, nothing produced or recorded
     reg = _register(args)
     if args.command == "letter":
         info = letters.produce_letter(reg, args.ref, args.kind, layout=args.layout,

@@ -25,9 +25,41 @@ class UsageError(Exception):
     pass
 
 
+class _Once(argparse._StoreAction):
+    """A single-value option given twice is an error, not "the last one wins"."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        seen = namespace.__dict__.setdefault("_given_once", set())
+        if self.dest in seen:
+            raise UsageError(f"{option_string} was given twice; give it once")
+        seen.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line, exit 2, no usage dump
         raise UsageError(message)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> Any:
+        if args and str(args[0]).startswith("-") and kwargs.get("action") in (None, "store"):
+            kwargs["action"] = _Once
+        return super().add_argument(*args, **kwargs)
+
+
+def _say(message: object) -> str:
+    """An error message fit for a terminal: control characters escaped, and user text
+    (quoted, or any long run without spaces) cut to 80 characters (docs/security.md,
+    "Input")."""
+    import re
+
+    from muse_care.domain.safe_text import shown
+
+    text = str(message)
+    text = re.sub(r"'([^']{81,})'", lambda m: "'" + shown(m.group(1)) + "'", text)
+    text = re.sub(r"\S{81,}", lambda m: shown(m.group(0)), text)
+    text = shown(text, 600)
+    return text
 
 
 def _date(field: str):  # noqa: ANN202
@@ -142,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     au = sub.add_parser("audit", help="the history's hash chain").add_subparsers(dest="audit_command",
                                                                                    parser_class=_Parser)
-    au.add_parser("verify", help="recompute every history hash; exit 1 if any was changed or removed")
+    av = au.add_parser("verify", help="recompute every history hash, check the seal and replay every "
+                       "case against its rows; exit 1 if anything was changed or removed")
+    av.add_argument("--seal", help="an older seal COUNT:HASH (from a cover sheet or an earlier "
+                    "verify) that the history must still begin with")
+    av.add_argument("--json", action="store_true")
     for module in command_modules():
         module.add_parsers(sub, _Parser)
     return p
@@ -313,16 +349,31 @@ def run(args: argparse.Namespace) -> int:
                   f"({report.rate:,.0f} cases/s)")
         return EXIT_OK
     if args.command == "audit":
-        from muse_care.services.history import verify_chain
+        from muse_care.services.history import Seal, audit
 
+        given = Seal.parse(args.seal) if getattr(args, "seal", None) else None
         reg = _register(args)
         with reg.read() as session:
-            report = verify_chain(session)
+            report = audit(session, given)
+        if getattr(args, "json", False):
+            print(json.dumps({"ok": report.ok, "entries": report.entries, "cases": report.cases,
+                              "seal": str(report.seal) if report.seal else None,
+                              "problems": list(report.problems), "notes": list(report.notes)},
+                             ensure_ascii=False))
+            return EXIT_OK if report.ok else EXIT_BUG
         if report.ok:
-            print(f"history intact: {report.entries} entries, every hash matches")
-            return EXIT_OK
-        print(f"history BROKEN after {report.entries} good entries: {report.problem}")
-        return EXIT_BUG
+            print(f"history intact: {report.entries} entries, every hash matches; {report.cases} "
+                  "case(s) replayed against their rows"
+                  + (f"; the given seal {given.entries}:{given.head[:12]}… is a prefix" if given else ""))
+        else:
+            print(f"history BROKEN: {len(report.problems)} problem(s) in {report.entries} entries")
+            for problem in report.problems:
+                print(f"  - {_say(problem)}")
+        if report.seal is not None:
+            print(f"seal: {report.seal}")
+        for note in report.notes:
+            print(f"note: {note}")
+        return EXIT_OK if report.ok else EXIT_BUG
     for module in command_modules():
         code = module.run(args)
         if code is not None:
@@ -390,6 +441,10 @@ def run_db(args: argparse.Namespace) -> int:
         dest = db.backup_sqlite(url, Path(args.file))
         print(f"backed up to {dest}")
     elif args.db_command == "restore":
+        if not db.is_sqlite(url):
+            raise ValidationError("db", "restore replaces a SQLite register; a team's PostgreSQL "
+                                  "database is restored with the server's own tools (pg_restore from "
+                                  "a pg_dump, or point-in-time recovery), by its administrator")
         src = Path(args.file)
         if not src.is_file():
             raise ValidationError("file", f"{src} does not exist")
@@ -408,10 +463,10 @@ def main(argv: Sequence[str] | None = None,
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:
-        print(f"muse-care: {exc}", file=sys.stderr)
+        print(f"muse-care: {_say(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except ValidationError as exc:
-        print(f"muse-care: {exc}", file=sys.stderr)
+        print(f"muse-care: {_say(exc)}", file=sys.stderr)
         return EXIT_INPUT
     if args.command is None:
         if open_window is None:
@@ -419,15 +474,18 @@ def main(argv: Sequence[str] | None = None,
             return EXIT_INPUT
         return open_window(args)
     try:
+        from muse_care.services.local_config import sweep_at_start
+
+        sweep_at_start()
         return run(args)
     except (ValidationError, NotFound, UsageError) as exc:
-        print(f"muse-care: {exc}", file=sys.stderr)
+        print(f"muse-care: {_say(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except StorageUnavailable as exc:
-        print(f"muse-care: {exc}", file=sys.stderr)
+        print(f"muse-care: {_say(exc)}", file=sys.stderr)
         return EXIT_STORAGE
     except MuseCareError as exc:
-        print(f"muse-care: {exc}", file=sys.stderr)
+        print(f"muse-care: {_say(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

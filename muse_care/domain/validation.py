@@ -8,6 +8,8 @@ not regular expressions of ours.
 from __future__ import annotations
 
 import unicodedata
+
+from muse_care.domain.safe_text import invisible_only
 from datetime import date
 from functools import lru_cache
 
@@ -26,6 +28,11 @@ def clean_text(field: str, value: str | None, *, max_len: int, required: bool = 
     text = unicodedata.normalize("NFC", value or "").strip()
     if required and not text:
         raise ValidationError(field, "is required")
+    if text and invisible_only(text):
+        # zero-width and other format characters only: looks empty on screen and paper
+        raise ValidationError(field, "holds only invisible characters (zero-width or format "
+                              "characters); type the text itself" if required else
+                              "holds only invisible characters; leave it empty or type the text")
     if len(text) > max_len:
         raise ValidationError(field, f"is {len(text)} characters long; at most {max_len} are allowed")
     for ch in text:

@@ -30,7 +30,7 @@ from muse_care.letters.model import Layout, RenderedLetter
 from muse_care.letters.render import KIND_TITLES, format_date
 
 
-def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationProfile) -> bytes:
+def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationProfile, seal: str = "") -> bytes:
     fonts.faces()
     pagesize = LETTER if letters and all(lt.layout == Layout.US10 for lt in letters) else A4
     buf = io.BytesIO()
@@ -67,6 +67,9 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
         ),
         Spacer(1, 6 * mm),
     ]
+    if seal:
+        story.insert(2, Paragraph(f"History seal before this run: {seal}",
+                                  ParagraphStyle("seal", fontName="Courier", fontSize=6.5, leading=9)))
     rows = [[Paragraph(fonts.markup(h, True), bold) for h in ("#", "Reference", "Recipient", "Letter", "Pages")]]
     for i, lt in enumerate(letters, start=1):
         rows.append(
@@ -106,13 +109,14 @@ def _append_padded(writer: PdfWriter, pdf: bytes) -> None:
 
 
 def render_print_run(
-    letters: Sequence[RenderedLetter], run_date: date, organisation: OrganisationProfile
+    letters: Sequence[RenderedLetter], run_date: date, organisation: OrganisationProfile, seal: str = ""
 ) -> bytes:
-    """One PDF: a cover sheet, then every letter, each padded to an even page count."""
+    """One PDF: a cover sheet, then every letter, each padded to an even page count.
+    ``seal``: the history's seal (COUNT:HASH), printed on the cover so paper carries it."""
     if not letters:
         raise LetterError("print run", "there are no letters to print")
     writer = PdfWriter()
-    _append_padded(writer, _cover(letters, run_date, organisation))
+    _append_padded(writer, _cover(letters, run_date, organisation, seal))
     for letter in letters:
         _append_padded(writer, letter.pdf)
     writer.add_metadata(

@@ -378,6 +378,12 @@ def record_event(register: Register, ref: str | int, kind: str, on: date, reason
                  expected_version: int | None = None) -> CaseView:
     kind_v = parse_enum(ClockEventKind, "event", kind)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    if kind_v is ClockEventKind.EXTENDED:
+        from muse_care.services import team
+
+        if team.needs_lead(register):  # four eyes on the decision: see services/team.py
+            return team.defer_decision(register, ref, "extension", reason, {"on": on.isoformat()},
+                                       expected_version)
     return _write(register, ref, expected_version, event_action(kind_v, on, reason))
 
 
@@ -459,6 +465,11 @@ def change_status(register: Register, ref: str | int, status: str, reason: str =
                   expected_version: int | None = None) -> CaseView:
     wanted = parse_enum(Status, "status", status)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    if wanted is Status.REFUSED:
+        from muse_care.services import team
+
+        if team.needs_lead(register):  # four eyes on the decision: see services/team.py
+            return team.defer_decision(register, ref, "refusal", reason, {}, expected_version)
     return _write(register, ref, expected_version, lambda ch: _move(ch, wanted, reason))
 
 

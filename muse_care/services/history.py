@@ -451,6 +451,16 @@ def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> Aud
     return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
 
 
+def current_seal(session: Session) -> Seal | None:
+    """The register's seal as it stands (None before migration 0007)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    if not sa_inspect(session.connection()).has_table("history_seal"):
+        return None
+    row = session.execute(text("SELECT entries, head FROM history_seal WHERE id = 1")).first()
+    return Seal(int(row[0]), str(row[1])) if row else None
+
+
 def _check_seal(session: Session, count: int, head: str, problems: list[str], notes: list[str]) -> Seal | None:
     from sqlalchemy import inspect as sa_inspect
 

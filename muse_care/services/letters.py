@@ -376,7 +376,10 @@ def build_print_run(register: Register, on: date | None = None,
             pdf = _checked_pdf(session, letter, case)
             rendered.append(RenderedLetter(LetterKind(letter.kind), case.reference, letter.recipient_name,
                                            Layout(letter.layout), pdf, letter.page_count, letter.sha256))
-        pdf = render_print_run(rendered, run_date, organisation(register))
+        from muse_care.services.history import current_seal
+
+        seal = current_seal(session)
+        pdf = render_print_run(rendered, run_date, organisation(register), str(seal) if seal else "")
         label = f"run {run_date.isoformat()}"
         for info in chosen:
             letter = session.get(LetterRecord, info.id)

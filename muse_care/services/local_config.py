@@ -1,5 +1,7 @@
 """Settings of this machine and this person: display name, database, crash logs.
 
+Files here are private (0600 in 0700 folders; docs/security.md, "Files on disk").
+
 Kept in a small JSON file in the platform's user config folder (never a password: those
 go to the OS keychain). Organisation-wide settings are in the database instead.
 """
@@ -14,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from muse_care.domain.private_files import private_dir, sweep_partials, write_private
 from muse_care.domain.validation import clean_text
 from muse_care.services.register import Actor
 
@@ -46,13 +49,21 @@ def load() -> dict[str, Any]:
 
 
 def save(values: dict[str, Any]) -> None:
-    """Write atomically: a crash leaves the old file, never half a file."""
-    path = config_dir() / "config.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically and privately (0600 in a 0700 folder): a crash leaves the old
+    file, never half a file."""
+    folder = private_dir(config_dir())
     merged = {**load(), **values}
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(merged, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_private(folder / "config.json",
+                  json.dumps(merged, indent=2, ensure_ascii=False).encode("utf-8"), "config")
+
+
+def sweep_at_start() -> None:
+    """Remove the temporary files a killed write left in the config and log folders."""
+    for folder in (config_dir(), log_dir()):
+        try:
+            sweep_partials(folder)
+        except OSError:
+            pass
 
 
 def current_actor(as_user: str | None = None) -> Actor:
@@ -68,9 +79,51 @@ def current_actor(as_user: str | None = None) -> Actor:
 
 
 def log_crash() -> Path:
-    """Write the current exception's traceback to a log file and return its path."""
-    directory = log_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-    path.write_text(traceback.format_exc(), encoding="utf-8")
-    return path
+    """Write the current exception's traceback to a new log file and return its path.
+
+    The log holds no personal data: the exception types, the code's frames and, for a
+    database error, the SQL statement (its text has placeholders); never an exception's
+    message or the statement's parameters, which may hold what someone typed. Each
+    crash gets a file of its own (created exclusively, 0600 in a 0700 folder)."""
+    import secrets
+    import sys
+
+    directory = private_dir(log_dir())
+    text = _crash_text(sys.exc_info()[1])
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    while True:
+        path = directory / f"crash-{stamp}-{os.getpid()}-{secrets.token_hex(3)}.log"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+
+def _crash_text(exc: BaseException | None) -> str:
+    lines: list[str] = []
+    seen: set[int] = set()
+    chain: list[BaseException] = []
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    for i, e in enumerate(reversed(chain)):
+        if i:
+            lines.append("\nwhich led to:\n")
+        lines.append("Traceback (most recent call last):")
+        for frame in traceback.extract_tb(e.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+        kind = f"{type(e).__module__}.{type(e).__qualname__}"
+        statement = getattr(e, "statement", None)
+        orig = getattr(e, "orig", None)
+        lines.append(f"{kind} (message withheld: it may hold personal data)")
+        if isinstance(statement, str):
+            lines.append(f"  SQL: {statement[:2000]}")
+        if orig is not None:
+            lines.append(f"  driver error: {type(orig).__module__}.{type(orig).__qualname__}")
+    return "\n".join(lines) + "\n"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,9 +26,20 @@ def csv_cell(value: object) -> str:
 
 
 def _replace_atomically(path: Path, write: object) -> None:
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    """``write(temp)`` fills a private temporary file made by ``mkstemp`` beside
+    ``path`` (0600, never through a symlink); it is renamed over ``path`` when complete
+    and removed on failure (see docs/security.md, "Files on disk")."""
+    import tempfile
+
+    from muse_care.domain.private_files import PARTIAL_SUFFIX, check_destination, make_private
+
+    check_destination(path)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
+    os.close(fd)
+    temp = Path(name)
     try:
         write(temp)  # type: ignore[operator]
+        make_private(temp)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
@@ -37,7 +47,7 @@ def _replace_atomically(path: Path, write: object) -> None:
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     def write(temp: Path) -> None:
-        with open(temp, "x", newline="", encoding="utf-8-sig") as f:
+        with open(temp, "w", newline="", encoding="utf-8-sig") as f:
             out = csv.writer(f)
             out.writerow(header)
             for row in rows:

@@ -10,7 +10,11 @@
   assigned in the same transaction, so two agents never get the same case.
 - Four eyes: extensions, refusals and replies that disclose data need a lead's
   approval before their letter is produced or dispatched (setting ``four_eyes``: on by
-  default on PostgreSQL, off for a single agent on SQLite).
+  default on PostgreSQL, off for a single agent on SQLite). The decision itself too: an
+  agent's extension or refusal moves the case to *awaiting approval* and changes no
+  date or status until a lead approves it (``defer_decision``, applied by
+  ``decide_approval``); on a team database a trigger refuses an agent's direct write of
+  either (``store/team_sql.py``).
 """
 
 from __future__ import annotations
@@ -131,10 +135,22 @@ def _keyring_call(action: str, fn: Any, *args: Any) -> Any:
 def store_password(server: ServerSettings, password: str) -> None:
     import keyring
 
+    from muse_care.store.history_sql import keychain_usable
+
     if not password:
         raise ValidationError("password", "is empty")
+    if not keychain_usable():  # keyring's null or fail backend drops what it is given
+        raise KeychainUnavailable(
+            "cannot keep the password: no keychain on this computer (keyring has only its "
+            f"{type(keyring.get_keyring()).__module__} backend). MUSE Care keeps server passwords "
+            "only in the system keychain; install or unlock one (Windows Credential Manager, macOS "
+            "Keychain, Secret Service on Linux).")
     _keyring_call("keep the password", keyring.set_password, KEYRING_SERVICE,
                   server.keyring_username, password)
+    if _keyring_call("read the password back", keyring.get_password, KEYRING_SERVICE,
+                     server.keyring_username) != password:
+        raise KeychainUnavailable("cannot keep the password: no keychain kept it on this computer "
+                                  "(it read back differently); install or unlock one")
 
 
 def forget_password(server: ServerSettings) -> None:
@@ -535,6 +551,83 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
         return _approval_view(session.execute(_approval_select().where(approvals.c.id == new_id)).one())
 
 
+def needs_lead(register: Register) -> bool:
+    """An extension or a refusal by this actor waits for a lead (four eyes is on and the
+    actor is not a lead or admin)."""
+    return four_eyes_enabled(register) and register.actor.role not in LEAD_ROLES
+
+
+def defer_decision(register: Register, case: str | int, kind: str, reason: str,
+                   payload: dict[str, Any], expected_version: int | None = None) -> CaseView:
+    """Put an agent's extension or refusal to a lead: the case moves to *awaiting
+    approval* (its dates and status otherwise untouched) and an approval request holds
+    what the decision will do. One unit of work."""
+    import json
+
+    from muse_care.domain.case import Status
+    from muse_care.domain.clock import ClockEvent, ClockEventKind, validate_new_event
+    from muse_care.domain.regimes import get_regime
+    from muse_care.services import cases as cases_service
+
+    kind = _kind(kind)
+    if kind == "refusal" and not reason.strip():
+        raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
+                              "and why)")
+
+    def action(ch: Any) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("status", f"case {rec.reference} is {rec.status}; nothing to decide")
+        if kind == "extension":
+            on = date.fromisoformat(payload["on"])
+            validate_new_event(get_regime(rec.regime), rec.received_date, cases_service._events(rec),
+                               ClockEvent(ClockEventKind.EXTENDED, on, reason), register.today(),
+                               rec.holiday_region)
+        pending = ch.session.execute(
+            select(approvals.c.requested_by).where(approvals.c.case_id == rec.id, approvals.c.kind == kind,
+                                                   approvals.c.decision.is_(None))).first()
+        if pending is not None:
+            raise ValidationError("kind", f"a {kind} of {rec.reference} is already waiting for a lead "
+                                  f"(asked by {pending[0]})")
+        previous = rec.status
+        body = {**payload, "reason": reason, "previous_status": previous}
+        ch.session.execute(approvals.insert().values(
+            case_id=rec.id, kind=kind, requested_by=register.actor.login, requested_at=register.now(),
+            reason=reason or kind, note="", payload=json.dumps(body, ensure_ascii=False)))
+        ch.history.add(rec.id, f"approval requested:{kind}", "", reason or kind)
+        if previous != Status.AWAITING_APPROVAL.value:
+            ch.set("status", Status.AWAITING_APPROVAL.value)
+
+    return cases_service._write(register, case, expected_version, action)
+
+
+def _apply_decision(session: Any, register: Register, case_id: int, kind: str, decision: str,
+                    payload: str) -> None:
+    """A lead's decision on a deferred extension or refusal: the case returns to the
+    status it had, and an approved decision is made now, in the lead's name."""
+    import json
+
+    from muse_care.domain.case import Status
+    from muse_care.domain.clock import ClockEventKind
+    from muse_care.services import cases as cases_service
+
+    body = json.loads(payload)
+    rec = session.get(CaseRecord, case_id)
+    assert rec is not None
+    ch = cases_service._Change(register, session, rec,
+                               HistoryWriter(session, register.actor.login, register.now()))
+    if rec.status == Status.AWAITING_APPROVAL.value:
+        ch.set("status", str(body.get("previous_status") or Status.IN_PROGRESS.value))
+    if decision == "approved":
+        if kind == "extension":
+            cases_service.event_action(ClockEventKind.EXTENDED, date.fromisoformat(body["on"]),
+                                       str(body.get("reason", "")))(ch)
+        else:
+            cases_service._move(ch, Status.REFUSED, str(body.get("reason", "")))
+    rec.updated_at, rec.updated_by = register.now(), register.actor.login
+    session.flush()
+
+
 def decide_approval(register: Register, approval_id: int, decision: str, note: str = "") -> ApprovalView:
     """A lead (or admin) approves or rejects a request; never their own. The decision and
     who made it go into the case's history."""
@@ -570,6 +663,8 @@ def decide_approval(register: Register, approval_id: int, decision: str, note: s
         HistoryWriter(session, login, now).add(
             m["case_id"], f"approval:{m['kind']}", f"requested by {m['requested_by']}",
             f"{decision} by {login}" + (f": {note}" if note else ""))
+        if m["payload"] and m["kind"] in ("extension", "refusal"):
+            _apply_decision(session, register, m["case_id"], m["kind"], decision, m["payload"])
         return _approval_view(session.execute(_approval_select().where(approvals.c.id == approval_id)).one())
 
 
@@ -617,7 +712,8 @@ __all__ = [
     "UserView", "add_user", "apply_security", "approval_queue",
     "case_approvals", "connect", "deactivate_user", "decide_approval", "engine_for",
     "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
-    "load_password", "load_server_settings", "psycopg_connect_kwargs", "request_approval",
+    "load_password", "load_server_settings", "needs_lead", "defer_decision", "psycopg_connect_kwargs",
+    "request_approval",
     "require_approved", "require_role", "save_server_settings", "store_password", "take_next_case",
     "whoami",
 ]

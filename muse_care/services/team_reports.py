@@ -57,6 +57,8 @@ class DashboardData:
     by_right: tuple[tuple[str, int], ...]
     on_time_by_month: tuple[MonthRate, ...]
     load_per_agent: tuple[AgentLoad, ...]
+    seal: str = ""
+    """The history's seal (entry count and head hash; services/history.py)."""
 
 
 def _week_end(as_of: date) -> date:
@@ -131,7 +133,16 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
         by_right=tuple(sorted(((r, n) for r, n in rights.items()), key=lambda x: (-x[1], x[0]))),
         on_time_by_month=tuple(MonthRate(m, a, o) for m, (a, o) in per_month.items()),
         load_per_agent=tuple(loads),
+        seal=history_seal_text(register),
     )
+
+
+def history_seal_text(register: Register) -> str:
+    from muse_care.services.history import current_seal
+
+    with register.read() as s:
+        seal = current_seal(s)
+    return str(seal) if seal else ""
 
 
 def right_label(value: str) -> str:
@@ -181,11 +192,17 @@ def export_register_csv(register: Register, date_from: date, date_to: date, path
             .outerjoin(answered, answered.c.case_id == c.id)
             .where(c.received_date.between(date_from, date_to))
             .order_by(c.received_date, c.id))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
+    import io
+
+    from muse_care.domain.private_files import atomic_private_file, private_dir
+
+    if not path.parent.exists():
+        private_dir(path.parent)
     count = 0
-    try:
-        with register.read() as s, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+    # private (0600), through an unpredictable temporary name, renamed when complete
+    with register.read() as s, atomic_private_file(path) as handle:
+        f = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
             w = csv.writer(f)
             w.writerow(CSV_COLUMNS)
             for row in s.execute(stmt.execution_options(yield_per=2000)):
@@ -198,7 +215,7 @@ def export_register_csv(register: Register, date_from: date, date_to: date, path
                     country, start, due, original, extended, answered_on, on_time,
                     updated_at, updated_by)])
                 count += 1
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        finally:
+            f.flush()
+            f.detach()
     return count

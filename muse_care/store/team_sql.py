@@ -58,6 +58,9 @@ approvals = Table(
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("decision", String(16), nullable=True),
     Column("note", Text, nullable=False, default=""),
+    # what the decision will do once approved (JSON: the extension's date and reason, the
+    # refusal's reason, the status to return to); empty for a letter-only approval
+    Column("payload", Text, nullable=False, default="", server_default=""),
     CheckConstraint("kind IN ('extension', 'refusal', 'disclosure')", name="kind"),
     CheckConstraint("decision IS NULL OR decision IN ('approved', 'rejected')", name="decision"),
     CheckConstraint("decided_by IS NULL OR decided_by <> requested_by", name="four_eyes"),
@@ -142,7 +145,9 @@ BEGIN
         END IF;
     END IF;
     IF TG_OP = 'UPDATE' THEN
-        IF OLD.status = 'awaiting-approval' AND NEW.status IS DISTINCT FROM OLD.status THEN
+        IF OLD.status = 'awaiting-approval' AND NEW.status IS DISTINCT FROM OLD.status
+           AND EXISTS (SELECT 1 FROM approvals a WHERE a.case_id = NEW.id AND a.decision IS NULL
+                       AND a.kind IN ('extension', 'refusal') AND a.payload <> '') THEN
             RAISE EXCEPTION 'the case is awaiting a team lead''s approval (four eyes)'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;

@@ -111,6 +111,13 @@ class DashboardWidget(QtWidgets.QWidget):
         grid.addWidget(self.load_view, 1, 0)
         grid.addWidget(self.right_view, 1, 1)
         outer.addLayout(grid, 1)
+        # the history's seal (docs/security.md, "The seal"): a lead notes it, `muse-care
+        # audit verify --seal COUNT:HASH` later proves nothing before it was rewritten
+        self.seal = QtWidgets.QLabel("")
+        self.seal.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.seal.setStyleSheet("color: #666; font-family: monospace;")
+        self.seal.setAccessibleName("History seal")
+        outer.addWidget(self.seal)
 
     # --- data in -------------------------------------------------------------------
     def set_data(self, data: DashboardData) -> None:
@@ -120,6 +127,7 @@ class DashboardWidget(QtWidgets.QWidget):
         self.tile_overdue.set_value(data.overdue)
         self.tile_week.set_value(data.due_this_week)
         self.tile_approvals.set_value(data.pending_approvals)
+        self.seal.setText(f"History seal: {data.seal}" if data.seal else "")
         self._status(data)
         self._on_time(data)
         self._load(data)

@@ -5,6 +5,8 @@
   change of the guarded tables (``muse_care/store/history_sql.py``).
 - ``history_seal``: one row with the number of entries and the newest hash, moved on
   by a trigger with every append; on SQLite also an HMAC under a key in the OS keychain.
+- ``approvals.payload``: what an approved extension or refusal will do (four eyes on
+  the decision itself, ``services/team.py``).
 - Every existing row of the guarded tables gets a ``baseline`` row entry, so the replay
   of ``muse-care audit verify`` starts from what was there.
 - On a team database the history guard is replaced by one that lets redaction blank
@@ -38,6 +40,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("data", sa.Text(), nullable=False, server_default=""))
         batch.add_column(sa.Column("data_digest", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("txn", sa.String(length=40), nullable=True))
+    with op.batch_alter_table("approvals") as batch:
+        batch.add_column(sa.Column("payload", sa.Text(), nullable=False, server_default=""))
     op.create_table(
         "history_seal",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,6 +85,8 @@ def downgrade() -> None:
         conn.exec_driver_sql('DROP TRIGGER IF EXISTS "muse_history_chain" ON history')
         conn.exec_driver_sql('DROP TRIGGER IF EXISTS "muse_history_seal" ON history')
     op.drop_table("history_seal")
+    with op.batch_alter_table("approvals") as batch:
+        batch.drop_column("payload")
     with op.batch_alter_table("history") as batch:
         for col in ("txn", "data_digest", "data", "row_id", "tbl"):
             batch.drop_column(col)
