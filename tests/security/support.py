@@ -10,7 +10,6 @@ from sqlalchemy.engine import make_url
 
 from muse_care.services import cases
 from muse_care.services.cases import CaseDraft
-from muse_care.services.history import audit
 from muse_care.services.register import Register
 
 
@@ -31,6 +30,8 @@ def some_cases(reg: Register, n: int = 3) -> list[int]:
 
 
 def verify(reg: Register, seal=None):  # noqa: ANN001, ANN201
+    from muse_care.services.history import audit
+
     with reg.read() as s:
         return audit(s, seal)
 

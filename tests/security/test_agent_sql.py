@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from psycopg import errors
 
-from muse_care.services import cases, team
-from muse_care.services.history import audit
+from muse_care.services import cases, history, team
 from support import raw, some_cases, verify
 
 pytestmark = pytest.mark.pg
@@ -111,7 +110,7 @@ def test_extension_by_an_agent_waits_for_a_lead(team_url, make_login, client) ->
     team.decide_approval(lead_reg, req.id, "rejected", "answer it")
     assert cases.get_case(a, case_id).status.value == before.status.value
     with a.read() as s:
-        assert audit(s).ok
+        assert history.audit(s).ok
 
 
 def test_sqlite_four_eyes_when_switched_on(sqlite_register) -> None:

@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import text
 
 from muse_care.cli.main import main as cli_main
-from muse_care.services.history import Seal, current_seal
 from support import some_cases, tamper, verify
+
+
+from muse_care.services import history  # noqa: E402
 
 
 def _ok(reg) -> None:  # noqa: ANN001
@@ -104,7 +106,7 @@ def test_an_unparseable_timestamp_names_the_entry(sqlite_register, capsys) -> No
 def test_an_older_seal_must_be_a_prefix(register, capsys) -> None:
     some_cases(register, 2)
     with register.read() as s:
-        old = current_seal(s)
+        old = history.current_seal(s)
     some_cases(register, 1)
     assert verify(register, old).ok
     assert cli_main(["--db", register.url, "audit", "verify", "--seal", str(old)]) == 0
@@ -113,7 +115,7 @@ def test_an_older_seal_must_be_a_prefix(register, capsys) -> None:
     tamper(register, f"UPDATE history SET hash = 'x' || id WHERE id = {old.entries}")
     report = verify(register, old)
     assert any("not a prefix" in p for p in report.problems)
-    assert not verify(register, Seal(old.entries + 10_000, old.head)).ok
+    assert not verify(register, history.Seal(old.entries + 10_000, old.head)).ok
     assert cli_main(["--db", register.url, "audit", "verify", "--seal", "12:zz"]) == 2
 
 
@@ -121,7 +123,7 @@ def test_sqlite_seal_is_an_hmac_with_the_keychain_key(sqlite_register) -> None:
     some_cases(sqlite_register, 1)
     _ok(sqlite_register)
     with sqlite_register.read() as s:
-        seal = current_seal(s)
+        seal = history.current_seal(s)
     # a writer of the file moves the seal back to match a truncated history: no key, no MAC
     tamper(sqlite_register, "DELETE FROM history WHERE id = (SELECT max(id) FROM history)",
            f"UPDATE history_seal SET entries = {seal.entries - 1}, "
