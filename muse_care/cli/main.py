@@ -58,7 +58,7 @@ def _say(message: object) -> str:
     text = str(message)
     text = re.sub(r"'([^']{81,})'", lambda m: "'" + shown(m.group(1)) + "'", text)
     text = re.sub(r"\S{81,}", lambda m: shown(m.group(0)), text)
-    text = shown(text, 600)
+    text = shown(text, 2000)
     return text
 
 

@@ -60,7 +60,7 @@ def upgrade() -> None:
         exists = conn.execute(sa.text(
             "SELECT 1 FROM pg_proc WHERE proname = 'muse_history_append_only'")).first()
         if exists:
-            conn.connection.driver_connection.execute(HISTORY_GUARD_FUNCTION)
+            conn.connection.driver_connection.execute(HISTORY_GUARD_FUNCTION)  # type: ignore[union-attr]
     history_sql.install(conn)
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("UPDATE history_seal SET mac = muse_seal_mac(db_id, entries, head)")
