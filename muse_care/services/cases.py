@@ -26,7 +26,8 @@ from muse_care.domain.clock import (
 )
 from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
 from muse_care.domain.identity import (
-    STEP_LABELS, CheckResult, CheckStep, identity_confirmed, required_steps, validate_check,
+    STEP_LABELS, CheckStep, identity_confirmed, required_steps, unconfirmed_steps,
+    validate_check,
 )
 from muse_care.domain.reference import new_reference, normalise_reference
 from muse_care.domain.regimes import get_regime
@@ -310,9 +311,10 @@ def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
         return
     check_transition(current, wanted)
     if wanted in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL, Status.RESPONDED):
-        pending = [c for c in ch.rec.checks if c.result not in (CheckResult.PASSED, CheckResult.WAIVED)]
+        results = {c.step: c.result for c in ch.rec.checks}
+        pending = unconfirmed_steps(results)
         if pending:
-            names = ", ".join(f"{c.step} ({c.result})" for c in pending)
+            names = ", ".join(f"{step} ({results[step]})" for step in pending)
             raise ValidationError("status", f"identity is not confirmed: {names}; "
                                   "record each check as passed, or waived with a reason")
         state = _clock(ch.rec)

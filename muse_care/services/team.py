@@ -408,9 +408,15 @@ def list_users(register: Register) -> list[UserView]:
                 for u in s.scalars(select(UserRecord).order_by(UserRecord.login))]
 
 
+def is_lead(register: Register | None) -> bool:
+    """Who is a lead, said once: a lead or admin on a team server; the single user of a
+    SQLite register is every role at once (there is nobody else). No register yet: the
+    window shows everything until it knows."""
+    return register is None or register.dialect == "sqlite" or register.actor.role in LEAD_ROLES
+
+
 def require_role(register: Register, *roles: str) -> None:
-    """PermissionDenied unless the actor has one of ``roles``. A single agent on SQLite
-    is every role at once (there is nobody else)."""
+    """PermissionDenied unless the actor has one of ``roles`` (on SQLite, every role)."""
     if register.dialect == "sqlite":
         return
     if register.actor.role not in roles:
