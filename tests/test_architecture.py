@@ -1,4 +1,4 @@
-"""The layering rules of STYLE.md, checked rather than hoped for."""
+"""The layering rules of docs/architecture.md ("Layers", "No import cycles"), checked rather than hoped for."""
 
 from __future__ import annotations
 

@@ -104,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         approvals.queue.table.selectRow(0)
         until(lambda: True)
         approvals.grab().save(str(args.out / "lead-approvals.png"))
-        approvals.grab().save(str(args.out / "approvals.png"))
         approvals.queue.approveRequested.emit(approvals.queue.model.items[0].id, "Agreed: tell her by Friday")
         until(lambda: approvals.queue.model.rowCount() == 0)
         # Aisha's window hears about the change from the server (LISTEN/NOTIFY).
@@ -114,10 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         aisha.grab().save(str(args.out / "agent-aisha.png"))
         tom.grab().save(str(args.out / "agent-tom.png"))
         sam.grab().save(str(args.out / "lead-sam.png"))
-        dashboard = sam.open_dashboard()
-        dashboard.resize(1100, 760)
-        until(lambda: dashboard.dashboard.tile_open.value.text() not in ("", "—"))
-        dashboard.grab().save(str(args.out / "dashboard.png"))
         agent_sql = create_engine(base.set(username=logins["agent"]).render_as_string(hide_password=False))
         with agent_sql.connect() as conn:
             try:
@@ -126,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # noqa: BLE001
                 print("agent raw SQL on users:", str(getattr(exc, "orig", exc)).splitlines()[0])
         agent_sql.dispose()
-        for path in ("lead-approvals.png", "approvals.png", "agent-aisha.png", "agent-tom.png",
-                     "lead-sam.png", "dashboard.png"):
+        for path in ("lead-approvals.png", "agent-aisha.png", "agent-tom.png", "lead-sam.png"):
             print(args.out / path)
     finally:
         for win in windows:

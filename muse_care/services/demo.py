@@ -2,7 +2,7 @@
 channel and status, some overdue. One transaction, so a failure leaves nothing.
 
 Rows are built as tuples in a fixed column order, written in batches: on SQLite with the
-driver's ``executemany`` (DESIGN.md §6: 2.6 times Core's rate), on PostgreSQL with
+driver's ``executemany`` (2.6 times Core's rate: docs/machine.md, "Speed measurements"), on PostgreSQL with
 ``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
 sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
 transaction into one).

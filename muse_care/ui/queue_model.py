@@ -1,5 +1,5 @@
 """The queue as a lazy table model: a row count from COUNT(*), rows fetched in pages of
-200 on the worker into a small LRU cache (DESIGN.md §6). Sorting asks the database.
+200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the database.
 Nothing here blocks the GUI thread: a row not yet fetched shows "…" until its page
 arrives."""
 
