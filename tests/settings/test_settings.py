@@ -110,8 +110,9 @@ def test_machine_settings_need_no_database() -> None:
     assert local_config.current_actor().login == "aisha"  # MUSE_CARE_USER (conftest) wins over the file
 
 
-@pytest.mark.gui
-def test_the_dialog_has_an_editor_for_every_setting_and_saves_what_changed(qtbot, sqlite_register, tmp_path) -> None:
+@pytest.fixture
+def dialog(qtbot, sqlite_register, tmp_path):  # noqa: ANN001, ANN201
+    """The settings dialog on the SQLite register, loaded."""
     from muse_care.ui.context import AppContext
     from muse_care.ui.qt import QtCore
     from muse_care.ui.settings_dialog import SettingsDialog
@@ -119,48 +120,41 @@ def test_the_dialog_has_an_editor_for_every_setting_and_saves_what_changed(qtbot
     ctx = AppContext(sqlite_register, sqlite_register.actor,
                      settings=QtCore.QSettings(str(tmp_path / "l.ini"), QtCore.QSettings.Format.IniFormat))
     try:
-        dialog = SettingsDialog(ctx)
-        qtbot.addWidget(dialog)
-        qtbot.waitUntil(dialog.isEnabled, timeout=10000)
-        assert set(dialog.editors) == set(DECLARED)
-        assert dialog.changed() == {}  # loading and reading back is the identity
-        spin = dialog.editor("retention_warn_days").spin
-        assert (spin.minimum(), spin.maximum()) == (0, 100)
-        spin.setValue(12)
-        four_eyes = dialog.editor("four_eyes").combo
-        four_eyes.setCurrentIndex(four_eyes.findData(True))
-        assert dialog.changed() == {"retention_warn_days": 12, "four_eyes": True}
-        with qtbot.waitSignal(dialog.saved, timeout=10000):
-            dialog.save()
-        assert not dialog.restart_needed
-        assert get_setting(sqlite_register, "retention_warn_days") == 12
-        assert get_setting(sqlite_register, "four_eyes") is True
+        shown = SettingsDialog(ctx)
+        qtbot.addWidget(shown)
+        shown.show()
+        qtbot.waitUntil(shown.isEnabled, timeout=10000)
+        yield shown
     finally:
         ctx.worker.shutdown()
 
 
 @pytest.mark.gui
-def test_the_dialog_shows_a_refused_value_on_its_tab(qtbot, sqlite_register, tmp_path) -> None:
-    from muse_care.ui.context import AppContext
-    from muse_care.ui.qt import QtCore
-    from muse_care.ui.settings_dialog import SettingsDialog
-
-    ctx = AppContext(sqlite_register, sqlite_register.actor,
-                     settings=QtCore.QSettings(str(tmp_path / "l.ini"), QtCore.QSettings.Format.IniFormat))
-    try:
-        dialog = SettingsDialog(ctx)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitUntil(dialog.isEnabled, timeout=10000)
-        dialog.ui.settings_tabs.setCurrentIndex(2)
-        dialog.editor("organisation").fields["country"].setText("Pakistan")
+def test_the_dialog_has_an_editor_for_every_setting_and_saves_what_changed(qtbot, dialog, sqlite_register) -> None:
+    assert set(dialog.editors) == set(DECLARED)
+    assert dialog.changed() == {}  # loading and reading back is the identity
+    spin = dialog.editor("retention_warn_days").spin
+    assert (spin.minimum(), spin.maximum()) == (0, 100)
+    spin.setValue(12)
+    four_eyes = dialog.editor("four_eyes").combo
+    four_eyes.setCurrentIndex(four_eyes.findData(True))
+    assert dialog.changed() == {"retention_warn_days": 12, "four_eyes": True}
+    with qtbot.waitSignal(dialog.saved, timeout=10000):
         dialog.save()
-        qtbot.waitUntil(dialog.ui.settings_error.isVisible, timeout=10000)
-        assert "organisation.country" in dialog.ui.settings_error.text()
-        assert dialog.ui.settings_tabs.currentIndex() == 0
-        assert settings.organisation(sqlite_register).country == "PK"
-    finally:
-        ctx.worker.shutdown()
+    assert not dialog.restart_needed
+    assert get_setting(sqlite_register, "retention_warn_days") == 12
+    assert get_setting(sqlite_register, "four_eyes") is True
+
+
+@pytest.mark.gui
+def test_the_dialog_shows_a_refused_value_on_its_tab(qtbot, dialog, sqlite_register) -> None:
+    dialog.ui.settings_tabs.setCurrentIndex(2)
+    dialog.editor("organisation").fields["country"].setText("Pakistan")
+    dialog.save()
+    qtbot.waitUntil(dialog.ui.settings_error.isVisible, timeout=10000)
+    assert "organisation.country" in dialog.ui.settings_error.text()
+    assert dialog.ui.settings_tabs.currentIndex() == 0
+    assert settings.organisation(sqlite_register).country == "PK"
 
 
 @pytest.mark.pg
