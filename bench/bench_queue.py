@@ -5,7 +5,7 @@ the same page, so the window's overhead is a ratio. No assertions: it prints.
     QT_QPA_PLATFORM=offscreen python bench/bench_queue.py            # 100k and 1M
     QT_QPA_PLATFORM=offscreen python bench/bench_queue.py --sizes 100000
 
-Cases are written by a raw ``executemany`` bulk path (DESIGN.md §6: the fastest here)
+Cases are written by a raw ``executemany`` bulk path (the fastest here: docs/machine.md, "Speed measurements")
 into a temporary SQLite file migrated as the application would; the FTS triggers fire
 as they do in real use. Pass ``--demo`` to use ``muse_care.services.demo`` instead
 (realistic, slower).

@@ -1,8 +1,8 @@
 """Shared fixtures: a fresh database per test, on SQLite and on the real PostgreSQL
 server, copied from a migrated template; a fixed clock; an in-memory keyring.
 
-PostgreSQL is found at ``MUSE_CARE_TEST_PG`` (default: the local server as DESIGN.md §5
-describes). When it cannot be reached the PostgreSQL tests FAIL: they never skip.
+PostgreSQL is found at ``MUSE_CARE_TEST_PG`` (default: the local server, see docs/machine.md,
+"PostgreSQL"). When it cannot be reached the PostgreSQL tests FAIL: they never skip.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The layering rules of STYLE.md, checked rather than hoped for."""
+"""The layering rules of docs/architecture.md ("Layers", "No import cycles"), checked rather than hoped for."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_import_contracts_hold() -> None:
-    """domain imports nothing of ours; only ui imports PySide6; store never imports ui or services."""
+    """domain imports nothing of ours; only ui imports PySide6; store never imports ui or
+    services; no two modules of a package import each other, directly or round a ring
+    (pyproject.toml, "No import cycles")."""
     lint = Path(sys.executable).with_name("lint-imports")
     done = subprocess.run([str(lint), "--no-cache", str(ROOT / "pyproject.toml")], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)

@@ -1,4 +1,4 @@
-"""Guard against the PySide6 6.12.0 bug of DESIGN.md §5: on Python 3.11 every call of a
+"""Guard against the PySide6 6.12.0 bug (docs/machine.md, "PySide6 6.11.x"): on Python 3.11 every call of a
 void C++ method dropped a reference to None, and a long-running app aborted with
 ``Fatal Python error: none_dealloc``. If an upgrade brings it back, this fails."""
 

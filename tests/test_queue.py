@@ -145,7 +145,7 @@ def test_phone_digits() -> None:
 @pytest.mark.parametrize("view", ["all-open", "closed", "overdue", "due-7", "mine", "unassigned",
                                   "awaiting-identity"])
 def test_sqlite_query_plans_use_an_index_in_the_queue_order(sqlite_register, view: str) -> None:
-    """DESIGN.md §6: every sorted view needs an index in its order; no full scan, no
+    """docs/machine.md, "Speed measurements": every sorted view needs an index in its order; no full scan, no
     temporary sort for the default (due date) order."""
     reg = sqlite_register
     plan = " | ".join(queue.explain(reg, queue.page_statement(reg, QueueQuery(view, sort="due"))))

@@ -6,7 +6,8 @@
     python tools/compile_forms.py --icons    # also render resources/icons/*.svg to .png,
                                              # and the application icon to .ico and .icns
 
-The generated files are never edited by hand; ``tests/ui/test_forms.py`` regenerates
+The generated files are never edited by hand;
+``tests/ui/test_models_forms_access.py`` (``test_regenerating_the_forms_changes_nothing``) regenerates
 them into a temporary folder and fails if anything differs.
 """
 

@@ -95,6 +95,32 @@ def ensure_postgres() -> None:
         "Start it, or point MUSE_CARE_TEST_PG at a server.")
 
 
+def worktree_state(root: Path = ROOT) -> dict[str, str] | None:
+    """``git status --porcelain`` lines of this checkout, each with a digest of the file
+    as it is (so a test that rewrites a file already changed is caught too); None when
+    this is not a git checkout."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=root,
+                              capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    if done.returncode:
+        return None
+    state = {}
+    for line in done.stdout.splitlines():
+        path = root / line[3:].split(" -> ")[-1].strip('"')
+        state[line] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return state
+
+
+def changed_by_tests(before: dict[str, str] | None, after: dict[str, str] | None) -> list[str]:
+    """What the run changed: status lines that are new, gone, or whose file changed."""
+    if before is None or after is None:
+        return []
+    return sorted({*[line for line in after if before.get(line) != after[line]],
+                   *[f"{line} (no longer)" for line in before if line not in after]})
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     rest = argv[1:]
@@ -107,7 +133,17 @@ def main(argv: list[str]) -> int:
         ensure_postgres()
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         env.setdefault("MUSE_CARE_TEST_PG", DEFAULT_PG)
-        return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env, check=False).returncode
+        before = worktree_state()
+        code = subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env, check=False).returncode
+        if code == 5:
+            say("FAILED: pytest collected no tests (exit 5); a test run that tests nothing does not pass")
+        changed = changed_by_tests(before, worktree_state())
+        if changed:
+            say("FAILED: the test run changed files in the repository (tests write only to tmp_path):")
+            for line in changed:
+                print(f"    {line}")
+            return code or 1
+        return code
     if command == "bundle":
         ensure_venv("test,build")
         build = subprocess.run([str(BIN / "pyinstaller"), "--noconfirm", "--log-level", "WARN",

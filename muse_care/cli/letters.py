@@ -42,10 +42,10 @@ def add_parsers(sub: Any, parser_class: type) -> None:
     disp = many.add_parser("dispatch", help="mark letters as sent")
     disp.add_argument("--id", type=int, action="append", default=[], help="letter id (repeatable)")
     disp.add_argument("--date", help="the print run's date: mark all its undispatched letters")
-    disp.add_argument("--method", default="post")
+    disp.add_argument("--method", default="post", help="how they were sent (default: post)")
     disp.add_argument("--json", action="store_true")
     rep = many.add_parser("reprint", help="print a letter again, with the reason")
-    rep.add_argument("id", type=int)
+    rep.add_argument("id", type=int, help="the letter's id (letters list shows it)")
     rep.add_argument("--reason", required=True)
     rep.add_argument("-o", "--output", required=True)
 
@@ -88,7 +88,7 @@ def _info_json(info: Any) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int | None:
     if args.command not in ("letter", "letters"):
         return None
-    from muse_care.cli.main import _register
+    from muse_care.cli.common import open_register as _register
     from muse_care.domain.validation import parse_iso_date
     from muse_care.services import letters
 

@@ -39,33 +39,33 @@ def _passphrase_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(sub: Any, parser_class: Any) -> None:
-    from muse_care.cli.main import _date as date_type
+    from muse_care.cli.common import date_arg as date_type
 
     r = sub.add_parser("retrieval", help="the retrieval log of a case").add_subparsers(
         dest="retrieval_command", parser_class=parser_class)
     a = r.add_parser("add", help="log a search or an item (call recording, chat, …) on a case")
     a.add_argument("ref")
     a.add_argument("--source", required=True, help="source code (call-recording, live-chat, …)")
-    a.add_argument("--interaction-date", type=date_type("interaction-date"))
-    a.add_argument("--interaction-time", type=_time)
+    a.add_argument("--interaction-date", type=date_type("interaction-date"), help="the day of the call or chat")
+    a.add_argument("--interaction-time", type=_time, help="its time, HH:MM")
     a.add_argument("--identifier", default="", help="phone number, email or account searched "
                    "(default: the requester's, by the source's kind)")
-    a.add_argument("--period-from", type=date_type("period-from"))
-    a.add_argument("--period-to", type=date_type("period-to"))
+    a.add_argument("--period-from", type=date_type("period-from"), help="first day searched")
+    a.add_argument("--period-to", type=date_type("period-to"), help="last day searched")
     a.add_argument("--item-ref", default="")
     a.add_argument("--file", help="the retrieved file, copied into the encrypted evidence store")
     a.add_argument("--result", default="", help="to-retrieve, found, none-found, already-purged, "
                    "withheld-third-party, redacted (default: found with --file, else to-retrieve)")
     a.add_argument("--redaction-needed", action="store_true")
     a.add_argument("--redaction-done", action="store_true")
-    a.add_argument("--notes", default="")
+    a.add_argument("--notes", default="", help="notes on the search or the item")
     a.add_argument("--json", action="store_true")
     _passphrase_options(a)
     u = r.add_parser("update", help="change an entry: result, redaction, or attach its file")
-    u.add_argument("id", type=int)
-    u.add_argument("--result")
+    u.add_argument("id", type=int, help="the retrieval entry's id")
+    u.add_argument("--result", help="the new result (found, none-found, …)")
     u.add_argument("--item-ref")
-    u.add_argument("--file")
+    u.add_argument("--file", help="the retrieved file, copied into the evidence store")
     u.add_argument("--redaction-needed", action="store_true", default=None)
     u.add_argument("--redaction-done", action="store_true", default=None)
     u.add_argument("--json", action="store_true")
@@ -91,7 +91,7 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     ver.add_argument("--json", action="store_true")
     _passphrase_options(ver)
     ex = e.add_parser("export", help="decrypt one entry's file after checking it")
-    ex.add_argument("id", type=int)
+    ex.add_argument("id", type=int, help="the evidence item's id")
     ex.add_argument("-o", "--output", required=True, help="a file, or a folder to put it in")
     _passphrase_options(ex)
     e.add_parser("where", help="where the evidence store is and how its key is kept")
@@ -114,17 +114,17 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     sl.add_argument("--all", action="store_true", help="include sources no longer in use")
     sl.add_argument("--json", action="store_true")
     sa = s.add_parser("add", help="add a source (email archive, CRM, …)")
-    sa.add_argument("code")
-    sa.add_argument("--name", required=True)
+    sa.add_argument("code", help="the source's code, e.g. call-recording")
+    sa.add_argument("--name", required=True, help="the source's name as agents see it")
     sa.add_argument("--retention-months", type=_months, default=None, help="months, or 'none'")
     sa.add_argument("--identifier-kind", required=True, help="phone, email or account")
     sa.add_argument("--json", action="store_true")
     su = s.add_parser("update", help="change a source (a new retention recomputes purge dates)")
-    su.add_argument("code")
-    su.add_argument("--name")
+    su.add_argument("code", help="the source's code")
+    su.add_argument("--name", help="a new name")
     su.add_argument("--retention-months", type=_months, default=_KEEP, help="months, or 'none'")
-    su.add_argument("--identifier-kind")
-    su.add_argument("--inactive", action="store_true")
+    su.add_argument("--identifier-kind", help="what it is searched by (phone, email, account)")
+    su.add_argument("--inactive", action="store_true", help="no longer offered for new searches")
     su.add_argument("--json", action="store_true")
 
 
@@ -225,7 +225,7 @@ def _store(args: argparse.Namespace, reg: Any) -> Any:
 def run(args: argparse.Namespace) -> int | None:
     if args.command not in COMMANDS:
         return None
-    from muse_care.cli.main import UsageError, _register as register_factory
+    from muse_care.cli.common import UsageError, open_register as register_factory
 
     cmd = args.command
     sub = getattr(args, f"{cmd}_command", None) if cmd not in ("bundle", "anonymise") else cmd

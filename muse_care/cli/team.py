@@ -11,7 +11,6 @@ import argparse
 import getpass
 import json
 import os
-import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -21,7 +20,7 @@ PASSWORD_ENV = "MUSE_CARE_NEW_PASSWORD"
 def add_parsers(sub: Any, parser_class: Any) -> None:
     """Hooked into ``muse_care.cli.main.build_parser`` (``COMMAND_MODULES``); adds
     ``team …`` and ``db migrate-to`` (dispatched by ``main.run`` before ``run_db``)."""
-    from muse_care.cli.main import _date
+    from muse_care.cli.common import date_arg as _date
 
     _Parser = parser_class
     dbp = next(a for a in sub.choices["db"]._actions if isinstance(a, argparse._SubParsersAction))
@@ -39,21 +38,21 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     db_opt(tp.add_parser("init", help="(admin, superuser URL) migrate and apply roles, grants, "
                          "row-level security and the append-only history"))
     u = db_opt(tp.add_parser("add-user", help="(admin) create a login in a role and its users row"))
-    u.add_argument("login")
-    u.add_argument("--role", required=True, choices=("agent", "lead", "admin"))
+    u.add_argument("login", help="the new login name")
+    u.add_argument("--role", required=True, choices=("agent", "lead", "admin"), help="agent, lead or admin")
     u.add_argument("--name", required=True, help="display name")
     u.add_argument("--password", action="store_true",
                    help=f"set a password (asked for, or read from {PASSWORD_ENV})")
     d = db_opt(tp.add_parser("deactivate-user", help="(admin) the login can no longer connect"))
-    d.add_argument("login")
+    d.add_argument("login", help="the login to deactivate")
     db_opt(tp.add_parser("users", help="(lead) list the team"))
 
     c = tp.add_parser("connect", help="save the team server and keep its password in the keychain")
-    c.add_argument("--host", required=True)
-    c.add_argument("--port", type=int, default=5432)
-    c.add_argument("--database", required=True)
-    c.add_argument("--user", required=True)
-    c.add_argument("--sslmode", default="require")
+    c.add_argument("--host", required=True, help="the server's host name or address")
+    c.add_argument("--port", type=int, default=5432, help="the server's port (default 5432)")
+    c.add_argument("--database", required=True, help="the team's database on the server")
+    c.add_argument("--user", required=True, help="your login on the server")
+    c.add_argument("--sslmode", default="require", help="libpq sslmode (default: require)")
     c.add_argument("--no-password", action="store_true", help="the server uses trust or certificates")
     db_opt(tp.add_parser("whoami", help="who the server says you are"))
 
@@ -63,21 +62,21 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     r = db_opt(tp.add_parser("request-approval", help="ask a lead to approve an extension, refusal "
                              "or disclosure"))
     r.add_argument("ref")
-    r.add_argument("kind", choices=("extension", "refusal", "disclosure"))
+    r.add_argument("kind", choices=("extension", "refusal", "disclosure"), help="extension, refusal or disclosure")
     r.add_argument("--reason", required=True)
     q = db_opt(tp.add_parser("approvals", help="requests waiting for a lead"))
-    q.add_argument("--all", action="store_true")
+    q.add_argument("--all", action="store_true", help="also the requests already decided")
     q.add_argument("--json", action="store_true")
     for verb in ("approve", "reject"):
         a = db_opt(tp.add_parser(verb, help=f"(lead) {verb} a request"))
-        a.add_argument("id", type=int)
-        a.add_argument("--note", default="")
+        a.add_argument("id", type=int, help="the approval request's id (approvals lists it)")
+        a.add_argument("--note", default="", help="a note to the decision (a rejection needs one)")
 
     s = db_opt(tp.add_parser("dashboard", help="(lead) the dashboard's figures"))
     s.add_argument("--json", action="store_true")
     e = db_opt(tp.add_parser("export", help="(lead) the register as CSV for a date range"))
-    e.add_argument("--from", dest="date_from", required=True, type=_date("from"))
-    e.add_argument("--to", dest="date_to", required=True, type=_date("to"))
+    e.add_argument("--from", dest="date_from", required=True, type=_date("from"), help="first day received, YYYY-MM-DD")
+    e.add_argument("--to", dest="date_to", required=True, type=_date("to"), help="last day received, YYYY-MM-DD")
     e.add_argument("-o", "--output", required=True)
 
 
@@ -125,7 +124,8 @@ def _approval_json(a: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int | None:
-    from muse_care.cli.main import EXIT_OK, UsageError, _emit
+    from muse_care.cli.common import EXIT_OK, UsageError
+    from muse_care.cli.output import emit as _emit
 
     if args.command == "db" and getattr(args, "db_command", None) == "migrate-to":
         return _migrate(args)
@@ -207,7 +207,7 @@ def run(args: argparse.Namespace) -> int | None:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from muse_care.cli.main import EXIT_OK
+    from muse_care.cli.common import EXIT_OK
     from muse_care.services import team
     from muse_care.services.team_migrate import migrate_to
     from muse_care.store import db
@@ -233,9 +233,3 @@ def _migrate(args: argparse.Namespace) -> int:
               f"history ({report.history_entries} entries) verifies on the server"
               + ("; team roles applied" if secured else "; an admin now runs `team init` there"))
     return EXIT_OK
-
-
-def main() -> None:  # pragma: no cover - convenience
-    from muse_care.cli.main import main as cli_main
-
-    sys.exit(cli_main(["team", *sys.argv[1:]]))

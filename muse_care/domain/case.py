@@ -3,6 +3,7 @@ of a case that services hand to the window and the CLI."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -54,6 +55,11 @@ class Channel(StrEnum):
     SOCIAL = "social"
 
 
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.PHONE: "Phone", Channel.EMAIL: "Email", Channel.POST: "Post", Channel.LIVE_CHAT: "Live chat",
+    Channel.MY_ACCOUNT: "My Account", Channel.IN_PERSON: "In person", Channel.SOCIAL: "Social media",
+}
+
 WRITTEN_CHANNELS = frozenset({Channel.POST})
 """Channels whose replies are printed and posted."""
 
@@ -68,6 +74,28 @@ class Status(StrEnum):
     CLOSED = "closed"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NEW: "New",
+    Status.AWAITING_IDENTITY: "Awaiting identity",
+    Status.IN_PROGRESS: "In progress",
+    Status.AWAITING_CLARIFICATION: "Awaiting clarification",
+    Status.AWAITING_APPROVAL: "Awaiting approval",
+    Status.RESPONDED: "Responded",
+    Status.CLOSED: "Closed",
+    Status.REFUSED: "Refused",
+    Status.WITHDRAWN: "Withdrawn",
+}
+
+
+def label(value: str, labels: Mapping[E, str]) -> str:
+    """The label of a right, status or channel given by its value (``"in-progress"``);
+    an unknown value (from an older or newer version) is shown as it is."""
+    for member, text in labels.items():
+        if member.value == value:
+            return text
+    return value
 
 
 TRANSITIONS: dict[Status, tuple[Status, ...]] = {

@@ -2,7 +2,8 @@
 
 The policy: "we will ask you to confirm your identity before carrying out your request".
 Which steps are asked for depends on the regime and the rights requested; the table is
-data (``DEFAULT_CHECK_POLICY``) that the organisation can replace in settings.
+data (``DEFAULT_CHECK_POLICY``): ``required_steps`` takes another table as its
+``policy`` argument (there is no setting for it yet: the services pass the default).
 """
 
 from __future__ import annotations
@@ -67,9 +68,18 @@ def required_steps(regime: str, rights: Iterable[str], representative: bool,
     return tuple(step for step in CheckStep if step in wanted)
 
 
+DONE_RESULTS = frozenset({CheckResult.PASSED, CheckResult.WAIVED})
+"""A step passed, or was waived (with a reason, enforced on record): it counts as done."""
+
+
+def unconfirmed_steps(results: Mapping[str, str]) -> list[str]:
+    """The steps (of ``step -> result``) that are not done yet, in their order."""
+    return [step for step, result in results.items() if result not in DONE_RESULTS]
+
+
 def identity_confirmed(results: Mapping[str, str]) -> bool:
-    """Every required step passed or was waived (with a reason, enforced on record)."""
-    return all(r in (CheckResult.PASSED, CheckResult.WAIVED) for r in results.values())
+    """Identity counts as confirmed when every required step is done (passed or waived)."""
+    return not unconfirmed_steps(results)
 
 
 def validate_check(step: str, result: str, reason: str) -> tuple[CheckStep, CheckResult]:

@@ -97,6 +97,32 @@ class OrganisationProfile:
         return replace(DEFAULT_ORGANISATION, **changes)
 
 
+FIELD_LABELS: dict[str, str] = {
+    "controller_name": "&Controller",
+    "team_name": "&Team",
+    "address_lines": "&Address",
+    "city": "Cit&y",
+    "postcode": "Post&code",
+    "region": "Re&gion",
+    "country": "C&ountry (ISO code)",
+    "email": "&Email",
+    "phone": "&Phone",
+    "website": "&Website",
+    "timezone": "Time &zone",
+    "purposes": "Purposes",
+    "data_categories": "Categories of data",
+    "recipients": "Recipients",
+    "joint_controllers": "Joint controllers",
+    "retention": "Retention",
+    "sources": "Sources of the data",
+    "automated_decisions": "Automated decisions",
+    "transfer_safeguards": "Transfer safeguards",
+    "supervisory_authorities": "Supervisory authorities",
+    "access_fee_note": "Access fee note",
+}
+"""What the settings screen calls each part of the profile (``&`` marks the shortcut)."""
+
+
 def join_and(items: tuple[str, ...]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if not items:

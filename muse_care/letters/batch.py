@@ -6,7 +6,7 @@ even count so that every letter (and the first letter after the cover) starts on
 front of a sheet. Page numbers stay those printed within each letter.
 
 :func:`encrypt_pdf` protects a PDF with AES-256 through pypdf; reportlab's own AES
-output cannot be opened by poppler or pypdf (DESIGN.md §3).
+output cannot be opened by poppler or pypdf (docs/letters.md).
 """
 
 from __future__ import annotations

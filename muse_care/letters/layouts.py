@@ -1,6 +1,6 @@
 """Sheet geometry of each letter layout, in millimetres from the sheet's top-left corner.
 
-Sources (DESIGN.md §3): DIN 5008 Form A and B; the GOV.UK Notify letter spec for the
+Sources (docs/letters.md, layouts): DIN 5008 Form A and B; the GOV.UK Notify letter spec for the
 UK address block; a US #10 window envelope on Letter paper.
 
 ``window`` is the envelope window; ``address_box`` is the part of it the recipient's

@@ -26,7 +26,8 @@ from muse_care.domain.clock import (
 )
 from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
 from muse_care.domain.identity import (
-    STEP_LABELS, CheckResult, CheckStep, identity_confirmed, required_steps, validate_check,
+    STEP_LABELS, CheckStep, identity_confirmed, required_steps, unconfirmed_steps,
+    validate_check,
 )
 from muse_care.domain.reference import new_reference, normalise_reference
 from muse_care.domain.regimes import get_regime
@@ -310,9 +311,10 @@ def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
         return
     check_transition(current, wanted)
     if wanted in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL, Status.RESPONDED):
-        pending = [c for c in ch.rec.checks if c.result not in (CheckResult.PASSED, CheckResult.WAIVED)]
+        results = {c.step: c.result for c in ch.rec.checks}
+        pending = unconfirmed_steps(results)
         if pending:
-            names = ", ".join(f"{c.step} ({c.result})" for c in pending)
+            names = ", ".join(f"{step} ({results[step]})" for step in pending)
             raise ValidationError("status", f"identity is not confirmed: {names}; "
                                   "record each check as passed, or waived with a reason")
         state = _clock(ch.rec)
@@ -379,11 +381,11 @@ def record_event(register: Register, ref: str | int, kind: str, on: date, reason
     kind_v = parse_enum(ClockEventKind, "event", kind)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
     if kind_v is ClockEventKind.EXTENDED:
-        from muse_care.services import team
+        from muse_care.services.four_eyes import needs_lead
 
-        if team.needs_lead(register):  # four eyes on the decision: see services/team.py
-            return team.defer_decision(register, ref, "extension", reason, {"on": on.isoformat()},
-                                       expected_version)
+        if needs_lead(register):  # four eyes on the decision: see docs/security.md, "Four eyes"
+            return defer_decision(register, ref, "extension", reason, {"on": on.isoformat()},
+                                  expected_version)
     return _write(register, ref, expected_version, event_action(kind_v, on, reason))
 
 
@@ -466,10 +468,10 @@ def change_status(register: Register, ref: str | int, status: str, reason: str =
     wanted = parse_enum(Status, "status", status)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
     if wanted is Status.REFUSED:
-        from muse_care.services import team
+        from muse_care.services.four_eyes import needs_lead
 
-        if team.needs_lead(register):  # four eyes on the decision: see services/team.py
-            return team.defer_decision(register, ref, "refusal", reason, {}, expected_version)
+        if needs_lead(register):  # four eyes on the decision: see docs/security.md, "Four eyes"
+            return defer_decision(register, ref, "refusal", reason, {}, expected_version)
     return _write(register, ref, expected_version, lambda ch: _move(ch, wanted, reason))
 
 
@@ -570,3 +572,45 @@ def open_duplicates(register: Register, email: str = "", phone: str = "", countr
     with register.read() as session:
         return [to_view(session, r, register.today(), full=False)
                 for r in session.execute(stmt.order_by(CaseRecord.id).limit(20)).scalars()]
+
+
+def defer_decision(register: Register, case: str | int, kind: str, reason: str,
+                   payload: dict[str, Any], expected_version: int | None = None) -> CaseView:
+    """Put an agent's extension or refusal to a lead: the case moves to *awaiting
+    approval* (its dates and status otherwise untouched) and an approval request holds
+    what the decision will do. One unit of work."""
+    import json
+
+    from muse_care.store.team_sql import approvals
+
+    if kind not in ("extension", "refusal"):
+        raise ValidationError("kind", f"'{kind}' is not a decision a lead approves; use extension or refusal")
+    if kind == "refusal" and not reason.strip():
+        raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
+                              "and why)")
+
+    def action(ch: Any) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("status", f"case {rec.reference} is {rec.status}; nothing to decide")
+        if kind == "extension":
+            on = date.fromisoformat(payload["on"])
+            validate_new_event(get_regime(rec.regime), rec.received_date, _events(rec),
+                               ClockEvent(ClockEventKind.EXTENDED, on, reason), register.today(),
+                               rec.holiday_region)
+        pending = ch.session.execute(
+            select(approvals.c.requested_by).where(approvals.c.case_id == rec.id, approvals.c.kind == kind,
+                                                   approvals.c.decision.is_(None))).first()
+        if pending is not None:
+            raise ValidationError("kind", f"a {kind} of {rec.reference} is already waiting for a lead "
+                                  f"(asked by {pending[0]})")
+        previous = rec.status
+        body = {**payload, "reason": reason, "previous_status": previous}
+        ch.session.execute(approvals.insert().values(
+            case_id=rec.id, kind=kind, requested_by=register.actor.login, requested_at=register.now(),
+            reason=reason or kind, note="", payload=json.dumps(body, ensure_ascii=False)))
+        ch.history.add(rec.id, f"approval requested:{kind}", "", reason or kind)
+        if previous != Status.AWAITING_APPROVAL.value:
+            ch.set("status", Status.AWAITING_APPROVAL.value)
+
+    return _write(register, case, expected_version, action)

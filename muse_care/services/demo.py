@@ -2,7 +2,7 @@
 channel and status, some overdue. One transaction, so a failure leaves nothing.
 
 Rows are built as tuples in a fixed column order, written in batches: on SQLite with the
-driver's ``executemany`` (DESIGN.md §6: 2.6 times Core's rate), on PostgreSQL with
+driver's ``executemany`` (2.6 times Core's rate: docs/machine.md, "Speed measurements"), on PostgreSQL with
 ``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
 sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
 transaction into one).
@@ -180,122 +180,147 @@ def _iso(x: date | None) -> str | None:
     return None if x is None else x.isoformat()
 
 
+class _CaseMaker:
+    """Draws one demo case at a time. Every value derived from a few inputs (dates, names,
+    clocks, identity steps) is computed once and looked up after; the random draws are
+    made in the one fixed order the methods are called in by :func:`_rows`."""
+
+    def __init__(self, rng: random.Random, today: date) -> None:
+        self.rng, self.today = rng, today
+        self.countries = list(COUNTRY_WEIGHTS)
+        self.country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
+        self.statuses = list(STATUS_WEIGHTS)
+        self.status_cum = list(accumulate(STATUS_WEIGHTS.values()))
+        self.rights = list(Right)
+        # Rights with a period of their own in one regime (CCPA opt-out, limit) are drawn
+        # only for cases of that regime.
+        own_rights = {r for r in Right if any(reg.period_for(r.value) for reg in REGIMES.values())}
+        self.rights_of = {code: [r for r in self.rights if r not in own_rights or reg.period_for(r.value)]
+                          for code, reg in REGIMES.items()}
+        self.channel_values = [c.value for c in Channel]
+        self.regimes = {cc: get_regime(pool["regime"]) for cc, pool in PEOPLE.items()}
+        self.hours = [f"{h:02d}" for h in range(24)]
+        self.minutes = [f"{m:02d}" for m in range(60)]
+        self._days: dict[int, tuple[date, str]] = {}
+        self._names: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._clocks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
+
+    def country_and_status(self) -> tuple[str, Status]:
+        choices = self.rng.choices
+        return (choices(self.countries, cum_weights=self.country_cum)[0],
+                choices(self.statuses, cum_weights=self.status_cum)[0])
+
+    def received(self, status: Status) -> tuple[int, date, str]:
+        """How many days ago the request came in (open cases recently), and that day."""
+        age = self.rng.randint(0, 45) if status in OPEN_STATUSES else self.rng.randint(20, 900)
+        day = self._days.get(age)
+        if day is None:
+            received = self.today - timedelta(days=age)
+            day = self._days[age] = (received, received.isoformat())
+        return age, *day
+
+    def rights_asked(self, regime_code: str) -> tuple[Right, ...]:
+        offered = self.rights_of[regime_code]
+        return tuple(sorted(set(self.rng.sample(offered, self.rng.choice((1, 1, 1, 2)))),
+                            key=self.rights.index))
+
+    def requester(self, cc: str, pool: dict[str, Any]) -> tuple[str, str, str, str, str]:
+        """Name, email stem, street line, postcode and city, written as in that country."""
+        choice, randint = self.rng.choice, self.rng.randint
+        first, last = choice(pool["first"]), choice(pool["last"])
+        if _latin(first) != _latin(last):  # no "عائشہ Butt": one script per name
+            same = [x for x in pool["last"] if _latin(x) == _latin(first)]
+            last = same[pool["last"].index(last) % len(same)]
+        person = self._names.get((cc, first, last))
+        if person is None:
+            name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
+            ascii_name = "".join(ch for ch in f"{first}.{last}".lower()
+                                 if ch.isascii() and (ch.isalnum() or ch == "."))
+            person = self._names[(cc, first, last)] = (name, ascii_name.strip(".") or "customer")
+        city, postcode = choice(pool["places"])
+        street = choice(pool["streets"])
+        line = f"{street} {randint(1, 200)}" if cc in ("DE", "PL", "IT", "FR") else \
+            street if cc == "CN" else f"{randint(1, 200)} {street}"
+        return person[0], person[1], line, postcode, city
+
+    def clock(self, regime: Any, status: Status, received: date, age: int, region: str,
+              chosen: tuple[Right, ...]) -> tuple[tuple[ClockEvent, ...], tuple[Any, ...]]:
+        """The clock events a case in this status has, and its clock's columns."""
+        events: tuple[ClockEvent, ...] = ()
+        if status is Status.AWAITING_IDENTITY and regime.verification_stops_clock and self.rng.random() < 0.7:
+            events = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
+        elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
+            events = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
+        access = ("access",) if Right.ACCESS in chosen else ()
+        key = (regime.code, received, events, region, access)
+        clock = self._clocks.get(key)
+        if clock is None:
+            c = compute_clock(regime, received, list(events), region, rights=access)
+            clock = self._clocks[key] = (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended,
+                                         c.waiting_for, c.explanation, _iso(c.acknowledge_by))
+        return events, clock
+
+    def check_steps(self, regime_code: str, chosen: tuple[Right, ...]) -> tuple[str, ...]:
+        steps = self._steps.get((regime_code, chosen))
+        if steps is None:
+            steps = self._steps[(regime_code, chosen)] = tuple(
+                s.value for s in required_steps(regime_code, [r.value for r in chosen], False))
+        return steps
+
+    def received_at(self, received_v: str, zone: str) -> str:
+        randint = self.rng.randint
+        return f"{received_v} {self.hours[randint(8, 19)]}:{self.minutes[randint(0, 59)]}:00.000000{zone}"
+
+
 def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_event: int,
           first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
           zone: str, batch: int, salts: random.Random | None = None) -> Iterator[Rows]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
-    Every value derived from a few inputs (dates, names, clocks, identity steps) is
-    computed once and looked up after; the random draws are the same, in the same order,
-    as they always were, so a seed gives the same cases. The history entries' salts come
-    from ``salts``, a generator of their own (seeded from the seed too), so they do not
-    shift those draws.
+    The random draws are the same, in the same order, as they always were, so a seed
+    gives the same cases. The history entries' salts come from ``salts``, a generator of
+    their own (seeded from the seed too), so they do not shift those draws.
     """
-    salts = salts or random.Random(0)
-    salt_bytes = salts.randbytes
-    empty = b""
-    countries = list(COUNTRY_WEIGHTS)
-    country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
-    statuses = list(STATUS_WEIGHTS)
-    status_cum = list(accumulate(STATUS_WEIGHTS.values()))
-    rights = list(Right)
-    # Rights with a period of their own in one regime (CCPA opt-out, limit) are drawn
-    # only for cases of that regime.
-    own_rights = {r for r in Right if any(reg.period_for(r.value) for reg in REGIMES.values())}
-    rights_of = {code: [r for r in rights if r not in own_rights or reg.period_for(r.value)]
-                 for code, reg in REGIMES.items()}
-    channel_values = [c.value for c in Channel]
-    regimes = {cc: get_regime(pool["regime"]) for cc, pool in PEOPLE.items()}
+    salt_bytes = (salts or random.Random(0)).randbytes
+    make = _CaseMaker(rng, today)
     now_v = _stamp(now, zone)
-    choice, choices, randint, rand = rng.choice, rng.choices, rng.randint, rng.random
-
-    days: dict[int, tuple[date, str]] = {}
-    names: dict[tuple[str, str, str], tuple[str, str]] = {}
-    clocks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-    steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
-    hours = [f"{h:02d}" for h in range(24)]
-    minutes = [f"{m:02d}" for m in range(60)]
-    ID, CLAR = ClockEventKind.ID_REQUESTED, ClockEventKind.CLARIFICATION_REQUESTED
     note_text = "Demo case: customer called to follow up."
-
     out: Rows = {t: [] for t in COLUMNS}
     cases, events, checks = out["cases"], out["clock_events"], out["identity_checks"]
     notes, history = out["notes"], out["history"]
     next_event, next_history = first_event, first_history
     for i in range(n):
-        cid = first_id + i
-        cc = choices(countries, cum_weights=country_cum)[0]
-        pool = PEOPLE[cc]
-        status = choices(statuses, cum_weights=status_cum)[0]
-        is_open = status in OPEN_STATUSES
-        age = randint(0, 45) if is_open else randint(20, 900)
-        day = days.get(age)
-        if day is None:
-            received = today - timedelta(days=age)
-            day = days[age] = (received, received.isoformat())
-        received, received_v = day
-        offered = rights_of[regimes[cc].code]
-        chosen = tuple(sorted(set(rng.sample(offered, choice((1, 1, 1, 2)))), key=rights.index))
-        channel = choice(channel_values)
-        first, last = choice(pool["first"]), choice(pool["last"])
-        if _latin(first) != _latin(last):  # no "عائشہ Butt": one script per name
-            same = [x for x in pool["last"] if _latin(x) == _latin(first)]
-            last = same[pool["last"].index(last) % len(same)]
-        person = names.get((cc, first, last))
-        if person is None:
-            name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
-            ascii_name = "".join(ch for ch in f"{first}.{last}".lower()
-                                 if ch.isascii() and (ch.isalnum() or ch == "."))
-            person = names[(cc, first, last)] = (name, ascii_name.strip(".") or "customer")
-        name, email_stem = person
-        city, postcode = choice(pool["places"])
-        street = choice(pool["streets"])
-        line = f"{street} {randint(1, 200)}" if cc in ("DE", "PL", "IT", "FR") else \
-            street if cc == "CN" else f"{randint(1, 200)} {street}"
-        regime = regimes[cc]
-        case_events: tuple[ClockEvent, ...] = ()
-        if status is Status.AWAITING_IDENTITY and regime.verification_stops_clock and rand() < 0.7:
-            case_events = (ClockEvent(ID, received + timedelta(days=min(age, 1))),)
-        elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
-            case_events = (ClockEvent(CLAR, received + timedelta(days=min(age, 2))),)
-        access = ("access",) if Right.ACCESS in chosen else ()
-        key = (regime.code, received, case_events, pool["region"], access)
-        clock = clocks.get(key)
-        if clock is None:
-            c = compute_clock(regime, received, list(case_events), pool["region"], rights=access)
-            clock = clocks[key] = (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended,
-                                   c.waiting_for, c.explanation, _iso(c.acknowledge_by))
-        checks_done = status is not Status.NEW and status is not Status.AWAITING_IDENTITY
-        case_steps = steps.get((regime.code, chosen))
-        if case_steps is None:
-            case_steps = steps[(regime.code, chosen)] = tuple(
-                s.value for s in required_steps(regime.code, [r.value for r in chosen], False))
-        if checks_done:
-            checks.extend((cid, s, "passed", "", actor, now_v) for s in case_steps)
+        cid, ref = first_id + i, refs[i]
+        cc, status = make.country_and_status()
+        pool, regime = PEOPLE[cc], make.regimes[cc]
+        age, received, received_v = make.received(status)
+        chosen = make.rights_asked(regime.code)
+        channel = rng.choice(make.channel_values)
+        name, email_stem, line, postcode, city = make.requester(cc, pool)
+        case_events, clock = make.clock(regime, status, received, age, pool["region"], chosen)
+
+        steps = make.check_steps(regime.code, chosen)
+        if status is not Status.NEW and status is not Status.AWAITING_IDENTITY:
+            checks.extend((cid, s, "passed", "", actor, now_v) for s in steps)
         else:
-            checks.extend((cid, s, "pending", "", "", None) for s in case_steps)
+            checks.extend((cid, s, "pending", "", "", None) for s in steps)
         for ev in case_events:
             events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, now_v))
             next_event += 1
-        at = f"{received_v} {hours[randint(8, 19)]}:{minutes[randint(0, 59)]}:00.000000{zone}"
-        ref = refs[i]
         cases.append((
             cid, ref, status.value, regime.code, pool["region"], channel,
-            ",".join([r.value for r in chosen]), at, received_v,
+            ",".join([r.value for r in chosen]), make.received_at(received_v, zone), received_v,
             name, f"{email_stem}{cid}@example.com", pool["phone"](rng),
-            line, postcode, city, "", cc, f"ACC-{randint(100000, 999999)}", "self", "", "",
-            choice(AGENTS), *clock, now_v, actor, now_v, actor, 1,
+            line, postcode, city, "", cc, f"ACC-{rng.randint(100000, 999999)}", "self", "", "",
+            rng.choice(AGENTS), *clock, now_v, actor, now_v, actor, 1,
         ))
         if i % 7 == 0:
             notes.append((cid, note_text, actor, now_v))
-        new = f"{ref}: demo case, {status.value}"
-        salt = salt_bytes(16)
-        old_d = sha256(salt + empty).hexdigest()
-        new_d = sha256(salt + new.encode("utf-8")).hexdigest()
-        digest = entry_hash_v2(prev_hash, cid, now, actor, "created", old_d, new_d)
-        history.append((next_history, cid, now_v, actor, "created", "", new, prev_hash, digest,
-                        salt.hex(), old_d, new_d, False))
-        prev_hash = digest
+        row = _created_entry(next_history, cid, f"{ref}: demo case, {status.value}", salt_bytes(16),
+                             prev_hash, now, now_v, actor)
+        history.append(row)
+        prev_hash = row[8]
         next_history += 1
         if len(cases) >= batch:
             yield out
@@ -303,6 +328,17 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
                 rows.clear()
     if cases:
         yield out
+
+
+def _created_entry(entry_id: int, cid: int, new: str, salt: bytes, prev_hash: str, now: datetime,
+                   now_v: str, actor: str) -> tuple[Any, ...]:
+    """The history row of a case's creation, hash-chained to ``prev_hash`` (version 2:
+    over salted digests, so anonymisation can later blank the value)."""
+    old_d = sha256(salt).hexdigest()
+    new_d = sha256(salt + new.encode("utf-8")).hexdigest()
+    digest = entry_hash_v2(prev_hash, cid, now, actor, "created", old_d, new_d)
+    return (entry_id, cid, now_v, actor, "created", "", new, prev_hash, digest,
+            salt.hex(), old_d, new_d, False)
 
 
 # --- writing -------------------------------------------------------------------------

@@ -158,7 +158,9 @@ DISCLOSING_KINDS = frozenset({"access-response", "portability"})
 def _require_verified(view: CaseView, kind: str) -> None:
     """A reply that discloses personal data goes only to someone whose identity is
     confirmed: otherwise it is a breach, whoever asked."""
-    unconfirmed = [c.step for c in view.checks if c.result not in ("passed", "waived")]
+    from muse_care.domain.identity import unconfirmed_steps
+
+    unconfirmed = unconfirmed_steps({c.step: c.result for c in view.checks})
     if view.waiting_for in ("identity", "authority"):
         unconfirmed.insert(0, f"the requested {view.waiting_for} has not arrived")
     if unconfirmed:

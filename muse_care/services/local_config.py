@@ -1,6 +1,8 @@
 """Settings of this machine and this person: display name, database, crash logs.
 
 Files here are private (0600 in 0700 folders; docs/security.md, "Files on disk").
+Which keys there are, and what each means, is declared once in
+``muse_care.services.settings`` (scope ``MACHINE``); this module only keeps the file.
 
 Kept in a small JSON file in the platform's user config folder (never a password: those
 go to the OS keychain). Organisation-wide settings are in the database instead.
@@ -75,7 +77,7 @@ def current_actor(as_user: str | None = None) -> Actor:
     login = clean_text("user", as_user or os.environ.get("MUSE_CARE_USER") or cfg.get("login")
                        or system_login, max_len=100, required=True)
     display = clean_text("display name", cfg.get("display_name") or login, max_len=100) or login
-    return Actor(login=login, display_name=display, role=str(cfg.get("role", "agent")))
+    return Actor(login=login, display_name=display)
 
 
 def log_crash() -> Path:

@@ -1,7 +1,7 @@
 """The queue: saved views with their counts, database-side sorting, search as you type,
 and pages of plain rows for a windowed table model. No Qt here.
 
-Speed (DESIGN.md §6): every sorted view has an index in its order (migration 0002);
+Speed (docs/machine.md, "Speed measurements"): every sorted view has an index in its order (migration 0002);
 a page is fetched by keyset (a row-value comparison ``(col, id) > (?, ?)``) when the
 neighbouring page's boundary row is known, and otherwise by a *deferred join* whose
 inner query reads only the covering index (``id IN (SELECT id ... LIMIT n OFFSET m)``);

@@ -7,10 +7,13 @@ user can act on (locked, unreachable) come out as ``StorageUnavailable``.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -19,6 +22,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from muse_care.domain.errors import StaleRecord
 from muse_care.store import db
+from muse_care.store.models import SettingRecord
+
+_NOT_SET = object()
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class Register:
         self._now = now
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._settings_cache: dict[str, object] = {}
+        self._settings_lock = threading.Lock()
+        self._settings_generation = 0
 
     @classmethod
     def open(cls, url: str, actor: Actor, *, migrate: bool = True,
@@ -62,11 +70,37 @@ class Register:
     def now(self) -> datetime:
         return self._now()
 
+    def stored_setting(self, key: str) -> Any:
+        """The decoded value stored for an organisation setting, or None if it was never
+        set; cached until :meth:`forget_settings`. Declarations, defaults and validation
+        are in ``muse_care.services.settings``; this is only the storage."""
+        with self._settings_lock:
+            cached = self._settings_cache.get(key, _NOT_SET)
+            generation = self._settings_generation
+        if cached is not _NOT_SET:
+            return cached
+        with self.read() as session:
+            row = session.get(SettingRecord, key)
+            value = json.loads(row.value) if row is not None else None
+        with self._settings_lock:
+            if generation == self._settings_generation:  # nobody changed it while we read
+                self._settings_cache[key] = value
+        return value
+
+    def forget_settings(self, *keys: str) -> None:
+        """Drop cached settings (all with no keys): after a write here, or when the team
+        server says another client changed one."""
+        with self._settings_lock:
+            self._settings_generation += 1
+            for key in keys or tuple(self._settings_cache):
+                self._settings_cache.pop(key, None)
+
     def timezone(self) -> ZoneInfo:
-        from muse_care.services.settings import organisation
+        from muse_care.domain.organisation import OrganisationProfile
 
         try:
-            return ZoneInfo(organisation(self).timezone)
+            stored = self.stored_setting("organisation")
+            return ZoneInfo(OrganisationProfile.from_dict(stored if isinstance(stored, dict) else {}).timezone)
         except Exception:  # noqa: BLE001 - a bad zone name in settings falls back to UTC
             return ZoneInfo("UTC")
 

@@ -36,6 +36,9 @@ from muse_care.domain.errors import (
 from muse_care.domain.reference import normalise_reference
 from muse_care.services import local_config
 from muse_care.services import settings as settings_service
+from muse_care.services.cases import defer_decision as defer_decision  # re-exported
+from muse_care.services.four_eyes import LEAD_ROLES as LEAD_ROLES, four_eyes_enabled as four_eyes_enabled, \
+    needs_lead as needs_lead  # re-exported
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Actor, Register, utc_now
 from muse_care.store import db
@@ -46,7 +49,6 @@ from muse_care.store.team_sql import approvals
 KEYRING_SERVICE = "muse-care"
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 ROLES = ("agent", "lead", "admin")
-LEAD_ROLES = ("lead", "admin")
 _LOGIN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -59,11 +61,6 @@ class TeamNotReady(MuseCareError):
 
 
 # --- the declared setting --------------------------------------------------------------
-
-def four_eyes_enabled(register: Register) -> bool:
-    value = settings_service.get_setting(register, "four_eyes")
-    return bool(value) if value is not None else register.dialect == "postgresql"
-
 
 # --- connecting ------------------------------------------------------------------------
 
@@ -424,9 +421,15 @@ def list_users(register: Register) -> list[UserView]:
                 for u in s.scalars(select(UserRecord).order_by(UserRecord.login))]
 
 
+def is_lead(register: Register | None) -> bool:
+    """Who is a lead, said once: a lead or admin on a team server; the single user of a
+    SQLite register is every role at once (there is nobody else). No register yet: the
+    window shows everything until it knows."""
+    return register is None or register.dialect == "sqlite" or register.actor.role in LEAD_ROLES
+
+
 def require_role(register: Register, *roles: str) -> None:
-    """PermissionDenied unless the actor has one of ``roles``. A single agent on SQLite
-    is every role at once (there is nobody else)."""
+    """PermissionDenied unless the actor has one of ``roles`` (on SQLite, every role)."""
     if register.dialect == "sqlite":
         return
     if register.actor.role not in roles:
@@ -549,56 +552,6 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
             note="").returning(approvals.c.id)).scalar_one()
         HistoryWriter(session, login, now).add(case_id, f"approval requested:{kind}", "", reason)
         return _approval_view(session.execute(_approval_select().where(approvals.c.id == new_id)).one())
-
-
-def needs_lead(register: Register) -> bool:
-    """An extension or a refusal by this actor waits for a lead (four eyes is on and the
-    actor is not a lead or admin)."""
-    return four_eyes_enabled(register) and register.actor.role not in LEAD_ROLES
-
-
-def defer_decision(register: Register, case: str | int, kind: str, reason: str,
-                   payload: dict[str, Any], expected_version: int | None = None) -> CaseView:
-    """Put an agent's extension or refusal to a lead: the case moves to *awaiting
-    approval* (its dates and status otherwise untouched) and an approval request holds
-    what the decision will do. One unit of work."""
-    import json
-
-    from muse_care.domain.case import Status
-    from muse_care.domain.clock import ClockEvent, ClockEventKind, validate_new_event
-    from muse_care.domain.regimes import get_regime
-    from muse_care.services import cases as cases_service
-
-    kind = _kind(kind)
-    if kind == "refusal" and not reason.strip():
-        raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
-                              "and why)")
-
-    def action(ch: Any) -> None:
-        rec = ch.rec
-        if not rec.is_open:
-            raise ValidationError("status", f"case {rec.reference} is {rec.status}; nothing to decide")
-        if kind == "extension":
-            on = date.fromisoformat(payload["on"])
-            validate_new_event(get_regime(rec.regime), rec.received_date, cases_service._events(rec),
-                               ClockEvent(ClockEventKind.EXTENDED, on, reason), register.today(),
-                               rec.holiday_region)
-        pending = ch.session.execute(
-            select(approvals.c.requested_by).where(approvals.c.case_id == rec.id, approvals.c.kind == kind,
-                                                   approvals.c.decision.is_(None))).first()
-        if pending is not None:
-            raise ValidationError("kind", f"a {kind} of {rec.reference} is already waiting for a lead "
-                                  f"(asked by {pending[0]})")
-        previous = rec.status
-        body = {**payload, "reason": reason, "previous_status": previous}
-        ch.session.execute(approvals.insert().values(
-            case_id=rec.id, kind=kind, requested_by=register.actor.login, requested_at=register.now(),
-            reason=reason or kind, note="", payload=json.dumps(body, ensure_ascii=False)))
-        ch.history.add(rec.id, f"approval requested:{kind}", "", reason or kind)
-        if previous != Status.AWAITING_APPROVAL.value:
-            ch.set("status", Status.AWAITING_APPROVAL.value)
-
-    return cases_service._write(register, case, expected_version, action)
 
 
 def _apply_decision(session: Any, register: Register, case_id: int, kind: str, decision: str,

@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 CASE_CHANNEL = "muse_case_changed"
 APPROVAL_CHANNEL = "muse_approval_changed"
+SETTING_CHANNEL = "muse_setting_changed"  # payload: the setting's key (migration 0012)
 
 
 def backoff_delays(first: float = 0.5, maximum: float = 10.0, factor: float = 2.0) -> Any:
@@ -139,7 +140,9 @@ class ChangeListener:
 
     ``on_case(case_id, version)`` for each changed case; ``case_id`` is None when many
     cases changed at once (a bulk load: refresh everything). ``on_approval(approval_id,
-    case_id)`` for approval requests and decisions. ``on_status(up)`` when the listening
+    case_id)`` for approval requests and decisions. ``on_setting(key)`` when an
+    organisation setting changed (``for_register`` drops it from that register's cache,
+    so the next read sees the new value). ``on_status(up)`` when the listening
     connection is lost or back; after a reconnect, notifications sent meanwhile are lost,
     so ``on_status(True)`` is the moment to refresh what is on screen.
 
@@ -151,6 +154,7 @@ class ChangeListener:
                  on_case: Callable[[int | None, int | None], None], *,
                  on_approval: Callable[[int, int], None] | None = None,
                  on_status: Callable[[bool], None] | None = None,
+                 on_setting: Callable[[str], None] | None = None,
                  poll_timeout: float = 0.5, first_delay: float = 0.5, max_delay: float = 10.0,
                  keepalive: float = 10.0) -> None:
         self.keepalive = keepalive
@@ -158,6 +162,7 @@ class ChangeListener:
         self._on_case = on_case
         self._on_approval = on_approval
         self._on_status = on_status
+        self._on_setting = on_setting
         self.poll_timeout = poll_timeout
         self.first_delay = first_delay
         self.max_delay = max_delay
@@ -171,6 +176,7 @@ class ChangeListener:
                      server: Any = None, **kw: Any) -> ChangeListener:
         from muse_care.services.team import psycopg_connect_kwargs
 
+        kw.setdefault("on_setting", register.forget_settings)
         return cls(lambda: psycopg_connect_kwargs(register.engine, server), on_case, **kw)
 
     def start(self) -> None:
@@ -206,6 +212,8 @@ class ChangeListener:
             elif channel == APPROVAL_CHANNEL and self._on_approval is not None:
                 approval_id, case_id = payload.split(",", 1)
                 self._on_approval(int(approval_id), int(case_id))
+            elif channel == SETTING_CHANNEL and self._on_setting is not None:
+                self._on_setting(payload)
         except Exception:  # noqa: BLE001 - a bad payload or callback must not stop listening
             log.exception("change notification %r on %s not handled", payload, channel)
 
@@ -224,6 +232,7 @@ class ChangeListener:
             try:
                 conn.execute(f"LISTEN {CASE_CHANNEL}")
                 conn.execute(f"LISTEN {APPROVAL_CHANNEL}")
+                conn.execute(f"LISTEN {SETTING_CHANNEL}")
                 if ever_connected:
                     self.reconnects += 1
                 ever_connected = True

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
-from muse_care.domain.case import RIGHT_LABELS, Right, Status
+from muse_care.domain.case import RIGHT_LABELS, Status, label
 from muse_care.domain.errors import ValidationError
 from muse_care.services.register import Register
 from muse_care.services.team import LEAD_ROLES, require_role
@@ -146,10 +146,7 @@ def history_seal_text(register: Register) -> str:
 
 
 def right_label(value: str) -> str:
-    try:
-        return RIGHT_LABELS[Right(value)]
-    except ValueError:
-        return value
+    return label(value, RIGHT_LABELS)
 
 
 # --- the register as CSV ---------------------------------------------------------------

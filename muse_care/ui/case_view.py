@@ -17,7 +17,7 @@ from muse_care.domain.case import (
 )
 from muse_care.domain.clock import ClockEventKind
 from muse_care.domain.errors import StaleRecord, ValidationError
-from muse_care.domain.identity import CheckResult
+from muse_care.domain.identity import CheckResult, identity_confirmed
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
 from muse_care.ui.context import AppContext, stale_text
@@ -236,7 +236,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         results = [c.result for c in view.checks]
         ui.identity_summary.setText(
             "No identity checks are needed for this request." if not results else
-            "Identity confirmed." if all(r in ("passed", "waived") for r in results) else
+            "Identity confirmed." if identity_confirmed({c.step: c.result for c in view.checks}) else
             f"{results.count('pending')} pending, {results.count('failed')} failed, "
             f"{results.count('passed') + results.count('waived')} of {len(results)} done.")
         # clock

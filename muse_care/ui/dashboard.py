@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from PySide6 import QtCharts  # QtCharts is not (yet) exported by muse_care.ui.qt
 
+from muse_care.domain.case import STATUS_LABELS, label
 from muse_care.services.team_reports import DashboardData, right_label
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
 
-STATUS_LABELS = {
-    "new": "New", "awaiting-identity": "Awaiting ID", "in-progress": "In progress",
-    "awaiting-clarification": "Awaiting clarification", "awaiting-approval": "Awaiting approval",
-}
 STATUS_COLOURS = {
     "new": "#5B8DEF", "awaiting-identity": "#F2A93B", "in-progress": "#3BB273",
     "awaiting-clarification": "#9B6DD6", "awaiting-approval": "#E46A6A",
@@ -146,7 +143,7 @@ class DashboardWidget(QtWidgets.QWidget):
         series = QtCharts.QPieSeries()
         series.setHoleSize(0.45)
         for status, n in data.by_status:
-            sl = series.append(f"{STATUS_LABELS.get(status, status)}: {n:,}", n)
+            sl = series.append(f"{label(status, STATUS_LABELS)}: {n:,}", n)
             sl.setColor(QtGui.QColor(STATUS_COLOURS.get(status, GREY)))
             sl.setBorderColor(QtGui.QColor("white"))
         chart.addSeries(series)

@@ -8,17 +8,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from html import escape
 
-from muse_care.domain.case import RIGHT_LABELS, Channel, Right
+from muse_care.domain.case import CHANNEL_LABELS, RIGHT_LABELS, Right
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_intake_dialog import Ui_IntakeDialog
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
-CHANNEL_LABELS = {
-    Channel.PHONE: "Phone", Channel.EMAIL: "Email", Channel.POST: "Post", Channel.LIVE_CHAT: "Live chat",
-    Channel.MY_ACCOUNT: "My Account", Channel.IN_PERSON: "In person", Channel.SOCIAL: "Social media",
-}
 ERROR_LABELS = {  # InvalidInput field -> the label under the field that shows it
     "name": "name_error", "country": "country_error", "phone": "phone_error", "email": "email_error",
     "postcode": "postcode_error", "address_lines": "address_lines_error", "city": "city_error",

@@ -378,7 +378,8 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog = SettingsDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda: self.statusBar().showMessage(
-            "Settings saved. A new database location takes effect when MUSE Care is next started.", 10000))
+            "Settings saved." + (" Some take effect when MUSE Care next starts." if dialog.restart_needed
+                                 else ""), 10000))
         dialog.open()
         return dialog
 

@@ -8,7 +8,7 @@ a :class:`QPdfView` over a :class:`QPdfDocument` read from bytes through a
 own size: each page is rendered with ``QPdfDocument.render`` at the printer's
 resolution and drawn from the sheet's top-left corner (``fullPage``), never scaled to
 the printable area. A letter shrunk to fit would move the address out of the envelope
-window (DESIGN.md §3). Qt's ``QPainter`` may paint on a ``QPrinter`` from a non-GUI
+window (docs/letters.md, layouts). Qt's ``QPainter`` may paint on a ``QPrinter`` from a non-GUI
 thread, so the widgets run it on the worker and the window never freezes.
 
 The Qt add-on modules (QtPdf, QtPdfWidgets, QtPrintSupport) are not exported by the

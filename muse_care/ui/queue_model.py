@@ -1,5 +1,5 @@
 """The queue as a lazy table model: a row count from COUNT(*), rows fetched in pages of
-200 on the worker into a small LRU cache (DESIGN.md §6). Sorting asks the database.
+200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the database.
 Nothing here blocks the GUI thread: a row not yet fetched shows "…" until its page
 arrives."""
 
@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from muse_care.domain.case import OPEN_STATUSES, CaseRow, Status
+from muse_care.domain.case import OPEN_STATUSES, STATUS_LABELS, CaseRow, Status
 from muse_care.services import queue
 from muse_care.services.queue import PAGE_SIZE, QueueQuery
 from muse_care.ui.context import AppContext
@@ -55,7 +55,7 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
 
 
 def status_text(status: Status) -> str:
-    return status.value.replace("-", " ").capitalize()
+    return STATUS_LABELS[status]
 
 
 def rights_text(row: CaseRow) -> str:

@@ -13,13 +13,12 @@ from muse_care.domain.case import CaseView
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
-LEAD_ROLES = ("lead", "admin")
-
 
 def is_lead(ctx: AppContext) -> bool:
-    """A lead or admin on a team server; the single user of a SQLite register is both."""
-    reg = ctx.register
-    return reg is None or reg.dialect == "sqlite" or ctx.actor.role in LEAD_ROLES
+    """See ``muse_care.services.team.is_lead``."""
+    from muse_care.services.team import is_lead as register_is_lead
+
+    return register_is_lead(ctx.register)
 
 
 class ApprovalsWindow(QtWidgets.QWidget):

@@ -1,5 +1,6 @@
-"""One serialized database worker (STYLE.md 4): every database call runs on it, in
-order, and only its callbacks, delivered on the GUI thread, touch widgets."""
+"""One serialized database worker (docs/architecture.md, "Workers"): every database
+call runs on it, in order, and only its callbacks, delivered on the GUI thread, touch
+widgets."""
 
 from __future__ import annotations
 

@@ -74,15 +74,31 @@ def test_single_agent_on_sqlite_has_four_eyes_off_until_switched_on(sqlite_regis
     assert not team.is_approved(sqlite_register, case_id, "refusal")
 
 
-def test_letter_kinds_map_to_approvals() -> None:
-    from muse_care.domain.case import Right
+def test_letter_kinds_map_to_approvals(sqlite_register) -> None:
+    """With four eyes on, an extension, a refusal and a reply that discloses data each
+    wait for the lead's approval of that kind; an acknowledgement waits for none."""
+    from muse_care.services import letters
+
+    set_setting(sqlite_register, "four_eyes", True)
+    view = cases.add_case(sqlite_register, _draft(channel="post", address_lines=["1 High St"],
+                                                  city="London", postcode="EC1Y 8SY", country="GB"))
+    for kind, approval in (("extension", "extension"), ("refusal", "refusal"),
+                           ("access-response", "disclosure")):
+        with pytest.raises(PermissionDenied, match=rf"approval \({approval}\)"):
+            letters.produce_letter(sqlite_register, view.id, kind)
+    info = letters.produce_letter(sqlite_register, view.id, "acknowledgement")
+    assert info.kind == "acknowledgement"
+    req = team.request_approval(sqlite_register, view.id, "disclosure", "three recordings")
+    assert not team.is_approved(sqlite_register, view.id, "disclosure")
+    with pytest.raises(PermissionDenied, match="yourself"):  # four eyes: never one's own request
+        team.decide_approval(sqlite_register, req.id, "approved")
 
 
 
-def _draft():  # noqa: ANN202
+def _draft(**kw):  # noqa: ANN202, ANN003
     from team_support import draft
 
-    return draft()
+    return draft(**kw)
 
 
 def _superuser(url: str) -> psycopg.Connection:

@@ -1,10 +1,9 @@
 """The lead's dashboard and approval queue widgets: plain data in, signals out.
-Screenshots go to docs/team/."""
+The widgets are grabbed into a temporary folder; docs/team/ is tools/team_screenshots.py's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from muse_care.services.team import ApprovalView
 from muse_care.services.team_reports import AgentLoad, DashboardData, MonthRate
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "team"
 
 
 def sample_dashboard() -> DashboardData:
@@ -45,7 +43,7 @@ def sample_approvals() -> list[ApprovalView]:
     ]
 
 
-def test_dashboard_draws_the_data(qtbot) -> None:
+def test_dashboard_draws_the_data(qtbot, tmp_path) -> None:
     from muse_care.ui.dashboard import DashboardWidget
 
     w = DashboardWidget()
@@ -62,8 +60,7 @@ def test_dashboard_draws_the_data(qtbot) -> None:
     with qtbot.waitSignal(w.refreshRequested, timeout=1000):
         w.refresh.click()
     qtbot.wait(100)  # let the charts lay out their legends
-    DOCS.mkdir(parents=True, exist_ok=True)
-    assert w.grab().save(str(DOCS / "dashboard.png"))
+    assert w.grab().save(str(tmp_path / "dashboard.png"))
 
 
 def test_dashboard_with_no_cases(qtbot) -> None:
@@ -84,7 +81,7 @@ def test_approval_model(qtmodeltester) -> None:
     assert model.rowCount() == 3
 
 
-def test_approval_queue_signals_and_own_request(qtbot) -> None:
+def test_approval_queue_signals_and_own_request(qtbot, tmp_path) -> None:
     from muse_care.ui.approvals import ApprovalQueueWidget
 
     w = ApprovalQueueWidget()
@@ -104,8 +101,7 @@ def test_approval_queue_signals_and_own_request(qtbot) -> None:
     assert sig.args == [1, "Agreed: complex, tell the customer by 1 Dec."]
     w.table.selectRow(1)
     w.note.setPlainText("Redact the courier's name in transcript 2.")
-    DOCS.mkdir(parents=True, exist_ok=True)
-    assert w.grab().save(str(DOCS / "approvals.png"))
+    assert w.grab().save(str(tmp_path / "approvals.png"))
     with qtbot.waitSignal(w.rejectRequested, timeout=1000) as sig:
         w.reject.click()
     assert sig.args[0] == 2

@@ -3,7 +3,7 @@
 The queue's default views are "All open" and "Closed" (``is_open`` = true / false);
 each column the agent can sort on gets an index in that order, ending in ``id`` for the
 keyset tie-break, so a page is an index range scan and the deferred join's inner query
-reads only the index (DESIGN.md §6). The due-date order already has
+reads only the index (docs/machine.md, "Speed measurements"). The due-date order already has
 ``ix_cases_open_due``; views by status and by assignee have theirs from 0001.
 
 Revision ID: 0002
