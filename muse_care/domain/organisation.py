@@ -47,6 +47,9 @@ class OrganisationProfile:
     transfer_safeguards: tuple[str, ...]
     supervisory_authorities: tuple[str, ...]
     access_fee_note: str
+    # Who signs the letters (name and role); empty: the team signs.
+    signatory_name: str = ""
+    signatory_role: str = ""
 
     def __post_init__(self) -> None:
         _check_types(self)
