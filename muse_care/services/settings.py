@@ -34,8 +34,10 @@ def _check_regime(value: Any) -> None:
 
 
 def _check_layout(value: Any) -> None:
-    if value not in ("din5008-b", "uk", "us10"):
-        raise ValidationError("letter_layout", f"unknown layout '{value}'; use din5008-b, uk or us10")
+    from muse_care.letters.model import LAYOUTS  # every layout the letter engine prints
+
+    if value not in LAYOUTS:
+        raise ValidationError("letter_layout", f"unknown layout '{value}'; use " + ", ".join(LAYOUTS))
 
 
 def _check_regions(value: Any) -> None:
