@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("ref")
     st.add_argument("status")
     st.add_argument("--reason", default="")
+    st.add_argument("--waive-retrieval-risk", default="", metavar="REASON",
+                    help="a lead marks Responded although a recording is purged soon, saying why")
     st.add_argument("--json", action="store_true")
 
     n = cp.add_parser("note", help="add a note to a case")
@@ -359,7 +361,8 @@ def run(args: argparse.Namespace) -> int:
     elif cc == "check":
         _emit(args, cases.record_check(reg, args.ref, args.step, args.result, args.reason))
     elif cc == "status":
-        _emit(args, cases.change_status(reg, args.ref, args.status, args.reason))
+        _emit(args, cases.change_status(reg, args.ref, args.status, args.reason,
+                                        waive_retrieval_risk=args.waive_retrieval_risk))
     elif cc == "note":
         _emit(args, cases.add_note(reg, args.ref, args.text))
     elif cc == "assign":
