@@ -124,9 +124,13 @@ def address_lines(address: PostalAddress, sender_country: str) -> list[tuple[str
     lines: list[_Line] = []
     for line_format in fmt.split("%n"):
         tokens = [t for t in re.split(r"(%.)", line_format) if t]
-        if "%A" in tokens:  # the street lines stand alone; the rest of the line follows them
+        if "%A" in tokens:  # the street lines stand alone; what shares their line goes around them
+            at = tokens.index("%A")
+            before = _assemble(tokens[:at], values, text_of)
+            if before is not None:
+                lines.append(before)
             lines.extend(_Line({"A"}, [label], text) for label, text in values["A"])
-            tokens = tokens[tokens.index("%A") + 1:]
+            tokens = tokens[at + 1:]
         line = _assemble(tokens, values, text_of)
         if line is not None:
             lines.append(line)

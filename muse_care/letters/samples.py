@@ -106,7 +106,7 @@ REQUESTERS: dict[str, PostalAddress] = {
     ),
     "jp": PostalAddress(
         name="佐藤 さくら",
-        lines=("神南1-2-3", "コーポさくら 101号"),
+        lines=("神南1-2-3 コーポさくら101号",),
         city="渋谷区",
         postcode="150-0041",
         region="東京都",
