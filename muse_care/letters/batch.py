@@ -99,7 +99,7 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
             ]
         )
     width = pagesize[0] - 40 * mm
-    table = LongTable(rows, colWidths=[8 * mm, 34 * mm, width - 125 * mm, 14 * mm, 18 * mm, 40 * mm, 11 * mm],
+    table = LongTable(rows, colWidths=[8 * mm, 32 * mm, width - 128 * mm, 17 * mm, 18 * mm, 40 * mm, 13 * mm],
                       repeatRows=1)
     table.setStyle(
         TableStyle(
