@@ -33,7 +33,8 @@ LINE = "Thank you for your request. We have considered it carefully and enclose 
 
 
 def plan(n: int) -> list[LetterRequest]:
-    kinds, layouts, people = list(LetterKind), list(Layout), ["uk", "de", "pk", "cn"]
+    # One run is one paper size (docs/letters.md, "Print runs"): the A4 layouts.
+    kinds, layouts, people = list(LetterKind), [Layout.UK, Layout.DIN5008_B, Layout.DIN5008_A], ["uk", "de", "pk", "cn"]
     return [
         sample_request(kinds[i % len(kinds)], layouts[(i // 3) % len(layouts)], people[(i // 7) % 4],
                        reference=f"MC-2026-{i:06d}")

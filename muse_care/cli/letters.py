@@ -11,16 +11,20 @@ from typing import Any
 
 from muse_care.domain.errors import ValidationError
 
-KINDS = ("acknowledgement", "identity-request", "clarification-request", "extension", "access-response",
-         "rectification-done", "erasure-done", "restriction", "objection-outcome", "marketing-opt-out",
-         "portability", "refusal", "closing")
+def kinds_help() -> str:
+    """The kinds as the registry declares them (letters/kinds.py): id (title)."""
+    from muse_care.letters import kinds
+
+    return "; ".join(f"{k.id} ({k.title})" for k in kinds.all_kinds())
 
 
 def add_parsers(sub: Any, parser_class: type) -> None:
+    from muse_care.letters.model import LAYOUTS
+
     one = sub.add_parser("letter", help="produce a letter for a case as a PDF")
     one.add_argument("ref")
-    one.add_argument("--kind", required=True, help=", ".join(KINDS))
-    one.add_argument("--layout", help="din5008-b, uk or us10 (default: the setting)")
+    one.add_argument("--kind", required=True, metavar="KIND", help="the letter: " + kinds_help())
+    one.add_argument("--layout", metavar="LAYOUT", help=", ".join(LAYOUTS) + " (default: the setting)")
     one.add_argument("--field", action="append", default=[], metavar="NAME=TEXT",
                      help="a letter field, e.g. outcome='…' (repeatable; list fields take one item per line)")
     one.add_argument("--enclosure", action="append", default=[], help="an enclosure to list (repeatable)")
@@ -34,20 +38,33 @@ def add_parsers(sub: Any, parser_class: type) -> None:
     ls = many.add_parser("list", help="a case's letters")
     ls.add_argument("ref")
     ls.add_argument("--json", action="store_true")
-    run = many.add_parser("print-run", help="the day's undispatched letters as one PDF for the mailroom")
+    run = many.add_parser("print-run", help="the day's letters not printed yet as one PDF per paper size")
     run.add_argument("--date", help="YYYY-MM-DD (default today)")
     run.add_argument("--id", type=int, action="append", default=[], help="only these letters (repeatable)")
-    run.add_argument("-o", "--output", required=True)
+    run.add_argument("--paper", choices=("A4", "US Letter"), help="only letters on this paper")
+    run.add_argument("--reprint-reason", default="", help="also reprint letters printed but not dispatched, "
+                     "recording this reason")
+    run.add_argument("-o", "--output", required=True, help="the PDF; with two paper sizes, NAME-A4.pdf and "
+                     "NAME-US-Letter.pdf")
     run.add_argument("--json", action="store_true")
-    disp = many.add_parser("dispatch", help="mark letters as sent")
-    disp.add_argument("--id", type=int, action="append", default=[], help="letter id (repeatable)")
-    disp.add_argument("--date", help="the print run's date: mark all its undispatched letters")
-    disp.add_argument("--method", default="post", help="how they were sent (default: post)")
+    runs = many.add_parser("runs", help="the recorded print runs (of a day)")
+    runs.add_argument("--date", help="YYYY-MM-DD (default: every day)")
+    runs.add_argument("--json", action="store_true")
+    disp = many.add_parser("dispatch", help="mark the letters of a print run (or single letters) as sent")
+    disp.add_argument("--run", type=int, help="the print run: mark exactly its letters")
+    disp.add_argument("--id", type=int, action="append", default=[], help="a printed letter (repeatable)")
+    disp.add_argument("--date", help="the day's print run, if that day has exactly one waiting")
+    disp.add_argument("--method", default="post", help="post (default), email, my-account…")
     disp.add_argument("--json", action="store_true")
     rep = many.add_parser("reprint", help="print a letter again, with the reason")
-    rep.add_argument("id", type=int, help="the letter's id (letters list shows it)")
-    rep.add_argument("--reason", required=True)
-    rep.add_argument("-o", "--output", required=True)
+    rep.add_argument("id", type=int)
+    rep.add_argument("--reason", required=True, help="why: lost in the post, spoiled…")
+    rep.add_argument("-o", "--output", required=True, help="the PDF file to write")
+    again = many.add_parser("again", help="produce a letter again from the case as it is now (new address)")
+    again.add_argument("id", type=int, help="the letter to replace; it never prints again")
+    again.add_argument("-o", "--output", help="also write the new letter's PDF here")
+    again.add_argument("--json", action="store_true")
+
 
 
 def _fields(items: list[str]) -> dict[str, str]:
@@ -110,7 +127,7 @@ def run(args: argparse.Namespace) -> int | None:
         if args.json:
             print(json.dumps({**_info_json(info), "file": str(path)}))
         else:
-            print(f"letter {info.id}: {info.kind} for {info.reference}, {info.page_count} page(s), "
+            print(f"letter {info.id}: {info.kind} for {info.reference}, {_n(info.page_count, 'page')}, "
                   f"{info.layout} → {path}")
         return 0
     cmd = args.letters_command
@@ -121,32 +138,80 @@ def run(args: argparse.Namespace) -> int | None:
         else:
             for i in items:
                 sent = f"sent {i.dispatched_on.isoformat()} by {i.dispatch_method}" if i.dispatched_on else "not sent"
+                if i.superseded_by:
+                    sent += f", replaced by letter {i.superseded_by}"
                 print(f"{i.id:6}  {i.kind:22} {i.generated_at:%Y-%m-%d %H:%M} {i.page_count}p  {sent}")
         return 0
     if cmd == "print-run":
         day = parse_iso_date("date", args.date) if args.date else None
-        result = letters.build_print_run(reg, day, args.id or None)
-        path = _write(args.output, result.pdf)
+        papers = [args.paper] if args.paper else sorted(
+            {i.paper for i in letters.letters_for_run(reg, day, args.id or None,
+                                                      reprints=bool(args.reprint_reason))}) or [None]
+        results = []
+        for paper in papers:
+            result = letters.build_print_run(reg, day, args.id or None, reprint_reason=args.reprint_reason,
+                                             paper=paper)
+            out = args.output if len(papers) == 1 else str(
+                Path(args.output).with_name(f"{Path(args.output).stem}-{paper.replace(' ', '-')}.pdf"))
+            results.append((result, _write(out, result.pdf)))
         if args.json:
-            print(json.dumps({"file": str(path), "pages": result.pages, "date": result.run_date.isoformat(),
-                              "letters": [_info_json(i) for i in result.letters]}))
+            print(json.dumps({"runs": [{"run": r.id, "file": str(p), "paper": r.paper, "pages": r.pages,
+                               "sha256": r.sha256, "date": r.run_date.isoformat(),
+                               "letters": [_info_json(i) for i in r.letters]} for r, p in results]}))
         else:
-            print(f"{len(result.letters)} letters, {result.pages} pages → {path}")
-            for i in result.letters:
-                print(f"  {i.reference}  {i.kind:22} {i.page_count}p  letter {i.id}")
+            for r, p in results:
+                print(f"print run {r.id} ({r.paper}): {_n(len(r.letters), 'letter')}, {_n(r.pages, 'page')} → {p}")
+                for i in r.letters:
+                    print(f"  {i.reference}  {i.kind:22} {i.page_count}p  {i.country or '?':2}  letter {i.id}")
+            if len(results) > 1:
+                print("A4 and US Letter are separate runs: load the paper each cover sheet names.")
+        return 0
+    if cmd == "runs":
+        day = parse_iso_date("date", args.date) if args.date else None
+        found = letters.print_runs(reg, day)
+        if args.json:
+            print(json.dumps([_info_json(r) for r in found]))
+        else:
+            for r in found:
+                print(f"run {r.id:4}  {r.run_date.isoformat()}  {r.paper:9}  {_n(len(r.letter_ids), 'letter')}, "
+                      f"{r.dispatched} dispatched, {_n(r.pages, 'page')}, by {r.built_by}  sha256 {r.pdf_sha256[:16]}…")
         return 0
     if cmd == "dispatch":
-        ids = list(args.id)
-        if args.date:
-            ids += [i.id for i in letters.letters_for_run(reg, parse_iso_date("date", args.date))]
-        done = letters.mark_dispatched(reg, ids, args.method)
-        if args.json:
-            print(json.dumps([_info_json(i) for i in done]))
+        held: list[tuple[int, str]] = []
+        if sum(bool(x) for x in (args.run, args.id, args.date)) != 1:
+            raise ValidationError("dispatch", "say what was posted: --run ID (a print run), --id ID… "
+                                  "(printed letters) or --date D (the day's one print run)")
+        if args.run or args.date:
+            run_id = args.run or letters.run_for_day(reg, parse_iso_date("date", args.date)).id
+            done, held = letters.dispatch_run(reg, run_id, args.method)
         else:
-            print(f"{len(done)} letters marked dispatched by {args.method}")
+            done = letters.mark_dispatched(reg, list(args.id), args.method)
+        if args.json:
+            print(json.dumps({"dispatched": [_info_json(i) for i in done],
+                              "held": [{"id": i, "why": why} for i, why in held]}))
+        else:
+            print(f"{_n(len(done), 'letter')} marked dispatched by {args.method}")
+            for letter_id, why in held:
+                print(f"  held back: letter {letter_id}: {why}")
         return 0
     if cmd == "reprint":
-        pdf = letters.reprint(reg, args.id, args.reason)
+        try:
+            pdf = letters.reprint(reg, args.id, args.reason)
+        except letters.StaleLetter as exc:
+            raise ValidationError("letter", f"{exc.message}: muse-care letters again {exc.letter_id}") from None
         print(f"letter {args.id} reprinted → {_write(args.output, pdf)}")
         return 0
-    raise ValidationError("letters", "choose: list, print-run, dispatch, reprint")
+    if cmd == "again":
+        info = letters.produce_again(reg, args.id)
+        path = _write(args.output, letters.letter_pdf(reg, info.id)) if args.output else None
+        if args.json:
+            print(json.dumps({**_info_json(info), "replaces": args.id, "file": str(path) if path else None}))
+        else:
+            print(f"letter {info.id}: {info.kind} for {info.reference} produced again (letter {args.id} "
+                  f"will not print)" + (f" → {path}" if path else ""))
+        return 0
+    raise ValidationError("letters", "choose: list, print-run, runs, dispatch, reprint, again")
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -108,6 +108,8 @@ def _add_case_commands(cp: Any) -> None:
     st.add_argument("ref")
     st.add_argument("status", help="the new status (e.g. refused, closed)")
     st.add_argument("--reason", default="")
+    st.add_argument("--waive-retrieval-risk", default="", metavar="REASON",
+                    help="a lead marks Responded although a recording is purged soon, saying why")
     st.add_argument("--json", action="store_true")
 
     n = cp.add_parser("note", help="add a note to a case")
@@ -249,7 +251,8 @@ def _run_case(args: argparse.Namespace, reg: Any) -> None:
     elif cc == "check":
         emit(args, cases.record_check(reg, args.ref, args.step, args.result, args.reason))
     elif cc == "status":
-        emit(args, cases.change_status(reg, args.ref, args.status, args.reason))
+        emit(args, cases.change_status(reg, args.ref, args.status, args.reason,
+                                       waive_retrieval_risk=args.waive_retrieval_risk))
     elif cc == "note":
         emit(args, cases.add_note(reg, args.ref, args.text))
     elif cc == "assign":

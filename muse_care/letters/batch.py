@@ -6,7 +6,12 @@ even count so that every letter (and the first letter after the cover) starts on
 front of a sheet. Page numbers stay those printed within each letter.
 
 :func:`encrypt_pdf` protects a PDF with AES-256 through pypdf; reportlab's own AES
-output cannot be opened by poppler or pypdf (docs/letters.md).
+output cannot be opened by poppler or pypdf (docs/letters.md, "Protected PDFs").
+
+One run is one paper size: A4 and US Letter never share a print job (a printer asked
+for both either stops for the other tray or prints one size on the other's paper, and
+the address misses the window). :func:`render_print_run` refuses a mix, and the cover
+sheet names the paper and each letter's destination country.
 """
 
 from __future__ import annotations
@@ -26,13 +31,20 @@ from reportlab.lib.styles import ParagraphStyle
 from muse_care.domain.organisation import OrganisationProfile
 from muse_care.letters import fonts
 from muse_care.letters.errors import LetterError
-from muse_care.letters.model import Layout, RenderedLetter
-from muse_care.letters.render import KIND_TITLES, format_date
+from muse_care.letters import kinds
+from muse_care.letters.model import RenderedLetter, paper_of
+from muse_care.letters.render import format_date
 
 
-def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationProfile, seal: str = "") -> bytes:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationProfile,
+           label: str = "", seal: str = "") -> bytes:
     fonts.faces()
-    pagesize = LETTER if letters and all(lt.layout == Layout.US10 for lt in letters) else A4
+    paper = paper_of(letters[0].layout)
+    pagesize = LETTER if paper == "US Letter" else A4
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
@@ -42,7 +54,7 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=f"Print run {run_date.isoformat()}",
-        subject=f"Print run {run_date.isoformat()}: {len(letters)} letters",
+        subject=f"Print run {run_date.isoformat()}: {_plural(len(letters), 'letter')}",
         author=org.controller_name,
         creator="MUSE Care",
         invariant=1,
@@ -53,12 +65,17 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
     body = ParagraphStyle("b", fontName=fonts.BODY_FONT, fontSize=9, leading=11.5)
     bold = ParagraphStyle("bb", parent=body, fontName=fonts.BODY_FONT_BOLD)
     total_pages = sum(lt.page_count + lt.page_count % 2 for lt in letters)
+    heading = f"Print run {label} of {format_date(run_date, 'uk')}" if label else \
+        f"Print run of {format_date(run_date, 'uk')}"
     story = [
-        Paragraph(fonts.markup(fonts.prepare(f"Print run of {format_date(run_date, 'uk')}", "run date"), True), h1),
+        Paragraph(fonts.markup(fonts.prepare(heading, "run date"), True), h1),
+        Paragraph(fonts.markup(fonts.prepare(f"Paper: {paper} only. Load {paper} paper; every letter in this "
+                                             "run is on it.", "paper"), True), bold),
         Paragraph(
             fonts.markup(
                 fonts.prepare(
-                    f"{org.controller_name} · {len(letters)} letters · {total_pages} pages after this cover "
+                    f"{org.controller_name} · {_plural(len(letters), 'letter')} · "
+                    f"{_plural(total_pages, 'page')} after this cover "
                     "· print duplex: every letter starts on the front of a sheet",
                     "organisation controller_name",
                 )
@@ -70,19 +87,23 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
     if seal:
         story.insert(2, Paragraph(f"History seal before this run: {seal}",
                                   ParagraphStyle("seal", fontName="Courier", fontSize=6.5, leading=9)))
-    rows = [[Paragraph(fonts.markup(h, True), bold) for h in ("#", "Reference", "Recipient", "Letter", "Pages")]]
+    rows = [[Paragraph(fonts.markup(h, True), bold)
+             for h in ("#", "Reference", "Recipient", "Country", "Paper", "Letter", "Pages")]]
     for i, lt in enumerate(letters, start=1):
         rows.append(
             [
                 Paragraph(str(i), body),
                 Paragraph(fonts.markup(fonts.prepare(lt.reference, f"letter {i} reference")), body),
                 Paragraph(fonts.markup(fonts.prepare(lt.recipient_name, f"letter {i} recipient name"), size=9), body),
-                Paragraph(fonts.markup(KIND_TITLES[lt.kind]), body),
+                Paragraph(fonts.markup(lt.country or "?"), body),
+                Paragraph(fonts.markup(paper_of(lt.layout)), body),
+                Paragraph(fonts.markup(fonts.prepare(kinds.title(lt.kind), f"letter {i} kind")), body),
                 Paragraph(str(lt.page_count), body),
             ]
         )
     width = pagesize[0] - 40 * mm
-    table = LongTable(rows, colWidths=[12 * mm, 40 * mm, width - 112 * mm, 45 * mm, 15 * mm], repeatRows=1)
+    table = LongTable(rows, colWidths=[8 * mm, 32 * mm, width - 128 * mm, 17 * mm, 18 * mm, 40 * mm, 13 * mm],
+                      repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -91,6 +112,7 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
             ]
         )
     )
@@ -109,20 +131,25 @@ def _append_padded(writer: PdfWriter, pdf: bytes) -> None:
 
 
 def render_print_run(
-    letters: Sequence[RenderedLetter], run_date: date, organisation: OrganisationProfile, seal: str = ""
+    letters: Sequence[RenderedLetter], run_date: date, organisation: OrganisationProfile, label: str = "",
+    seal: str = "",
 ) -> bytes:
     """One PDF: a cover sheet, then every letter, each padded to an even page count.
-    ``seal``: the history's seal (COUNT:HASH), printed on the cover so paper carries it."""
+    Every letter must be on the same paper size. ``seal``: the history's seal
+    (COUNT:HASH), printed on the cover so paper carries it."""
     if not letters:
         raise LetterError("print run", "there are no letters to print")
+    papers = sorted({paper_of(lt.layout) for lt in letters})
+    if len(papers) > 1:
+        raise LetterError("print run", f"the letters are on {' and '.join(papers)}: one run is one paper size")
     writer = PdfWriter()
-    _append_padded(writer, _cover(letters, run_date, organisation, seal))
+    _append_padded(writer, _cover(letters, run_date, organisation, label, seal))
     for letter in letters:
         _append_padded(writer, letter.pdf)
     writer.add_metadata(
         {
             "/Title": f"Print run {run_date.isoformat()}",
-            "/Subject": f"{len(letters)} letters",
+            "/Subject": f"{_plural(len(letters), 'letter')} on {papers[0]}",
             "/Author": organisation.controller_name,
             "/Creator": "MUSE Care",
         }

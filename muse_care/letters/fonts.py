@@ -16,6 +16,7 @@ escapes every run; no user text is ever markup.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -24,7 +25,7 @@ from xml.sax.saxutils import escape
 
 import arabic_reshaper
 from bidi.algorithm import get_display
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from muse_care.letters.errors import UnprintableText
@@ -41,12 +42,29 @@ class Face:
     bold_cmap: frozenset[int]
 
 
-# Tried in this order for each character: Latin body font first, then Arabic, then CJK.
+# Tried in this order for each character: Latin body font first, then Arabic, then
+# Hebrew/Armenian/Georgian, then CJK (docs/letters.md, "Fonts").
 _FACE_FILES: tuple[tuple[str, str, str], ...] = (
     ("MuseSans", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
     ("MuseArabic", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    ("MuseDejaVu", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),  # only the ranges in _ONLY
     ("MuseCJK", "DroidSansFallbackFull.ttf", "DroidSansFallbackFull.ttf"),
 )
+
+# Faces used only for some scripts: DejaVu for Hebrew, Armenian and Georgian (its
+# emoji and symbols are not wanted: a character no font is meant for stops the letter).
+_ONLY: dict[str, tuple[tuple[int, int], ...]] = {
+    "MuseDejaVu": ((0x0530, 0x058F), (0x0590, 0x05FF), (0xFB13, 0xFB17), (0xFB1D, 0xFB4F),
+                   (0x10A0, 0x10FF), (0x2D00, 0x2D2F)),
+}
+
+
+def _limit(family: str, cmap: frozenset[int]) -> frozenset[int]:
+    ranges = _ONLY.get(family)
+    if ranges is None:
+        return cmap
+    return frozenset(c for c in cmap if any(lo <= c <= hi for lo, hi in ranges))
+
 
 # Naskh at the same point size looks a size smaller than Noto Sans beside it.
 SCALE = {"MuseArabic": 1.2, "MuseArabic-Bold": 1.2}
@@ -63,6 +81,41 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
 
 
+# --- subset tags -------------------------------------------------------------------------
+# reportlab names the n-th subset of every font "AAAAAA+", "AAAAAB+"…, so two letters
+# joined into one print run carry different subsets under one name, and a printer that
+# caches fonts by name prints the wrong glyphs. ISO 32000-1 §9.6.4 asks for a tag that
+# differs for different subsets: ours is six capitals from a SHA-256 of the font's name
+# and the subset's characters, so equal subsets share a tag and different ones never do
+# (docs/letters.md, "Fonts").
+_tag_state = threading.local()
+_reportlab_subsetn = ttfonts.SUBSETN
+
+
+def _subset_tag(n: int, *args: object) -> bytes:
+    current = getattr(_tag_state, "font", None)
+    if current is None:
+        return bytes(_reportlab_subsetn(n, *args))
+    name, subsets = current
+    digest = hashlib.sha256(name.encode() + b":" + ",".join(map(str, subsets[n])).encode()).digest()
+    return bytes(ord("A") + b % 26 for b in digest[:6])
+
+
+ttfonts.SUBSETN = _subset_tag
+
+
+class _TaggedTTFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose subsets are named by their content (see above)."""
+
+    def addObjects(self, doc: object) -> None:  # noqa: N802 (reportlab's name)
+        state = self.state[doc]
+        _tag_state.font = (self.fontName, [tuple(s) for s in state.subsets])
+        try:
+            super().addObjects(doc)
+        finally:
+            _tag_state.font = None
+
+
 def faces() -> tuple[Face, ...]:
     """The shipped faces, registered with reportlab on first use (thread-safe)."""
     global _faces
@@ -72,19 +125,19 @@ def faces() -> tuple[Face, ...]:
         if _faces is None:
             loaded = []
             for family, regular_file, bold_file in _FACE_FILES:
-                regular = TTFont(family, str(fonts_dir() / regular_file))
+                regular = _TaggedTTFont(family, str(fonts_dir() / regular_file))
                 pdfmetrics.registerFont(regular)
                 bold_name = family if bold_file == regular_file else f"{family}-Bold"
                 bold = regular
                 if bold_name != family:
-                    bold = TTFont(bold_name, str(fonts_dir() / bold_file))
+                    bold = _TaggedTTFont(bold_name, str(fonts_dir() / bold_file))
                     pdfmetrics.registerFont(bold)
                 loaded.append(
                     Face(
                         family,
                         bold_name,
-                        frozenset(regular.face.charToGlyph),
-                        frozenset(bold.face.charToGlyph),
+                        _limit(family, frozenset(regular.face.charToGlyph)),
+                        _limit(family, frozenset(bold.face.charToGlyph)),
                     )
                 )
             missing = [c for c in range(0x20, 0x7F) if c not in loaded[0].cmap or c not in loaded[0].bold_cmap]

@@ -1,12 +1,14 @@
 """Sheet geometry of each letter layout, in millimetres from the sheet's top-left corner.
 
-Sources (docs/letters.md, layouts): DIN 5008 Form A and B; the GOV.UK Notify letter spec for the
-UK address block; a US #10 window envelope on Letter paper.
+The measurements and their sources are in docs/letters.md, "Layouts": DIN 5008 Form A
+and B; the GOV.UK Notify letter specification for the UK address block; a US #10 window
+envelope on Letter paper with the US Postal Service's 1/8 inch clearance.
 
 ``window`` is the envelope window; ``address_box`` is the part of it the recipient's
 address may use (DIN 5008 keeps the top 17.7 mm of the field for the return line and
-endorsements). Nothing of the recipient's address is ever drawn outside
-``address_box``: an address that does not fit at :data:`MIN_ADDRESS_PT` is an error.
+endorsements; US #10 keeps 3.2 mm clear of every edge of the window). Nothing of the
+recipient's address is ever drawn outside ``address_box``: an address that does not fit
+at :data:`MIN_ADDRESS_PT` is an error, and :func:`line_capacity` says how many lines fit.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Box:
     @property
     def right(self) -> float:
         return self.x + self.w
+
+    def inset(self, d: float) -> Box:
+        return Box(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
 
     @property
     def bottom(self) -> float:
@@ -75,6 +80,9 @@ _A4_W = A4[0] / mm
 _A4_H = A4[1] / mm
 _LT_W = LETTER[0] / mm
 _LT_H = LETTER[1] / mm
+
+USPS_CLEARANCE_MM = 3.2  # 1/8 inch between the address and every edge of the window
+US10_WINDOW = Box(18.8, 48.8, 95.4, 28.4)
 
 GEOMETRIES: dict[Layout, Geometry] = {
     Layout.DIN5008_B: Geometry(
@@ -135,8 +143,8 @@ GEOMETRIES: dict[Layout, Geometry] = {
         layout=Layout.US10,
         page_w_mm=_LT_W,
         page_h_mm=_LT_H,
-        window=Box(22, 52, 89, 22),
-        address_box=Box(22, 52, 89, 22),
+        window=US10_WINDOW,
+        address_box=US10_WINDOW.inset(USPS_CLEARANCE_MM),  # x 22, y 52, 89 x 22
         return_line_y=49.5,
         info_x=130,
         info_y=52,
@@ -154,3 +162,16 @@ GEOMETRIES: dict[Layout, Geometry] = {
 
 def geometry(layout: Layout) -> Geometry:
     return GEOMETRIES[Layout(layout)]
+
+
+LATIN_ASCENT = 1.069  # Noto Sans, em
+LATIN_DESCENT = 0.293
+TOP_PAD_MM = 0.5  # the first line's ascenders stay this far below the box's top
+
+
+def line_capacity(layout: Layout | str, size: float = MIN_ADDRESS_PT) -> int:
+    """How many lines of Latin text fit the layout's address box at ``size`` points
+    (the same arithmetic as the renderer's placement)."""
+    box = geometry(Layout(layout)).address_box
+    free = box.h * mm - TOP_PAD_MM * mm - (LATIN_ASCENT + LATIN_DESCENT) * size
+    return max(0, int(free // (LEADING * size)) + 1)

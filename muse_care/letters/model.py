@@ -6,58 +6,29 @@ the named ``fields`` the kind's template uses. Field values are plain text, alre
 formatted by the caller (dates as they should appear in the letter). A *list* field
 holds one item per line ("\\n"-separated) and prints one bullet per item.
 
-Fields each kind needs (:data:`KIND_FIELDS`; ``required`` / ``optional``):
-
-===================== ===================================================== ===========================
-kind                  required                                              optional
-===================== ===================================================== ===========================
-acknowledgement       received_date, rights, due_date                       fee_due
-identity-request      received_date, rights, identity_steps*                reply_by
-clarification-request received_date, rights, clarification_question         reply_by
-extension             received_date, rights, due_date, new_due_date,
-                      extension_reasons*
-access-response       received_date (+ at least one enclosure)              withheld*, legal_basis
-rectification-done    received_date, corrections*, recipients_told*
-erasure-done          received_date, outcome, recipients_told*              retained*, legal_basis
-restriction           received_date, restricted_data, restriction_ground,   restriction_until
-                      recipients_told*
-objection-outcome     received_date, processing, outcome                    legal_basis
-marketing-opt-out     received_date, channels, effective_date
-portability           received_date, data_format, delivery                  third_party
-refusal               received_date, rights, refusal_reasons*, legal_basis
-closing               received_date, rights, outcome
-===================== ===================================================== ===========================
-
-``*`` marks list fields. Some optional fields pull in another: ``retained`` and
-``withheld`` need ``legal_basis`` (a refusal in part must say on what ground).
-Every template can also use ``{reference}``, ``{letter_date}`` and ``{recipient_name}``.
+The kinds, their titles and the fields each needs are declared once, in
+:mod:`muse_care.letters.kinds`; :data:`KIND_FIELDS` and :class:`LetterKind` are views of
+that registry. Every template can also use ``{reference}``, ``{letter_date}`` and
+``{recipient_name}``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from muse_care.domain.organisation import OrganisationProfile
+from muse_care.letters import kinds
 from muse_care.letters.errors import LetterError, MissingField
 
 
-class LetterKind(StrEnum):
-    ACKNOWLEDGEMENT = "acknowledgement"
-    IDENTITY_REQUEST = "identity-request"
-    CLARIFICATION_REQUEST = "clarification-request"
-    EXTENSION = "extension"
-    ACCESS_RESPONSE = "access-response"
-    RECTIFICATION_DONE = "rectification-done"
-    ERASURE_DONE = "erasure-done"
-    RESTRICTION = "restriction"
-    OBJECTION_OUTCOME = "objection-outcome"
-    MARKETING_OPT_OUT = "marketing-opt-out"
-    PORTABILITY = "portability"
-    REFUSAL = "refusal"
-    CLOSING = "closing"
+LetterKind = StrEnum(  # type: ignore[misc]
+    "LetterKind", {k.id.upper().replace("-", "_"): k.id for k in kinds.BUILTIN}
+)
+"""The built-in kinds as an enum (``LetterKind.ACKNOWLEDGEMENT``); kinds registered at
+run time are plain ids: code that handles every kind uses :func:`kinds.all_kinds`."""
 
 
 class Layout(StrEnum):
@@ -80,6 +51,38 @@ class PostalAddress:
 
 
 @dataclass(frozen=True)
+class LayoutInfo:
+    id: str
+    title: str
+    short: str
+    paper: str  # "A4" | "US Letter"
+
+
+LAYOUTS: Mapping[str, LayoutInfo] = {
+    "uk": LayoutInfo("uk", "UK window (GOV.UK Notify), A4", "UK A4", "A4"),
+    "din5008-b": LayoutInfo("din5008-b", "DIN 5008 Form B window, A4", "DIN B A4", "A4"),
+    "din5008-a": LayoutInfo("din5008-a", "DIN 5008 Form A window, A4", "DIN A A4", "A4"),
+    "us10": LayoutInfo("us10", "US #10 window, Letter", "US Letter", "US Letter"),
+}
+"""Every layout the letter engine prints, each offered and accepted everywhere."""
+
+
+def paper_of(layout: str) -> str:
+    return LAYOUTS[str(layout)].paper
+
+
+# English dates are written month first in these countries (the United States and the
+# territories and freely associated states that use its postal service); day first
+# elsewhere. See docs/letters.md, "Dates".
+MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "GU", "VI", "AS", "MP", "UM", "FM", "MH", "PW"})
+
+
+def date_style_for(country: str) -> str:
+    """"us" (December 1, 2026) or "uk" (1 December 2026) for a recipient in ``country``."""
+    return "us" if (country or "").strip().upper() in MONTH_FIRST_COUNTRIES else "uk"
+
+
+@dataclass(frozen=True)
 class FieldSpec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
@@ -89,57 +92,36 @@ class FieldSpec:
     needs_enclosures: bool = False
 
 
-COMMON_FIELDS = ("reference", "letter_date", "recipient_name")
+COMMON_FIELDS = kinds.COMMON_FIELDS
 
-KIND_FIELDS: Mapping[LetterKind, FieldSpec] = {
-    LetterKind.ACKNOWLEDGEMENT: FieldSpec(("received_date", "rights", "due_date"), ("fee_due",)),
-    LetterKind.IDENTITY_REQUEST: FieldSpec(
-        ("received_date", "rights", "identity_steps"), ("reply_by",), frozenset({"identity_steps"})
-    ),
-    LetterKind.CLARIFICATION_REQUEST: FieldSpec(
-        ("received_date", "rights", "clarification_question"), ("reply_by",)
-    ),
-    LetterKind.EXTENSION: FieldSpec(
-        ("received_date", "rights", "due_date", "new_due_date", "extension_reasons"),
-        (),
-        frozenset({"extension_reasons"}),
-    ),
-    LetterKind.ACCESS_RESPONSE: FieldSpec(
-        ("received_date",),
-        ("withheld", "legal_basis"),
-        frozenset({"withheld"}),
-        (("withheld", "legal_basis"),),
-        needs_enclosures=True,
-    ),
-    LetterKind.RECTIFICATION_DONE: FieldSpec(
-        ("received_date", "corrections", "recipients_told"),
-        (),
-        frozenset({"corrections", "recipients_told"}),
-    ),
-    LetterKind.ERASURE_DONE: FieldSpec(
-        ("received_date", "outcome", "recipients_told"),
-        ("retained", "legal_basis"),
-        frozenset({"recipients_told", "retained"}),
-        (("retained", "legal_basis"),),
-    ),
-    LetterKind.RESTRICTION: FieldSpec(
-        ("received_date", "restricted_data", "restriction_ground", "recipients_told"),
-        ("restriction_until",),
-        frozenset({"recipients_told"}),
-    ),
-    LetterKind.OBJECTION_OUTCOME: FieldSpec(("received_date", "processing", "outcome"), ("legal_basis",)),
-    LetterKind.MARKETING_OPT_OUT: FieldSpec(("received_date", "channels", "effective_date")),
-    LetterKind.PORTABILITY: FieldSpec(("received_date", "data_format", "delivery"), ("third_party",)),
-    LetterKind.REFUSAL: FieldSpec(
-        ("received_date", "rights", "refusal_reasons", "legal_basis"), (), frozenset({"refusal_reasons"})
-    ),
-    LetterKind.CLOSING: FieldSpec(("received_date", "rights", "outcome")),
-}
+
+def field_spec(kind: str) -> FieldSpec:
+    spec = kinds.get(kind)
+    return FieldSpec(tuple(f.name for f in spec.required), tuple(f.name for f in spec.optional),
+                     spec.lists, spec.implies, spec.needs_enclosures)
+
+
+class _KindFields(Mapping[str, FieldSpec]):
+    """``{kind: FieldSpec}`` over the live registry."""
+
+    def __getitem__(self, key: str) -> FieldSpec:
+        if kinds.find(str(key)) is None:
+            raise KeyError(key)
+        return field_spec(str(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds.kind_ids())
+
+    def __len__(self) -> int:
+        return len(kinds.kind_ids())
+
+
+KIND_FIELDS: Mapping[str, FieldSpec] = _KindFields()
 
 
 @dataclass(frozen=True)
 class LetterRequest:
-    kind: LetterKind
+    kind: str  # a kind id (LetterKind for the built-ins)
     layout: Layout
     reference: str
     letter_date: date
@@ -150,7 +132,7 @@ class LetterRequest:
 
     def validate(self) -> None:
         """Raise :class:`MissingField` naming the first field the kind needs but lacks."""
-        spec = KIND_FIELDS[LetterKind(self.kind)]
+        spec = field_spec(self.kind)
         if not self.reference.strip():
             raise MissingField("reference", "the case reference is empty")
         if not self.recipient.name.strip():
@@ -174,10 +156,11 @@ class LetterRequest:
 
 @dataclass(frozen=True)
 class RenderedLetter:
-    kind: LetterKind
+    kind: str
     reference: str
     recipient_name: str
     layout: Layout
     pdf: bytes
     page_count: int
     sha256: str
+    country: str = ""  # the recipient's, for the print run's cover sheet

@@ -36,25 +36,28 @@ from muse_care.domain.organisation import OrganisationProfile
 from muse_care.letters import fonts
 from muse_care.letters.address import address_lines, country_name, sender_line
 from muse_care.letters.errors import AddressDoesNotFit, LetterError
-from muse_care.letters.layouts import ADDRESS_PT, LEADING, MIN_ADDRESS_PT, Geometry, geometry
-from muse_care.letters.model import KIND_FIELDS, LetterKind, LetterRequest, RenderedLetter
+from muse_care.letters.layouts import (
+    ADDRESS_PT,
+    LATIN_ASCENT,
+    LATIN_DESCENT,
+    LEADING,
+    MIN_ADDRESS_PT,
+    TOP_PAD_MM,
+    Geometry,
+    geometry,
+)
+from muse_care.letters import kinds
+from muse_care.letters.model import (
+    Layout,
+    LetterRequest,
+    PostalAddress,
+    RenderedLetter,
+    date_style_for,
+    field_spec,
+)
 from muse_care.letters.templates import fill
 
-KIND_TITLES: dict[LetterKind, str] = {
-    LetterKind.ACKNOWLEDGEMENT: "Acknowledgement",
-    LetterKind.IDENTITY_REQUEST: "Identity request",
-    LetterKind.CLARIFICATION_REQUEST: "Clarification request",
-    LetterKind.EXTENSION: "Extension notice",
-    LetterKind.ACCESS_RESPONSE: "Access response",
-    LetterKind.RECTIFICATION_DONE: "Rectification done",
-    LetterKind.ERASURE_DONE: "Erasure done",
-    LetterKind.RESTRICTION: "Restriction",
-    LetterKind.OBJECTION_OUTCOME: "Objection outcome",
-    LetterKind.MARKETING_OPT_OUT: "Marketing opt-out",
-    LetterKind.PORTABILITY: "Data portability",
-    LetterKind.REFUSAL: "Refusal",
-    LetterKind.CLOSING: "Closing letter",
-}
+KIND_TITLES = kinds.TITLES  # declared once, in letters/kinds.py
 
 GREY = colors.Color(0.35, 0.35, 0.35)
 MARK_GREY = colors.Color(0.55, 0.55, 0.55)
@@ -99,8 +102,8 @@ def _ascent_descent(text: str, bold: bool) -> tuple[float, float]:
     return asc, desc
 
 
-_LATIN_ASCENT = 1.069  # Noto Sans, em
-_LATIN_DESCENT = 0.293
+_LATIN_ASCENT = LATIN_ASCENT
+_LATIN_DESCENT = LATIN_DESCENT
 
 
 def layout_address(lines: list[tuple[str, str]], geo: Geometry) -> list[PlacedLine]:
@@ -122,7 +125,7 @@ def layout_address(lines: list[tuple[str, str]], geo: Geometry) -> list[PlacedLi
             problem = f"{label} is {fonts.text_width(too_wide[0][1], size) / mm:.0f} mm wide at {size:g} pt"
             continue
         placed: list[PlacedLine] = []
-        y = top - metrics[0][0] * size - 0.5 * mm
+        y = top - metrics[0][0] * size - TOP_PAD_MM * mm
         for i, (_, text) in enumerate(lines):
             if i:
                 # Latin lines sit LEADING apart; a line in a font that reaches further
@@ -140,6 +143,14 @@ def layout_address(lines: list[tuple[str, str]], geo: Geometry) -> list[PlacedLi
     )
 
 
+def check_address_fits(address: PostalAddress, layout: str, sender_country: str) -> None:
+    """Raise the :class:`LetterError` (naming the address part at fault) that rendering
+    a letter to ``address`` in ``layout`` would raise; nothing is drawn."""
+    fonts.faces()
+    lines = [(label, fonts.prepare(text, label)) for label, text in address_lines(address, sender_country)]
+    layout_address(lines, geometry(Layout(layout)))
+
+
 def _fit_line(text: str, max_width: float, sizes: tuple[float, ...], field: str) -> float:
     for size in sizes:
         if fonts.text_width(text, size) <= max_width:
@@ -149,13 +160,16 @@ def _fit_line(text: str, max_width: float, sizes: tuple[float, ...], field: str)
 
 class _Styles:
     def __init__(self) -> None:
-        base = dict(fontName=fonts.BODY_FONT, fontSize=BODY_PT, leading=BODY_PT * 1.35, alignment=TA_LEFT)
+        # No line left alone at the top or bottom of a page (docs/letters.md, "Text").
+        base = dict(fontName=fonts.BODY_FONT, fontSize=BODY_PT, leading=BODY_PT * 1.35, alignment=TA_LEFT,
+                    allowWidows=0, allowOrphans=0)
         self.body = ParagraphStyle("body", spaceAfter=BODY_PT * 0.7, **base)
         self.subject = ParagraphStyle(
             "subject", parent=self.body, fontName=fonts.BODY_FONT_BOLD, fontSize=10.5, spaceAfter=6 * mm
         )
         self.heading = ParagraphStyle(
-            "heading", parent=self.body, fontName=fonts.BODY_FONT_BOLD, spaceBefore=3, spaceAfter=3
+            "heading", parent=self.body, fontName=fonts.BODY_FONT_BOLD, spaceBefore=3, spaceAfter=3,
+            keepWithNext=1,
         )
         self.bullet = ParagraphStyle(
             "bullet",
@@ -220,9 +234,6 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.setFillColor(GREY)
         self.setFont(fonts.BODY_FONT, 8)
         self.drawRightString(geo.body_right * mm, geo.y_pt(geo.body_bottom + 5), label)
-        if number > 1:
-            self.setFont(fonts.BODY_FONT, 8.5)
-            self.drawRightString(geo.body_right * mm, geo.y_pt(15), label)
 
 
 def _canvas_maker(decor: _Decor) -> Any:
@@ -354,13 +365,13 @@ def _org_address_footer(org: OrganisationProfile) -> tuple[str, ...]:
 
 
 def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
-    spec = KIND_FIELDS[LetterKind(req.kind)]
-    letter = fill(LetterKind(req.kind), values, req.organisation, spec.lists)
+    spec = field_spec(req.kind)
+    letter = fill(req.kind, values, req.organisation, spec.lists)
     st = _styles()
     story: list[Flowable] = [Paragraph(letter.subject, st.subject), Paragraph(letter.salutation, st.body)]
     for block in letter.blocks:
         if block.kind == "heading":
-            story.append(Paragraph(block.items[0], st.heading))
+            story.append(Paragraph(block.items[0], st.heading))  # keepWithNext: never last on a page
         elif block.kind == "paragraph":
             story.append(Paragraph(block.items[0], st.body))
         else:
@@ -371,9 +382,15 @@ def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
         Spacer(1, 2 * mm),
         Paragraph(letter.sign_off, st.closing),
         Spacer(1, 12 * mm),
-        Paragraph(fonts.markup(fonts.prepare(org.team_name, "organisation team_name")), st.closing),
-        Paragraph(fonts.markup(fonts.prepare(org.controller_name, "organisation controller_name")), st.closing),
     ]
+    # Signed by a person when the profile names one (name, then role), else by the team.
+    signer = [(org.signatory_name, "organisation signatory_name"), (org.signatory_role, "organisation signatory_role")]
+    signer = [(text, label) for text, label in signer if text.strip()] or [(org.team_name, "organisation team_name")]
+    if org.signatory_name.strip() and org.team_name.strip():
+        signer.append((org.team_name, "organisation team_name"))
+    sign += [Paragraph(fonts.markup(fonts.prepare(text.strip(), label)), st.closing) for text, label in signer]
+    sign.append(Paragraph(fonts.markup(fonts.prepare(org.controller_name, "organisation controller_name")),
+                          st.closing))
     # Enclosures are listed after the signature, whatever the kind.
     if any(e.strip() for e in req.enclosures):
         sign.append(Spacer(1, 6 * mm))
@@ -406,7 +423,7 @@ def render_letter(req: LetterRequest) -> RenderedLetter:
     window_text_w = (geo.window.right - geo.address_box.x) * mm - 1.5 * mm
     ret_size = _fit_line(ret, window_text_w, (7.0, 6.5, 6.0, 5.5, 5.0), "organisation address (return line)")
 
-    letter_date = format_date(req.letter_date, geo.date_style)
+    letter_date = format_date(req.letter_date, date_style_for(req.recipient.country))
     reference = fonts.prepare(req.reference, "reference")
     info_w = (geo.body_right - geo.info_x) * mm
     info = (
@@ -440,7 +457,7 @@ def render_letter(req: LetterRequest) -> RenderedLetter:
     doc = _LetterDoc(
         buf,
         decor,
-        title=f"{KIND_TITLES[LetterKind(req.kind)]}: {req.reference}",
+        title=f"{kinds.get(req.kind).title}: {req.reference}",
         subject=req.reference,
         author=org.controller_name,
         creator="MUSE Care",
@@ -449,11 +466,12 @@ def render_letter(req: LetterRequest) -> RenderedLetter:
     doc.build(story, canvasmaker=_canvas_maker(decor))
     pdf = buf.getvalue()
     return RenderedLetter(
-        kind=LetterKind(req.kind),
+        kind=req.kind,
         reference=req.reference,
         recipient_name=req.recipient.name.strip(),
         layout=geo.layout,
         pdf=pdf,
         page_count=doc.page,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        country=req.recipient.country.strip().upper(),
     )

@@ -1,4 +1,5 @@
-"""Sample letters: realistic field values for every kind, and requesters in four countries.
+"""Sample letters: realistic field values for every kind, and requesters in 13 countries
+writing in 10 scripts.
 
 Used by the tests, ``tools/render_letter_samples.py`` and the print-run benchmark; the
 settings screen can use it to preview an edited template.
@@ -6,10 +7,12 @@ settings screen can use it to preview an edited template.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 
 from muse_care.domain.organisation import DEFAULT_ORGANISATION, OrganisationProfile
-from muse_care.letters.model import Layout, LetterKind, LetterRequest, PostalAddress
+from muse_care.letters import kinds
+from muse_care.letters.model import Layout, LetterRequest, PostalAddress
 
 REQUESTERS: dict[str, PostalAddress] = {
     "uk": PostalAddress(
@@ -42,105 +45,108 @@ REQUESTERS: dict[str, PostalAddress] = {
         region="北京市",
         country="CN",
     ),
-}
-
-SAMPLE_FIELDS: dict[LetterKind, dict[str, str]] = {
-    LetterKind.ACKNOWLEDGEMENT: {
-        "received_date": "3 March 2026",
-        "rights": "a copy of your personal data (right of access)",
-        "due_date": "3 April 2026",
-    },
-    LetterKind.IDENTITY_REQUEST: {
-        "received_date": "3 March 2026",
-        "rights": "the deletion of your personal data",
-        "identity_steps": "The email address and postcode on your account with us\n"
-        "The order number and date of one recent order\n"
-        "A copy of a utility bill or bank statement showing your current address",
-        "reply_by": "17 March 2026",
-    },
-    LetterKind.CLARIFICATION_REQUEST: {
-        "received_date": "3 March 2026",
-        "rights": "a copy of your personal data (right of access)",
-        "clarification_question": "Which period and which of our services (orders, live chat, "
-        "calls to Customer Care, marketing emails) are you most interested in?",
-    },
-    LetterKind.EXTENSION: {
-        "received_date": "3 March 2026",
-        "rights": "a copy of your personal data (right of access)",
-        "due_date": "3 April 2026",
-        "new_due_date": "3 June 2026",
-        "extension_reasons": "Your request covers more than 400 orders, 60 live-chat conversations and "
-        "call recordings made over six years.\n"
-        "We have received three further requests from you that we are dealing with together.",
-    },
-    LetterKind.ACCESS_RESPONSE: {"received_date": "3 March 2026"},
-    LetterKind.RECTIFICATION_DONE: {
-        "received_date": "3 March 2026",
-        "corrections": "Your delivery address: now 14 Abbey Road, London NW8 9AY\n"
-        "Your date of birth (day and month): now 14 July",
-        "recipients_told": "DHL\nFedEx\nTCS",
-    },
-    LetterKind.ERASURE_DONE: {
-        "received_date": "3 March 2026",
-        "outcome": "We have deleted your account, your wish lists, your marketing preferences, "
-        "your live-chat conversations and the recordings of your calls to Customer Care.",
-        "retained": "Billing records of your orders from 2021 to 2025",
-        "legal_basis": "tax and accounting law requires us to keep billing records for seven "
-        "years from the billing date (Article 17(3)(b) GDPR)",
-        "recipients_told": "DHL\nFedEx\nTCS",
-    },
-    LetterKind.RESTRICTION: {
-        "received_date": "3 March 2026",
-        "restricted_data": "Your delivery addresses and telephone number",
-        "restriction_ground": "you have told us they are inaccurate and we are checking them",
-        "restriction_until": "17 March 2026",
-        "recipients_told": "DHL\nFedEx\nTCS",
-    },
-    LetterKind.OBJECTION_OUTCOME: {
-        "received_date": "3 March 2026",
-        "processing": "our analysis of your browsing to personalise our website",
-        "outcome": "We have accepted your objection: from today we no longer use your browsing "
-        "data to personalise the website or our advertising for you.",
-    },
-    LetterKind.MARKETING_OPT_OUT: {
-        "received_date": "3 March 2026",
-        "channels": "email, text messages, telephone and post",
-        "effective_date": "4 March 2026",
-    },
-    LetterKind.PORTABILITY: {
-        "received_date": "3 March 2026",
-        "data_format": "JSON and CSV files",
-        "delivery": "They are on the encrypted USB key enclosed; we will send the password separately by text message.",
-    },
-    LetterKind.REFUSAL: {
-        "received_date": "3 March 2026",
-        "rights": "copies of all call recordings since 2015",
-        "refusal_reasons": "This is the fifth request for the same recordings in three months; we "
-        "answered the previous requests in full on 10 January and 7 February 2026.\n"
-        "We keep call recordings for six months only, so no recordings from before "
-        "September 2025 exist.",
-        "legal_basis": "Article 12(5) GDPR and UK GDPR (manifestly unfounded or excessive requests)",
-    },
-    LetterKind.CLOSING: {
-        "received_date": "3 March 2026",
-        "rights": "the deletion of your personal data",
-        "outcome": "We sent you our reply on 20 March 2026 and you have told us that you need "
-        "nothing further.",
-    },
-}
-
-SAMPLE_ENCLOSURES: dict[LetterKind, tuple[str, ...]] = {
-    LetterKind.ACCESS_RESPONSE: (
-        "Your account and order history (12 pages)",
-        "Transcripts of 3 live-chat conversations (5 pages)",
-        "USB key with 2 call recordings (MP3)",
+    "us": PostalAddress(
+        name="Emily García-Nguyen",
+        lines=("1600 Market Street", "Apt 4B"),
+        city="San Francisco",
+        postcode="94103",
+        region="CA",
+        country="US",
     ),
-    LetterKind.PORTABILITY: ("Encrypted USB key",),
+    "tr": PostalAddress(
+        name="Ayşe Yılmaz",
+        lines=("İnönü Caddesi No: 17/3",),
+        city="Diyarbakır",
+        postcode="21100",
+        region="Bağlar",
+        country="TR",
+    ),
+    "gr": PostalAddress(
+        name="Νικόλαος Παπαδόπουλος",
+        lines=("Οδός Ερμού 25",),
+        city="Αθήνα",
+        postcode="105 63",
+        country="GR",
+    ),
+    "ru": PostalAddress(
+        name="Анна Сергеевна Иванова",
+        lines=("ул. Тверская, д. 7, кв. 12",),
+        city="Москва",
+        postcode="125009",
+        region="Москва",
+        country="RU",
+    ),
+    "ae": PostalAddress(
+        name="فاطمة الزهراء",
+        lines=("Villa 14, Street 23", "Al Wasl"),
+        city="Dubai",
+        region="Dubai",
+        country="AE",
+    ),
+    "il": PostalAddress(
+        name="דוד כהן",
+        lines=("רחוב הרצל 12",),
+        city="תל אביב-יפו",
+        postcode="6120101",
+        country="IL",
+    ),
+    "am": PostalAddress(
+        name="Անի Պետրոսյան",
+        lines=("Աբովյան փողոց 10, բն. 5",),
+        city="Երևան",
+        postcode="0001",
+        country="AM",
+    ),
+    "ge": PostalAddress(
+        name="ნინო ბერიძე",
+        lines=("რუსთაველის გამზირი 12",),
+        city="თბილისი",
+        postcode="0108",
+        country="GE",
+    ),
+    "jp": PostalAddress(
+        name="佐藤 さくら",
+        lines=("神南1-2-3 コーポさくら101号",),
+        city="渋谷区",
+        postcode="150-0041",
+        region="東京都",
+        country="JP",
+    ),
 }
+
+SCRIPTS: dict[str, str] = {
+    "uk": "Latin", "de": "Latin", "us": "Latin", "tr": "Latin", "gr": "Greek", "ru": "Cyrillic",
+    "pk": "Arabic", "ae": "Arabic", "il": "Hebrew", "am": "Armenian", "ge": "Georgian", "cn": "Han",
+    "jp": "Han, Hiragana and Katakana",
+}
+"""The writing system of each sample requester (the recipients the tests print for)."""
+
+
+def sample_fields(kind: str) -> dict[str, str]:
+    """Realistic field values for ``kind``, from its declaration (letters/kinds.py)."""
+    return dict(kinds.get(kind).sample)
+
+
+def sample_enclosures(kind: str) -> tuple[str, ...]:
+    return kinds.get(kind).sample_enclosures
+
+
+class _Samples(Mapping[str, dict[str, str]]):
+    def __getitem__(self, key: str) -> dict[str, str]:
+        return sample_fields(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds.kind_ids())
+
+    def __len__(self) -> int:
+        return len(kinds.kind_ids())
+
+
+SAMPLE_FIELDS: Mapping[str, dict[str, str]] = _Samples()
 
 
 def sample_request(
-    kind: LetterKind,
+    kind: str,
     layout: Layout,
     requester: str = "uk",
     reference: str = "MC-2026-000123",
@@ -153,6 +159,6 @@ def sample_request(
         letter_date=date(2026, 3, 5),
         recipient=REQUESTERS[requester],
         organisation=organisation,
-        fields=dict(SAMPLE_FIELDS[kind]),
-        enclosures=SAMPLE_ENCLOSURES.get(kind, ()),
+        fields=sample_fields(kind),
+        enclosures=sample_enclosures(kind),
     )

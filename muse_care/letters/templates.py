@@ -22,7 +22,8 @@ from pathlib import Path
 from muse_care.domain.organisation import OrganisationProfile, join_and
 from muse_care.letters.errors import TemplateError
 from muse_care.letters.fonts import markup, prepare
-from muse_care.letters.model import COMMON_FIELDS, KIND_FIELDS, LetterKind
+from muse_care.letters import kinds
+from muse_care.letters.model import COMMON_FIELDS, KIND_FIELDS
 from muse_care.letters.resources import letters_dir
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\}|[{}]")
@@ -146,7 +147,7 @@ def placeholders(text: str) -> list[str]:
     return [m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1)]
 
 
-def check(template: Template, kind: LetterKind) -> None:
+def check(template: Template, kind: str) -> None:
     """Every placeholder and guard must name a field of ``kind`` or an organisation setting."""
     spec = KIND_FIELDS[kind]
     allowed = set(COMMON_FIELDS) | set(spec.required) | set(spec.optional)
@@ -183,9 +184,11 @@ def check(template: Template, kind: LetterKind) -> None:
 _cache: dict[tuple[str, int], Template] = {}
 
 
-def load(name: str, with_header: bool = True) -> Template:
-    """Read and parse ``resources/letters/<name>``; re-read when the file changes."""
-    path: Path = letters_dir() / name
+def load(name: str | Path, with_header: bool = True) -> Template:
+    """Read and parse ``resources/letters/<name>`` (or the file ``name`` if it is a
+    path); re-read when the file changes."""
+    path: Path = name if isinstance(name, Path) else letters_dir() / name
+    name = path.name
     try:
         stamp = path.stat().st_mtime_ns
     except FileNotFoundError as exc:
@@ -198,8 +201,8 @@ def load(name: str, with_header: bool = True) -> Template:
     return cached
 
 
-def load_kind(kind: LetterKind) -> Template:
-    template = load(f"{LetterKind(kind).value}.txt")
+def load_kind(kind: str) -> Template:
+    template = load(kinds.get(kind).template_file)
     check(template, kind)
     for include in _INCLUDES.values():
         check(load(include, with_header=False), kind)
@@ -210,7 +213,7 @@ Values = Mapping[str, str]
 
 
 def fill(
-    kind: LetterKind,
+    kind: str,
     values: Values,
     org: OrganisationProfile,
     list_fields: frozenset[str],
@@ -292,11 +295,38 @@ def fill(
     )
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_UNBREAKABLE = re.compile(
+    rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"  # 1 December 2026
+    rf"|\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"  # December 1, 2026
+    r"|(?<![\w+])\+?\(?\d[\d ()./-]{5,}\d(?!\w)"  # +44 20 7946 0000, (415) 555-0100
+)
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def nobreak(text: str) -> str:
+    """Dates and telephone numbers with no-break spaces, so a line never ends inside
+    one (docs/letters.md, "Text"). References have no spaces and reportlab never breaks
+    at a hyphen."""
+
+    def glue(m: re.Match[str]) -> str:
+        found = m.group(0)
+        is_date = any(ch.isalpha() for ch in found)
+        if not is_date and _digits(found) < 7:
+            return found  # "12 pages", "2021 to 2025": not a telephone number
+        return found.replace(" ", "\u00a0")
+
+    return _UNBREAKABLE.sub(glue, text) if any(ch.isdigit() for ch in text) else text
+
+
 def _text_markup(text: str, field: str, bold: bool = False) -> str:
     """Markup for plain, possibly multi-line text: each line prepared, joined by <br/>."""
     if not text:
         return ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<br/>".join(markup(prepare(line, field), bold) for line in lines)
+    return "<br/>".join(markup(prepare(nobreak(line), field), bold) for line in lines)
 
 

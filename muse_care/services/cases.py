@@ -163,6 +163,8 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
     if channel is Channel.POST and not (lines and (city or postcode) and country):
         p.setdefault("address_lines", "a postal request needs the address to reply to "
                      "(address lines, city or postcode, country)")
+    if lines and country and not any(k in p for k in ("name", "address_lines", "city", "postcode", "region")):
+        _check_printable(register, p, name or "", lines, city, postcode, region, country)
     if channel is Channel.EMAIL and not email:
         p.setdefault("email", "an email request needs the email address it came from")
     if channel is Channel.PHONE and not (phone or email):
@@ -179,6 +181,21 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
         representative_name=rep_name, representative_authority=rep_auth)
     return CleanCase(requester, tuple(rights), channel, received, at, regime.code, holiday_region,
                      assignee, note)
+
+
+def _check_printable(register: Register, p: dict[str, str], name: str, lines: Sequence[str], city: str,
+                     postcode: str, region: str, country: str) -> None:
+    """An address no letter window can hold is refused at the field now, while the caller
+    is on the line, not when the reply is printed (docs/letters.md, "Address capacity")."""
+    from muse_care.letters.fit import address_problem
+    from muse_care.letters.model import PostalAddress
+    from muse_care.services.settings import organisation
+
+    found = address_problem(PostalAddress(name=name, lines=tuple(lines), city=city, postcode=postcode,
+                                          region=region, country=country),
+                            str(get_setting(register, "letter_layout")), organisation(register).country)
+    if found is not None:
+        p.setdefault(*found)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -305,7 +322,7 @@ def _write(register: Register, ref: str | int, expected_version: int | None, act
         return to_view(session, rec, register.today())
 
 
-def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
+def _move(ch: _Change, wanted: Status, reason: str = "", waiver: str = "") -> None:
     current = Status(ch.rec.status)
     if current is wanted:
         return
@@ -323,6 +340,10 @@ def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
                 raise ValidationError("status", f"still waiting for the requested {state.waiting_for}; "
                                       f"record {state.waiting_for if state.waiting_for != 'identity' else 'id'}"
                                       "-received first")
+    if wanted is Status.RESPONDED:
+        from muse_care.services.respond_gate import check_responded
+
+        check_responded(ch, waiver)  # a reply sent, identity settled, no retrieval at risk
     if wanted is Status.REFUSED and not reason.strip():
         raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
                               "and why)")
@@ -464,7 +485,9 @@ def record_check(register: Register, ref: str | int, step: str, result: str, rea
 
 
 def change_status(register: Register, ref: str | int, status: str, reason: str = "",
-                  expected_version: int | None = None) -> CaseView:
+                  expected_version: int | None = None, *, waive_retrieval_risk: str = "") -> CaseView:
+    """Move the case; Responded needs the checks of services/respond_gate.py (a lead
+    may waive a retrieval at risk with ``waive_retrieval_risk``, the reason)."""
     wanted = parse_enum(Status, "status", status)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
     if wanted is Status.REFUSED:
@@ -472,7 +495,8 @@ def change_status(register: Register, ref: str | int, status: str, reason: str =
 
         if needs_lead(register):  # four eyes on the decision: see docs/security.md, "Four eyes"
             return defer_decision(register, ref, "refusal", reason, {}, expected_version)
-    return _write(register, ref, expected_version, lambda ch: _move(ch, wanted, reason))
+    waiver = v.clean_text("waive_retrieval_risk", waive_retrieval_risk, max_len=v.MAX_REASON, multiline=True)
+    return _write(register, ref, expected_version, lambda ch: _move(ch, wanted, reason, waiver))
 
 
 def assign(register: Register, ref: str | int, assignee: str,
@@ -515,6 +539,8 @@ def update_requester(register: Register, ref: str | int, requester: Requester,
     city = _collect(p, "city", v.clean_text, "city", requester.city, max_len=v.MAX_LINE) or ""
     region = _collect(p, "region", v.clean_text, "region", requester.region, max_len=v.MAX_LINE) or ""
     account = _collect(p, "account_ref", v.clean_text, "account_ref", requester.account_ref, max_len=64) or ""
+    if any(lines) and country and not p:
+        _check_printable(register, p, name, [x for x in lines if x], city, postcode, region, country)
     if p:
         raise InvalidInput(p)
     values = {"requester_name": name, "requester_email": email, "requester_phone": phone,

@@ -25,7 +25,13 @@ from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting, organisation
-from muse_care.store.models import CaseRecord, LetterPrintRecord, LetterRecord
+from muse_care.store.models import (
+    CaseRecord,
+    LetterPrintRecord,
+    LetterRecord,
+    PrintRunLetterRecord,
+    PrintRunRecord,
+)
 
 # What the requester is asked for, in their words (the checklist's labels are the agent's).
 REQUESTER_STEP_TEXT: dict[str, str] = {
@@ -56,16 +62,12 @@ DEFAULT_LEGAL_BASIS = {
     "eu-gdpr": "Article 12(5) of the General Data Protection Regulation (EU) 2016/679",
 }
 
-# Kinds whose letter discloses data or changes the deadline: a lead approves them in
-# team mode (four eyes) before they can be produced.
-APPROVAL_KINDS = {"extension": "extension", "refusal": "refusal",
-                  "access-response": "disclosure", "portability": "disclosure"}
 
+def _approval_needed(kind: str) -> str | None:
+    """The lead's approval a kind needs in team mode (four eyes), from its declaration."""
+    from muse_care.letters import kinds
 
-LETTER_STARTS_WAIT = {
-    "identity-request": ClockEventKind.ID_REQUESTED,
-    "clarification-request": ClockEventKind.CLARIFICATION_REQUESTED,
-}
+    return kinds.get(kind).approval
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,15 @@ class LetterInfo:
     dispatch_method: str
     print_count: int
     version: int
+    country: str = ""
+    superseded_by: int | None = None
+    runs: tuple[int, ...] = ()  # the print runs it was in
+
+    @property
+    def paper(self) -> str:
+        from muse_care.letters.model import paper_of
+
+        return paper_of(self.layout)
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,47 @@ class PrintRun:
     letters: tuple[LetterInfo, ...]
     pages: int
     run_date: date
+    id: int = 0
+    paper: str = ""
+    sha256: str = ""
+    built_by: str = ""
+    built_at: datetime | None = None
+    held: tuple[tuple[int, str], ...] = ()  # (letter id, why) left out of this run
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A recorded print run, without its PDF."""
+
+    id: int
+    run_date: date
+    paper: str
+    built_at: datetime
+    built_by: str
+    pages: int
+    pdf_sha256: str
+    reprint_reason: str
+    letter_ids: tuple[int, ...]
+    dispatched: int  # how many of its letters are marked dispatched
+
+
+class StaleLetter(ValidationError):
+    """The stored letter no longer matches the case it is for (its address changed):
+    stopped before printing; :func:`produce_again` makes it afresh."""
+
+    def __init__(self, letter_id: int, reference: str, changes: Sequence[str]) -> None:
+        self.letter_id = letter_id
+        self.reference = reference
+        self.changes = tuple(changes)
+        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: "
+                         f"{'; '.join(changes)}; produce the letter again to print the current address")
+
+
+class SupersededLetter(ValidationError):
+    def __init__(self, letter_id: int, reference: str, by: int) -> None:
+        self.letter_id, self.reference, self.by = letter_id, reference, by
+        super().__init__("letter", f"letter {letter_id} for {reference} was produced again as letter {by}; "
+                         "the old one never prints again: print letter {by}".replace("{by}", str(by)))
 
 
 def _join(items: Sequence[str]) -> str:
@@ -101,10 +153,61 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _info(rec: LetterRecord, reference: str) -> LetterInfo:
+def _info(rec: LetterRecord, reference: str, runs: Sequence[int] = ()) -> LetterInfo:
+    stored = _stored_address(rec)
     return LetterInfo(rec.id, rec.case_id, reference, rec.kind, rec.layout, rec.generated_at,
                       rec.generated_by, rec.sha256, rec.page_count, rec.recipient_name,
-                      rec.dispatched_on, rec.dispatch_method, rec.print_count, rec.version)
+                      rec.dispatched_on, rec.dispatch_method, rec.print_count, rec.version,
+                      str(stored.get("country", "")) if stored else "", rec.superseded_by, tuple(runs))
+
+
+def _stored_address(rec: LetterRecord) -> dict[str, Any] | None:
+    import json
+
+    if not rec.recipient_address:
+        return None
+    try:
+        data = json.loads(rec.recipient_address)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _address_json(address: Any) -> str:
+    import json
+
+    return json.dumps({"name": address.name, "lines": list(address.lines), "city": address.city,
+                       "postcode": address.postcode, "region": address.region, "country": address.country},
+                      ensure_ascii=False, sort_keys=True)
+
+
+_PARTS = (("city", "city"), ("postcode", "postcode"), ("region", "region"), ("country", "country"))
+
+
+def address_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
+    """What differs between the name and address printed on ``letter`` and the case's
+    requester now, one phrase per part ("address line 1 was 'X', is now 'Y'")."""
+    out: list[str] = []
+    if letter.recipient_name != case.requester_name:
+        out.append(f"the name was '{letter.recipient_name}', is now '{case.requester_name}'")
+    stored = _stored_address(letter)
+    if stored is None:
+        out.append("it was produced before letters recorded their address, so the address "
+                   "cannot be checked")
+        return out
+    was = [str(x) for x in stored.get("lines", [])]
+    now = [x for x in case.address_lines.split("\n") if x]
+    for i in range(max(len(was), len(now))):
+        a = was[i] if i < len(was) else ""
+        b = now[i] if i < len(now) else ""
+        if a != b:
+            out.append(f"address line {i + 1} was '{a}', is now '{b}'" if a and b else
+                       f"address line {i + 1} '{b}' was added" if b else f"address line {i + 1} '{a}' was removed")
+    for key, label in _PARTS:
+        a, b = str(stored.get(key, "")), str(getattr(case, key) or "")
+        if a != b:
+            out.append(f"the {label} was '{a}', is now '{b}'")
+    return out
 
 
 def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
@@ -151,10 +254,6 @@ def _recipient(view: CaseView) -> Any:
                          region=rq.region, country=rq.country)
 
 
-DISCLOSING_KINDS = frozenset({"access-response", "portability"})
-"""Letters that carry the requester's personal data: only to a verified requester."""
-
-
 def _require_verified(view: CaseView, kind: str) -> None:
     """A reply that discloses personal data goes only to someone whose identity is
     confirmed: otherwise it is a breach, whoever asked."""
@@ -173,11 +272,13 @@ def _approval_check(register: Register, view: CaseView, kind: str) -> None:
     """Four eyes (team mode): the letter waits for a lead's approval."""
     from muse_care.services import team
 
-    needed = APPROVAL_KINDS.get(kind)
+    from muse_care.letters import kinds
+
+    needed = _approval_needed(kind)
     if needed is None or not team.four_eyes_enabled(register):
         return
-    if kind in ("access-response", "portability") and not (
-            {Right.ACCESS, Right.PORTABILITY} & set(view.rights)):
+    spec = kinds.get(kind)
+    if spec.discloses and spec.rights and not (spec.rights & {r.value for r in view.rights}):
         return
     if not team.is_approved(register, view.id, needed):
         raise PermissionDenied(f"a {kind} letter for {view.reference} needs a team lead's approval "
@@ -188,29 +289,30 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
                    fields: Mapping[str, str] | None = None, enclosures: Sequence[str] = (),
                    letter_date: date | None = None) -> LetterInfo:
     """Render the letter from the case, the organisation profile and the agent's fields;
-    keep its PDF and hash; write the history."""
-    from muse_care.letters.model import Layout, LetterKind, LetterRequest
+    keep its PDF, hash and address; write the history. Earlier letters of the same kind
+    for the case that were not dispatched are superseded: they never print again."""
+    import json
+
+    from muse_care.letters import kinds
+    from muse_care.letters.model import LAYOUTS, Layout, LetterRequest, date_style_for
     from muse_care.letters.render import render_letter
 
-    try:
-        kind_v = LetterKind(kind)
-    except ValueError:
-        raise ValidationError("kind", f"unknown letter kind '{kind}'; use one of: "
-                              + ", ".join(k.value for k in LetterKind)) from None
+    spec = kinds.find(kind)
+    if spec is None:
+        raise ValidationError("kind", f"unknown letter kind '{kind}'; use one of: " + ", ".join(kinds.kind_ids()))
     layout_s = layout or str(get_setting(register, "letter_layout"))
-    try:
-        layout_v = Layout(layout_s)
-    except ValueError:
-        raise ValidationError("layout", f"unknown layout '{layout_s}'; use din5008-b, uk or us10") from None
+    if layout_s not in LAYOUTS:
+        raise ValidationError("layout", f"unknown layout '{layout_s}'; use " + ", ".join(LAYOUTS))
+    layout_v = Layout(layout_s)
     extra = {k: v.clean_text(k, val, max_len=v.MAX_REASON, multiline=True) for k, val in (fields or {}).items()}
     encl = tuple(v.clean_text("enclosure", e, max_len=v.MAX_LINE) for e in enclosures if e.strip())
     org = organisation(register)
     today = letter_date or register.today()
     view = _case_view(register, ref)
-    _approval_check(register, view, kind_v.value)
-    if kind_v.value in DISCLOSING_KINDS:
-        _require_verified(view, kind_v.value)
-    if kind_v is LetterKind.EXTENSION:
+    _approval_check(register, view, spec.id)
+    if spec.discloses:
+        _require_verified(view, spec.id)
+    if spec.id == "extension":
         if not view.extended:
             raise ValidationError("kind", f"case {view.reference} has not been extended: record the "
                                   "'extended' clock event with its reasons first")
@@ -218,16 +320,14 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
             raise ValidationError("kind", f"the requester had to be told of the extension by "
                                   f"{view.original_due.isoformat()} (within the first month); a notice "
                                   "now would be late: record why in a note and tell a team lead")
-    style = "us" if layout_v is Layout.US10 else "uk"
-    values = {**derived_fields(view, kind_v.value, style), **{k: x for k, x in extra.items() if x}}
-    from muse_care.letters.model import KIND_FIELDS
-
-    spec = KIND_FIELDS[kind_v]
-    allowed = set(spec.required) | set(spec.optional)
+    recipient = _recipient(view)
+    # English dates the recipient's way, whatever the paper (docs/letters.md, "Dates").
+    style = date_style_for(recipient.country)
+    values = {**derived_fields(view, spec.id, style), **{k: x for k, x in extra.items() if x}}
+    allowed = {f.name for f in spec.fields}
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
-    request = LetterRequest(kind=kind_v, layout=layout_v, reference=view.reference, letter_date=today,
-                            recipient=_recipient(view), organisation=org, fields=values,
-                            enclosures=encl)
+    request = LetterRequest(kind=spec.id, layout=layout_v, reference=view.reference, letter_date=today,
+                            recipient=recipient, organisation=org, fields=values, enclosures=encl)
     request.validate()
     rendered = render_letter(request)
     now = register.now()
@@ -236,26 +336,59 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
         if rec.version != view.version:
             raise ValidationError("case", f"case {rec.reference} changed while the letter was being "
                                   "made; make it again")
-        starts = LETTER_STARTS_WAIT.get(kind_v.value)
-        if starts is not None and view.waiting_for is None and view.is_open:
+        if spec.pauses_clock is not None and view.waiting_for is None and view.is_open:
             # Sending the request is what stops (or pauses) the clock: record it with
             # the letter, in the same unit of work.
             change = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
-            event_action(starts, today, f"{kind_v.value} letter")(change)
-        letter = LetterRecord(case_id=rec.id, kind=kind_v.value, layout=layout_v.value, generated_at=now,
+            event_action(ClockEventKind(spec.pauses_clock), today, f"{spec.id} letter")(change)
+        letter = LetterRecord(case_id=rec.id, kind=spec.id, layout=layout_v.value, generated_at=now,
                               generated_by=register.actor.login, sha256=rendered.sha256,
                               page_count=rendered.page_count, pdf=rendered.pdf,
-                              recipient_name=rendered.recipient_name, needs_approval=False)
+                              recipient_name=rendered.recipient_name, needs_approval=False,
+                              recipient_address=_address_json(recipient),
+                              request_json=json.dumps({"fields": {k: x for k, x in extra.items() if x},
+                                                       "enclosures": list(encl)}, ensure_ascii=False))
         session.add(letter)
         session.flush()
-        earlier = session.execute(select(LetterRecord.id).where(
-            LetterRecord.case_id == rec.id, LetterRecord.kind == kind_v.value,
+        earlier = session.execute(select(LetterRecord).where(
+            LetterRecord.case_id == rec.id, LetterRecord.kind == spec.id,
             LetterRecord.id != letter.id)).scalars().all()
-        note = f" (earlier {kind_v.value} letters kept: {', '.join(map(str, earlier))})" if earlier else ""
+        replaced = [e for e in earlier if e.dispatched_on is None and e.superseded_by is None]
+        for old in replaced:
+            old.superseded_by = letter.id
+        note = ""
+        if earlier:
+            note = f" (earlier {spec.id} letters kept: {', '.join(str(e.id) for e in earlier)}"
+            if replaced:
+                note += f"; superseded, never to print again: {', '.join(str(e.id) for e in replaced)}"
+            note += ")"
         HistoryWriter(session, register.actor.login, now).add(
-            rec.id, f"letter:{kind_v.value}", "",
+            rec.id, f"letter:{spec.id}", "",
             f"letter {letter.id}, {layout_v.value}, {rendered.page_count} pages, sha256 {rendered.sha256[:16]}…{note}")
+        session.flush()
         return _info(letter, rec.reference)
+
+
+def produce_again(register: Register, letter_id: int) -> LetterInfo:
+    """The letter ``letter_id`` made afresh from the case as it is now (its current
+    address), with the same kind, layout and what the agent typed; the old letter is
+    superseded and never prints again."""
+    import json
+
+    with register.read() as session:
+        old = session.get(LetterRecord, letter_id)
+        if old is None:
+            raise NotFound(f"no letter {letter_id}")
+        if old.dispatched_on is not None:
+            raise ValidationError("letter", f"letter {letter_id} was dispatched on {old.dispatched_on.isoformat()}; "
+                                  "make a new letter instead")
+        kind, layout, case_id = old.kind, old.layout, old.case_id
+        try:
+            typed = json.loads(old.request_json) if old.request_json else {}
+        except ValueError:
+            typed = {}
+    return produce_letter(register, case_id, kind, layout=layout, fields=dict(typed.get("fields", {})),
+                          enclosures=list(typed.get("enclosures", [])))
 
 
 def _case_view(register: Register, ref: str | int) -> CaseView:
@@ -263,36 +396,64 @@ def _case_view(register: Register, ref: str | int) -> CaseView:
         return to_view(session, _load(session, ref), register.today())
 
 
+def _runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    if not letter_ids:
+        return out
+    rows = session.execute(select(PrintRunLetterRecord.letter_id, PrintRunLetterRecord.run_id)
+                           .where(PrintRunLetterRecord.letter_id.in_(list(letter_ids)))
+                           .order_by(PrintRunLetterRecord.run_id)).all()
+    for letter_id, run_id in rows:
+        out.setdefault(letter_id, []).append(run_id)
+    return out
+
+
 def list_letters(register: Register, ref: str | int) -> list[LetterInfo]:
     with register.read() as session:
         rec = _load(session, ref)
-        rows = session.execute(select(LetterRecord).where(LetterRecord.case_id == rec.id)
-                               .order_by(LetterRecord.id)).scalars()
-        return [_info(r, rec.reference) for r in rows]
+        rows = list(session.execute(select(LetterRecord).where(LetterRecord.case_id == rec.id)
+                                    .order_by(LetterRecord.id)).scalars())
+        runs = _runs_of(session, [r.id for r in rows])
+        return [_info(r, rec.reference, runs.get(r.id, ())) for r in rows]
 
 
-def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord) -> bytes:
+def _hash_checked(letter: LetterRecord, case: CaseRecord) -> bytes:
     import hashlib
 
     if hashlib.sha256(letter.pdf).hexdigest() != letter.sha256:
         raise ValidationError("letter", f"letter {letter.id} for {case.reference} does not match its "
                               "recorded hash; it was changed after it was produced: do not send it")
-    if letter.recipient_name != case.requester_name:
-        raise ValidationError("letter", f"letter {letter.id} is addressed to '{letter.recipient_name}' but "
-                              f"case {case.reference}'s requester is now '{case.requester_name}'; "
-                              "produce the letter again")
     return letter.pdf
 
 
-def letter_pdf(register: Register, letter_id: int) -> bytes:
-    """The stored PDF, after checking its hash and its recipient."""
+def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord) -> bytes:
+    """The stored PDF if it may be printed now: its hash holds, it was not produced
+    again, and the name and every address part still match the case
+    (docs/letters.md, "Before a letter prints")."""
+    pdf = _hash_checked(letter, case)
+    if letter.superseded_by is not None:
+        raise SupersededLetter(letter.id, case.reference, letter.superseded_by)
+    changes = address_changes(letter, case)
+    if changes:
+        raise StaleLetter(letter.id, case.reference, changes)
+    return pdf
+
+
+def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) -> bytes:
+    """The stored PDF, after checking its hash and (``for_print``) that it may be
+    printed: not superseded, addressed as the case is now."""
     with register.read() as session:
         letter = session.get(LetterRecord, letter_id)
         if letter is None:
             raise NotFound(f"no letter {letter_id}")
         case = session.get(CaseRecord, letter.case_id)
         assert case is not None
-        return _checked_pdf(session, letter, case)
+        return _checked_pdf(session, letter, case) if for_print else _hash_checked(letter, case)
+
+
+def check_printable(register: Register, letter_id: int) -> None:
+    """Raise :class:`StaleLetter` / :class:`SupersededLetter` if the letter must not print."""
+    letter_pdf(register, letter_id)
 
 
 def _print_once(register: Register, letter_id: int, reason: str, label: str,
@@ -337,8 +498,10 @@ def _day_bounds(register: Register, day: date) -> tuple[datetime, datetime]:
 
 
 def letters_for_run(register: Register, on: date | None = None,
-                    ids: Sequence[int] | None = None) -> list[LetterInfo]:
-    """The letters a print run would take: the chosen ones, or the day's undispatched ones."""
+                    ids: Sequence[int] | None = None, *, reprints: bool = False,
+                    paper: str | None = None) -> list[LetterInfo]:
+    """The letters a print run would take: the chosen ones, or the day's letters that
+    are not dispatched, not superseded and (unless ``reprints``) never printed."""
     with register.read() as session:
         stmt = select(LetterRecord, CaseRecord.reference).join(CaseRecord, CaseRecord.id == LetterRecord.case_id)
         if ids:
@@ -346,59 +509,184 @@ def letters_for_run(register: Register, on: date | None = None,
         else:
             start, end = _day_bounds(register, on or register.today())
             stmt = stmt.where(LetterRecord.generated_at >= start, LetterRecord.generated_at < end,
-                              LetterRecord.dispatched_on.is_(None))
+                              LetterRecord.dispatched_on.is_(None), LetterRecord.superseded_by.is_(None))
+            if not reprints:
+                stmt = stmt.where(LetterRecord.print_count == 0)
         rows = session.execute(stmt.order_by(CaseRecord.reference, LetterRecord.id)).all()
-        found = [_info(letter, ref) for letter, ref in rows]
+        runs = _runs_of(session, [letter.id for letter, _ in rows])
+        found = [_info(letter, ref, runs.get(letter.id, ())) for letter, ref in rows]
     if ids:
         missing = sorted(set(ids) - {x.id for x in found})
         if missing:
             raise NotFound(f"no letter {', '.join(map(str, missing))}")
+    if paper:
+        found = [x for x in found if x.paper == paper]
     return found
 
 
-def build_print_run(register: Register, on: date | None = None,
-                    ids: Sequence[int] | None = None) -> PrintRun:
-    """One PDF for the mailroom: a cover sheet, then each letter padded to start on a
-    front side. Every letter is checked against its hash and its case first."""
-    from muse_care.letters.batch import render_print_run
-    from muse_care.letters.model import Layout, LetterKind, RenderedLetter
+def papers_waiting(register: Register, on: date | None = None, *, reprints: bool = False) -> dict[str, int]:
+    """How many letters wait on each paper size ({"A4": 3, "US Letter": 1})."""
+    out: dict[str, int] = {}
+    for info in letters_for_run(register, on, reprints=reprints):
+        out[info.paper] = out.get(info.paper, 0) + 1
+    return out
 
-    chosen = letters_for_run(register, on, ids)
-    if not chosen:
-        raise ValidationError("print run", f"no letters waiting to be printed for "
-                              f"{(on or register.today()).isoformat()}")
+
+def build_print_run(register: Register, on: date | None = None,
+                    ids: Sequence[int] | None = None, *, reprint_reason: str = "",
+                    paper: str | None = None) -> PrintRun:
+    """One PDF for the mailroom on one paper size: a cover sheet, then each letter
+    padded to start on a front side; recorded as a print run (its letters, pages, who,
+    when, the PDF's SHA-256). Every letter is checked first (hash, superseded, address).
+
+    Without ``ids`` it takes the day's letters not printed yet (with ``reprint_reason``
+    also those printed but not dispatched). Letters already printed are reprinted only
+    with a reason. A4 and US Letter never share a run: without ``paper`` a day with both
+    raises and names them (docs/letters.md, "Print runs").
+    """
+    import hashlib
+
+    from muse_care.letters.batch import render_print_run
+    from muse_care.letters.model import Layout, RenderedLetter
+
+    reason = v.clean_text("reprint reason", reprint_reason, max_len=v.MAX_REASON)
     run_date = on or register.today()
+    chosen = letters_for_run(register, on, ids, reprints=bool(reason))
+    papers = sorted({x.paper for x in chosen})
+    if paper:
+        if paper not in ("A4", "US Letter"):
+            raise ValidationError("paper", f"'{paper}' is not a paper size; use A4 or US Letter")
+        chosen = [x for x in chosen if x.paper == paper]
+    elif len(papers) > 1:
+        counts = ", ".join(f"{sum(1 for x in chosen if x.paper == p)} on {p}" for p in papers)
+        raise ValidationError("paper", f"the letters are on different paper ({counts}); a print job is "
+                              "one paper size: build one run for each (A4, then US Letter)")
+    if not chosen:
+        raise ValidationError("print run", f"no letters waiting to be printed for {run_date.isoformat()}"
+                              + (f" on {paper}" if paper else ""))
+    for x in chosen:
+        if x.dispatched_on is not None:
+            raise ValidationError("letters", f"letter {x.id} for {x.reference} was dispatched on "
+                                  f"{x.dispatched_on.isoformat()}; it is not printed again in a run")
+        if x.print_count and not reason:
+            raise ValidationError("reprint reason", f"letter {x.id} for {x.reference} was printed already "
+                                  f"({x.print_count} time(s)); a reprint needs a reason")
     now = register.now()
     rendered: list[RenderedLetter] = []
     with register.unit_of_work() as session:
+        records = []
         for info in chosen:
             letter = session.get(LetterRecord, info.id)
             case = session.get(CaseRecord, info.case_id)
             assert letter is not None and case is not None
             pdf = _checked_pdf(session, letter, case)
-            rendered.append(RenderedLetter(LetterKind(letter.kind), case.reference, letter.recipient_name,
-                                           Layout(letter.layout), pdf, letter.page_count, letter.sha256))
+            records.append(letter)
+            rendered.append(RenderedLetter(letter.kind, case.reference, letter.recipient_name,
+                                           Layout(letter.layout), pdf, letter.page_count, letter.sha256,
+                                           info.country))
         from muse_care.services.history import current_seal
 
-        seal = current_seal(session)
-        pdf = render_print_run(rendered, run_date, organisation(register), str(seal) if seal else "")
-        label = f"run {run_date.isoformat()}"
-        for info in chosen:
-            letter = session.get(LetterRecord, info.id)
-            assert letter is not None
-            letter.print_count += 1
-            session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now,
-                                          printed_by=register.actor.login, reason="", run_label=label))
-    from pypdf import PdfReader
-    import io
+        seal = current_seal(session)  # before this run's own entries: the cover shows what preceded it
+        run = PrintRunRecord(run_date=run_date, paper=chosen[0].paper, built_at=now,
+                             built_by=register.actor.login, pages=0, pdf_sha256="", reprint_reason=reason)
+        session.add(run)
+        session.flush()
+        pdf = render_print_run(rendered, run_date, organisation(register), label=f"#{run.id}",
+                               seal=str(seal) if seal else "")
+        sha = hashlib.sha256(pdf).hexdigest()
+        from io import BytesIO
 
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    return PrintRun(pdf, tuple(letters_for_run(register, ids=[x.id for x in chosen])), pages, run_date)
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(BytesIO(pdf)).pages)
+        run.pages, run.pdf_sha256 = pages, sha
+        label = f"run {run.id} of {run_date.isoformat()}"
+        history = HistoryWriter(session, register.actor.login, now)
+        for position, letter in enumerate(records, start=1):
+            again = letter.print_count > 0
+            letter.print_count += 1
+            session.add(PrintRunLetterRecord(run_id=run.id, letter_id=letter.id, position=position,
+                                             pages=letter.page_count + letter.page_count % 2, reprint=again))
+            session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now,
+                                          printed_by=register.actor.login, reason=reason if again else "",
+                                          run_label=label))
+            history.add(letter.case_id, f"letter in print run:{letter.kind}", "",
+                        f"letter {letter.id} in print run {run.id}" + (f" (reprint: {reason})" if again else ""))
+        run_id, paper_s = run.id, run.paper
+    return PrintRun(pdf, tuple(letters_for_run(register, ids=[x.id for x in chosen])), pages, run_date,
+                    id=run_id, paper=paper_s, sha256=sha, built_by=register.actor.login, built_at=now)
+
+
+def _run_info(session: Any, run: PrintRunRecord) -> RunInfo:
+    rows = session.execute(select(PrintRunLetterRecord.letter_id, LetterRecord.dispatched_on)
+                           .join(LetterRecord, LetterRecord.id == PrintRunLetterRecord.letter_id)
+                           .where(PrintRunLetterRecord.run_id == run.id)
+                           .order_by(PrintRunLetterRecord.position)).all()
+    return RunInfo(run.id, run.run_date, run.paper, run.built_at, run.built_by, run.pages, run.pdf_sha256,
+                   run.reprint_reason, tuple(r[0] for r in rows), sum(1 for r in rows if r[1] is not None))
+
+
+def print_runs(register: Register, on: date | None = None) -> list[RunInfo]:
+    """The recorded print runs (of one day, or all), oldest first."""
+    with register.read() as session:
+        stmt = select(PrintRunRecord)
+        if on is not None:
+            stmt = stmt.where(PrintRunRecord.run_date == on)
+        return [_run_info(session, r) for r in session.execute(stmt.order_by(PrintRunRecord.id)).scalars()]
+
+
+def get_run(register: Register, run_id: int) -> RunInfo:
+    with register.read() as session:
+        run = session.get(PrintRunRecord, run_id)
+        if run is None:
+            raise NotFound(f"no print run {run_id}")
+        return _run_info(session, run)
+
+
+def run_for_day(register: Register, day: date) -> RunInfo:
+    """The one print run of ``day`` with letters still to dispatch; raise if there is
+    none or more than one (then the run must be named)."""
+    open_runs = [r for r in print_runs(register, day) if r.dispatched < len(r.letter_ids)]
+    if not open_runs:
+        raise ValidationError("date", f"no print run of {day.isoformat()} has letters waiting to be "
+                              "dispatched; build and print the run first")
+    if len(open_runs) > 1:
+        listed = ", ".join(f"run {r.id} ({r.paper}, {len(r.letter_ids)} letters, by {r.built_by})" for r in open_runs)
+        raise ValidationError("date", f"{day.isoformat()} has {len(open_runs)} print runs waiting: {listed}; "
+                              "say which with --run")
+    return open_runs[0]
+
+
+def dispatch_run(register: Register, run_id: int, method: str = "post",
+                 on: date | None = None) -> tuple[list[LetterInfo], list[tuple[int, str]]]:
+    """Mark exactly the letters of print run ``run_id`` as dispatched (one unit of
+    work). A letter of the run produced again since, or already dispatched, is held
+    back and named: (dispatched, [(letter id, why)])."""
+    run = get_run(register, run_id)
+    held: list[tuple[int, str]] = []
+    wanted: list[int] = []
+    with register.read() as session:
+        for letter_id in run.letter_ids:
+            letter = session.get(LetterRecord, letter_id)
+            assert letter is not None
+            if letter.dispatched_on is not None:
+                continue
+            if letter.superseded_by is not None:
+                held.append((letter_id, f"produced again as letter {letter.superseded_by}: take letter "
+                             f"{letter_id} out of its envelope and print the new one"))
+                continue
+            wanted.append(letter_id)
+    if not wanted:
+        if held:
+            return [], held
+        raise ValidationError("run", f"every letter of print run {run_id} is already dispatched")
+    return mark_dispatched(register, wanted, method, on), held
 
 
 def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post",
                     on: date | None = None) -> list[LetterInfo]:
-    """After printing: mark the letters as sent, in one action (one unit of work)."""
+    """After printing: mark the letters as sent, in one action (one unit of work). Only
+    letters that have been printed (in a run or on their own) and not superseded."""
     method = v.clean_text("method", method, max_len=32, required=True)
     day = on or register.today()
     if day > register.today():
@@ -415,9 +703,14 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             if letter.dispatched_on is not None:
                 raise ValidationError("letters", f"letter {letter_id} was already dispatched on "
                                       f"{letter.dispatched_on.isoformat()}")
+            if letter.superseded_by is not None:
+                raise ValidationError("letters", f"letter {letter_id} was produced again as letter "
+                                      f"{letter.superseded_by}; the old one is not sent")
+            if letter.print_count == 0 and method == "post":
+                raise ValidationError("letters", f"letter {letter_id} has never been printed; print it "
+                                      "(in a print run or from the case) before marking it posted")
             letter.dispatched_on, letter.dispatch_method = day, method
             letter.dispatched_by = register.actor.login
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",
                         f"letter {letter.id} by {method} on {day.isoformat()}")
     return letters_for_run(register, ids=list(ids))
-

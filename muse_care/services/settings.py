@@ -129,9 +129,9 @@ def _regime_codes() -> tuple[str, ...]:
 
 
 def _layouts() -> tuple[str, ...]:
-    from muse_care.letters.model import Layout
+    from muse_care.letters.model import LAYOUTS  # every layout the letter engine prints
 
-    return tuple(layout.value for layout in Layout)
+    return tuple(LAYOUTS)
 
 
 def _check_regions(value: Any) -> None:

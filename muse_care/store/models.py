@@ -220,6 +220,13 @@ class LetterRecord(Base):
     dispatched_by: Mapped[str] = mapped_column(String(100), default="")
     print_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The address the PDF carries (JSON: lines, city, postcode, region, country), checked
+    # against the case before every print; "" for letters made before it was recorded.
+    recipient_address: Mapped[str] = mapped_column(Text, default="")
+    # What the agent typed (JSON: fields, enclosures), so the letter can be produced again.
+    request_json: Mapped[str] = mapped_column(Text, default="")
+    # The letter that replaced this one (produced again): this one never prints again.
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_letters_generated", "generated_at"),
@@ -237,6 +244,34 @@ class LetterPrintRecord(Base):
     printed_by: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text, default="")
     run_label: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PrintRunRecord(Base):
+    """One print run the mailroom built: its letters, pages, who, when, the PDF's hash."""
+
+    __tablename__ = "print_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_date: Mapped[date] = mapped_column(Date, index=True)
+    paper: Mapped[str] = mapped_column(String(16))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    built_by: Mapped[str] = mapped_column(String(100))
+    pages: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    reprint_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PrintRunLetterRecord(Base):
+    """A letter in a print run, in the run's order."""
+
+    __tablename__ = "print_run_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("print_runs.id", ondelete="CASCADE"), index=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)  # as printed, with the blank page that pads it
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SourceRecord(Base):

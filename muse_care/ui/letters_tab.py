@@ -15,7 +15,7 @@ it now is (an identity or clarification request also pauses the clock).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +24,8 @@ from typing import Any
 from muse_care.domain.case import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.errors import PermissionDenied, ValidationError
-from muse_care.letters.model import KIND_FIELDS, Layout, LetterKind
+from muse_care.letters import kinds
+from muse_care.letters.model import LAYOUTS, date_style_for, field_spec
 from muse_care.services import cases, letters
 from muse_care.services.letters import LetterInfo
 from muse_care.ui.context import AppContext
@@ -33,65 +34,26 @@ from muse_care.ui.forms.ui_letter_tab import Ui_LetterTab
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
-KIND_LABELS: dict[str, str] = {
-    "acknowledgement": "Acknowledgement",
-    "identity-request": "Identity request",
-    "clarification-request": "Clarification request",
-    "extension": "Extension notice",
-    "access-response": "Access response",
-    "rectification-done": "Rectification done",
-    "erasure-done": "Erasure done",
-    "restriction": "Restriction",
-    "objection-outcome": "Objection outcome",
-    "marketing-opt-out": "Marketing opt-out confirmed",
-    "portability": "Portability",
-    "refusal": "Refusal",
-    "closing": "Closing",
-}
-LAYOUT_LABELS: dict[str, str] = {
-    "uk": "UK window (GOV.UK Notify), A4",
-    "din5008-b": "DIN 5008 Form B window, A4",
-    "din5008-a": "DIN 5008 Form A window, A4",
-    "us10": "US #10 window, Letter",
-}
-LAYOUT_SHORT: dict[str, str] = {"uk": "UK A4", "din5008-b": "DIN B A4", "din5008-a": "DIN A A4", "us10": "US Letter"}
-FIELD_LABELS: dict[str, str] = {
-    "received_date": "Request received on",
-    "rights": "Rights asked for",
-    "due_date": "Due date",
-    "fee_due": "Fee due",
-    "identity_steps": "What we need to confirm identity",
-    "reply_by": "Reply by",
-    "clarification_question": "Question to the requester",
-    "new_due_date": "New due date",
-    "extension_reasons": "Reasons for the extension",
-    "withheld": "Data withheld",
-    "legal_basis": "Legal basis",
-    "corrections": "Corrections made",
-    "recipients_told": "Recipients told",
-    "outcome": "Outcome",
-    "retained": "Data kept",
-    "restricted_data": "Data restricted",
-    "restriction_ground": "Ground for the restriction",
-    "restriction_until": "Restricted until",
-    "processing": "Processing objected to",
-    "channels": "Marketing channels stopped",
-    "effective_date": "Effective from",
-    "data_format": "Data format",
-    "delivery": "How the data is delivered",
-    "third_party": "Third party it goes to",
-    "refusal_reasons": "Reasons for refusing",
-}
-# Prose fields get a multi-line editor like the list fields.
-LONG_FIELDS = {"outcome", "clarification_question", "processing", "restricted_data", "restriction_ground",
-               "delivery"}
+KIND_LABELS: Mapping[str, str] = kinds.TITLES  # declared once, in letters/kinds.py
+LAYOUT_LABELS: dict[str, str] = {k: info.title for k, info in LAYOUTS.items()}
+LAYOUT_SHORT: dict[str, str] = {k: info.short for k, info in LAYOUTS.items()}
+
+
+def field_label(kind: str, name: str) -> str:
+    """The form's label for a field of ``kind`` (declared with the kind)."""
+    spec = kinds.find(kind)
+    found = spec.field(name) if spec else None
+    return found.label if found else name.replace("_", " ").capitalize()
+
+
 REPRINT_REASONS = ("Lost in the post", "Returned: envelope damaged", "Spoiled in printing",
                    "The requester asked for another copy")
 
 
-def style_of(layout: str) -> str:
-    """The date style a layout's letters use (``derived_fields``'s ``style``)."""
-    return "us" if layout == Layout.US10.value else "uk"
+def style_of(country: str) -> str:
+    """The date style of a letter to ``country`` (``derived_fields``'s ``style``):
+    English dates are written the recipient's way, whatever the layout."""
+    return date_style_for(country)
 
 
 def short_day(d: date) -> str:
@@ -254,10 +216,12 @@ class LetterDialog(QtWidgets.QDialog):
         rq = view.requester
         ui.header_label.setText(f"Case {view.reference}: to {rq.name}"
                                 + (f", {rq.city}" if rq.city else "") + (f" ({rq.country})" if rq.country else ""))
-        for kind in LetterKind:
-            ui.kind_combo.addItem(KIND_LABELS.get(kind.value, kind.value), kind.value)
-        for layout in (Layout.UK, Layout.DIN5008_B, Layout.DIN5008_A, Layout.US10):
-            ui.layout_combo.addItem(LAYOUT_LABELS[layout.value], layout.value)
+        asked = {r.value for r in view.rights}
+        for spec in kinds.all_kinds():  # the kinds that answer what this case asks
+            if spec.serves(asked, view.regime):
+                ui.kind_combo.addItem(spec.title, spec.id)
+        for layout, info in LAYOUTS.items():  # every layout the setting accepts, no other
+            ui.layout_combo.addItem(info.title, layout)
         ui.layout_combo.setCurrentIndex(max(0, ui.layout_combo.findData(default_layout)))
         ui.enclosures_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         ui.fields_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -291,7 +255,7 @@ class LetterDialog(QtWidgets.QDialog):
         self.ui.kind_combo.setCurrentIndex(self.ui.kind_combo.findData(kind))
 
     def _derived_now(self) -> dict[str, str]:
-        return self.derived.get((self.kind(), style_of(self.layout_choice())), {})
+        return self.derived.get((self.kind(), style_of(self.view.requester.country)), {})
 
     def _build_fields(self) -> None:
         form = self.ui.fields_form
@@ -299,19 +263,21 @@ class LetterDialog(QtWidgets.QDialog):
             form.removeRow(0)
         self.editors.clear()
         self.error_labels.clear()
-        spec = KIND_FIELDS[LetterKind(self.kind())]
+        spec = field_spec(self.kind())
+        kind_spec = kinds.get(self.kind())
         derived = self._derived_now()
         line_height = self.fontMetrics().lineSpacing()
         for name in (*spec.required, *spec.optional):
             required = name in spec.required
-            title = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+            title = field_label(self.kind(), name)
             label = QtWidgets.QLabel(f"{title} *" if required else title)
             if required:
                 font = label.font()
                 font.setBold(True)
                 label.setFont(font)
             editor: QtWidgets.QLineEdit | QtWidgets.QPlainTextEdit
-            multi = name in spec.lists or name in LONG_FIELDS
+            declared = kind_spec.field(name)
+            multi = declared is not None and declared.shape in ("list", "text")
             if multi:
                 editor = QtWidgets.QPlainTextEdit()
                 editor.setTabChangesFocus(True)
@@ -414,15 +380,15 @@ class LetterDialog(QtWidgets.QDialog):
 
     def missing(self) -> dict[str, str]:
         """What the form can tell before asking the service: every empty required field."""
-        kind = LetterKind(self.kind())
-        spec = KIND_FIELDS[kind]
+        kind = self.kind()
+        spec = field_spec(kind)
         values = self.values()
-        problems = {n: f"“{FIELD_LABELS.get(n, n)}” is required for this letter"
+        problems = {n: f"“{field_label(kind, n)}” is required for this letter"
                     for n in spec.required if n not in values}
         for given, needed in spec.implies:
             if given in values and needed not in values:
-                problems[needed] = (f"“{FIELD_LABELS.get(given, given)}” is filled in, so the letter must "
-                                    f"give “{FIELD_LABELS.get(needed, needed)}”")
+                problems[needed] = (f"“{field_label(kind, given)}” is filled in, so the letter must "
+                                    f"give “{field_label(kind, needed)}”")
         if spec.needs_enclosures and not self.enclosures():
             problems["enclosures"] = "list what is enclosed, one item per line"
         return problems
@@ -626,6 +592,17 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.print_button.clicked.connect(self.print_letter)
         self.ui.reprint_button.clicked.connect(self.reprint_letter)
         self.ui.save_button.clicked.connect(self.save_letter)
+        # Shown when the selected letter no longer matches the case (its address changed)
+        # or was produced again: the stored PDF must not print.
+        self.again_button = QtWidgets.QPushButton("Produce &again", self)
+        self.again_button.setObjectName("again_button")
+        self.again_button.setToolTip("Make this letter afresh from the case as it is now (current name and "
+                                     "address); the old letter never prints again")
+        self.again_button.clicked.connect(lambda: self.produce_again())
+        self.ui.actions_layout.insertWidget(self.ui.actions_layout.indexOf(self.ui.save_button) + 1,
+                                            self.again_button)
+        self.again_prompt: QtWidgets.QMessageBox | None = None
+        self._stale: dict[int, str] = {}  # letter id -> why it must not print
         self.ui.letters_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
         ctx.case_changed.connect(self._case_changed)
         self._say("")
@@ -686,15 +663,27 @@ class LettersTab(QtWidgets.QWidget):
             return
         self._preview_generation += 1
         gen, reg = self._preview_generation, self.ctx.register
-        self.ctx.worker.submit(lambda: letters.letter_pdf(reg, info.id),
-                               lambda pdf: self._show_pdf(gen, info.id, pdf),
+        def job() -> tuple[bytes, str]:
+            pdf = letters.letter_pdf(reg, info.id, for_print=False)  # shown, even when it may not print
+            try:
+                letters.check_printable(reg, info.id)
+            except (letters.StaleLetter, letters.SupersededLetter) as exc:
+                return pdf, exc.message
+            return pdf, ""
+
+        self.ctx.worker.submit(job, lambda result: self._show_pdf(gen, info.id, *result),
                                lambda exc: self._pdf_failed(gen, exc), owner=self)
 
-    def _show_pdf(self, gen: int, letter_id: int, pdf: bytes) -> None:
+    def _show_pdf(self, gen: int, letter_id: int, pdf: bytes, problem: str = "") -> None:
         if gen != self._preview_generation:
             return
         self._shown_id = letter_id
         self.preview.set_pdf(pdf)
+        if problem:
+            self._stale[letter_id] = problem
+            self._say(f"⚠ {problem}", error=True)
+        else:
+            self._stale.pop(letter_id, None)
         self._update_buttons()
 
     def _pdf_failed(self, gen: int, exc: BaseException) -> None:
@@ -721,9 +710,12 @@ class LettersTab(QtWidgets.QWidget):
         ready = info is not None and info.id == self._shown_id
         printed_before = info is not None and (info.print_count > 0 or info.dispatched_on is not None)
         self.ui.new_button.setEnabled(self.view is not None)
-        self.ui.print_button.setEnabled(ready and not printed_before)
-        self.ui.reprint_button.setEnabled(ready and printed_before)
+        stale = info is not None and info.id in self._stale
+        superseded = info is not None and info.superseded_by is not None
+        self.ui.print_button.setEnabled(ready and not printed_before and not stale)
+        self.ui.reprint_button.setEnabled(ready and printed_before and not stale)
         self.ui.save_button.setEnabled(ready)
+        self.again_button.setVisible(stale and not superseded and info is not None and info.dispatched_on is None)
 
     # --- a new letter -------------------------------------------------------------------------
     def new_letter(self) -> None:
@@ -737,7 +729,8 @@ class LettersTab(QtWidgets.QWidget):
             from muse_care.services.settings import get_setting
 
             view = cases.get_case(reg, case_id)
-            derived = {(k.value, s): letters.derived_fields(view, k.value, s) for k in LetterKind for s in ("uk", "us")}
+            style = style_of(view.requester.country)
+            derived = {(k, style): letters.derived_fields(view, k, style) for k in kinds.kind_ids()}
             return view, derived, str(get_setting(reg, "letter_layout"))
 
         def failed(exc: BaseException) -> None:
@@ -810,7 +803,7 @@ class LettersTab(QtWidgets.QWidget):
         def job() -> int:
             if reason is not None:
                 return print_pdf(letters.reprint(reg, info.id, reason), printer)
-            pages = print_pdf(letters.letter_pdf(reg, info.id), printer)
+            pages = print_pdf(letters.letter_pdf(reg, info.id), printer)  # checked: hash, address
             # Counted once it has printed: the mailroom's run then shows it was printed.
             letters.record_print(reg, info.id)
             return pages
@@ -823,7 +816,12 @@ class LettersTab(QtWidgets.QWidget):
             self.reload()
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError):
+            if isinstance(exc, letters.StaleLetter):
+                self._stale[info.id] = exc.message
+                self._say(f"⚠ Not printed: {exc.message}", error=True)
+                self._update_buttons()
+                self.offer_again(info.id, exc.message)
+            elif isinstance(exc, ValidationError):
                 self._say(f"⚠ Not printed: {exc.message}", error=True)
             elif isinstance(exc, PrintError):
                 self._say(f"⚠ Not printed: {exc}", error=True)
@@ -832,6 +830,53 @@ class LettersTab(QtWidgets.QWidget):
                 self.ctx.report_error(exc, parent=self)
 
         self._say(f"Printing letter {info.id}…")
+        self.ctx.worker.submit(job, done, failed, owner=self)
+
+    # --- producing a stale letter again --------------------------------------------------------
+    def offer_again(self, letter_id: int, why: str) -> None:
+        """Ask whether to produce the stopped letter again with the case's current address."""
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Letter not printed",
+                                    f"{why}.\n\nProduce letter {letter_id} again from the case as it is now? "
+                                    "The old letter will never print.", QtWidgets.QMessageBox.StandardButton.Cancel,
+                                    self)
+        yes = box.addButton("Produce &again", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.produce_again(letter_id) if button is yes else None)
+        box.destroyed.connect(lambda *_: setattr(self, "again_prompt", None))
+        self.again_prompt = box
+        box.open()
+
+    def produce_again(self, letter_id: int | None = None) -> None:
+        """Make the letter afresh (services.produce_again) on the worker, then show the new one."""
+        if letter_id is None:
+            info = self.current()
+            letter_id = info.id if info is not None else None
+        if letter_id is None or self.ctx.register is None:
+            return
+        reg, wanted = self.ctx.register, letter_id
+
+        def job() -> tuple[LetterInfo, CaseView]:
+            info = letters.produce_again(reg, wanted)
+            return info, cases.get_case(reg, info.case_id)
+
+        def done(result: tuple[LetterInfo, CaseView]) -> None:
+            info, view = result
+            self._stale.pop(wanted, None)
+            self._select_id = info.id
+            self._say(f"Letter {wanted} produced again as letter {info.id} with the current address; "
+                      f"letter {wanted} will not print.")
+            self.view = view
+            self.ctx.case_changed.emit(view)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, (ValidationError, PermissionDenied)):
+                self._say(f"⚠ Not produced again: {exc}", error=True)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self._say(f"Producing letter {wanted} again…")
         self.ctx.worker.submit(job, done, failed, owner=self)
 
     # --- saving ------------------------------------------------------------------------------
@@ -852,7 +897,7 @@ class LettersTab(QtWidgets.QWidget):
         reg = self.ctx.register
 
         def job() -> str:
-            pdf = letters.letter_pdf(reg, info.id)
+            pdf = letters.letter_pdf(reg, info.id, for_print=False)
             if password:
                 from muse_care.letters.batch import encrypt_pdf
 

@@ -27,7 +27,15 @@ from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
 from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, Column, short_day, when_text, write_pdf_file
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
-from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+
+PAPERS = ("A4", "US Letter")
+
+
+def plural(n: int, word: str) -> str:
+    """'1 letter', '2 letters'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
 
 RUN_COLUMNS = (
     Column("reference", "Case", "Case reference (printed on the cover sheet and the letter)"),
@@ -35,6 +43,7 @@ RUN_COLUMNS = (
     Column("kind", "Letter", "Kind of letter"),
     Column("pages", "Pages", "Pages in the letter (padded to an even count in the run)"),
     Column("layout", "Paper", "Paper and envelope window"),
+    Column("country", "Country", "The recipient's country (on the cover sheet too)"),
     Column("produced", "Produced at", "When the letter was produced (on the run's day)"),
     Column("sent", "Sent", "Marked dispatched"),
 )
@@ -155,6 +164,8 @@ class RunLettersModel(QtCore.QAbstractTableModel):
             return str(info.page_count)
         if key == "layout":
             return LAYOUT_SHORT.get(info.layout, info.layout)
+        if key == "country":
+            return info.country
         if key == "produced":
             return when_text(info.generated_at).rsplit(" ", 1)[1]
         if key == "sent":
@@ -194,6 +205,20 @@ class PrintRunWindow(QtWidgets.QWidget):
         self._generation = 0
         self._today: date | None = None
         ui.date_edit.setEnabled(False)
+        for paper in PAPERS:
+            ui.paper_combo.addItem(paper, paper)
+        self._papers_waiting: dict[str, int] = {}
+        self._paper_chosen = False  # the mailroom picked one: do not switch it for them
+        ui.paper_combo.activated.connect(lambda _i: (setattr(self, "_paper_chosen", True), self.load()))
+        ui.reprint_edit.editingFinished.connect(self._reprint_changed)
+        ui.close_button.clicked.connect(self.close)
+        for keys in (QtGui.QKeySequence(Qt.Key.Key_Escape), QtGui.QKeySequence.StandardKey.Close,
+                     QtGui.QKeySequence("Ctrl+W")):
+            shortcut = QtGui.QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.close)
+        self.again_prompt: QtWidgets.QMessageBox | None = None
+        self._last_reprint = ""
         ui.date_edit.dateChanged.connect(lambda _d: self.load())
         ui.refresh_button.clicked.connect(self.load)
         ui.select_all_button.clicked.connect(lambda: self.model.set_all_checked(True))
@@ -231,27 +256,72 @@ class PrintRunWindow(QtWidgets.QWidget):
     def set_day(self, day: date) -> None:
         self.ui.date_edit.setDate(qdate(day))  # lists that day's letters
 
-    def load(self) -> None:
+    def paper(self) -> str:
+        return str(self.ui.paper_combo.currentData())
+
+    def set_paper(self, paper: str) -> None:
+        self._paper_chosen = True
+        self.ui.paper_combo.setCurrentIndex(self.ui.paper_combo.findData(paper))
+        self.load()
+
+    def reprint_reason(self) -> str:
+        return self.ui.reprint_edit.text().strip()
+
+    def set_reprint_reason(self, reason: str) -> None:
+        self.ui.reprint_edit.setText(reason)
+        self._reprint_changed()
+
+    def _reprint_changed(self) -> None:
+        if self.reprint_reason() != self._last_reprint:
+            self._last_reprint = self.reprint_reason()
+            self.load()
+
+    def load(self, keep_message: bool = False) -> None:
+        """List the day's letters waiting on the chosen paper (not printed yet; with a
+        reprint reason also those printed but not dispatched)."""
         if self.ctx.register is None or self._today is None:
             return
         self._generation += 1
-        gen, reg, day = self._generation, self.ctx.register, self.day()
+        gen, reg, day, reprints = self._generation, self.ctx.register, self.day(), bool(self.reprint_reason())
         self._drop_run()
-        self.ctx.worker.submit(lambda: letters.letters_for_run(reg, day), lambda rows: self._listed(gen, day, rows),
+
+        def job() -> tuple[list[LetterInfo], dict[str, int]]:
+            rows = letters.letters_for_run(reg, day, reprints=reprints)
+            counts: dict[str, int] = {}
+            for r in rows:
+                counts[r.paper] = counts.get(r.paper, 0) + 1
+            return rows, counts
+
+        self.ctx.worker.submit(job, lambda result: self._listed(gen, day, *result, keep_message=keep_message),
                                owner=self)
 
-    def _listed(self, gen: int, day: date, rows: list[LetterInfo]) -> None:
+    def _listed(self, gen: int, day: date, rows: list[LetterInfo], counts: dict[str, int] | None = None,
+                keep_message: bool = False) -> None:
         if gen != self._generation:
             return
+        counts = counts or {}
+        self._papers_waiting = counts
+        if not self._paper_chosen and counts and counts.get(self.paper(), 0) == 0:
+            # Show the paper that has letters waiting (without moving the user's choice).
+            combo = self.ui.paper_combo
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(next(p for p in PAPERS if counts.get(p))))
+            combo.blockSignals(False)
+        paper = self.paper()
+        rows = [r for r in rows if r.paper == paper]
         self.model.set_letters(rows)
         pages = sum(r.page_count for r in rows)
+        others = [f"{plural(n, 'letter')} on {p}" for p, n in counts.items() if p != paper and n]
+        also = f" (also waiting: {', '.join(others)}: a separate run)" if others else ""
         if rows:
-            self.ui.count_label.setText(f"{len(rows)} letter{'s' if len(rows) != 1 else ''} waiting, {pages} "
-                                        f"page{'s' if pages != 1 else ''}")
-            self._say("")
+            self.ui.count_label.setText(f"{plural(len(rows), 'letter')} on {paper} waiting, "
+                                        f"{plural(pages, 'page')}{also}")
+            if not keep_message:
+                self._say("")
         else:
-            self.ui.count_label.setText("")
-            self._say(f"No letters waiting to be printed for {fmt_day(day)}.")
+            self.ui.count_label.setText(also.strip(" ()"))
+            if not keep_message:
+                self._say(f"No letters on {paper} waiting to be printed for {fmt_day(day)}.")
         self._update_buttons()
 
     # --- building -----------------------------------------------------------------------------
@@ -263,11 +333,12 @@ class PrintRunWindow(QtWidgets.QWidget):
             self._say("Tick the letters to put in the print run." if self.model.rowCount()
                       else f"No letters waiting to be printed for {fmt_day(self.day())}.")
             return
-        reg, day = self.ctx.register, self.day()
+        reg, day, paper, reason = self.ctx.register, self.day(), self.paper(), self.reprint_reason()
         self._drop_run()
         self.ui.build_button.setEnabled(False)
-        self._say(f"Building the print run of {len(ids)} letter{'s' if len(ids) != 1 else ''}…")
-        self.ctx.worker.submit(lambda: letters.build_print_run(reg, day, ids), self._built, self._build_failed)
+        self._say(f"Building the print run of {plural(len(ids), 'letter')}…")
+        self.ctx.worker.submit(lambda: letters.build_print_run(reg, day, ids, paper=paper, reprint_reason=reason),
+                               self._built, self._build_failed)
 
     def _built(self, run: PrintRun) -> None:
         self.run = run
@@ -276,8 +347,9 @@ class PrintRunWindow(QtWidgets.QWidget):
         shown = self.preview.set_pdf(run.pdf)
         n = len(run.letters)
         self.ui.run_label.setText(
-            f"Print run of {fmt_day(run.run_date)}: {n} letter{'s' if n != 1 else ''}, {run.pages} pages "
-            "(cover sheet first; each letter starts on a front side). Print double-sided at 100 %.")
+            f"Print run #{run.id} of {fmt_day(run.run_date)} on {run.paper}: {plural(n, 'letter')}, "
+            f"{plural(run.pages, 'page')} (cover sheet first; each letter starts on a front side). "
+            f"Load {run.paper} paper; print double-sided at 100 %.")
         self._say("" if shown == run.pages else
                   f"⚠ The preview shows {shown} pages but the run has {run.pages}: do not print it; build it again.",
                   error=shown != run.pages)
@@ -286,7 +358,11 @@ class PrintRunWindow(QtWidgets.QWidget):
 
     def _build_failed(self, exc: BaseException) -> None:
         self._update_buttons()
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, letters.StaleLetter):
+            # The address changed since the letter was produced: nothing is printed.
+            self._say(f"⚠ The print run was not built: {exc.message}", error=True)
+            self.offer_again(exc.letter_id, exc.message)
+        elif isinstance(exc, ValidationError):
             # A tampered or misaddressed letter is named by the service; nothing is printed.
             self._say(f"⚠ The print run was not built: {exc.message}", error=True)
         elif isinstance(exc, NotFound):
@@ -301,6 +377,48 @@ class PrintRunWindow(QtWidgets.QWidget):
         self.preview.clear("Build the print run to see it here.")
         self.ui.run_label.setText("No print run built yet.")
         self._update_buttons()
+
+    def offer_again(self, letter_id: int, why: str) -> None:
+        """Ask whether to produce the stopped letter again with the case's current address."""
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Letter stopped",
+                                    f"{why}.\n\nProduce letter {letter_id} again from the case as it is now "
+                                    "and list it for this run? The old letter will never print.",
+                                    QtWidgets.QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton("Produce &again", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.produce_again(letter_id) if button is yes else None)
+        box.destroyed.connect(lambda *_: setattr(self, "again_prompt", None))
+        self.again_prompt = box
+        box.open()
+
+    def produce_again(self, letter_id: int) -> None:
+        if self.ctx.register is None:
+            return
+        reg = self.ctx.register
+
+        def job() -> tuple[LetterInfo, CaseView]:
+            info = letters.produce_again(reg, letter_id)
+            return info, cases.get_case(reg, info.case_id)
+
+        def done(result: tuple[LetterInfo, CaseView]) -> None:
+            info, view = result
+            self._say(f"Letter {letter_id} produced again as letter {info.id} with the current address; "
+                      "build the run again.")
+            self.ctx.case_changed.emit(view)
+            if self._today is not None and self.day() != self._today:  # the new letter is today's
+                self.ui.date_edit.blockSignals(True)
+                self.ui.date_edit.setDate(qdate(self._today))
+                self.ui.date_edit.blockSignals(False)
+            self.load(keep_message=True)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, (ValidationError, NotFound)):
+                self._say(f"⚠ Letter {letter_id} was not produced again: {exc}", error=True)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(job, done, failed, owner=self)
 
     # --- printing and saving -------------------------------------------------------------------
     def print_run(self) -> None:
@@ -370,7 +488,7 @@ class PrintRunWindow(QtWidgets.QWidget):
         if not ids or self.run is None:
             return
         n = len(ids)
-        text = (f"Mark the {n} letter{'s' if n != 1 else ''} of this print run as dispatched by post today?")
+        text = f"Mark the {plural(n, 'letter')} of print run #{self.run.id} as dispatched by post today?"
         if not self.printed_pages:
             text += "\n\nThis run has not been printed from this window (it may have been saved and printed elsewhere)."
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, "Mark dispatched", text,
@@ -378,46 +496,54 @@ class PrintRunWindow(QtWidgets.QWidget):
         yes = box.addButton(f"Mark {n} dispatched", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.dispatch_now(ids) if button is yes else None)
+        box.buttonClicked.connect(lambda button: self.dispatch_now() if button is yes else None)
         box.destroyed.connect(lambda *_: setattr(self, "confirm", None))
         self.confirm = box
         box.open()
 
-    def dispatch_now(self, ids: Sequence[int], method: str = "post") -> None:
-        """Mark ``ids`` dispatched in one unit of work (services.mark_dispatched)."""
-        if self.ctx.register is None or not ids:
+    def dispatch_now(self, method: str = "post") -> None:
+        """Mark exactly the letters of the built run dispatched (services.dispatch_run, one
+        unit of work), then list what still waits."""
+        if self.ctx.register is None or self.run is None or not self.run_ids():
             return
-        reg, wanted = self.ctx.register, list(ids)
+        reg, run_id = self.ctx.register, self.run.id
 
-        def job() -> tuple[list[LetterInfo], list[CaseView]]:
-            done = letters.mark_dispatched(reg, wanted, method)
+        def job() -> tuple[list[LetterInfo], list[tuple[int, str]], list[CaseView]]:
+            done, held = letters.dispatch_run(reg, run_id, method)
             views = [cases.get_case(reg, case_id) for case_id in dict.fromkeys(x.case_id for x in done)]
-            return done, views
+            return done, held, views
 
-        def finished(result: tuple[list[LetterInfo], list[CaseView]]) -> None:
-            done, views = result
-            self.model.update_letters(done)
-            if self.run is not None:
-                fresh = {d.id: d for d in done}
-                self.run = PrintRun(self.run.pdf, tuple(fresh.get(x.id, x) for x in self.run.letters),
-                                    self.run.pages, self.run.run_date)
+        def finished(result: tuple[list[LetterInfo], list[tuple[int, str]], list[CaseView]]) -> None:
+            done, held, views = result
             n = len(done)
-            self._say(f"{n} letter{'s' if n != 1 else ''} marked dispatched by {method} on "
-                      f"{fmt_day(done[0].dispatched_on) if done and done[0].dispatched_on else 'today'}.")
-            self._update_buttons()
+            text = (f"{plural(n, 'letter')} of print run #{run_id} marked dispatched by {method} on "
+                    f"{fmt_day(done[0].dispatched_on) if done and done[0].dispatched_on else 'today'}.")
+            for letter_id, why in held:
+                text += f"\n⚠ Letter {letter_id} held back: {why}."
             self.dispatched.emit(done)
             for view in views:
                 self.ctx.case_changed.emit(view)
+            self.load(keep_message=True)  # what still waits (the run's letters are done)
+            self._say(text, error=bool(held))
 
         def failed(exc: BaseException) -> None:
             self._update_buttons()
             if isinstance(exc, (ValidationError, NotFound)):
                 self._say(f"⚠ Nothing was marked dispatched: {exc}", error=True)
             else:
-                self.ctx.report_error(exc, retry=lambda: self.dispatch_now(wanted, method), parent=self)
+                self.ctx.report_error(exc, retry=lambda: self.dispatch_now(method), parent=self)
 
         self.ui.dispatch_button.setEnabled(False)
         self.ctx.worker.submit(job, finished, failed, owner=self)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Escape and Ctrl+W close the window (also when the shortcut map is bypassed)."""
+        if event.key() == Qt.Key.Key_Escape or event.matches(QtGui.QKeySequence.StandardKey.Close) or (
+                event.key() == Qt.Key.Key_W and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            event.accept()
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     # --- state --------------------------------------------------------------------------------
     def _say(self, text: str, *, error: bool = False) -> None:

@@ -177,13 +177,13 @@ def test_cli_letter_and_print_run(capsys, sqlite_url, tmp_path: Path) -> None:
     assert "unknown letter kind" in capsys.readouterr().err
     run = tmp_path / "run.pdf"
     assert main(["--db", sqlite_url, "letters", "print-run", "-o", str(run), "--json"]) == 0
-    printed = json.loads(capsys.readouterr().out)
+    printed = json.loads(capsys.readouterr().out)["runs"][0]
     assert printed["pages"] == len(PdfReader(str(run)).pages) == 4
     check = subprocess.run(["qpdf", "--check", str(run)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     letter_id = str(printed["letters"][0]["id"])
-    assert main(["--db", sqlite_url, "letters", "dispatch", "--id", letter_id, "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 1
+    assert main(["--db", sqlite_url, "letters", "dispatch", "--run", str(printed["run"]), "--json"]) == 0
+    assert [x["id"] for x in json.loads(capsys.readouterr().out)["dispatched"]] == [int(letter_id)]
 
 
 def test_password_protected_copy(capsys, sqlite_url, tmp_path: Path, monkeypatch) -> None:

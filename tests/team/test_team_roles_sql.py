@@ -9,6 +9,7 @@ from psycopg import errors
 from sqlalchemy.engine import make_url
 
 from muse_care.services import cases, team
+from muse_care.store import db
 from team_support import add_cases
 
 pytestmark = pytest.mark.pg

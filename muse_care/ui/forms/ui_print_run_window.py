@@ -15,10 +15,10 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDateEdit, QHBoxLayout,
-    QHeaderView, QLabel, QPushButton, QSizePolicy,
-    QSpacerItem, QSplitter, QTableView, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDateEdit,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QSizePolicy, QSpacerItem, QSplitter,
+    QTableView, QVBoxLayout, QWidget)
 
 class Ui_PrintRunWindow(object):
     def setupUi(self, PrintRunWindow):
@@ -39,6 +39,26 @@ class Ui_PrintRunWindow(object):
         self.date_edit.setCalendarPopup(True)
 
         self.date_layout.addWidget(self.date_edit)
+
+        self.paper_label = QLabel(PrintRunWindow)
+        self.paper_label.setObjectName(u"paper_label")
+
+        self.date_layout.addWidget(self.paper_label)
+
+        self.paper_combo = QComboBox(PrintRunWindow)
+        self.paper_combo.setObjectName(u"paper_combo")
+
+        self.date_layout.addWidget(self.paper_combo)
+
+        self.reprint_label = QLabel(PrintRunWindow)
+        self.reprint_label.setObjectName(u"reprint_label")
+
+        self.date_layout.addWidget(self.reprint_label)
+
+        self.reprint_edit = QLineEdit(PrintRunWindow)
+        self.reprint_edit.setObjectName(u"reprint_edit")
+
+        self.date_layout.addWidget(self.reprint_edit)
 
         self.refresh_button = QPushButton(PrintRunWindow)
         self.refresh_button.setObjectName(u"refresh_button")
@@ -140,6 +160,11 @@ class Ui_PrintRunWindow(object):
 
         self.run_buttons_layout.addWidget(self.dispatch_button)
 
+        self.close_button = QPushButton(self.preview_host)
+        self.close_button.setObjectName(u"close_button")
+
+        self.run_buttons_layout.addWidget(self.close_button)
+
 
         self.preview_layout.addLayout(self.run_buttons_layout)
 
@@ -150,8 +175,12 @@ class Ui_PrintRunWindow(object):
         self.window_layout.setStretch(2, 1)
 #if QT_CONFIG(shortcut)
         self.date_label.setBuddy(self.date_edit)
+        self.paper_label.setBuddy(self.paper_combo)
+        self.reprint_label.setBuddy(self.reprint_edit)
 #endif // QT_CONFIG(shortcut)
-        QWidget.setTabOrder(self.date_edit, self.refresh_button)
+        QWidget.setTabOrder(self.date_edit, self.paper_combo)
+        QWidget.setTabOrder(self.paper_combo, self.reprint_edit)
+        QWidget.setTabOrder(self.reprint_edit, self.refresh_button)
         QWidget.setTabOrder(self.refresh_button, self.letters_table)
         QWidget.setTabOrder(self.letters_table, self.select_all_button)
         QWidget.setTabOrder(self.select_all_button, self.select_none_button)
@@ -159,6 +188,7 @@ class Ui_PrintRunWindow(object):
         QWidget.setTabOrder(self.build_button, self.print_button)
         QWidget.setTabOrder(self.print_button, self.save_button)
         QWidget.setTabOrder(self.save_button, self.dispatch_button)
+        QWidget.setTabOrder(self.dispatch_button, self.close_button)
 
         self.retranslateUi(PrintRunWindow)
 
@@ -170,11 +200,26 @@ class Ui_PrintRunWindow(object):
 
     def retranslateUi(self, PrintRunWindow):
         PrintRunWindow.setWindowTitle(QCoreApplication.translate("PrintRunWindow", u"Print run \u2014 the mailroom", None))
-        self.date_label.setText(QCoreApplication.translate("PrintRunWindow", u"Letters &produced on", None))
+        self.date_label.setText(QCoreApplication.translate("PrintRunWindow", u"Letters pro&duced on", None))
 #if QT_CONFIG(accessibility)
         self.date_edit.setAccessibleName(QCoreApplication.translate("PrintRunWindow", u"Day of the print run", None))
 #endif // QT_CONFIG(accessibility)
         self.date_edit.setDisplayFormat(QCoreApplication.translate("PrintRunWindow", u"ddd d MMM yyyy", None))
+        self.paper_label.setText(QCoreApplication.translate("PrintRunWindow", u"Pape&r", None))
+#if QT_CONFIG(accessibility)
+        self.paper_combo.setAccessibleName(QCoreApplication.translate("PrintRunWindow", u"Paper size of the print run", None))
+#endif // QT_CONFIG(accessibility)
+#if QT_CONFIG(tooltip)
+        self.paper_combo.setToolTip(QCoreApplication.translate("PrintRunWindow", u"A4 and US Letter are never printed in one job: one run per paper size", None))
+#endif // QT_CONFIG(tooltip)
+        self.reprint_label.setText(QCoreApplication.translate("PrintRunWindow", u"Reprin&t reason", None))
+#if QT_CONFIG(accessibility)
+        self.reprint_edit.setAccessibleName(QCoreApplication.translate("PrintRunWindow", u"Reason to reprint letters printed already", None))
+#endif // QT_CONFIG(accessibility)
+        self.reprint_edit.setPlaceholderText(QCoreApplication.translate("PrintRunWindow", u"only to reprint letters printed already", None))
+#if QT_CONFIG(tooltip)
+        self.reprint_edit.setToolTip(QCoreApplication.translate("PrintRunWindow", u"Empty: the run holds only letters not printed yet. A reason (paper jam, spoiled) also lists letters printed but not dispatched.", None))
+#endif // QT_CONFIG(tooltip)
         self.refresh_button.setText(QCoreApplication.translate("PrintRunWindow", u"&Show letters", None))
         self.count_label.setText("")
         self.message_label.setText("")
@@ -196,6 +241,10 @@ class Ui_PrintRunWindow(object):
         self.dispatch_button.setText(QCoreApplication.translate("PrintRunWindow", u"&Mark dispatched\u2026", None))
 #if QT_CONFIG(tooltip)
         self.dispatch_button.setToolTip(QCoreApplication.translate("PrintRunWindow", u"After printing: mark every letter of this run as sent by post today", None))
+#endif // QT_CONFIG(tooltip)
+        self.close_button.setText(QCoreApplication.translate("PrintRunWindow", u"&Close", None))
+#if QT_CONFIG(tooltip)
+        self.close_button.setToolTip(QCoreApplication.translate("PrintRunWindow", u"Close the print run window (Escape, Ctrl+W)", None))
 #endif // QT_CONFIG(tooltip)
     # retranslateUi
 

@@ -1,0 +1,112 @@
+"""What must be true before a case is marked Responded.
+
+The Responded transition (``services.cases._move``) runs every check in :data:`CHECKS`
+and refuses with all their reasons at once. Each check is a function of the case as it
+is in the unit of work; add a check by appending to the list (the Art. 19 recipients
+check, for one, sits here too). See docs/letters.md, "Before a case is Responded".
+
+- A reply was given: a letter of a *reply* kind (letters/kinds.py) produced for this
+  case and not superseded; for a postal request it must have gone out in a dispatched
+  print run. A reply sent electronically (a reply letter dispatched by email or
+  My Account) counts for every channel.
+- Every identity check is settled (passed, or waived with a reason).
+- No call recording or chat transcript is about to be purged by its source system
+  while not yet secured in the evidence store, unless a team lead waives that with a
+  reason (recorded in the history).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from muse_care.domain.errors import ValidationError
+from muse_care.store.models import CaseRecord, LetterRecord, PrintRunLetterRecord, RetrievalRecord
+
+LEAD_ROLES = ("lead", "admin")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a check sees: the case in the unit of work, today, who acts, any waiver."""
+
+    session: Any
+    rec: CaseRecord
+    today: date
+    role: str
+    waiver: str
+    warn_days: int
+
+
+Check = Callable[[Gate], "str | None"]
+
+
+def reply_given(g: Gate) -> str | None:
+    from muse_care.letters import kinds
+
+    reply_kinds = [k.id for k in kinds.all_kinds() if k.reply]
+    rows = g.session.execute(select(LetterRecord).where(
+        LetterRecord.case_id == g.rec.id, LetterRecord.kind.in_(reply_kinds),
+        LetterRecord.superseded_by.is_(None))).scalars().all()
+    electronic = [r for r in rows if r.dispatched_on is not None and r.dispatch_method not in ("", "post")]
+    if electronic:
+        return None
+    if g.rec.channel != "post":
+        if rows:
+            return None
+        return ("no reply letter has been produced for this case (" + ", ".join(reply_kinds[:3]) +
+                "…) and no electronic reply is recorded")
+    in_runs = set(g.session.execute(select(PrintRunLetterRecord.letter_id).where(
+        PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
+    posted = [r for r in rows if r.dispatched_on is not None and r.id in in_runs]
+    if posted:
+        return None
+    if rows:
+        return (f"the reply (letter {', '.join(str(r.id) for r in rows)}) has not gone out in a dispatched "
+                "print run yet: print it in a run and mark the run dispatched")
+    return "this is a postal request and no reply letter has been produced and posted"
+
+
+def identity_settled(g: Gate) -> str | None:
+    pending = [c.step for c in g.rec.checks if c.result not in ("passed", "waived")]
+    return f"identity checks not settled: {', '.join(pending)}" if pending else None
+
+
+def retrievals_safe(g: Gate) -> str | None:
+    soon = g.today + timedelta(days=g.warn_days)
+    risky = g.session.execute(select(RetrievalRecord).where(
+        RetrievalRecord.case_id == g.rec.id, RetrievalRecord.evidence_id == "",
+        RetrievalRecord.purge_on >= g.today, RetrievalRecord.purge_on <= soon)).scalars().all()
+    if not risky:
+        return None
+    if g.waiver.strip():
+        if g.role in LEAD_ROLES:
+            return None
+        return "only a team lead can waive the retrieval risk"
+    listed = ", ".join(f"#{r.id} purged on {r.purge_on.isoformat()}" for r in risky if r.purge_on)
+    return (f"{len(risky)} recording(s) or transcript(s) are purged soon and not secured ({listed}): "
+            "secure them in the evidence store, or a team lead waives this with a reason")
+
+
+CHECKS: list[Check] = [reply_given, identity_settled, retrievals_safe]
+
+
+def check_responded(ch: Any, waiver: str = "") -> None:
+    """Raise a :class:`ValidationError` with every unmet condition; record a waiver."""
+    from muse_care.services.settings import get_setting
+
+    register = ch.register
+    try:
+        warn = int(get_setting(register, "retention_warn_days"))
+    except Exception:  # noqa: BLE001 (a broken setting must not unlock the transition)
+        warn = 30
+    gate = Gate(ch.session, ch.rec, register.today(), register.actor.role, waiver, warn)
+    problems = [found for check in CHECKS if (found := check(gate))]
+    if problems:
+        raise ValidationError("status", "the case cannot be marked Responded: " + "; ".join(problems))
+    if waiver.strip() and retrievals_safe(Gate(ch.session, ch.rec, gate.today, gate.role, "", warn)):
+        ch.history.add(ch.rec.id, "retrieval risk waived", "", waiver.strip())

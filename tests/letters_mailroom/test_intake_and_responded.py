@@ -1,0 +1,113 @@
+"""Breach 5 (an address no layout can print passes intake) and breach 6 (Responded with
+nothing sent, a retrieval about to be purged), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from muse_care.domain.case import Requester
+from muse_care.domain.errors import ValidationError
+from muse_care.services import cases, letters
+from muse_care.services import retrieval as rt
+from muse_care.services.cases import CaseDraft, InvalidInput
+from muse_care.services.register import Actor, Register
+from muse_care.services.settings import set_setting
+
+
+def draft(**kw) -> CaseDraft:  # noqa: ANN003
+    base = dict(name="Oliver Smith", rights=["erasure"], channel="post", received=date(2026, 11, 2),
+                regime="uk-gdpr", holiday_region="GB-ENG", address_lines=["1 High Street"], city="Leeds",
+                postcode="LS1 4DY", country="GB")
+    base.update(kw)
+    return CaseDraft(**base)
+
+
+@pytest.mark.parametrize("layout", ["uk", "din5008-b", "din5008-a", "us10"])
+def test_intake_refuses_an_address_no_window_holds_at_the_field(register, layout) -> None:  # noqa: ANN001
+    set_setting(register, "letter_layout", layout)
+    six = [f"Line {i} of the address" for i in range(1, 7)]
+    with pytest.raises(InvalidInput) as err:
+        cases.add_case(register, draft(address_lines=six, country="DE", postcode="10115", city="Berlin",
+                                       regime="eu-gdpr", holiday_region="DE"))
+    assert "address_lines" in err.value.problems
+    assert "combine address lines" in err.value.problems["address_lines"]
+    wide = "Flat 12, Building 7, The Very Long Named Residential Estate of Saint Margaret-upon-Thames"
+    with pytest.raises(InvalidInput) as err:
+        cases.add_case(register, draft(address_lines=[wide]))
+    assert "address line 1 is" in err.value.problems["address_lines"] and "shorten it" in err.value.problems[
+        "address_lines"]
+    with pytest.raises(InvalidInput) as err:
+        cases.add_case(register, draft(city="Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch-on-Sea"))
+    assert "city" in err.value.problems
+    view = cases.add_case(register, draft())  # an ordinary address still goes in
+    # The case view's Save is checked the same way.
+    with pytest.raises(InvalidInput) as err:
+        cases.update_requester(register, view.reference, Requester(
+            name="Oliver Smith", address_lines=tuple(six), city="Leeds", postcode="LS1 4DY", country="GB"),
+            expected_version=view.version)
+    assert "address_lines" in err.value.problems
+    # What intake accepts, every layout prints.
+    letters.produce_letter(register, view.reference, "acknowledgement", layout=layout)
+
+
+def _ready(register, **kw):  # noqa: ANN001, ANN201
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft(**kw))
+    for check in view.checks:
+        cases.record_check(register, view.reference, check.step, "passed")
+    return cases.get_case(register, view.reference)
+
+
+def test_responded_needs_a_reply_posted_in_a_dispatched_run(register) -> None:  # noqa: ANN001
+    view = _ready(register)
+    with pytest.raises(ValidationError, match="no reply letter has been produced and posted"):
+        cases.change_status(register, view.reference, "responded")
+    letters.produce_letter(register, view.reference, "acknowledgement")  # not a reply
+    with pytest.raises(ValidationError, match="no reply letter"):
+        cases.change_status(register, view.reference, "responded")
+    reply = letters.produce_letter(register, view.reference, "erasure-done",
+                                   fields={"outcome": "Deleted.", "recipients_told": "DHL"})
+    with pytest.raises(ValidationError, match=f"letter {reply.id}.* has not gone out in a dispatched print run"):
+        cases.change_status(register, view.reference, "responded")
+    run = letters.build_print_run(register, ids=[reply.id])
+    with pytest.raises(ValidationError, match="has not gone out"):
+        cases.change_status(register, view.reference, "responded")
+    letters.dispatch_run(register, run.id)
+    assert cases.change_status(register, view.reference, "responded").status == "responded"
+
+
+def test_an_email_case_needs_a_reply_letter_or_an_electronic_reply(register) -> None:  # noqa: ANN001
+    view = _ready(register, channel="email", email="oliver@example.com")
+    with pytest.raises(ValidationError, match="no electronic reply is recorded"):
+        cases.change_status(register, view.reference, "responded")
+    reply = letters.produce_letter(register, view.reference, "erasure-done",
+                                   fields={"outcome": "Deleted.", "recipients_told": "DHL"})
+    letters.mark_dispatched(register, [reply.id], "email")  # the reply went by email
+    assert cases.change_status(register, view.reference, "responded").status == "responded"
+
+
+def test_responded_with_identity_unsettled_is_refused(register) -> None:  # noqa: ANN001
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft())
+    with pytest.raises(ValidationError, match="identity"):
+        cases.change_status(register, view.reference, "responded")
+
+
+def test_a_retrieval_at_risk_blocks_responded_unless_a_lead_waives_it(register) -> None:  # noqa: ANN001
+    view = _ready(register, channel="phone", phone="+447911123456", email="oliver@example.com",
+                  rights=["access"])
+    entry = rt.add_retrieval(register, view.reference, rt.RetrievalDraft(source="call-recording",
+                                                                          interaction_date=date(2026, 6, 12)))
+    assert entry.purge_on == date(2026, 12, 12)  # 17 days after today (25 Nov 2026): at risk
+    letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    with pytest.raises(ValidationError, match=r"purged soon and not secured \(#\d+ purged on 2026-12-12\)"):
+        cases.change_status(register, view.reference, "responded")
+    with pytest.raises(ValidationError, match="only a team lead can waive"):
+        cases.change_status(register, view.reference, "responded", waive_retrieval_risk="the customer said no")
+    lead = Register(register.engine, Actor("marco", "Marco Lead", role="lead"), register.now)
+    done = cases.change_status(lead, view.reference, "responded",
+                               waive_retrieval_risk="the caller confirmed the recording is not wanted")
+    assert done.status == "responded"
+    assert any(h.what == "retrieval risk waived" and "not wanted" in h.new for h in done.history)

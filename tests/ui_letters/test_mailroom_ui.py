@@ -1,0 +1,140 @@
+"""The mailroom's window and the Letters tab after issue 11: a stale address is stopped
+with an offer to produce the letter again; A4 and US Letter never share a run; the
+window refreshes after dispatch and closes with Escape and Ctrl+W; the letter dialog
+offers exactly the layouts the setting accepts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from muse_care.domain.case import Requester
+from muse_care.services import cases, letters
+from muse_care.services.settings import set_setting
+from muse_care.ui.qt import QtCore, QtWidgets
+
+from test_letters_ui import ctx, idle, open_dialog, open_run, open_tab, postal_case, uk_case  # noqa: F401
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+
+def move(register, view, **changes) -> None:  # noqa: ANN001
+    now = cases.get_case(register, view.reference)
+    rq = now.requester
+    fields = dict(name=rq.name, address_lines=rq.address_lines, postcode=rq.postcode, city=rq.city,
+                  region=rq.region, country=rq.country)
+    fields.update(changes)
+    cases.update_requester(register, view.reference, Requester(**fields), expected_version=now.version)
+
+
+def test_print_run_stops_a_stale_address_and_offers_to_produce_it_again(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    a = postal_case(sqlite_register)
+    old = letters.produce_letter(sqlite_register, a.reference, "acknowledgement")
+    move(sqlite_register, a, address_lines=("Gartenweg 3",), city="Köln", postcode="50667")
+    window = open_run(qtbot, ctx)
+    window.build()
+    idle(qtbot, ctx)
+    assert window.run is None
+    assert "address line 1 was 'Schloßallee 12', is now 'Gartenweg 3'" in window.message
+    assert "the city was 'Berlin', is now 'Köln'" in window.message
+    box = window.again_prompt
+    assert box is not None
+    again = next(b for b in box.buttons() if "again" in b.text().lower())
+    again.click()
+    idle(qtbot, ctx)
+    idle(qtbot, ctx)
+    ids = [window.model.letter_at(r).id for r in range(window.model.rowCount())]
+    assert len(ids) == 1 and ids[0] != old.id
+    with qtbot.waitSignal(window.run_built, timeout=30000) as built:
+        window.build()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(built.args[0].pdf)).pages)
+    assert "Gartenweg 3" in text and "Schloßallee" not in text
+
+
+def test_letters_tab_stops_a_stale_letter_and_produces_it_again(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    a = postal_case(sqlite_register)
+    old = letters.produce_letter(sqlite_register, a.reference, "acknowledgement")
+    move(sqlite_register, a, postcode="10117")
+    tab = open_tab(qtbot, ctx, cases.get_case(sqlite_register, a.reference))
+    idle(qtbot, ctx)
+    assert "the postcode was '10115', is now '10117'" in tab.message
+    assert not tab.ui.print_button.isEnabled()
+    assert tab.again_button.isVisibleTo(tab)
+    tab.again_button.click()
+    idle(qtbot, ctx)
+    idle(qtbot, ctx)
+    current = tab.current()
+    assert current is not None and current.id != old.id
+    assert f"Letter {old.id} produced again as letter {current.id}" in tab.message
+    assert tab.ui.print_button.isEnabled() and not tab.again_button.isVisibleTo(tab)
+
+
+def test_a4_and_us_letter_are_separate_runs_in_the_window(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    de = postal_case(sqlite_register)
+    us = uk_case(sqlite_register, name="Emily Johnson", address_lines=["1600 Market Street"], city="San Francisco",
+                 region="CA", postcode="94103", country="US", regime="ccpa", holiday_region="US-CA")
+    letters.produce_letter(sqlite_register, de.reference, "acknowledgement", layout="din5008-b")
+    lu = letters.produce_letter(sqlite_register, us.reference, "acknowledgement", layout="us10")
+    window = open_run(qtbot, ctx)
+    assert window.paper() == "A4" and window.model.rowCount() == 1
+    assert "also waiting: 1 letter on US Letter" in window.ui.count_label.text()
+    window.set_paper("US Letter")
+    idle(qtbot, ctx)
+    assert [window.model.letter_at(0).id] == [lu.id]
+    assert window.model.data(window.model.index(0, 5)) == "US"  # the country column
+    with qtbot.waitSignal(window.run_built, timeout=30000) as built:
+        window.build()
+    run = built.args[0]
+    assert run.paper == "US Letter" and "Load US Letter paper" in window.ui.run_label.text()
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+             for p in PdfReader(io.BytesIO(run.pdf)).pages}
+    assert sizes == {(612, 792)}
+
+
+def test_print_run_window_refreshes_after_dispatch_and_closes(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    a = postal_case(sqlite_register)
+    letters.produce_letter(sqlite_register, a.reference, "acknowledgement")
+    window = open_run(qtbot, ctx)
+    with qtbot.waitSignal(window.run_built, timeout=30000):
+        window.build()
+    # Produced after the run was built: listed after dispatch, never dispatched with it.
+    b = uk_case(sqlite_register)
+    lb = letters.produce_letter(sqlite_register, b.reference, "acknowledgement")
+    window.ask_dispatch()
+    accept = next(btn for btn in window.confirm.buttons() if "dispatched" in btn.text())
+    with qtbot.waitSignal(window.dispatched, timeout=20000) as sent:
+        accept.click()
+    idle(qtbot, ctx)
+    assert len(sent.args[0]) == 1
+    assert [window.model.letter_at(r).id for r in range(window.model.rowCount())] == [lb.id]
+    assert "1 letter of print run" in window.message and "1 letters" not in window.message
+    window.show()
+    for key, mods in ((QtCore.Qt.Key.Key_Escape, QtCore.Qt.KeyboardModifier.NoModifier),
+                      (QtCore.Qt.Key.Key_W, QtCore.Qt.KeyboardModifier.ControlModifier)):
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isVisible)
+        qtbot.keyClick(window.ui.letters_table, key, mods)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+    window.show()
+    window.ui.close_button.click()
+    assert not window.isVisible()
+
+
+def test_letter_dialog_offers_only_layouts_the_setting_accepts(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    a = postal_case(sqlite_register)
+    tab = open_tab(qtbot, ctx, a)
+    dialog = open_dialog(qtbot, ctx, tab, "acknowledgement")
+    offered = [dialog.ui.layout_combo.itemData(i) for i in range(dialog.ui.layout_combo.count())]
+    assert "din5008-a" in offered
+    for layout in offered:
+        set_setting(sqlite_register, "letter_layout", layout)  # every one offered is accepted
+    titles = {dialog.ui.kind_combo.itemData(i): dialog.ui.kind_combo.itemText(i)
+              for i in range(dialog.ui.kind_combo.count())}
+    assert titles["portability"] == "Data portability" if "portability" in titles else True
+    assert "rectification-done" not in titles  # the case asks for access and erasure only
+    assert {"access-response", "erasure-done", "acknowledgement"} <= set(titles)
+    dialog.reject()
