@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--received-time", type=_time,
                    help="HH:MM in the regime's zone (Europe/London for UK GDPR, …), or with its "
                         "offset: 23:30+00:00")
-    a.add_argument("--regime", default="")
+    a.add_argument("--regime", default="", help="default: from the requester's address")
+    a.add_argument("--regime-reason", default="", help="why another regime than the address gives")
     a.add_argument("--holiday-region", default="")
     a.add_argument("--name", required=True)
     a.add_argument("--email", default="")
@@ -171,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     h = cp.add_parser("history", help="the case's history")
     h.add_argument("ref")
     h.add_argument("--json", action="store_true")
+    from muse_care.cli import law as law_cli
+
+    law_cli.add_case_parsers(cp, _date)
 
     au = sub.add_parser("audit", help="the history's hash chain").add_subparsers(dest="audit_command",
                                                                                    parser_class=_Parser)
@@ -390,10 +394,24 @@ def run(args: argparse.Namespace) -> int:
             postcode=args.postcode, city=args.city, region=args.region, country=args.country,
             account_ref=args.account, acting_for="representative" if args.representative else "self",
             representative_name=args.representative, representative_authority=args.authority,
-            assignee=args.assignee, note=args.note)
+            assignee=args.assignee, note=args.note, regime_reason=args.regime_reason)
         _emit(args, cases.add_case(reg, draft))
     elif cc == "show":
-        _emit(args, cases.get_case(reg, args.ref, args.as_of))
+        from muse_care.cli import law as law_cli
+
+        view = cases.get_case(reg, args.ref, args.as_of)
+        linked = cases.linked_cases(reg, view.id)
+        if args.json:
+            data = case_json(view)
+            data["linked_cases"] = [law_cli.linked_json(v) for v in linked]
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            print_case(view)
+            law_cli.print_linked(linked)
+    elif cc in ("recipients", "recipient", "regime", "linked"):
+        from muse_care.cli import law as law_cli
+
+        law_cli.run_case(args, reg, _emit)
     elif cc == "list":
         if args.limit < 1 or args.limit > 1_000_000:
             raise ValidationError("limit", "must be between 1 and 1,000,000")

@@ -355,7 +355,7 @@ def _org_address_footer(org: OrganisationProfile) -> tuple[str, ...]:
 
 def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
     spec = KIND_FIELDS[LetterKind(req.kind)]
-    letter = fill(LetterKind(req.kind), values, req.organisation, spec.lists)
+    letter = fill(LetterKind(req.kind), values, req.organisation, spec.lists, req.law)
     st = _styles()
     story: list[Flowable] = [Paragraph(letter.subject, st.subject), Paragraph(letter.salutation, st.body)]
     for block in letter.blocks:

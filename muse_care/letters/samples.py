@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from collections.abc import Mapping
+
+from muse_care.domain.authorities import complaint_authorities
 from muse_care.domain.organisation import DEFAULT_ORGANISATION, OrganisationProfile
+from muse_care.domain.regimes import get_regime
+from muse_care.letters.law import letter_law
 from muse_care.letters.model import Layout, LetterKind, LetterRequest, PostalAddress
 
 REQUESTERS: dict[str, PostalAddress] = {
@@ -119,7 +124,7 @@ SAMPLE_FIELDS: dict[LetterKind, dict[str, str]] = {
         "answered the previous requests in full on 10 January and 7 February 2026.\n"
         "We keep call recordings for six months only, so no recordings from before "
         "September 2025 exist.",
-        "legal_basis": "Article 12(5) GDPR and UK GDPR (manifestly unfounded or excessive requests)",
+        "legal_basis": "Article 12(5) of the UK GDPR (manifestly unfounded or excessive requests)",
     },
     LetterKind.CLOSING: {
         "received_date": "3 March 2026",
@@ -139,6 +144,21 @@ SAMPLE_ENCLOSURES: dict[LetterKind, tuple[str, ...]] = {
 }
 
 
+SAMPLE_REGIMES: dict[str, str] = {"uk": "uk-gdpr", "de": "eu-gdpr", "pk": "uk-gdpr", "cn": "uk-gdpr"}
+"""The regime each sample requester's letters are written under."""
+
+
+def sample_law(requester: str = "uk", organisation: OrganisationProfile = DEFAULT_ORGANISATION,
+               regime: str | None = None) -> Mapping[str, str]:
+    """The {law.*} values of a sample requester's letters."""
+    address = REQUESTERS[requester]
+    code = regime or SAMPLE_REGIMES[requester]
+    # The sample clarification asks about an access request: under UK GDPR that pauses.
+    return letter_law(get_regime(code), complaint_authorities(
+        code, address.country, address.postcode, address.region, organisation.eu_establishment),
+        clarification_pauses=code == "uk-gdpr")
+
+
 def sample_request(
     kind: LetterKind,
     layout: Layout,
@@ -155,4 +175,5 @@ def sample_request(
         organisation=organisation,
         fields=dict(SAMPLE_FIELDS[kind]),
         enclosures=SAMPLE_ENCLOSURES.get(kind, ()),
+        law=sample_law(requester, organisation),
     )

@@ -69,6 +69,8 @@ class CaseDraft:
     representative_authority: str = ""
     assignee: str = ""
     note: str = ""
+    regime_reason: str = ""
+    """Why the regime (or holiday region) differs from the one the address gives."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class CleanCase:
     holiday_region: str
     assignee: str
     note: str
+    regime_note: str = ""
+    """For the history: where the regime came from, and the reason for another one."""
 
 
 def _collect(problems: dict[str, str], fieldname: str, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -107,16 +111,7 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
     if "right" in p:
         p["rights"] = p.pop("right")
     channel = _collect(p, "channel", parse_enum, Channel, "channel", draft.channel or "")
-    regime_code = (draft.regime or get_setting(register, "default_regime")).strip().lower()
-    regime = _collect(p, "regime", get_regime, regime_code)
-    holiday_region = draft.holiday_region.strip().upper()
-    if regime is not None:
-        if not holiday_region:
-            holiday_region = get_setting(register, "holiday_regions").get(regime.code,
-                                                                          regime.default_holiday_region)
-        elif holiday_region not in regime.holiday_regions:
-            p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
-                                   + ", ".join(regime.holiday_regions))
+    regime, holiday_region, regime_note = _regime_of(register, draft, p)
     country = _collect(p, "country", v.validate_country, draft.country) or ""
     # The day received is the calendar day where the law applies, not the organisation's
     # (docs/rules.md, "The day received"): the date and time typed are read in the
@@ -177,7 +172,45 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
         city=city, region=region, country=country, account_ref=account, acting_for=acting,
         representative_name=rep_name, representative_authority=rep_auth)
     return CleanCase(requester, tuple(rights), channel, received, at, regime.code, holiday_region,
-                     assignee, note)
+                     assignee, note, regime_note)
+
+
+def _regime_of(register: Register, draft: CaseDraft, p: dict[str, str]) -> tuple[Any, str, str]:
+    """The regime and holiday region: as chosen, else from the requester's address, else
+    the organisation's default (docs/rules.md, "Letters by regime"). Another regime than
+    the address gives needs a reason; the history says which it was and why."""
+    from muse_care.domain.jurisdiction import from_address
+
+    reason = _collect(p, "regime_reason", v.clean_text, "regime_reason", draft.regime_reason,
+                      max_len=v.MAX_REASON, multiline=True) or ""
+    country = (draft.country or "").strip().upper()
+    found = from_address(country, draft.postcode or "", draft.region or "") if len(country) == 2 else None
+    chosen = draft.regime.strip().lower()
+    regime_code = chosen or (found.regime if found else str(get_setting(register, "default_regime")))
+    regime = _collect(p, "regime", get_regime, regime_code)
+    holiday_region = draft.holiday_region.strip().upper()
+    if regime is None:
+        return None, holiday_region, ""
+    if found is not None and regime.code != found.regime and not reason:
+        p["regime_reason"] = (f"the address gives {found.regime} ({found.why.removeprefix('from the address: ')}); "
+                              f"say why this request falls under {regime.code} instead")
+    if not holiday_region:
+        if found is not None and found.regime == regime.code:
+            holiday_region = found.holiday_region
+        else:
+            holiday_region = get_setting(register, "holiday_regions").get(regime.code,
+                                                                          regime.default_holiday_region)
+    elif holiday_region not in regime.holiday_regions:
+        p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
+                               + ", ".join(regime.holiday_regions))
+    if found is not None and (found.regime, found.holiday_region) == (regime.code, holiday_region):
+        note = f"{regime.code}, {holiday_region} {found.why}"
+    elif found is not None:
+        note = f"{regime.code}, {holiday_region} chosen; the address gives {found.regime}, {found.holiday_region}"
+    else:
+        note = f"{regime.code}, {holiday_region}: " + ("chosen" if chosen else "the organisation's default "
+                                                        "(no regime of ours applies to the address)")
+    return regime, holiday_region, note + (f"; reason: {reason}" if reason else "")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -321,6 +354,10 @@ def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
                 raise ValidationError("status", f"still waiting for the requested {state.waiting_for}; "
                                       f"record {state.waiting_for if state.waiting_for != 'identity' else 'id'}"
                                       "-received first")
+    if wanted is Status.RESPONDED:
+        from muse_care.services.recipients import check_settled
+
+        check_settled(ch)  # Art. 19: every recipient told, or why not
     if wanted is Status.REFUSED and not reason.strip():
         raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
                               "and why)")
@@ -363,8 +400,10 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
             session.add(IdentityCheckRecord(case_id=rec.id, step=step.value, result="pending"))
         history = HistoryWriter(session, register.actor.login, now)
         history.add(rec.id, "created", "", f"{rec.reference}: {rec.rights} by {rec.channel}, "
-                    f"received {clean.received.isoformat()}, {rec.regime}; due "
+                    f"received {clean.received.isoformat()}, {clean.regime_note or rec.regime}; due "
                     f"{state.due.isoformat() if state.due else 'not running'}")
+        if "reason: " in clean.regime_note:  # another regime than the address gives: why
+            history.add(rec.id, "regime reason", "", clean.regime_note)
         if clean.note:
             session.add(NoteRecord(case_id=rec.id, text=clean.note, written_by=register.actor.login,
                                    written_at=now))
@@ -570,3 +609,54 @@ def open_duplicates(register: Register, email: str = "", phone: str = "", countr
     with register.read() as session:
         return [to_view(session, r, register.today(), full=False)
                 for r in session.execute(stmt.order_by(CaseRecord.id).limit(20)).scalars()]
+
+
+def change_regime(register: Register, ref: str | int, regime: str, holiday_region: str, reason: str,
+                  expected_version: int | None = None) -> CaseView:
+    """Put the case under another regime (and holiday region: the address's, or the
+    regime's default, if ''), with the reason in the history; the clock is recomputed."""
+    from muse_care.domain.jurisdiction import from_address
+
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True, multiline=True)
+    new = get_regime(regime.strip().lower())
+    region = holiday_region.strip().upper()
+
+    def action(ch: _Change) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("regime", f"case {rec.reference} is {rec.status}; its regime is settled")
+        chosen = region
+        if not chosen:
+            found = from_address(rec.country, rec.postcode, rec.region) if rec.country else None
+            chosen = found.holiday_region if found is not None and found.regime == new.code else \
+                get_setting(ch.register, "holiday_regions").get(new.code, new.default_holiday_region)
+        if chosen not in new.holiday_regions:
+            raise ValidationError("holiday_region", f"{chosen} is not a holiday region of {new.code}; use "
+                                  "one of: " + ", ".join(new.holiday_regions))
+        if (rec.regime, rec.holiday_region) == (new.code, chosen):
+            raise ValidationError("regime", f"case {rec.reference} is already under {new.code}, {chosen}")
+        ch.set("regime", new.code)
+        ch.set("holiday_region", chosen, "holiday region")
+        # the same moment, dated where the new law applies (docs/rules.md, "The day received")
+        ch.set("received_date", received_day(new, rec.received_at, chosen, rec.country), "received")
+        ch.history.add(rec.id, "regime reason", "", reason)
+        _apply_clock(ch)
+
+    return _write(register, ref, expected_version, action)
+
+
+def linked_cases(register: Register, ref: str | int) -> list[CaseView]:
+    """Other requests from the same person: the same email, phone or account reference,
+    open or not, oldest first (docs/rules.md, "Several requests")."""
+    from sqlalchemy import or_
+
+    with register.read() as session:
+        rec = _load(session, ref)
+        conditions = [column == value for column, value in (
+            (CaseRecord.requester_email, rec.requester_email), (CaseRecord.requester_phone, rec.requester_phone),
+            (CaseRecord.account_ref, rec.account_ref)) if value]
+        if not conditions:
+            return []
+        stmt = (select(CaseRecord).where(or_(*conditions), CaseRecord.id != rec.id)
+                .order_by(CaseRecord.received_date, CaseRecord.id).limit(50))
+        return [to_view(session, r, register.today(), full=False) for r in session.execute(stmt).scalars()]

@@ -51,11 +51,6 @@ RIGHT_TEXT: dict[Right, str] = {
     Right.LIMIT_SENSITIVE: "limiting our use of your sensitive personal information",
 }
 
-DEFAULT_LEGAL_BASIS = {
-    "uk-gdpr": "Article 12(5) of the UK GDPR",
-    "eu-gdpr": "Article 12(5) of the General Data Protection Regulation (EU) 2016/679",
-}
-
 # Kinds whose letter discloses data or changes the deadline: a lead approves them in
 # team mode (four eyes) before they can be produced.
 APPROVAL_KINDS = {"extension": "extension", "refusal": "refusal",
@@ -108,8 +103,12 @@ def _info(rec: LetterRecord, reference: str) -> LetterInfo:
 
 
 def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
-    """The fields a letter of ``kind`` can take from the case itself."""
+    """The fields a letter of ``kind`` can take from the case itself. The law's words
+    (periods, legal basis) come from the case's regime row, never from here."""
+    from muse_care.domain.regimes import REGIMES
     from muse_care.letters.render import format_date
+
+    regime = REGIMES.get(view.regime)
 
     def fmt(d: date | None) -> str:
         return format_date(d, style) if d else ""
@@ -121,7 +120,8 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
     if view.due_date:
         out["due_date"] = fmt(view.original_due if kind == "extension" and view.original_due else view.due_date)
     elif view.waiting_for in ("identity", "authority", "fee"):
-        out["due_date"] = f"one month after we receive the {view.waiting_for} we asked for"
+        period = regime.period_words if regime is not None else "the time the law allows"
+        out["due_date"] = f"{period} after we receive the {view.waiting_for} we asked for"
     elif view.waiting_for == "clarification":
         out["due_date"] = "once we have your answer to our question (the time limit is paused until then)"
     if kind == "identity-request":
@@ -135,9 +135,57 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
         reason = next((h.new for h in reversed(view.history) if h.what == "status reason"), "")
         if reason:
             out["refusal_reasons"] = "\n".join(p.strip() for p in reason.split(";") if p.strip())
-        if view.regime in DEFAULT_LEGAL_BASIS:
-            out["legal_basis"] = DEFAULT_LEGAL_BASIS[view.regime]
+        if regime is not None and regime.refusal_basis:
+            out["legal_basis"] = regime.refusal_basis
     return out
+
+
+ONWARD_KINDS = frozenset({"erasure-done", "rectification-done", "restriction"})
+"""Replies that list the recipients told (Art. 19)."""
+
+# Which linked requests a letter names: an extension for "the number of requests", a
+# refusal of a repeated request (docs/rules.md, "Several requests").
+_SEVERAL = ("requests", "number of", "numerous", "several", "repeat", "same request", "earlier request",
+            "previous request", "again")
+
+
+def case_fields(register: Register, view: CaseView, kind: str, style: str) -> dict[str, str]:
+    """:func:`derived_fields` and what the case's other records give: the recipients told."""
+    out = derived_fields(view, kind, style)
+    if kind in ONWARD_KINDS:
+        from muse_care.services.recipients import told_for_letter
+
+        told = told_for_letter(register, view, style)
+        if told:
+            out["recipients_told"] = told
+    return out
+
+
+def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "uk") -> Mapping[str, str]:
+    """The {law.*} values of a letter on this case: its regime's words, the requester's
+    own and the lead authority, and the linked requests where the letter relies on them."""
+    from muse_care.domain.authorities import complaint_authorities
+    from muse_care.domain.regimes import get_regime
+    from muse_care.letters.law import letter_law
+    from muse_care.services.cases import linked_cases
+
+    regime = get_regime(view.regime)
+    rq = view.requester
+    org = organisation(register)
+    authorities = complaint_authorities(regime.code, rq.country, rq.postcode, rq.region, org.eu_establishment)
+    linked: list[str] = []
+    grounds = ""
+    if kind == "extension":
+        grounds = next((e.reason for e in reversed(view.events) if e.kind == "extended"), "")
+    elif kind == "refusal":
+        grounds = next((h.new for h in reversed(view.history) if h.what == "status reason"), "")
+    if grounds and any(word in grounds.lower() for word in _SEVERAL):
+        from muse_care.letters.render import format_date
+
+        linked = [f"{c.reference}, received {format_date(c.received, style)}"
+                  for c in linked_cases(register, view.id)]
+    pauses = regime.clarification_pauses_clock and Right.ACCESS in view.rights
+    return letter_law(regime, authorities, linked_requests=linked, clarification_pauses=pauses)
 
 
 def _recipient(view: CaseView) -> Any:
@@ -217,7 +265,7 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
                                   f"{view.original_due.isoformat()} (within the first month); a notice "
                                   "now would be late: record why in a note and tell a team lead")
     style = "us" if layout_v is Layout.US10 else "uk"
-    values = {**derived_fields(view, kind_v.value, style), **{k: x for k, x in extra.items() if x}}
+    values = {**case_fields(register, view, kind_v.value, style), **{k: x for k, x in extra.items() if x}}
     from muse_care.letters.model import KIND_FIELDS
 
     spec = KIND_FIELDS[kind_v]
@@ -225,7 +273,7 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
     request = LetterRequest(kind=kind_v, layout=layout_v, reference=view.reference, letter_date=today,
                             recipient=_recipient(view), organisation=org, fields=values,
-                            enclosures=encl)
+                            enclosures=encl, law=letter_law_for(register, view, kind_v.value, style))
     request.validate()
     rendered = render_letter(request)
     now = register.now()

@@ -737,7 +737,7 @@ class LettersTab(QtWidgets.QWidget):
             from muse_care.services.settings import get_setting
 
             view = cases.get_case(reg, case_id)
-            derived = {(k.value, s): letters.derived_fields(view, k.value, s) for k in LetterKind for s in ("uk", "us")}
+            derived = {(k.value, s): letters.case_fields(reg, view, k.value, s) for k in LetterKind for s in ("uk", "us")}
             return view, derived, str(get_setting(reg, "letter_layout"))
 
         def failed(exc: BaseException) -> None:
