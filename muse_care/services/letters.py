@@ -182,8 +182,12 @@ def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "
     if grounds and any(word in grounds.lower() for word in _SEVERAL):
         from muse_care.letters.render import format_date
 
-        linked = [f"{c.reference}, received {format_date(c.received, style)}"
-                  for c in linked_cases(register, view.id)]
+        others = linked_cases(register, view.id)
+        # a refusal names the earlier requests this one repeats; an extension the open
+        # requests dealt with together
+        chosen = [c for c in others if c.received <= view.received] if kind == "refusal" else \
+            [c for c in others if c.is_open]
+        linked = [f"{c.reference}, received {format_date(c.received, style)}" for c in chosen]
     pauses = regime.clarification_pauses_clock and Right.ACCESS in view.rights
     return letter_law(regime, authorities, linked_requests=linked, clarification_pauses=pauses)
 

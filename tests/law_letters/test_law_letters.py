@@ -247,9 +247,11 @@ def test_requests_from_one_person_are_linked_and_named_in_the_letters(register, 
                        "several requests from you that we are dealing with together")
     text = letter_text(register, third.reference, "extension", tmp_path, layout="uk")
     assert first.reference in text and second.reference in text
-    cases.change_status(register, first.reference, "refused", "repeated request: the same as an earlier one")
-    text = letter_text(register, first.reference, "refusal", tmp_path, layout="uk")
-    assert third.reference in text
+    cases.change_status(register, third.reference, "refused", "repeated request: the same as an earlier one")
+    text = letter_text(register, third.reference, "refusal", tmp_path, layout="uk")
+    assert first.reference in text and second.reference in text and "repeats your earlier requests" in text
+    text = letter_text(register, first.reference, "acknowledgement", tmp_path, layout="uk")
+    assert third.reference not in text  # only the letters that rely on them name them
 
 
 def test_case_show_lists_the_linked_requests(capsys, sqlite_url) -> None:
