@@ -7,14 +7,14 @@ person are linked by email, phone or account reference, and the first two were
 indexed already. A regime change's reason goes into the history; it needs no column.
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0007 (assigned 0004; re-chained after 0007, already on main)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0007"  # assigned "0004"; chained after main's 0007 so the branch has one head
 branch_labels = None
 depends_on = None
 
