@@ -15,12 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from muse_care.cli import letters, retrieval, settings, team
+from muse_care.cli import law, letters, retrieval, settings, team
 from muse_care.cli.common import (
     EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_STORAGE, Parser, UsageError, close_registers, date_arg,
     open_register, say, time_arg,
 )
-from muse_care.cli.output import at_in_zone, case_json, emit, history_json, print_row
+from muse_care.cli.output import at_in_zone, case_json, emit, history_json, print_case, print_row
 from muse_care.domain.errors import MuseCareError, NotFound, StorageUnavailable, ValidationError
 
 COMMAND_MODULES = (letters, team, retrieval, settings)
@@ -125,6 +125,7 @@ def _add_case_commands(cp: Any) -> None:
     h = cp.add_parser("history", help="the case's history")
     h.add_argument("ref")
     h.add_argument("--json", action="store_true")
+    law.add_case_parsers(cp, date_arg)
 
 
 def _add_case_add(a: Any) -> None:
@@ -136,7 +137,9 @@ def _add_case_add(a: Any) -> None:
     a.add_argument("--received-time", type=time_arg("received-time"),
                    help="HH:MM in the regime's zone (Europe/London for UK GDPR, …), or with its "
                         "offset: 23:30+00:00")
-    a.add_argument("--regime", default="", help="uk-gdpr, eu-gdpr, ccpa, … (default: the setting)")
+    a.add_argument("--regime", default="", help="uk-gdpr, eu-gdpr, ccpa, … (default: from the requester's "
+                   "address, else the setting)")
+    a.add_argument("--regime-reason", default="", help="why another regime than the address gives")
     a.add_argument("--holiday-region", default="", help="whose public holidays count (default: the setting)")
     a.add_argument("--name", required=True, help="the requester's name")
     a.add_argument("--email", default="", help="the requester's email")
@@ -231,10 +234,20 @@ def _run_case(args: argparse.Namespace, reg: Any) -> None:
             postcode=args.postcode, city=args.city, region=args.region, country=args.country,
             account_ref=args.account, acting_for="representative" if args.representative else "self",
             representative_name=args.representative, representative_authority=args.authority,
-            assignee=args.assignee, note=args.note)
+            assignee=args.assignee, note=args.note, regime_reason=args.regime_reason)
         emit(args, cases.add_case(reg, draft))
     elif cc == "show":
-        emit(args, cases.get_case(reg, args.ref, args.as_of))
+        view = cases.get_case(reg, args.ref, args.as_of)
+        linked = cases.linked_cases(reg, view.id)
+        if args.json:
+            data = case_json(view)
+            data["linked_cases"] = [law.linked_json(v) for v in linked]
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            print_case(view)
+            law.print_linked(linked)
+    elif cc in ("recipients", "recipient", "regime", "linked"):
+        law.run_case(args, reg, emit)
     elif cc == "list":
         if args.limit < 1 or args.limit > 1_000_000:
             raise ValidationError("limit", "must be between 1 and 1,000,000")

@@ -50,6 +50,19 @@ class OrganisationProfile:
     # Who signs the letters (name and role); empty: the team signs.
     signatory_name: str = ""
     signatory_role: str = ""
+    # Where the controller is established in the EU: its authority is the lead one under
+    # the EU GDPR (docs/rules.md, "Supervisory authorities"). ISO code; Italy (the Garante).
+    eu_establishment: str = "IT"
+    # Everyone an erasure, rectification or restriction must be passed on to (GDPR
+    # Art. 19; docs/rules.md, "Recipients (Art. 19)"): the joint controllers and each
+    # category of processor of the policy's section 5, one entry each.
+    art19_recipients: tuple[str, ...] = (
+        "DHL", "FedEx", "TCS", "Banking operators", "Internet providers",
+        "IT and telematics service companies", "Couriers",
+        "Marketing companies, including social media organisations",
+        "Market research and data processing companies", "Contact centre service companies",
+        "Publishing and distribution companies",
+    )
 
     def __post_init__(self) -> None:
         _check_types(self)
@@ -60,6 +73,12 @@ class OrganisationProfile:
             )
         if not self.controller_name.strip():
             raise ValidationError("organisation.controller_name", "must not be empty")
+        if not _COUNTRY_CODE.match(self.eu_establishment):
+            raise ValidationError("organisation.eu_establishment",
+                                  f"{self.eu_establishment!r} is not an ISO 3166 alpha-2 code such as 'IT'")
+        if len(set(self.art19_recipients)) != len(self.art19_recipients) or not all(
+                r.strip() for r in self.art19_recipients):
+            raise ValidationError("organisation.art19_recipients", "each recipient once, none empty")
 
     @property
     def joint_controllers_text(self) -> str:
@@ -124,6 +143,8 @@ FIELD_LABELS: dict[str, str] = {
     "access_fee_note": "Access fee note",
     "signatory_name": "Letters signed &by",
     "signatory_role": "Signatory's &role",
+    "eu_establishment": "EU &establishment (ISO code)",
+    "art19_recipients": "Recipients told of erasures (Art. 19)",
 }
 """What the settings screen calls each part of the profile (``&`` marks the shortcut)."""
 
@@ -153,6 +174,7 @@ _TUPLE_FIELDS = frozenset(
         "automated_decisions",
         "transfer_safeguards",
         "supervisory_authorities",
+        "art19_recipients",
     }
 )
 

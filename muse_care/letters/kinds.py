@@ -206,7 +206,7 @@ BUILTIN: tuple[KindSpec, ...] = (
                 "answered the previous requests in full on 10 January and 7 February 2026.\n"
                 "We keep call recordings for six months only, so no recordings from before "
                 "September 2025 exist.",
-                "legal_basis": "Article 12(5) GDPR and UK GDPR (manifestly unfounded or excessive requests)"},
+                "legal_basis": "Article 12(5) of the UK GDPR (manifestly unfounded or excessive requests)"},
     ),
     KindSpec(
         "closing", "Closing letter", (RECEIVED, RIGHTS, OUTCOME),

@@ -129,6 +129,9 @@ class LetterRequest:
     organisation: OrganisationProfile
     fields: Mapping[str, str] = field(default_factory=dict)
     enclosures: tuple[str, ...] = ()
+    # The {law.*} values: the regime's words and the requester's authorities
+    # (muse_care.letters.law.letter_law). A template that uses them needs them.
+    law: Mapping[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
         """Raise :class:`MissingField` naming the first field the kind needs but lacks."""

@@ -366,7 +366,7 @@ def _org_address_footer(org: OrganisationProfile) -> tuple[str, ...]:
 
 def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
     spec = field_spec(req.kind)
-    letter = fill(req.kind, values, req.organisation, spec.lists)
+    letter = fill(req.kind, values, req.organisation, spec.lists, req.law)
     st = _styles()
     story: list[Flowable] = [Paragraph(letter.subject, st.subject), Paragraph(letter.salutation, st.body)]
     for block in letter.blocks:

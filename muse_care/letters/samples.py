@@ -11,7 +11,11 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from muse_care.domain.organisation import DEFAULT_ORGANISATION, OrganisationProfile
+from muse_care.domain.authorities import complaint_authorities
+from muse_care.domain.jurisdiction import from_address
+from muse_care.domain.regimes import get_regime
 from muse_care.letters import kinds
+from muse_care.letters.law import letter_law
 from muse_care.letters.model import Layout, LetterRequest, PostalAddress
 
 REQUESTERS: dict[str, PostalAddress] = {
@@ -145,6 +149,25 @@ class _Samples(Mapping[str, dict[str, str]]):
 SAMPLE_FIELDS: Mapping[str, dict[str, str]] = _Samples()
 
 
+def sample_regime(requester: str) -> str:
+    """The regime a sample requester's letters are written under: the one their address
+    gives, or UK GDPR (the organisation's default) where none applies."""
+    address = REQUESTERS[requester]
+    found = from_address(address.country, address.postcode, address.region)
+    return found.regime if found is not None else "uk-gdpr"
+
+
+def sample_law(requester: str = "uk", organisation: OrganisationProfile = DEFAULT_ORGANISATION,
+               regime: str | None = None) -> Mapping[str, str]:
+    """The {law.*} values of a sample requester's letters."""
+    address = REQUESTERS[requester]
+    code = regime or sample_regime(requester)
+    # The sample clarification asks about an access request: under UK GDPR that pauses.
+    return letter_law(get_regime(code), complaint_authorities(
+        code, address.country, address.postcode, address.region, organisation.eu_establishment),
+        clarification_pauses=code == "uk-gdpr")
+
+
 def sample_request(
     kind: str,
     layout: Layout,
@@ -161,4 +184,5 @@ def sample_request(
         organisation=organisation,
         fields=sample_fields(kind),
         enclosures=sample_enclosures(kind),
+        law=sample_law(requester, organisation),
     )

@@ -23,11 +23,12 @@ from muse_care.domain.organisation import OrganisationProfile, join_and
 from muse_care.letters.errors import TemplateError
 from muse_care.letters.fonts import markup, prepare
 from muse_care.letters import kinds
+from muse_care.letters.law import LAW_FIELDS, LAW_LISTS
 from muse_care.letters.model import COMMON_FIELDS, KIND_FIELDS
 from muse_care.letters.resources import letters_dir
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)\}|[{}]")
-_GUARD = re.compile(r"^\[(if|unless) ([a-z_][a-z0-9_]*)\]$")
+_GUARD = re.compile(r"^\[(if|unless) ((?:law\.)?[a-z_][a-z0-9_]*)\]$")
 _HEADER_KEYS = {"subject": "Subject", "salutation": "Salutation", "sign-off": "Sign-off"}
 _ORG_NAMES = frozenset(f.name for f in fields(OrganisationProfile)) | {"joint_controllers_text"}
 _INCLUDES = {"art15": "_art15.txt"}
@@ -165,6 +166,10 @@ def check(template: Template, kind: str) -> None:
             if ph.startswith("org."):
                 if ph[4:] not in _ORG_NAMES:
                     raise TemplateError(f"{template.name} line {line_no}: no organisation setting {{{ph}}}")
+            elif ph.startswith("law."):
+                if ph[4:] not in LAW_FIELDS:
+                    raise TemplateError(f"{template.name} line {line_no}: no law placeholder {{{ph}}}; "
+                                        f"known: {', '.join(sorted('law.' + n for n in LAW_FIELDS))}")
             elif ph not in allowed:
                 raise TemplateError(
                     f"{template.name} line {line_no}: unknown placeholder {{{ph}}}; a {kind} letter "
@@ -174,7 +179,11 @@ def check(template: Template, kind: str) -> None:
     for key, value in template.header.items():
         check_text(value, key)
     for block in template.blocks:
-        if block.guard and block.guard[1] not in allowed:
+        if block.guard and block.guard[1].startswith("law."):
+            if block.guard[1][4:] not in LAW_FIELDS:
+                raise TemplateError(f"{template.name} line {block.line_no}: '[{block.guard[0]} {block.guard[1]}]' "
+                                    "names no law placeholder")
+        elif block.guard and block.guard[1] not in allowed:
             raise TemplateError(f"{template.name} line {block.line_no}: '[{block.guard[0]} {block.guard[1]}]' "
                                 f"names no field of a {kind} letter")
         for line in block.lines:
@@ -217,10 +226,19 @@ def fill(
     values: Values,
     org: OrganisationProfile,
     list_fields: frozenset[str],
+    law: Mapping[str, str] | None = None,
 ) -> FilledLetter:
-    """Fill ``kind``'s template with ``values`` (plain text) and the organisation profile."""
+    """Fill ``kind``'s template with ``values`` (plain text), the organisation profile and
+    ``law`` (the regime's words, :func:`muse_care.letters.law.letter_law`)."""
     template = load_kind(kind)
     where = f"template {template.name}"
+    law_values: Mapping[str, str] = law or {}
+
+    def law_value(name: str) -> str:
+        if name not in law_values:
+            raise TemplateError(f"{template.name}: the letter needs the law's words ({{law.{name}}}) "
+                                "and none were given: a letter is written under one regime")
+        return law_values[name]
 
     def lookup(ph: str) -> tuple[str, tuple[str, ...], bool]:
         """(field label, items, is_list) for a placeholder."""
@@ -230,6 +248,11 @@ def fill(
             if isinstance(value, tuple):
                 return (f"organisation {attr}", value, True)
             return (f"organisation {attr}", (str(value),), False)
+        if ph.startswith("law."):
+            raw_law = law_value(ph[4:])
+            if ph[4:] in LAW_LISTS:
+                return (ph, tuple(x.strip() for x in raw_law.split("\n") if x.strip()), True)
+            return (ph, (raw_law,), False)
         raw = values.get(ph, "")
         if ph in list_fields:
             return (ph.replace("_", " "), tuple(x.strip() for x in raw.split("\n") if x.strip()), True)
@@ -246,7 +269,7 @@ def fill(
             else:
                 label, items, is_list = lookup(m.group(1))
                 if is_list:
-                    joined = join_and(items) if m.group(1).startswith("org.") else "; ".join(items)
+                    joined = join_and(items) if m.group(1).startswith(("org.", "law.")) else "; ".join(items)
                     out.append(_text_markup(joined, label, bold))
                 else:
                     out.append(_text_markup(items[0], label, bold))
@@ -265,7 +288,8 @@ def fill(
     def guard_ok(guard: tuple[str, str] | None) -> bool:
         if guard is None:
             return True
-        present = bool(values.get(guard[1], "").strip())
+        name = guard[1]
+        present = bool((law_value(name[4:]) if name.startswith("law.") else values.get(name, "")).strip())
         return present if guard[0] == "if" else not present
 
     def expand(blocks: tuple[RawBlock, ...]) -> list[Block]:

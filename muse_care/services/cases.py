@@ -31,6 +31,10 @@ from muse_care.domain.identity import (
 )
 from muse_care.domain.reference import new_reference, normalise_reference
 from muse_care.domain.regimes import get_regime
+from muse_care.services.case_records import (  # the primitives, used here and re-exported
+    _apply_clock as _apply_clock, _Change as _Change, _clock as _clock, _events as _events, _load as _load,
+    _rights as _rights, _write as _write, get_case as get_case, to_view as to_view,
+)
 from muse_care.services.history import HistoryWriter, case_history
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting
@@ -70,6 +74,8 @@ class CaseDraft:
     representative_authority: str = ""
     assignee: str = ""
     note: str = ""
+    regime_reason: str = ""
+    """Why the regime (or holiday region) differs from the one the address gives."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,8 @@ class CleanCase:
     holiday_region: str
     assignee: str
     note: str
+    regime_note: str = ""
+    """For the history: where the regime came from, and the reason for another one."""
 
 
 def _collect(problems: dict[str, str], fieldname: str, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -108,16 +116,7 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
     if "right" in p:
         p["rights"] = p.pop("right")
     channel = _collect(p, "channel", parse_enum, Channel, "channel", draft.channel or "")
-    regime_code = (draft.regime or get_setting(register, "default_regime")).strip().lower()
-    regime = _collect(p, "regime", get_regime, regime_code)
-    holiday_region = draft.holiday_region.strip().upper()
-    if regime is not None:
-        if not holiday_region:
-            holiday_region = get_setting(register, "holiday_regions").get(regime.code,
-                                                                          regime.default_holiday_region)
-        elif holiday_region not in regime.holiday_regions:
-            p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
-                                   + ", ".join(regime.holiday_regions))
+    regime, holiday_region, regime_note = _regime_of(register, draft, p)
     country = _collect(p, "country", v.validate_country, draft.country) or ""
     # The day received is the calendar day where the law applies, not the organisation's
     # (docs/rules.md, "The day received"): the date and time typed are read in the
@@ -180,7 +179,45 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
         city=city, region=region, country=country, account_ref=account, acting_for=acting,
         representative_name=rep_name, representative_authority=rep_auth)
     return CleanCase(requester, tuple(rights), channel, received, at, regime.code, holiday_region,
-                     assignee, note)
+                     assignee, note, regime_note)
+
+
+def _regime_of(register: Register, draft: CaseDraft, p: dict[str, str]) -> tuple[Any, str, str]:
+    """The regime and holiday region: as chosen, else from the requester's address, else
+    the organisation's default (docs/rules.md, "Letters by regime"). Another regime than
+    the address gives needs a reason; the history says which it was and why."""
+    from muse_care.domain.jurisdiction import from_address
+
+    reason = _collect(p, "regime_reason", v.clean_text, "regime_reason", draft.regime_reason,
+                      max_len=v.MAX_REASON, multiline=True) or ""
+    country = (draft.country or "").strip().upper()
+    found = from_address(country, draft.postcode or "", draft.region or "") if len(country) == 2 else None
+    chosen = draft.regime.strip().lower()
+    regime_code = chosen or (found.regime if found else str(get_setting(register, "default_regime")))
+    regime = _collect(p, "regime", get_regime, regime_code)
+    holiday_region = draft.holiday_region.strip().upper()
+    if regime is None:
+        return None, holiday_region, ""
+    if found is not None and regime.code != found.regime and not reason:
+        p["regime_reason"] = (f"the address gives {found.regime} ({found.why.removeprefix('from the address: ')}); "
+                              f"say why this request falls under {regime.code} instead")
+    if not holiday_region:
+        if found is not None and found.regime == regime.code:
+            holiday_region = found.holiday_region
+        else:
+            holiday_region = get_setting(register, "holiday_regions").get(regime.code,
+                                                                          regime.default_holiday_region)
+    elif holiday_region not in regime.holiday_regions:
+        p["holiday_region"] = (f"{holiday_region} is not a holiday region of {regime.code}; use one of: "
+                               + ", ".join(regime.holiday_regions))
+    if found is not None and (found.regime, found.holiday_region) == (regime.code, holiday_region):
+        note = f"{regime.code}, {holiday_region} {found.why}"
+    elif found is not None:
+        note = f"{regime.code}, {holiday_region} chosen; the address gives {found.regime}, {found.holiday_region}"
+    else:
+        note = f"{regime.code}, {holiday_region}: " + ("chosen" if chosen else "the organisation's default "
+                                                        "(no regime of ours applies to the address)")
+    return regime, holiday_region, note + (f"; reason: {reason}" if reason else "")
 
 
 def _check_printable(register: Register, p: dict[str, str], name: str, lines: Sequence[str], city: str,
@@ -196,130 +233,6 @@ def _check_printable(register: Register, p: dict[str, str], name: str, lines: Se
                             str(get_setting(register, "letter_layout")), organisation(register).country)
     if found is not None:
         p.setdefault(*found)
-
-
-# --- reading -------------------------------------------------------------------------
-
-def _load(session: Session, ref: str | int, *, lock: bool = False) -> CaseRecord:
-    if isinstance(ref, int):
-        stmt = select(CaseRecord).where(CaseRecord.id == ref)
-    else:
-        canonical = normalise_reference(ref)
-        if canonical is None:
-            raise NotFound(f"'{ref}' is not a case reference (they look like MC-7KP-4QX9)")
-        stmt = select(CaseRecord).where(CaseRecord.reference == canonical)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    rec = session.execute(stmt).scalar_one_or_none()
-    if rec is None:
-        raise NotFound(f"no case {ref}")
-    return rec
-
-
-def _events(rec: CaseRecord) -> list[ClockEvent]:
-    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in rec.events]
-
-
-def _rights(rec: CaseRecord) -> list[str]:
-    return [r for r in rec.rights.split(",") if r]
-
-
-def _clock(rec: CaseRecord) -> ClockState:
-    return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region,
-                         rights=_rights(rec))
-
-
-def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:
-    days_left = (rec.due_date - as_of).days if rec.due_date else None
-    requester = Requester(
-        name=rec.requester_name, email=rec.requester_email, phone=rec.requester_phone,
-        address_lines=tuple(x for x in rec.address_lines.split("\n") if x), postcode=rec.postcode,
-        city=rec.city, region=rec.region, country=rec.country, account_ref=rec.account_ref,
-        acting_for=ActingFor(rec.acting_for), representative_name=rec.representative_name,
-        representative_authority=rec.representative_authority)
-    status = Status(rec.status)
-    open_ = rec.is_open if rec.is_open is not None else status in (Status.NEW,)
-    view = CaseView(
-        id=rec.id, reference=rec.reference, status=status, regime=rec.regime,
-        holiday_region=rec.holiday_region,
-        rights=tuple(Right(r) for r in rec.rights.split(",") if r), channel=Channel(rec.channel),
-        received_at=rec.received_at, received=rec.received_date, requester=requester,
-        assignee=rec.assignee, version=rec.version, clock_start=rec.clock_start,
-        due_date=rec.due_date, original_due=rec.original_due, extended=rec.extended,
-        waiting_for=rec.waiting_for, due_explained=rec.due_explained,
-        acknowledge_by=rec.acknowledge_by, as_of=as_of, days_left=days_left,
-        overdue=bool(open_ and days_left is not None and days_left < 0),
-        updated_at=rec.updated_at, updated_by=rec.updated_by)
-    regime = get_regime(rec.regime)
-    view = replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
-    if not full:
-        return view
-    acknowledged = rec.acknowledge_by is not None and session.execute(
-        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
-                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
-    return replace(
-        view,
-        acknowledged=acknowledged,
-        acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
-                                 and as_of > rec.acknowledge_by),
-        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at)
-                     for e in rec.events),
-        checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
-                                       c.reason, c.checked_by, c.checked_at) for c in rec.checks),
-        notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
-        history=case_history(session, rec.id),
-    )
-
-
-def get_case(register: Register, ref: str | int, as_of: date | None = None) -> CaseView:
-    with register.read() as session:
-        rec = _load(session, ref)
-        return to_view(session, rec, as_of or register.today())
-
-
-# --- writing -------------------------------------------------------------------------
-
-@dataclass
-class _Change:
-    register: Register
-    session: Session
-    rec: CaseRecord
-    history: HistoryWriter
-    changed: list[str] = field(default_factory=list)
-
-    def set(self, attr: str, value: Any, what: str | None = None) -> None:
-        old = getattr(self.rec, attr)
-        if old != value:
-            setattr(self.rec, attr, value)
-            self.history.add(self.rec.id, what or attr, old, value)
-            self.changed.append(attr)
-
-
-def _apply_clock(ch: _Change) -> None:
-    state = _clock(ch.rec)
-    ch.set("clock_start", state.start)
-    ch.set("due_date", state.due, "due date")
-    ch.set("original_due", state.original_due)
-    ch.set("extended", state.extended)
-    ch.set("waiting_for", state.waiting_for)
-    ch.set("acknowledge_by", state.acknowledge_by)
-    if ch.rec.due_explained != state.explanation:
-        ch.rec.due_explained = state.explanation
-
-
-def _write(register: Register, ref: str | int, expected_version: int | None, action: Any) -> CaseView:
-    now = register.now()
-    with register.unit_of_work() as session:
-        rec = _load(session, ref, lock=True)
-        if expected_version is not None and rec.version != expected_version:
-            raise StaleRecord(f"case {rec.reference}", rec.updated_by, rec.updated_at)
-        ch = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
-        action(ch)
-        if ch.changed or session.dirty or session.new:
-            rec.updated_at = now
-            rec.updated_by = register.actor.login
-        session.flush()
-        return to_view(session, rec, register.today())
 
 
 def _move(ch: _Change, wanted: Status, reason: str = "", waiver: str = "") -> None:
@@ -343,7 +256,8 @@ def _move(ch: _Change, wanted: Status, reason: str = "", waiver: str = "") -> No
     if wanted is Status.RESPONDED:
         from muse_care.services.respond_gate import check_responded
 
-        check_responded(ch, waiver)  # a reply sent, identity settled, no retrieval at risk
+        # a reply sent, identity settled, no retrieval at risk, every Art. 19 recipient told
+        check_responded(ch, waiver)
     if wanted is Status.REFUSED and not reason.strip():
         raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
                               "and why)")
@@ -386,8 +300,10 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
             session.add(IdentityCheckRecord(case_id=rec.id, step=step.value, result="pending"))
         history = HistoryWriter(session, register.actor.login, now)
         history.add(rec.id, "created", "", f"{rec.reference}: {rec.rights} by {rec.channel}, "
-                    f"received {clean.received.isoformat()}, {rec.regime}; due "
+                    f"received {clean.received.isoformat()}, {clean.regime_note or rec.regime}; due "
                     f"{state.due.isoformat() if state.due else 'not running'}")
+        if "reason: " in clean.regime_note:  # another regime than the address gives: why
+            history.add(rec.id, "regime reason", "", clean.regime_note)
         if clean.note:
             session.add(NoteRecord(case_id=rec.id, text=clean.note, written_by=register.actor.login,
                                    written_at=now))
@@ -640,3 +556,54 @@ def defer_decision(register: Register, case: str | int, kind: str, reason: str,
             ch.set("status", Status.AWAITING_APPROVAL.value)
 
     return _write(register, case, expected_version, action)
+
+
+def change_regime(register: Register, ref: str | int, regime: str, holiday_region: str, reason: str,
+                  expected_version: int | None = None) -> CaseView:
+    """Put the case under another regime (and holiday region: the address's, or the
+    regime's default, if ''), with the reason in the history; the clock is recomputed."""
+    from muse_care.domain.jurisdiction import from_address
+
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True, multiline=True)
+    new = get_regime(regime.strip().lower())
+    region = holiday_region.strip().upper()
+
+    def action(ch: _Change) -> None:
+        rec = ch.rec
+        if not rec.is_open:
+            raise ValidationError("regime", f"case {rec.reference} is {rec.status}; its regime is settled")
+        chosen = region
+        if not chosen:
+            found = from_address(rec.country, rec.postcode, rec.region) if rec.country else None
+            chosen = found.holiday_region if found is not None and found.regime == new.code else \
+                get_setting(ch.register, "holiday_regions").get(new.code, new.default_holiday_region)
+        if chosen not in new.holiday_regions:
+            raise ValidationError("holiday_region", f"{chosen} is not a holiday region of {new.code}; use "
+                                  "one of: " + ", ".join(new.holiday_regions))
+        if (rec.regime, rec.holiday_region) == (new.code, chosen):
+            raise ValidationError("regime", f"case {rec.reference} is already under {new.code}, {chosen}")
+        ch.set("regime", new.code)
+        ch.set("holiday_region", chosen, "holiday region")
+        # the same moment, dated where the new law applies (docs/rules.md, "The day received")
+        ch.set("received_date", received_day(new, rec.received_at, chosen, rec.country), "received")
+        ch.history.add(rec.id, "regime reason", "", reason)
+        _apply_clock(ch)
+
+    return _write(register, ref, expected_version, action)
+
+
+def linked_cases(register: Register, ref: str | int) -> list[CaseView]:
+    """Other requests from the same person: the same email, phone or account reference,
+    open or not, oldest first (docs/rules.md, "Several requests")."""
+    from sqlalchemy import or_
+
+    with register.read() as session:
+        rec = _load(session, ref)
+        conditions = [column == value for column, value in (
+            (CaseRecord.requester_email, rec.requester_email), (CaseRecord.requester_phone, rec.requester_phone),
+            (CaseRecord.account_ref, rec.account_ref)) if value]
+        if not conditions:
+            return []
+        stmt = (select(CaseRecord).where(or_(*conditions), CaseRecord.id != rec.id)
+                .order_by(CaseRecord.received_date, CaseRecord.id).limit(50))
+        return [to_view(session, r, register.today(), full=False) for r in session.execute(stmt).scalars()]

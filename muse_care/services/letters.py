@@ -57,11 +57,6 @@ RIGHT_TEXT: dict[Right, str] = {
     Right.LIMIT_SENSITIVE: "limiting our use of your sensitive personal information",
 }
 
-DEFAULT_LEGAL_BASIS = {
-    "uk-gdpr": "Article 12(5) of the UK GDPR",
-    "eu-gdpr": "Article 12(5) of the General Data Protection Regulation (EU) 2016/679",
-}
-
 
 def _approval_needed(kind: str) -> str | None:
     """The lead's approval a kind needs in team mode (four eyes), from its declaration."""
@@ -211,8 +206,12 @@ def address_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
 
 
 def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
-    """The fields a letter of ``kind`` can take from the case itself."""
+    """The fields a letter of ``kind`` can take from the case itself. The law's words
+    (periods, legal basis) come from the case's regime row, never from here."""
+    from muse_care.domain.regimes import REGIMES
     from muse_care.letters.render import format_date
+
+    regime = REGIMES.get(view.regime)
 
     def fmt(d: date | None) -> str:
         return format_date(d, style) if d else ""
@@ -224,7 +223,8 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
     if view.due_date:
         out["due_date"] = fmt(view.original_due if kind == "extension" and view.original_due else view.due_date)
     elif view.waiting_for in ("identity", "authority", "fee"):
-        out["due_date"] = f"one month after we receive the {view.waiting_for} we asked for"
+        period = regime.period_words if regime is not None else "the time the law allows"
+        out["due_date"] = f"{period} after we receive the {view.waiting_for} we asked for"
     elif view.waiting_for == "clarification":
         out["due_date"] = "once we have your answer to our question (the time limit is paused until then)"
     if kind == "identity-request":
@@ -238,9 +238,61 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
         reason = next((h.new for h in reversed(view.history) if h.what == "status reason"), "")
         if reason:
             out["refusal_reasons"] = "\n".join(p.strip() for p in reason.split(";") if p.strip())
-        if view.regime in DEFAULT_LEGAL_BASIS:
-            out["legal_basis"] = DEFAULT_LEGAL_BASIS[view.regime]
+        if regime is not None and regime.refusal_basis:
+            out["legal_basis"] = regime.refusal_basis
     return out
+
+
+
+# Which linked requests a letter names: an extension for "the number of requests", a
+# refusal of a repeated request (docs/rules.md, "Several requests").
+_SEVERAL = ("requests", "number of", "numerous", "several", "repeat", "same request", "earlier request",
+            "previous request", "again")
+
+
+def case_fields(register: Register, view: CaseView, kind: str, style: str) -> dict[str, str]:
+    """:func:`derived_fields` and what the case's other records give: the recipients told."""
+    out = derived_fields(view, kind, style)
+    from muse_care.letters import kinds
+
+    if kinds.get(kind).field("recipients_told") is not None:  # replies that list them (Art. 19)
+        from muse_care.services.recipients import told_for_letter
+
+        told = told_for_letter(register, view, style)
+        if told:
+            out["recipients_told"] = told
+    return out
+
+
+def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "uk") -> Mapping[str, str]:
+    """The {law.*} values of a letter on this case: its regime's words, the requester's
+    own and the lead authority, and the linked requests where the letter relies on them."""
+    from muse_care.domain.authorities import complaint_authorities
+    from muse_care.domain.regimes import get_regime
+    from muse_care.letters.law import letter_law
+    from muse_care.services.cases import linked_cases
+
+    regime = get_regime(view.regime)
+    rq = view.requester
+    org = organisation(register)
+    authorities = complaint_authorities(regime.code, rq.country, rq.postcode, rq.region, org.eu_establishment)
+    linked: list[str] = []
+    grounds = ""
+    if kind == "extension":
+        grounds = next((e.reason for e in reversed(view.events) if e.kind == "extended"), "")
+    elif kind == "refusal":
+        grounds = next((h.new for h in reversed(view.history) if h.what == "status reason"), "")
+    if grounds and any(word in grounds.lower() for word in _SEVERAL):
+        from muse_care.letters.render import format_date
+
+        others = linked_cases(register, view.id)
+        # a refusal names the earlier requests this one repeats; an extension the open
+        # requests dealt with together
+        chosen = [c for c in others if c.received <= view.received] if kind == "refusal" else \
+            [c for c in others if c.is_open]
+        linked = [f"{c.reference}, received {format_date(c.received, style)}" for c in chosen]
+    pauses = regime.clarification_pauses_clock and Right.ACCESS in view.rights
+    return letter_law(regime, authorities, linked_requests=linked, clarification_pauses=pauses)
 
 
 def _recipient(view: CaseView) -> Any:
@@ -323,11 +375,12 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     recipient = _recipient(view)
     # English dates the recipient's way, whatever the paper (docs/letters.md, "Dates").
     style = date_style_for(recipient.country)
-    values = {**derived_fields(view, spec.id, style), **{k: x for k, x in extra.items() if x}}
+    values = {**case_fields(register, view, spec.id, style), **{k: x for k, x in extra.items() if x}}
     allowed = {f.name for f in spec.fields}
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
     request = LetterRequest(kind=spec.id, layout=layout_v, reference=view.reference, letter_date=today,
-                            recipient=recipient, organisation=org, fields=values, enclosures=encl)
+                            recipient=recipient, organisation=org, fields=values, enclosures=encl,
+                            law=letter_law_for(register, view, spec.id, style))
     request.validate()
     rendered = render_letter(request)
     now = register.now()

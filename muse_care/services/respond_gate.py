@@ -40,6 +40,7 @@ class Gate:
     role: str
     waiver: str
     warn_days: int
+    register: Any = None
 
 
 Check = Callable[[Gate], "str | None"]
@@ -92,7 +93,15 @@ def retrievals_safe(g: Gate) -> str | None:
             "secure them in the evidence store, or a team lead waives this with a reason")
 
 
-CHECKS: list[Check] = [reply_given, identity_settled, retrievals_safe]
+def recipients_settled(g: Gate) -> str | None:
+    """Art. 19: every recipient of an erasure, rectification or restriction told, or
+    recorded as not possible with the reason (services/recipients.py)."""
+    from muse_care.services.recipients import unsettled_text
+
+    return unsettled_text(g.session, g.rec, g.register)
+
+
+CHECKS: list[Check] = [reply_given, identity_settled, retrievals_safe, recipients_settled]
 
 
 def check_responded(ch: Any, waiver: str = "") -> None:
@@ -104,9 +113,9 @@ def check_responded(ch: Any, waiver: str = "") -> None:
         warn = int(get_setting(register, "retention_warn_days"))
     except Exception:  # noqa: BLE001 (a broken setting must not unlock the transition)
         warn = 30
-    gate = Gate(ch.session, ch.rec, register.today(), register.actor.role, waiver, warn)
+    gate = Gate(ch.session, ch.rec, register.today(), register.actor.role, waiver, warn, register)
     problems = [found for check in CHECKS if (found := check(gate))]
     if problems:
         raise ValidationError("status", "the case cannot be marked Responded: " + "; ".join(problems))
-    if waiver.strip() and retrievals_safe(Gate(ch.session, ch.rec, gate.today, gate.role, "", warn)):
+    if waiver.strip() and retrievals_safe(Gate(ch.session, ch.rec, gate.today, gate.role, "", warn, register)):
         ch.history.add(ch.rec.id, "retrieval risk waived", "", waiver.strip())

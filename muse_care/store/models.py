@@ -355,3 +355,30 @@ class HistorySealRecord(Base):
     head: Mapped[str] = mapped_column(String(64))
     db_id: Mapped[str] = mapped_column(String(32))
     mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class RecipientRecord(Base):
+    """One recipient of a case's erasure, rectification or restriction (GDPR Art. 19):
+    told (when, how, by whom) or not possible / disproportionate effort (why). A
+    recipient of the organisation profile without a row here is still to be told."""
+
+    __tablename__ = "case_recipients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16))  # "told" | "not-possible"
+    told_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    method: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    settled_by: Mapped[str] = mapped_column(String(100))
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("case_id", "name"),)
+
+
+# Requests from one person are linked by email, phone or account reference
+# (services/cases.py, linked_cases): the account reference needs its index too.
+Index("ix_cases_account", CaseRecord.account_ref)

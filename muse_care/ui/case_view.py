@@ -145,6 +145,11 @@ class CaseViewWidget(QtWidgets.QWidget):
             for column in range(tree.columnCount() - 1):
                 tree.header().setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         ctx.case_changed.connect(self._on_case_changed)
+        from muse_care.ui.law_tab import LawTab
+        from muse_care.ui.recipients_tab import RecipientsTab
+
+        self.set_extra_tab("Recipients", RecipientsTab(ctx))  # Art. 19
+        self.set_extra_tab("Regime and links", LawTab(ctx))  # authorities, linked requests
 
     # --- the hook for other engineers ---------------------------------------------------
     def set_extra_tab(self, name: str, widget: QtWidgets.QWidget) -> None:

@@ -23,7 +23,7 @@ ERROR_LABELS = {  # InvalidInput field -> the label under the field that shows i
     "holiday_region": "regime_error", "account_ref": "account_ref_error",
     "acting_for": "representative_name_error", "representative_name": "representative_name_error",
     "representative_authority": "representative_authority_error", "assignee": "assignee_error",
-    "note": "note_error",
+    "note": "note_error", "regime_reason": "regime_error",
 }
 FIELD_WIDGETS = {
     "name": "name_edit", "country": "country_edit", "phone": "phone_edit", "email": "email_edit",
@@ -88,6 +88,9 @@ class IntakeDialog(QtWidgets.QDialog):
         ui.assignee_edit.setText(ctx.actor.login)
         ui.country_edit.setText("GB")
         ui.country_edit.setMaxLength(2)
+        from muse_care.ui.regime_choice import RegimeChoice
+
+        self.regime_choice = RegimeChoice(ui, self)  # the regime follows the address
         ui.representative_check.toggled.connect(self._representative_toggled)
         self._representative_toggled(False)
         ui.address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
@@ -146,7 +149,8 @@ class IntakeDialog(QtWidgets.QDialog):
         return cases.CaseDraft(
             name=ui.name_edit.text(), rights=rights, channel=ui.channel_combo.currentData() or "",
             received=ui.received_date.date().toPython(), received_time=ui.received_time.time().toPython(),
-            regime=ui.regime_combo.currentData() or "", email=ui.email_edit.text(), phone=ui.phone_edit.text(),
+            regime=self.regime_choice.regime(), regime_reason=self.regime_choice.reason(),
+            email=ui.email_edit.text(), phone=ui.phone_edit.text(),
             address_lines=[x for x in ui.address_edit.toPlainText().splitlines() if x.strip()],
             postcode=ui.postcode_edit.text(), city=ui.city_edit.text(), country=ui.country_edit.text(),
             account_ref=ui.account_edit.text(), acting_for="representative" if rep else "self",

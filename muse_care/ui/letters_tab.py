@@ -730,7 +730,7 @@ class LettersTab(QtWidgets.QWidget):
 
             view = cases.get_case(reg, case_id)
             style = style_of(view.requester.country)
-            derived = {(k, style): letters.derived_fields(view, k, style) for k in kinds.kind_ids()}
+            derived = {(k, style): letters.case_fields(reg, view, k, style) for k in kinds.kind_ids()}
             return view, derived, str(get_setting(reg, "letter_layout"))
 
         def failed(exc: BaseException) -> None:

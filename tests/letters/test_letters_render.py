@@ -143,12 +143,15 @@ def test_letters_read_facts_from_the_profile() -> None:
         region="",
         country="GB",
         timezone="Europe/London",
+        eu_establishment="IE",
     )
     org = OrganisationProfile.from_dict(changed)
     req = replace(sample_request(LetterKind.ACCESS_RESPONSE, Layout.UK, "uk"), organisation=org)
     text = all_text(render_letter(req).pdf)
     for fact in ("Example Fashion Ltd", "privacy@example.org", "+44 20 7946 0000", "1 Test Street",
-                 "Other supervisory_authorities item.", "Other retention item.", "Other purposes item."):
+                 "Other retention item.", "Other purposes item.",
+                 # authorities come from the table by the requester's address (docs/rules.md)
+                 "Information Commissioner's Office (ICO)"):
         assert fact in text
     for old in ("museluxe", "MUSE/LVM", "Lahore", "Kot Lakhpat", "+92", "6 months", "13 months",
                 "Garante", "DHL", "standard contractual"):
@@ -178,11 +181,19 @@ def test_access_response_carries_article_15() -> None:
         "restriction",
         "object",
         "ico.org.uk",
-        "garanteprivacy.it",
         "judicial remedy",
         "Enclosures",
     ):
         assert item in text, item
+    # a UK requester under UK GDPR complains to the ICO, not to the Garante
+    assert "garanteprivacy.it" not in text
+
+
+def test_an_eu_requester_is_told_of_their_own_authority_and_the_lead_one() -> None:
+    text = all_text(rendered(LetterKind.ACCESS_RESPONSE, Layout.DIN5008_B, "de").pdf)
+    for item in ("datenschutz-berlin.de", "garanteprivacy.it", "Article 77(1)", "Article 79 GDPR"):
+        assert item in text, item
+    assert "ico.org.uk" not in text and "UK GDPR" not in text
 
 
 @pytest.mark.parametrize(
@@ -190,10 +201,10 @@ def test_access_response_carries_article_15() -> None:
     [
         (LetterKind.ACKNOWLEDGEMENT, ["3 April 2026", "two further months"]),
         (LetterKind.IDENTITY_REQUEST, ["starts on the day we receive"]),
-        (LetterKind.CLARIFICATION_REQUEST, ["stops from today until the day we receive your answer"]),
+        (LetterKind.CLARIFICATION_REQUEST, ["stops from the day we ask until the day we receive your answer"]),
         (LetterKind.EXTENSION, ["within one month", "3 June 2026", "judicial remedy"]),
         (LetterKind.ERASURE_DONE, ["Article 19", "DHL", "FedEx", "TCS", "Article 17(3)(b)"]),
-        (LetterKind.REFUSAL, ["ico.org.uk", "garanteprivacy.it", "judicial remedy", "Article 12(5)"]),
+        (LetterKind.REFUSAL, ["ico.org.uk", "judicial remedy", "Article 12(5)"]),
         (LetterKind.MARKETING_OPT_OUT, ["STOP", "unsubscribe"]),
     ],
 )

@@ -1,0 +1,153 @@
+"""The case record and its view: loading a case, turning it into a :class:`CaseView`,
+and the one way a case is changed (``_write``: one unit of work with its history).
+
+These are the primitives the use cases build on. They live apart from
+``services.cases`` so that the checks the case service runs (the Responded gate,
+the Art. 19 recipients, the tasks) can use them without importing the case service
+itself (``tests/test_architecture.py`` forbids import cycles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from muse_care.domain.case import (
+    ActingFor, CaseView, Channel, ClockEventView, IdentityCheckView, NoteView, Requester, Right, Status,
+)
+from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock
+from muse_care.domain.errors import NotFound, StaleRecord
+from muse_care.domain.identity import STEP_LABELS, CheckStep
+from muse_care.domain.reference import normalise_reference
+from muse_care.domain.regimes import get_regime
+from muse_care.services.history import HistoryWriter, case_history
+from muse_care.services.register import Register
+from muse_care.store.models import CaseRecord, LetterRecord
+
+
+# --- reading -------------------------------------------------------------------------
+
+def _load(session: Session, ref: str | int, *, lock: bool = False) -> CaseRecord:
+    if isinstance(ref, int):
+        stmt = select(CaseRecord).where(CaseRecord.id == ref)
+    else:
+        canonical = normalise_reference(ref)
+        if canonical is None:
+            raise NotFound(f"'{ref}' is not a case reference (they look like MC-7KP-4QX9)")
+        stmt = select(CaseRecord).where(CaseRecord.reference == canonical)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    rec = session.execute(stmt).scalar_one_or_none()
+    if rec is None:
+        raise NotFound(f"no case {ref}")
+    return rec
+
+
+def _events(rec: CaseRecord) -> list[ClockEvent]:
+    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in rec.events]
+
+
+def _rights(rec: CaseRecord) -> list[str]:
+    return [r for r in rec.rights.split(",") if r]
+
+
+def _clock(rec: CaseRecord) -> ClockState:
+    return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region,
+                         rights=_rights(rec))
+
+
+def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:
+    days_left = (rec.due_date - as_of).days if rec.due_date else None
+    requester = Requester(
+        name=rec.requester_name, email=rec.requester_email, phone=rec.requester_phone,
+        address_lines=tuple(x for x in rec.address_lines.split("\n") if x), postcode=rec.postcode,
+        city=rec.city, region=rec.region, country=rec.country, account_ref=rec.account_ref,
+        acting_for=ActingFor(rec.acting_for), representative_name=rec.representative_name,
+        representative_authority=rec.representative_authority)
+    status = Status(rec.status)
+    open_ = rec.is_open if rec.is_open is not None else status in (Status.NEW,)
+    view = CaseView(
+        id=rec.id, reference=rec.reference, status=status, regime=rec.regime,
+        holiday_region=rec.holiday_region,
+        rights=tuple(Right(r) for r in rec.rights.split(",") if r), channel=Channel(rec.channel),
+        received_at=rec.received_at, received=rec.received_date, requester=requester,
+        assignee=rec.assignee, version=rec.version, clock_start=rec.clock_start,
+        due_date=rec.due_date, original_due=rec.original_due, extended=rec.extended,
+        waiting_for=rec.waiting_for, due_explained=rec.due_explained,
+        acknowledge_by=rec.acknowledge_by, as_of=as_of, days_left=days_left,
+        overdue=bool(open_ and days_left is not None and days_left < 0),
+        updated_at=rec.updated_at, updated_by=rec.updated_by)
+    regime = get_regime(rec.regime)
+    view = replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
+    if not full:
+        return view
+    acknowledged = rec.acknowledge_by is not None and session.execute(
+        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
+                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
+    return replace(
+        view,
+        acknowledged=acknowledged,
+        acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
+                                 and as_of > rec.acknowledge_by),
+        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at)
+                     for e in rec.events),
+        checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
+                                       c.reason, c.checked_by, c.checked_at) for c in rec.checks),
+        notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
+        history=case_history(session, rec.id),
+    )
+
+
+def get_case(register: Register, ref: str | int, as_of: date | None = None) -> CaseView:
+    with register.read() as session:
+        rec = _load(session, ref)
+        return to_view(session, rec, as_of or register.today())
+
+
+# --- writing -------------------------------------------------------------------------
+
+@dataclass
+class _Change:
+    register: Register
+    session: Session
+    rec: CaseRecord
+    history: HistoryWriter
+    changed: list[str] = field(default_factory=list)
+
+    def set(self, attr: str, value: Any, what: str | None = None) -> None:
+        old = getattr(self.rec, attr)
+        if old != value:
+            setattr(self.rec, attr, value)
+            self.history.add(self.rec.id, what or attr, old, value)
+            self.changed.append(attr)
+
+
+def _apply_clock(ch: _Change) -> None:
+    state = _clock(ch.rec)
+    ch.set("clock_start", state.start)
+    ch.set("due_date", state.due, "due date")
+    ch.set("original_due", state.original_due)
+    ch.set("extended", state.extended)
+    ch.set("waiting_for", state.waiting_for)
+    ch.set("acknowledge_by", state.acknowledge_by)
+    if ch.rec.due_explained != state.explanation:
+        ch.rec.due_explained = state.explanation
+
+
+def _write(register: Register, ref: str | int, expected_version: int | None, action: Any) -> CaseView:
+    now = register.now()
+    with register.unit_of_work() as session:
+        rec = _load(session, ref, lock=True)
+        if expected_version is not None and rec.version != expected_version:
+            raise StaleRecord(f"case {rec.reference}", rec.updated_by, rec.updated_at)
+        ch = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
+        action(ch)
+        if ch.changed or session.dirty or session.new:
+            rec.updated_at = now
+            rec.updated_by = register.actor.login
+        session.flush()
+        return to_view(session, rec, register.today())
