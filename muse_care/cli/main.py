@@ -388,6 +388,9 @@ def run_db(args: argparse.Namespace) -> int:
               (f" (copy kept at {copy})" if copy else ""))
     elif args.db_command == "backup":
         dest = db.backup_sqlite(url, Path(args.file))
+        from muse_care.services.anonymise import record_backup
+
+        record_backup(dest)  # so anonymisation can say whether it still holds a case
         print(f"backed up to {dest}")
     elif args.db_command == "restore":
         src = Path(args.file)

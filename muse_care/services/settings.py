@@ -86,7 +86,8 @@ DECLARED: dict[str, Setting] = {s.key: s for s in (
             "The printed letter layout: din5008-b, uk (GOV.UK Notify) or us10 (US #10 window).",
             _check_layout),
     Setting("anonymise_after_years", int, lambda: 3,
-            "Closed cases are anonymised this many years after closing.",
+            "A case is anonymised this many years after it ends (responded, refused, withdrawn or "
+            "closed), keeping only the minimal record (docs/retention.md).",
             _check_positive("anonymise_after_years")),
     Setting("four_eyes", bool, lambda: None,
             "Extensions, refusals and replies that disclose data need a team lead's approval "
@@ -95,6 +96,14 @@ DECLARED: dict[str, Setting] = {s.key: s for s in (
     Setting("retention_warn_days", int, lambda: 30,
             "Warn this many days before a recording or chat is purged.",
             _check_positive("retention_warn_days")),
+    Setting("evidence_keep_months", int, lambda: 6,
+            "Evidence copies (recordings, chats) of a case are deleted this many months after it ends: "
+            "once the requester's time to complain about the reply has reasonably passed "
+            "(docs/retention.md).", _check_positive("evidence_keep_months")),
+    Setting("retention_auto", bool, lambda: True,
+            "Run our own retention by itself at start (daily on a team), once an admin has seen the dry run."),
+    Setting("retention_reviewed", dict, lambda: {},
+            "Who saw the dry run of our own retention, and when (set by muse-care anonymise --dry-run)."),
 )}
 
 
