@@ -473,7 +473,7 @@ class EvidenceStore:
         gen = self._gen + 1
         key, record = provider.create_key(key_label(self.store_id, gen))
         header = dict(self._header)
-        header["previous_keys"] = [dict(self._header["key"])]
+        header["previous_keys"] = [{**self._header["key"], "gen": self._gen}]
         header["key"] = {"kind": provider.kind, **record, "gen": gen}
         self._write_header(header)
         self._keys[gen] = key
