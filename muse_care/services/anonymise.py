@@ -664,3 +664,21 @@ def run_scheduled(register: Register, open_store: Callable[[], EvidenceStore | N
         if lock_conn is not None:
             lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK_KEY})
             lock_conn.close()
+
+
+def at_start(register: Register) -> ScheduledRun:
+    """What the window does at start and once a day: clear what a killed attachment left
+    in the evidence store, then run our own retention if it is due (``run_scheduled``).
+    A store that needs a passphrase is not opened here (nobody is asked at start): cases
+    with evidence files then wait for ``muse-care retention run``."""
+    from muse_care.services import evidence_service as es
+
+    store: EvidenceStore | None = None
+    root = es.evidence_root(register)
+    if es.store_kind(root) == "keyring":
+        try:
+            store = es.open_store(register, root=root)
+            es.sweep_pending(register, store)
+        except (EvidenceError, ValidationError):
+            store = None
+    return run_scheduled(register, lambda: store)
