@@ -436,7 +436,7 @@ class EvidenceStore:
         with self._open_sealed(item_id, binding) as (f, layout, item):
             try:
                 with atomic_private_file(dest, "dest") as out:
-                    self._authenticate(f, layout, item, expected, sink=out)  # type: ignore[arg-type]
+                    self._authenticate(f, layout, item, expected, sink=out)
             except PermissionError as exc:
                 raise ValidationError("dest", f"cannot write in {dest.parent}: {exc.strerror}") from exc
 
