@@ -494,6 +494,7 @@ class RetrievalTab(QtWidgets.QWidget):
         if not data.lines:
             self.lines.addItem("No interactions logged yet: add the calls and chats the request covers.")
         self.coverage.setText("\n".join(c.text for c in data.coverage))
+        self.coverage.setMinimumHeight(self.coverage.heightForWidth(max(self.coverage.width(), 400)))
         self._holds = list(data.holds)
         if self._holds:
             h = self._holds[-1]
