@@ -57,7 +57,7 @@ def add_parsers(sub: Any, parser_class: type) -> None:
     disp.add_argument("--method", default="post", help="post (default), email, my-account…")
     disp.add_argument("--json", action="store_true")
     rep = many.add_parser("reprint", help="print a letter again, with the reason")
-    rep.add_argument("id", type=int)
+    rep.add_argument("id", type=int, help="the letter's number (letters list shows it)")
     rep.add_argument("--reason", required=True, help="why: lost in the post, spoiled…")
     rep.add_argument("-o", "--output", required=True, help="the PDF file to write")
     again = many.add_parser("again", help="produce a letter again from the case as it is now (new address)")

@@ -122,6 +122,13 @@ def _add_case_commands(cp: Any) -> None:
     asg.add_argument("assignee", help="the agent's login ('' to unassign)")
     asg.add_argument("--json", action="store_true")
 
+    rp = cp.add_parser("reply", help="record a reply sent electronically (not by post): how, when, what")
+    rp.add_argument("ref")
+    rp.add_argument("--method", required=True, help="how it went: email, my-account, chat…")
+    rp.add_argument("--on", required=True, type=date_arg("on"), help="the day it was sent, YYYY-MM-DD")
+    rp.add_argument("--summary", required=True, help="what the reply gave, in a few words")
+    rp.add_argument("--json", action="store_true")
+
     h = cp.add_parser("history", help="the case's history")
     h.add_argument("ref")
     h.add_argument("--json", action="store_true")
@@ -266,6 +273,10 @@ def _run_case(args: argparse.Namespace, reg: Any) -> None:
     elif cc == "status":
         emit(args, cases.change_status(reg, args.ref, args.status, args.reason,
                                        waive_retrieval_risk=args.waive_retrieval_risk))
+    elif cc == "reply":
+        from muse_care.services.respond_gate import record_electronic_reply
+
+        emit(args, record_electronic_reply(reg, args.ref, args.method, args.on, args.summary))
     elif cc == "note":
         emit(args, cases.add_note(reg, args.ref, args.text))
     elif cc == "assign":
@@ -293,6 +304,9 @@ def run_db(args: argparse.Namespace) -> int:
               (f" (copy kept at {copy})" if copy else ""))
     elif args.db_command == "backup":
         dest = db.backup_sqlite(url, Path(args.file))
+        from muse_care.services.anonymise import record_backup
+
+        record_backup(dest)  # so anonymisation can say whether it still holds a case
         print(f"backed up to {dest}")
     elif args.db_command == "restore":
         if not db.is_sqlite(url):

@@ -83,6 +83,30 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     hl = t.add_parser("hold-list", help="the preservation-hold list for the source systems' admins")
     hl.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.pdf")
     hl.add_argument("--as-of", type=date_type("as-of"))
+    pol = t.add_parser("policy", help="our own retention policy: show it, or change a period")
+    pol.add_argument("--case-years", type=_count("case-years"), help="years a case is kept after it ends")
+    pol.add_argument("--evidence-months", type=_count("evidence-months"),
+                     help="months evidence copies are kept after the reply")
+    pol.add_argument("--warn-days", type=_count("warn-days"), help="warn this many days before a source purges")
+    pol.add_argument("--auto", choices=("on", "off"), help="run by itself at start (daily on a team)")
+    pol.add_argument("--json", action="store_true")
+    lg = t.add_parser("log", help="what our own retention removed, when, and by which rule")
+    lg.add_argument("--limit", type=_count("limit"), default=1000, help="at most this many lines (default 1000)")
+    lg.add_argument("--json", action="store_true")
+    rn = t.add_parser("run", help="run our own retention now if it is due today (as the schedule does)")
+    rn.add_argument("--json", action="store_true")
+    _passphrase_options(rn)
+    ho = t.add_parser("hold", help="put one of our cases under a legal hold: it is not anonymised")
+    ho.add_argument("ref")
+    ho.add_argument("--reason", required=True, help="why (a complaint to the regulator, a legal claim)")
+    ho.add_argument("--until", type=date_type("until"), help="the day it ends (default: until released)")
+    ho.add_argument("--json", action="store_true")
+    rl = t.add_parser("release", help="release a case's legal hold (lead or admin)")
+    rl.add_argument("ref")
+    hs = t.add_parser("holds", help="the legal holds on our cases")
+    hs.add_argument("ref", nargs="?")
+    hs.add_argument("--all", action="store_true", help="include released holds")
+    hs.add_argument("--json", action="store_true")
 
     e = sub.add_parser("evidence", help="the encrypted evidence store").add_subparsers(
         dest="evidence_command", parser_class=parser_class)
@@ -95,14 +119,27 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     ex.add_argument("-o", "--output", required=True, help="a file, or a folder to put it in")
     _passphrase_options(ex)
     e.add_parser("where", help="where the evidence store is and how its key is kept")
+    rk = e.add_parser("rekey", help="re-encrypt every item with a new key or passphrase (resumable)")
+    new = rk.add_mutually_exclusive_group(required=True)
+    new.add_argument("--new-passphrase-env", metavar="VAR", help="the new passphrase is in environment variable VAR")
+    new.add_argument("--keychain", action="store_true", help="a new random key, kept in the OS keychain")
+    new.add_argument("--keep-key", action="store_true",
+                     help="keep the key; bind items written before binding existed to their entries")
+    rk.add_argument("--json", action="store_true")
+    _passphrase_options(rk)
 
     b = sub.add_parser("bundle", help="export a case's retrieved items with an index PDF and CSV")
     b.add_argument("ref")
     b.add_argument("-o", "--output", required=True, help="a new or empty folder")
+    b.add_argument("--password-env", metavar="VAR",
+                   help="encrypt the bundle (AES-256 archive and index PDF) with the password in environment "
+                        "variable VAR; send the password separately. It is never stored")
     b.add_argument("--json", action="store_true")
     _passphrase_options(b)
 
-    an = sub.add_parser("anonymise", help="anonymise closed cases past our own retention period")
+    an = sub.add_parser("anonymise", help="anonymise ended cases past our own retention period, or one case now")
+    an.add_argument("ref", nargs="?", help="erase this case now, keeping the minimal record (lead or admin)")
+    an.add_argument("--reason", default="", help="why this case is erased now (required with a case)")
     an.add_argument("--dry-run", action="store_true", help="list what would change; change nothing")
     an.add_argument("--as-of", type=date_type("as-of"))
     an.add_argument("--json", action="store_true")
@@ -118,14 +155,31 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     sa.add_argument("--name", required=True, help="the source's name as agents see it")
     sa.add_argument("--retention-months", type=_months, default=None, help="months, or 'none'")
     sa.add_argument("--identifier-kind", required=True, help="phone, email or account")
+    sa.add_argument("--rule", default="interaction", help="what the period counts from: interaction, "
+                    "billing-date, last-interaction, end-of-relationship")
+    sa.add_argument("--timezone", default="", help="the zone the source dates its items in (e.g. UTC)")
     sa.add_argument("--json", action="store_true")
     su = s.add_parser("update", help="change a source (a new retention recomputes purge dates)")
     su.add_argument("code", help="the source's code")
     su.add_argument("--name", help="a new name")
     su.add_argument("--retention-months", type=_months, default=_KEEP, help="months, or 'none'")
     su.add_argument("--identifier-kind", help="what it is searched by (phone, email, account)")
+    su.add_argument("--rule", help="interaction, billing-date, last-interaction, end-of-relationship")
+    su.add_argument("--timezone", help="the zone the source dates its items in (e.g. UTC; '' for ours)")
     su.add_argument("--inactive", action="store_true", help="no longer offered for new searches")
     su.add_argument("--json", action="store_true")
+
+
+def _count(field: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValidationError(field, f"'{text}' is not a whole number") from None
+        if value < 0:
+            raise ValidationError(field, "must not be negative")
+        return value
+    return parse
 
 
 def _months(text: str) -> int | None:
@@ -164,12 +218,13 @@ def line_json(x: Any) -> dict[str, Any]:
     return {"retrieval_id": x.retrieval_id, "case": x.case_reference, "source": x.source_code,
             "identifier": x.identifier, "item_ref": x.item_ref, "interaction_date": _d(x.interaction_date),
             "purge_on": _d(x.purge_on), "days_left": x.days_left, "severity": x.severity.value,
-            "secured": x.secured, "text": x.text}
+            "secured": x.secured, "text": x.text, "rule": x.rule, "held_since": _d(x.held_since)}
 
 
 def source_json(s: Any) -> dict[str, Any]:
     return {"code": s.code, "name": s.name, "retention_months": s.retention_months,
-            "identifier_kind": s.identifier_kind, "active": s.active}
+            "identifier_kind": s.identifier_kind, "active": s.active, "rule": s.retention_kind,
+            "rule_text": s.rule_text, "timezone": s.timezone or None}
 
 
 def _print_entry(e: Any) -> None:
@@ -283,7 +338,7 @@ def _run_retrieval(args: argparse.Namespace, reg: Any) -> int:
     for e in entries:
         _print_entry(e)
     for x in lines:
-        print(f"  [{x.severity.value}{', retrieved' if x.secured else ''}] {x.text}")
+        print(f"  [{x.severity.value}{', retrieved' if x.secured else ''}] {x.text}  (rule: {x.rule})")
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
     return EXIT_OK
 
@@ -301,9 +356,12 @@ def _run_retention(args: argparse.Namespace, reg: Any) -> int:
             x = r.line
             print(f"{x.purge_on.isoformat()}  {x.days_left:>4}d  {x.severity.value:8} {x.case_reference}  "
                   f"#{x.retrieval_id:<4} {x.source_code:15} {x.interaction_date.isoformat()}"
-                  f"{'  retrieved' if x.secured else '  NOT RETRIEVED'}")
+                  f"{'  retrieved' if x.secured else '  NOT RETRIEVED'}  {x.rule}"
+                  f"{f'  on hold since {x.held_since.isoformat()}' if x.held_since else ''}")
         print(f"{len(rows)} interaction(s) still held for open cases")
         return EXIT_OK
+    if args.retention_command != "hold-list":
+        return _run_policy(args, reg)
     from muse_care.services.bundle import write_hold_list
 
     items = write_hold_list(reg, Path(args.output), args.as_of)
@@ -319,6 +377,8 @@ def _run_evidence(args: argparse.Namespace, reg: Any) -> int:
         kind = es.store_kind(root)
         print(f"{root}  ({'key in the OS keychain' if kind == 'keyring' else 'protected by a passphrase' if kind == 'passphrase' else 'not created yet'})")
         return EXIT_OK
+    if args.evidence_command == "rekey":
+        return _run_rekey(args, reg)
     if args.evidence_command == "verify" and not es.store_exists(reg):
         store = None  # nothing to unlock; every attached file is then reported missing
     else:
@@ -328,23 +388,39 @@ def _run_evidence(args: argparse.Namespace, reg: Any) -> int:
         path = es.export_item(reg, store, args.id, Path(args.output))
         print(f"checked and written to {path}")
         return EXIT_OK
+    if store is not None:
+        es.sweep_pending(reg, store)
     report = es.verify_evidence(reg, store, args.ref)
     if args.json:
         print(json.dumps({"checked": report.checked, "ok": report.ok,
-                          "problems": [p.__dict__ for p in report.problems]}, ensure_ascii=False))
+                          "problems": [p.__dict__ for p in report.problems],
+                          "orphans": list(report.orphans)}, ensure_ascii=False))
     else:
         for p in report.problems:
             print(f"PROBLEM {p.case_reference} #{p.retrieval_id} {p.source_code} {p.file_name}: {p.problem}")
-        print(f"{report.checked} file(s) checked, {len(report.problems)} problem(s)")
+        for o in report.orphans:
+            print(f"ORPHAN {o}: a stored item no retrieval entry owns (an attachment cut off, or an entry "
+                  "changed by hand)")
+        print(f"{report.checked} file(s) checked, {len(report.problems)} problem(s)"
+              + (f", {len(report.orphans)} item(s) no entry owns" if report.orphans else ""))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
 
 
 def _run_bundle(args: argparse.Namespace, reg: Any) -> int:
     from muse_care.services.bundle import BundleFailed, export_bundle
 
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise ValidationError("password-env", f"the environment variable {args.password_env} is not set "
+                                  "or empty")
+        from muse_care.services.bundle import check_password
+
+        check_password(password)
     store = _store(args, reg)
     try:
-        report = export_bundle(reg, store, args.ref, Path(args.output))
+        report = export_bundle(reg, store, args.ref, Path(args.output), password=password)
     except BundleFailed as exc:
         for p in exc.problems:
             print(f"PROBLEM {p.case_reference} #{p.retrieval_id} {p.source_code} {p.file_name}: {p.problem}",
@@ -354,7 +430,9 @@ def _run_bundle(args: argparse.Namespace, reg: Any) -> int:
         return EXIT_PROBLEMS
     if args.json:
         print(json.dumps({"label": report.label, "directory": str(report.directory),
-                          "items": [{**i.__dict__, "interaction_date": _d(i.interaction_date)}
+                          "archive": str(report.archive) if report.archive else None,
+                          "items": [{**i.__dict__, "interaction_date": _d(i.interaction_date),
+                                     "period_from": _d(i.period_from), "period_to": _d(i.period_to)}
                                     for i in report.items]}, ensure_ascii=False))
     else:
         for i in report.items:
@@ -362,37 +440,222 @@ def _run_bundle(args: argparse.Namespace, reg: Any) -> int:
                 print(f"{i.file_name}  {i.size:,} bytes  {i.sha256}")
             else:
                 print(f"({i.section}) #{i.retrieval_id} {i.source_name} {_d(i.interaction_date) or ''} {i.result}")
-        print(f"{len(report.disclosed)} file(s) and the index written to {report.directory}; "
-              f"marked as disclosed in {report.label}")
+        if report.archive is not None:
+            print(f"{len(report.disclosed)} file(s) and the index encrypted (AES-256) into {report.archive}; "
+                  f"index.pdf (same password) and README.txt beside it; send the password separately")
+        else:
+            print(f"{len(report.disclosed)} file(s) and the index written to {report.directory}; "
+                  f"marked as disclosed in {report.label}")
     return EXIT_OK
 
 
 def _run_anonymise(args: argparse.Namespace, reg: Any) -> int:
     from muse_care.services import anonymise as an
 
-    if args.dry_run:
+    if args.ref:
+        if args.dry_run or args.as_of:
+            raise ValidationError("ref", "a case is erased now; --dry-run and --as-of are for the schedule")
+        if not args.reason.strip():
+            raise ValidationError("reason", "say why this case is erased now (--reason)")
+        with reg.read() as session:
+            from muse_care.services.cases import _load
+
+            case = _load(session, args.ref)
+            has_files = any(r for r in _case_files(session, case.id))
+        store = _store(args, reg) if has_files else None
+        report = an.erase_case(reg, store, args.ref, args.reason)
+    elif args.dry_run:
         report = an.plan(reg, args.as_of)
+        an.record_review(reg, report)
     else:
         preview = an.plan(reg, args.as_of)
         store = _store(args, reg) if any(i.evidence_files for i in preview.cases) else None
         report = an.anonymise(reg, store, args.as_of)
     if args.json:
-        print(json.dumps({"dry_run": report.dry_run, "as_of": report.as_of.isoformat(), "years": report.years,
-                          "closed_on_or_before": report.cutoff.isoformat(),
-                          "cases": [{**i.__dict__, "closed_on": i.closed_on.isoformat()} for i in report.cases],
-                          "evidence_problems": list(report.evidence_problems)}, ensure_ascii=False))
+        print(json.dumps(_anonymise_json(report), ensure_ascii=False))
     else:
-        verb = "would be anonymised" if report.dry_run else "anonymised"
-        for i in report.cases:
-            print(f"{i.reference}  closed {i.closed_on.isoformat()}  {i.notes} note(s), "
-                  f"{i.retrieval_entries} retrieval entr{'y' if i.retrieval_entries == 1 else 'ies'}, "
-                  f"{i.evidence_files} evidence file(s), {i.letters} letter(s)")
-        print(f"{len(report.cases)} closed case(s) {verb} (closed on or before "
-              f"{report.cutoff.isoformat()}, {report.years} years before {report.as_of.isoformat()}); "
-              "open cases are never touched")
-        for p in report.evidence_problems:
-            print(f"PROBLEM {p}")
+        _print_anonymise(report)
     return EXIT_PROBLEMS if report.evidence_problems else EXIT_OK
+
+
+def _case_files(session: Any, case_id: int) -> list[str]:
+    from sqlalchemy import select
+
+    from muse_care.store.models import RetrievalRecord
+
+    return list(session.execute(select(RetrievalRecord.evidence_id).where(
+        RetrievalRecord.case_id == case_id, RetrievalRecord.evidence_id != "")).scalars())
+
+
+def _print_anonymise(report: Any) -> None:
+    verb = "would be anonymised" if report.dry_run else "anonymised"
+    for i in report.cases:
+        if i.action == "anonymise":
+            print(f"{i.reference}  {i.status or 'ended'} {i.closed_on.isoformat()}  {i.notes} note(s), "
+                  f"{i.retrieval_entries} retrieval entr{'y' if i.retrieval_entries == 1 else 'ies'}, "
+                  f"{i.evidence_files} evidence file(s), {i.letters} letter(s)  [{i.rule}]")
+        else:
+            print(f"{i.reference}  {i.status} {i.closed_on.isoformat()}  {i.evidence_files} evidence cop"
+                  f"{'y' if i.evidence_files == 1 else 'ies'} {'would be ' if report.dry_run else ''}deleted"
+                  f"  [{i.rule}]")
+    print(f"{len(report.anonymised)} case(s) {verb} (ended on or before {report.cutoff.isoformat()}, "
+          f"{report.years} years before {report.as_of.isoformat()}); "
+          f"{len(report.purged)} case(s) {'would lose' if report.dry_run else 'lost'} their evidence copies; "
+          "open cases are never touched")
+    for ref in report.held:
+        print(f"HELD {ref}: under a legal hold, left alone")
+    for ref in report.postponed:
+        print(f"POSTPONED {ref}: the evidence store is locked; run muse-care retention run")
+    for name in report.safety_copies_removed:
+        print(f"REMOVED safety copy {name}: it still held an anonymised case")
+    for path in report.backups_holding:
+        print(f"BACKUP {path} still holds an anonymised case: replace it with a new backup")
+    for p in report.evidence_problems:
+        print(f"PROBLEM {p}")
+
+
+def _anonymise_json(report: Any) -> dict[str, Any]:
+    return {"dry_run": report.dry_run, "as_of": report.as_of.isoformat(), "years": report.years,
+            "closed_on_or_before": report.cutoff.isoformat(), "evidence_months": report.evidence_months,
+            "cases": [{**i.__dict__, "closed_on": i.closed_on.isoformat()} for i in report.cases],
+            "held": list(report.held), "postponed": list(report.postponed),
+            "safety_copies_removed": list(report.safety_copies_removed),
+            "backups_holding": list(report.backups_holding),
+            "evidence_problems": list(report.evidence_problems)}
+
+
+def _run_policy(args: argparse.Namespace, reg: Any) -> int:
+    from muse_care.services import anonymise as an
+    from muse_care.services.settings import get_setting, set_setting
+
+    cmd = args.retention_command
+    if cmd == "policy":
+        changes = {"anonymise_after_years": args.case_years, "evidence_keep_months": args.evidence_months,
+                   "retention_warn_days": args.warn_days,
+                   "retention_auto": None if args.auto is None else args.auto == "on"}
+        for key, value in changes.items():
+            if value is not None:
+                set_setting(reg, key, value)
+        policy = {key: get_setting(reg, key) for key in changes}
+        policy["retention_reviewed"] = get_setting(reg, "retention_reviewed") or None
+        from muse_care.domain.retention import MINIMAL_RECORD
+
+        policy["minimal_record"] = list(MINIMAL_RECORD)
+        if args.json:
+            print(json.dumps(policy, ensure_ascii=False))
+            return EXIT_OK
+        print(f"a case is kept {policy['anonymise_after_years']} year(s) after it ends (responded, refused, "
+              "withdrawn or closed), then anonymised")
+        print(f"evidence copies are kept {policy['evidence_keep_months']} month(s) after the reply")
+        print(f"warning {policy['retention_warn_days']} day(s) before a source system purges an item")
+        print(f"kept after anonymisation: {', '.join(MINIMAL_RECORD)}")
+        reviewed = policy["retention_reviewed"]
+        auto = "on" if policy["retention_auto"] else "off"
+        print(f"runs by itself at start: {auto}" + (f" (dry run seen by {reviewed['by']} on {reviewed['at'][:10]})"
+                                                   if reviewed else " once an admin has seen the dry run "
+                                                   "(muse-care anonymise --dry-run)"))
+        return EXIT_OK
+    if cmd == "log":
+        entries = an.retention_log(reg, args.limit)
+        if args.json:
+            print(json.dumps([{**e.__dict__, "at": e.at.isoformat()} for e in entries], ensure_ascii=False))
+            return EXIT_OK
+        for e in entries:
+            print(f"{e.at:%Y-%m-%d %H:%M}Z  {e.action:16} {e.case_reference or '-':12} {e.actor:12} "
+                  f"[{e.rule}] {e.detail}")
+        print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+        return EXIT_OK
+    if cmd == "run":
+        from muse_care.evidence import EvidenceError
+
+        def opener() -> Any:
+            from muse_care.services import evidence_service as es
+
+            if not es.store_exists(reg):
+                return None
+            try:
+                return _store(args, reg)
+            except (EvidenceError, ValidationError):
+                return None
+
+        result = an.run_scheduled(reg, opener)
+        if args.json:
+            print(json.dumps({"ran": result.ran, "why": result.why,
+                              "report": _anonymise_json(result.report) if result.report else None},
+                             ensure_ascii=False))
+        else:
+            if result.report is not None:
+                _print_anonymise(result.report)
+            print(f"retention run: {result.why}")
+        return EXIT_OK
+    if cmd == "hold":
+        hold = an.place_hold(reg, args.ref, args.reason, args.until)
+        if args.json:
+            print(json.dumps(_hold_json(hold), ensure_ascii=False))
+        else:
+            print(f"{hold.case_reference} is under legal hold #{hold.id}"
+                  + (f" until {hold.until.isoformat()}" if hold.until else " until released")
+                  + ": it will not be anonymised")
+        return EXIT_OK
+    if cmd == "release":
+        released = an.release_hold(reg, args.ref)
+        print(f"{len(released)} legal hold(s) on {released[0].case_reference} released")
+        return EXIT_OK
+    holds = an.list_holds(reg, args.ref, include_released=args.all)
+    if args.json:
+        print(json.dumps([_hold_json(h) for h in holds], ensure_ascii=False))
+        return EXIT_OK
+    for h in holds:
+        state = (f"released by {h.released_by} {h.released_at:%Y-%m-%d}" if h.released_at else
+                 (f"until {h.until.isoformat()}" if h.until else "until released"))
+        print(f"#{h.id:<4} {h.case_reference}  {state:30} by {h.placed_by} {h.placed_at:%Y-%m-%d}: {h.reason}")
+    print(f"{len(holds)} legal hold(s)")
+    return EXIT_OK
+
+
+def _hold_json(h: Any) -> dict[str, Any]:
+    return {"id": h.id, "case": h.case_reference, "reason": h.reason, "placed_by": h.placed_by,
+            "placed_at": h.placed_at.isoformat(), "until": _d(h.until), "released_by": h.released_by or None,
+            "released_at": h.released_at.isoformat() if h.released_at else None}
+
+
+def _run_rekey(args: argparse.Namespace, reg: Any) -> int:
+    from muse_care.evidence import KeyringKeyProvider, PassphraseKeyProvider
+    from muse_care.services import evidence_service as es
+
+    new: Any = None
+    if args.new_passphrase_env:
+        value = os.environ.get(args.new_passphrase_env)
+        if not value:
+            raise ValidationError("new-passphrase-env", f"the environment variable {args.new_passphrase_env} "
+                                  "is not set or empty")
+        new = PassphraseKeyProvider(value)
+    elif args.keychain:
+        new = KeyringKeyProvider()
+    root = es.evidence_root(reg)
+    if not es.store_exists(reg):
+        raise ValidationError("evidence", f"there is no evidence store at {root}")
+    old_pass = _passphrase(args, ask=False)
+    if es.rekey_in_progress(root):
+        # The new key is already the store's: open with it, the old one as the previous.
+        from muse_care.evidence import EvidenceStore
+
+        current = new if new is not None else (PassphraseKeyProvider(old_pass) if old_pass else KeyringKeyProvider())
+        previous = PassphraseKeyProvider(old_pass) if old_pass else KeyringKeyProvider()
+        store = EvidenceStore(root, current, previous_provider=previous)
+        report = es.rekey(reg, store, None)
+    else:
+        store = _store(args, reg)
+        report = es.rekey(reg, store, new)
+    if args.json:
+        print(json.dumps({"rewrapped": report.rewrapped, "already": report.already, "finished": report.finished,
+                          "problems": [p.__dict__ for p in report.problems]}, ensure_ascii=False))
+    else:
+        for p in report.problems:
+            print(f"PROBLEM {p.case_reference} #{p.retrieval_id} {p.source_code} {p.file_name}: {p.problem}")
+        print(f"{report.rewrapped} item(s) re-encrypted, {report.already} already done"
+              + ("; the old key is no longer used" if report.finished else "; run it again to finish"))
+    return EXIT_OK if report.finished and not report.problems else EXIT_PROBLEMS
 
 
 def _run_sources(args: argparse.Namespace, reg: Any) -> int:
@@ -401,17 +664,19 @@ def _run_sources(args: argparse.Namespace, reg: Any) -> int:
     if args.sources_command == "list":
         rows = rt.list_sources(reg, include_inactive=args.all)
     elif args.sources_command == "add":
-        rows = [rt.add_source(reg, args.code, args.name, args.retention_months, args.identifier_kind)]
+        rows = [rt.add_source(reg, args.code, args.name, args.retention_months, args.identifier_kind,
+                              retention_kind=args.rule, timezone=args.timezone)]
     else:
         kw: dict[str, Any] = {}
         if args.retention_months is not _KEEP:
             kw["retention_months"] = args.retention_months
         rows = [rt.update_source(reg, args.code, name=args.name, identifier_kind=args.identifier_kind,
-                                 active=False if args.inactive else None, **kw)]
+                                 active=False if args.inactive else None, retention_kind=args.rule,
+                                 timezone=args.timezone, **kw)]
     if args.json:
         print(json.dumps([source_json(s) for s in rows], ensure_ascii=False))
     else:
         for s in rows:
-            kept = f"{s.retention_months} months" if s.retention_months else "no retention period"
-            print(f"{s.code:18} {s.name:28} {kept:20} by {s.identifier_kind}{'' if s.active else '  (inactive)'}")
+            print(f"{s.code:18} {s.name:28} {s.rule_text:40} by {s.identifier_kind}"
+                  f"{'' if s.active else '  (inactive)'}")
     return EXIT_OK

@@ -309,3 +309,12 @@ class PassphraseKeyProvider:
                 "and the keyboard layout, and try again"
             )
         return key
+
+
+def forget_keychain_key(label: str) -> None:
+    """Remove a key that is no longer used from the keychain (best effort: a leftover
+    entry is harmless once no item is sealed with it)."""
+    try:
+        keyring.get_keyring().delete_password(KEYRING_SERVICE, keyring_username(label))
+    except Exception:  # noqa: BLE001 - nothing to remove, or a keychain that refuses
+        pass

@@ -14,7 +14,12 @@ or to use a passphrase. A store made with a passphrase asks for it
 (:class:`PassphraseRequired`) instead of trying the keychain.
 
 Every read checks each chunk's authentication and the SHA-256 the retrieval log
-recorded; a changed or missing file is reported and never served.
+recorded, and that the item was sealed for that case and entry; a changed, missing or
+misdirected file is reported and never served. ``verify_evidence`` also reports items in
+the store that no entry owns (orphans). ``sweep_pending`` (run at start) clears what a
+process killed while attaching a file left behind. ``rekey`` re-encrypts every item
+with a new key (keychain or passphrase), or binds items written before binding existed
+(``--keep-key``), one item at a time, resumable.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from sqlalchemy import select
 
 from muse_care.domain.errors import NotFound, ValidationError
 from muse_care.evidence import (
-    EvidenceError, EvidenceStore, KeyringKeyProvider, PassphraseKeyProvider,
+    EvidenceError, EvidenceStore, KeyProvider, KeyringKeyProvider, PassphraseKeyProvider,
 )
 from muse_care.evidence.store import HEADER_FILE
 from muse_care.services import local_config
@@ -71,6 +76,13 @@ def store_exists(register: Register | None = None, root: Path | None = None) -> 
     return (root / HEADER_FILE).exists()
 
 
+def rekey_in_progress(root: Path) -> bool:
+    try:
+        return bool(json.loads((root / HEADER_FILE).read_bytes()).get("previous_keys"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def open_store(register: Register | None = None, *, passphrase: str | None = None,
                root: Path | None = None) -> EvidenceStore:
     """Open (or create) the evidence store. With ``passphrase`` the key is derived from it;
@@ -104,10 +116,11 @@ class EvidenceProblem:
 class EvidenceReport:
     checked: int
     problems: tuple[EvidenceProblem, ...]
+    orphans: tuple[str, ...] = ()  # items in the store that no retrieval entry owns
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.orphans
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,11 @@ class _Attached:
     evidence_id: str
     sha256: str
     file_name: str
+    case_id: int = 0
+
+    @property
+    def binding(self) -> tuple[int, int]:
+        return (self.case_id, self.id)
 
 
 def _entries(register: Register, ref: str | int | None) -> Iterator[tuple[_Attached, str, str]]:
@@ -126,14 +144,15 @@ def _entries(register: Register, ref: str | int | None) -> Iterator[tuple[_Attac
     while True:
         with register.read() as session:
             stmt = (select(RetrievalRecord.id, RetrievalRecord.evidence_id, RetrievalRecord.sha256,
-                           RetrievalRecord.file_name, CaseRecord.reference, SourceRecord.code)
+                           RetrievalRecord.file_name, CaseRecord.reference, SourceRecord.code,
+                           RetrievalRecord.case_id)
                     .join(CaseRecord, CaseRecord.id == RetrievalRecord.case_id)
                     .join(SourceRecord, SourceRecord.id == RetrievalRecord.source_id)
                     .where(RetrievalRecord.evidence_id != "", RetrievalRecord.id > last)
                     .order_by(RetrievalRecord.id).limit(500))
             if ref is not None:
                 stmt = stmt.where(RetrievalRecord.case_id == _load(session, ref).id)
-            rows = [(_Attached(r[0], r[1], r[2], r[3]), r[4], r[5]) for r in session.execute(stmt)]
+            rows = [(_Attached(r[0], r[1], r[2], r[3], r[6]), r[4], r[5]) for r in session.execute(stmt)]
         if not rows:
             return
         for item, reference, code in rows:
@@ -143,8 +162,10 @@ def _entries(register: Register, ref: str | int | None) -> Iterator[tuple[_Attac
 
 def verify_evidence(register: Register, store: EvidenceStore | None,
                     ref: str | int | None = None) -> EvidenceReport:
-    """Check every attached file (or one case's) end to end against the logged SHA-256.
-    With no store (none exists where it should be) every attached file is reported."""
+    """Check every attached file (or one case's) end to end against the logged SHA-256
+    and its entry (the item must be sealed for that case and entry). With no store (none
+    exists where it should be) every attached file is reported. Checking the whole
+    store also lists the items no entry owns (``orphans``)."""
     checked = 0
     problems: list[EvidenceProblem] = []
     for rec, reference, code in _entries(register, ref):
@@ -154,13 +175,77 @@ def verify_evidence(register: Register, store: EvidenceStore | None,
                                             f"there is no evidence store at {evidence_root(register)}"))
             continue
         try:
-            result = store.verify(rec.evidence_id, rec.sha256)
+            result = store.verify(rec.evidence_id, rec.sha256, rec.binding)
             problem = result.problem if not result.ok else None
         except ValidationError as exc:  # a damaged id or hash in the log itself
             problem = f"the retrieval log's record is damaged ({exc})"
         if problem:
             problems.append(EvidenceProblem(reference, rec.id, code, rec.file_name, problem))
-    return EvidenceReport(checked, tuple(problems))
+    orphans = tuple(find_orphans(register, store)) if (store is not None and ref is None) else ()
+    return EvidenceReport(checked, tuple(problems), orphans)
+
+
+def _owned_ids(register: Register) -> set[str]:
+    with register.read() as session:
+        return set(session.execute(select(RetrievalRecord.evidence_id)
+                                   .where(RetrievalRecord.evidence_id != "")).scalars())
+
+
+def find_orphans(register: Register, store: EvidenceStore) -> list[str]:
+    """Items in the store that no retrieval entry refers to, in id order."""
+    owned = _owned_ids(register)
+    return sorted(i for i in store.item_ids() if i not in owned)
+
+
+def sweep_pending(register: Register, store: EvidenceStore) -> list[str]:
+    """Clear what a process killed while attaching a file left: an item marked pending
+    whose process is gone is deleted unless an entry owns it (then only the mark goes).
+    Returns the items deleted."""
+    owned: set[str] | None = None
+    removed = []
+    for item_id, stale in store.pending():
+        if not stale:
+            continue
+        if owned is None:
+            owned = _owned_ids(register)
+        if item_id not in owned:
+            store.delete(item_id, missing_ok=True)
+            removed.append(item_id)
+        store.settle(item_id)
+    return removed
+
+
+@dataclass(frozen=True)
+class RekeyReport:
+    rewrapped: int
+    already: int
+    problems: tuple[EvidenceProblem, ...]
+    finished: bool
+
+
+def rekey(register: Register, store: EvidenceStore, new_key: KeyProvider | None = None, *,
+          on_item: object = None) -> RekeyReport:
+    """Re-encrypt every attached item with ``new_key`` (or, with None, the current key:
+    binding items written before binding existed). One item at a time, streaming, so
+    memory stays bounded; each finished item is durable, so a run that is cut off is
+    finished by running it again (then without ``new_key``: the new key is already the
+    store's). ``on_item(entry_id)`` is called after each item (progress)."""
+    if new_key is not None and not store.rekeying:
+        store.begin_rekey(new_key)
+    rewrapped = already = 0
+    problems: list[EvidenceProblem] = []
+    for rec, reference, code in _entries(register, None):
+        try:
+            if store.rewrap(rec.evidence_id, rec.sha256, rec.binding):
+                rewrapped += 1
+            else:
+                already += 1
+        except (EvidenceError, ValidationError) as exc:
+            problems.append(EvidenceProblem(reference, rec.id, code, rec.file_name, str(exc)))
+        if callable(on_item):
+            on_item(rec.id)
+    left = store.finish_rekey() if not problems else ["(problems)"]
+    return RekeyReport(rewrapped, already, tuple(problems), not left)
 
 
 def export_item(register: Register, store: EvidenceStore, retrieval_id: int, dest: Path) -> Path:
@@ -172,11 +257,14 @@ def export_item(register: Register, store: EvidenceStore, retrieval_id: int, des
             raise NotFound(f"no retrieval entry #{retrieval_id}")
         if not rec.evidence_id:
             raise ValidationError("file", f"entry #{retrieval_id} has no file attached")
-        evidence_id, sha256, name = rec.evidence_id, rec.sha256, rec.file_name
+        evidence_id, sha256, name, binding = rec.evidence_id, rec.sha256, rec.file_name, (rec.case_id, rec.id)
     dest = Path(dest)
     if dest.is_dir():
         dest = dest / safe_file_name(name)
-    store.export(evidence_id, sha256, dest)
+    from muse_care.domain.private_files import sweep_partials
+
+    sweep_partials(dest.parent)  # what an export killed half-way left here
+    store.export(evidence_id, sha256, dest, binding)
     return dest
 
 

@@ -8,7 +8,9 @@ check, for one, sits here too). See docs/letters.md, "Before a case is Responded
 - A reply was given: a letter of a *reply* kind (letters/kinds.py) produced for this
   case and not superseded; for a postal request it must have gone out in a dispatched
   print run. A reply sent electronically (a reply letter dispatched by email or
-  My Account) counts for every channel.
+  My Account) counts for every channel; a request that did not come by post may also be
+  answered outside MUSE Care's letters, recorded with ``record_electronic_reply``
+  (``muse-care case reply``).
 - Every identity check is settled (passed, or waived with a reason).
 - No call recording or chat transcript is about to be purged by its source system
   while not yet secured in the evidence store, unless a team lead waives that with a
@@ -46,6 +48,43 @@ class Gate:
 Check = Callable[[Gate], "str | None"]
 
 
+ELECTRONIC_REPLY = "electronic reply"
+"""The history entry that records a reply given outside MUSE Care's letters (an email
+from the shared mailbox, a My Account message): for a request that did not come by post."""
+
+
+def record_electronic_reply(register: Any, ref: str | int, method: str, on: date, summary: str) -> Any:
+    """Record that the reply went out electronically (how, when, what it said in a few
+    words): one history entry, one unit of work. A postal request is answered by post."""
+    from muse_care.domain import validation as v
+    from muse_care.services.case_records import _write
+
+    method = v.clean_text("method", method, max_len=32, required=True).lower()
+    if method in ("post", "letter"):
+        raise ValidationError("method", "a reply by post is a letter: produce it and post it in a print run")
+    summary = v.clean_text("summary", summary, max_len=v.MAX_REASON, required=True, multiline=True)
+    if on > register.today():
+        raise ValidationError("on", f"{on.isoformat()} is in the future")
+
+    def action(ch: Any) -> None:
+        if ch.rec.channel == "post":
+            raise ValidationError("method", f"case {ch.rec.reference} came by post: its reply is a letter "
+                                  "posted in a print run")
+        if on < ch.rec.received_date:
+            raise ValidationError("on", f"{on.isoformat()} is before the request was received")
+        ch.history.add(ch.rec.id, ELECTRONIC_REPLY, "", f"{on.isoformat()} by {method}: {summary}")
+        ch.changed.append("reply")
+
+    return _write(register, ref, None, action)
+
+
+def _electronic_reply_recorded(g: Gate) -> bool:
+    from muse_care.store.models import HistoryRecord
+
+    return g.session.execute(select(HistoryRecord.id).where(
+        HistoryRecord.case_id == g.rec.id, HistoryRecord.what == ELECTRONIC_REPLY).limit(1)).first() is not None
+
+
 def reply_given(g: Gate) -> str | None:
     from muse_care.letters import kinds
 
@@ -57,10 +96,10 @@ def reply_given(g: Gate) -> str | None:
     if electronic:
         return None
     if g.rec.channel != "post":
-        if rows:
+        if rows or _electronic_reply_recorded(g):
             return None
         return ("no reply letter has been produced for this case (" + ", ".join(reply_kinds[:3]) +
-                "…) and no electronic reply is recorded")
+                "…) and no electronic reply is recorded (muse-care case reply REF --method email …)")
     in_runs = set(g.session.execute(select(PrintRunLetterRecord.letter_id).where(
         PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
     posted = [r for r in rows if r.dispatched_on is not None and r.id in in_runs]

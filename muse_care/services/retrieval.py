@@ -16,8 +16,16 @@ for, what was found, and when the retailer's own systems purge them.
   over every open case, :func:`hold_list` for the source systems' administrators.
 
 Every change is written to the case's history in the same unit of work. An attached
-file is stored first and the row written second; if the row cannot be written the
-stored item is deleted again, so nothing is left half-done.
+file is sealed into the store inside the unit of work that writes its entry, bound to
+that case and entry (the entry's id is known once its row is flushed); if the row cannot
+be committed the stored item is deleted again, so nothing is left half-done. The store
+marks the item as pending until the entry is saved, so a process killed in between
+leaves a mark that the next start clears (``evidence_service.sweep_pending``).
+
+Purge dates follow each source's rule (``retention_kind``: from the interaction, the
+billing date, the last interaction, or while the customer is active) and are counted
+from the day the source system files the item under, in the source's own time zone
+(``timezone``; see docs/retention.md, "Dates in the source's zone").
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,7 +48,8 @@ from muse_care.domain.case import OPEN_STATUSES, parse_enum
 from muse_care.domain.dates import add_months, fmt_day
 from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
 from muse_care.domain.retention import (
-    DEFAULT_CALL_RECORDING_MONTHS, DEFAULT_LIVE_CHAT_MONTHS, RetentionSeverity, purge_date, retention_for,
+    DEFAULT_CALL_RECORDING_MONTHS, DEFAULT_LIVE_CHAT_MONTHS, RetentionKind, RetentionRule, RetentionSeverity,
+    check_zone, parse_kind, purge_date, retention_status, source_day,
 )
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
@@ -105,10 +114,21 @@ class SourceView:
     retention_months: int | None
     identifier_kind: str
     active: bool
+    retention_kind: str = RetentionKind.INTERACTION.value
+    timezone: str = ""  # the zone the source dates its items in; "" = the organisation's
 
     @property
     def noun(self) -> str:
         return _NOUNS.get(self.code, f"{self.name} item")
+
+    @property
+    def rule(self) -> RetentionRule:
+        return RetentionRule(RetentionKind(self.retention_kind), self.retention_months)
+
+    @property
+    def rule_text(self) -> str:
+        zone = f", dated in {self.timezone}" if self.timezone else ""
+        return self.rule.describe() + zone
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,8 @@ class RetentionLine:
     severity: RetentionSeverity
     secured: bool  # a copy is already in the evidence store
     text: str
+    rule: str = ""  # the source's retention rule, in words
+    held_since: date | None = None  # on a preservation hold sent that day
 
 
 @dataclass(frozen=True)
@@ -194,6 +216,8 @@ class HoldItem:
     interaction_time: str
     purge_on: date | None
     result: str
+    rule: str = ""
+    held_since: date | None = None
 
 
 @dataclass
@@ -217,7 +241,8 @@ class RetrievalDraft:
 # --- sources ----------------------------------------------------------------------------
 
 def _source_view(rec: SourceRecord) -> SourceView:
-    return SourceView(rec.id, rec.code, rec.name, rec.retention_months, rec.identifier_kind, rec.active)
+    return SourceView(rec.id, rec.code, rec.name, rec.retention_months, rec.identifier_kind, rec.active,
+                      rec.retention_kind or RetentionKind.INTERACTION.value, rec.timezone or "")
 
 
 def ensure_default_sources(register: Register) -> None:
@@ -241,9 +266,18 @@ def ensure_default_sources(register: Register) -> None:
         pass  # someone else created them at the same moment
 
 
-def _describe_source(code: str, name: str, months: int | None, kind: str) -> str:
+def _describe_source(code: str, name: str, months: int | None, kind: str,
+                     rule: str = RetentionKind.INTERACTION.value, zone: str = "") -> str:
     kept = f"{months} months" if months else "no retention period"
-    return f"{code}: {name}, {kept}, searched by {kind}"
+    if rule != RetentionKind.INTERACTION.value:
+        kept = RetentionRule(RetentionKind(rule), months).describe()
+    return f"{code}: {name}, {kept}, searched by {kind}" + (f", dated in {zone}" if zone else "")
+
+
+def _describe(rec: SourceRecord) -> str:
+    return _describe_source(rec.code, rec.name, rec.retention_months, rec.identifier_kind,
+                            rec.retention_kind or RetentionKind.INTERACTION.value, rec.timezone or "") + (
+        "" if rec.active else " (inactive)")
 
 
 def list_sources(register: Register, *, include_inactive: bool = False) -> list[SourceView]:
@@ -272,41 +306,55 @@ def _clean_months(months: int | None) -> int | None:
     return months
 
 
+def _clean_zone(zone: str | None) -> str:
+    text = v.clean_text("timezone", zone or "", max_len=64)
+    return check_zone(text) if text else ""
+
+
 def add_source(register: Register, code: str, name: str, retention_months: int | None,
-               identifier_kind: str) -> SourceView:
+               identifier_kind: str, *, retention_kind: str = RetentionKind.INTERACTION.value,
+               timezone: str = "") -> SourceView:
     ensure_default_sources(register)
     code = _clean_code(code)
     name = v.clean_text("name", name, max_len=120, required=True)
     months = _clean_months(retention_months)
     kind = parse_enum(IdentifierKind, "identifier_kind", identifier_kind)
+    rule = parse_kind(retention_kind).value
+    zone = _clean_zone(timezone)
     with register.unit_of_work() as session:
         if session.execute(select(SourceRecord.id).where(SourceRecord.code == code)).first():
             raise ValidationError("code", f"a source '{code}' already exists; change it with update")
         rec = SourceRecord(code=code, name=name, retention_months=months, identifier_kind=kind.value,
-                           active=True)
+                           active=True, retention_kind=rule, timezone=zone)
         session.add(rec)
         session.flush()
-        HistoryWriter(session, register.actor.login, register.now()).add(
-            None, "source:add", "", _describe_source(code, name, months, kind.value))
+        HistoryWriter(session, register.actor.login, register.now()).add(None, "source:add", "", _describe(rec))
         return _source_view(rec)
 
 
 def update_source(register: Register, code: str, *, name: str | None = None,
                   retention_months: int | None = _UNSET, identifier_kind: str | None = None,
-                  active: bool | None = None) -> SourceView:
-    """Change a source. A new retention period recomputes the purge date of every entry
-    logged against it, so the queue's warnings follow."""
+                  active: bool | None = None, retention_kind: str | None = None,
+                  timezone: str | None = None) -> SourceView:
+    """Change a source. A new retention period, rule or time zone recomputes the purge
+    date of every entry logged against it, so the queue's warnings follow."""
     ensure_default_sources(register)
     code = _clean_code(code)
     new_name = v.clean_text("name", name, max_len=120, required=True) if name is not None else None
     months = _clean_months(retention_months) if retention_months is not _UNSET else _UNSET
     kind = parse_enum(IdentifierKind, "identifier_kind", identifier_kind).value if identifier_kind else None
+    rule = parse_kind(retention_kind).value if retention_kind else None
+    zone = _clean_zone(timezone) if timezone is not None else None
     with register.unit_of_work() as session:
         rec = session.execute(select(SourceRecord).where(SourceRecord.code == code)).scalar_one_or_none()
         if rec is None:
             raise NotFound(f"no source '{code}'")
-        before = _describe_source(rec.code, rec.name, rec.retention_months, rec.identifier_kind) + (
-            "" if rec.active else " (inactive)")
+        before = _describe(rec)
+        recompute = False
+        if rule is not None and rule != rec.retention_kind:
+            rec.retention_kind, recompute = rule, True
+        if zone is not None and zone != (rec.timezone or ""):
+            rec.timezone, recompute = zone, True
         if new_name is not None:
             rec.name = new_name
         if kind is not None:
@@ -315,15 +363,23 @@ def update_source(register: Register, code: str, *, name: str | None = None,
             rec.active = active
         history = HistoryWriter(session, register.actor.login, register.now())
         if months is not _UNSET and months != rec.retention_months:
-            rec.retention_months = months
-            for r in session.execute(select(RetrievalRecord).where(RetrievalRecord.source_id == rec.id)).scalars():
-                new_purge = purge_date(r.interaction_date, months) if (months and r.interaction_date) else None
+            rec.retention_months, recompute = months, True
+        if recompute:
+            org_zone = register.timezone().key
+            entries = session.execute(select(RetrievalRecord).where(RetrievalRecord.source_id == rec.id)
+                                      .order_by(RetrievalRecord.id)).scalars().all()
+            last: dict[int, date] = {}
+            for r in entries:
+                if r.interaction_date:
+                    day = source_day(r.interaction_at, r.interaction_date, rec.timezone or org_zone, org_zone)
+                    last[r.case_id] = max(last.get(r.case_id, day), day)
+            for r in entries:
+                new_purge = _purge_for(rec, r.interaction_date, r.interaction_at, org_zone, last.get(r.case_id))
                 if new_purge != r.purge_on:
                     history.add(r.case_id, "retrieval:purge-date", _iso(r.purge_on),
                                 f"#{r.id}: {_iso(new_purge)} (retention of {code} changed)")
                     r.purge_on = new_purge
-        after = _describe_source(rec.code, rec.name, rec.retention_months, rec.identifier_kind) + (
-            "" if rec.active else " (inactive)")
+        after = _describe(rec)
         if after != before:
             history.add(None, "source:update", before, after)
         session.flush()
@@ -333,6 +389,42 @@ def update_source(register: Register, code: str, *, name: str | None = None,
 def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
+
+def _purge_for(source: SourceRecord, day: date | None, at: datetime | None, org_zone: str,
+               last_day: date | None = None) -> date | None:
+    """The day ``source`` purges an item of ``day`` (``at``, if the time is known), by the
+    source's rule and in its own zone; None when the rule gives no date."""
+    rule = RetentionRule(RetentionKind(source.retention_kind or RetentionKind.INTERACTION.value),
+                         source.retention_months)
+    if day is None or not rule.has_date or not source.retention_months:
+        return None
+    filed = source_day(at, day, source.timezone or org_zone, org_zone)
+    if rule.kind is RetentionKind.LAST_INTERACTION and last_day is not None:
+        filed = max(filed, last_day)  # the last interaction we know of: the earliest it can be
+    return purge_date(filed, source.retention_months)
+
+
+def _refresh_last_interaction(session: Session, register: Register, source: SourceRecord, case_id: int,
+                              history: HistoryWriter) -> None:
+    """Under a "from the last interaction" rule every item of the case from that source
+    is purged from the latest interaction logged."""
+    if (source.retention_kind or "") != RetentionKind.LAST_INTERACTION.value:
+        return
+    org_zone = register.timezone().key
+    rows = session.execute(select(RetrievalRecord).where(RetrievalRecord.case_id == case_id,
+                                                         RetrievalRecord.source_id == source.id)).scalars().all()
+    days = [source_day(r.interaction_at, r.interaction_date, source.timezone or org_zone, org_zone)
+            for r in rows if r.interaction_date]
+    if not days:
+        return
+    latest = max(days)
+    for r in rows:
+        new_purge = _purge_for(source, r.interaction_date, r.interaction_at, org_zone, latest)
+        if new_purge != r.purge_on:
+            if r.purge_on is not None:
+                history.add(case_id, "retrieval:purge-date", _iso(r.purge_on),
+                            f"#{r.id}: {_iso(new_purge)} (a later interaction was logged)")
+            r.purge_on = new_purge
 
 def _get_source(session: Session, code: str) -> SourceRecord:
     text = v.clean_text("source", code, max_len=40, required=True).lower()
@@ -507,10 +599,20 @@ def _file_summary(rec: RetrievalRecord) -> str:
     return f"#{rec.id}: {rec.file_name}, {rec.file_size:,} bytes, SHA-256 {rec.sha256}"
 
 
-def _store_file(store: EvidenceStore | None, file: Path) -> Any:
+def _need_store(store: EvidenceStore | None) -> EvidenceStore:
     if store is None:
         raise ValidationError("file", "the evidence store is not open; a file cannot be attached")
-    return store.put(file)
+    return store
+
+
+def _attach(session: Session, store: EvidenceStore, item_id: str, rec: RetrievalRecord, file: Path) -> Any:
+    """Seal ``file`` bound to ``rec``'s case and entry and record it on the row (without
+    bumping the row's version: this is part of the write that made or changed it)."""
+    stored = store.put(file, binding=(rec.case_id, rec.id), item_id=item_id)
+    session.execute(update(RetrievalRecord).where(RetrievalRecord.id == rec.id).values(
+        evidence_id=stored.item_id, sha256=stored.sha256, file_size=stored.size, file_name=file.name)
+        .execution_options(synchronize_session="fetch"))
+    return stored
 
 
 def add_retrieval(register: Register, ref: str | int, draft: RetrievalDraft,
@@ -526,38 +628,42 @@ def add_retrieval(register: Register, ref: str | int, draft: RetrievalDraft,
         identifier = _check_identifier(source.identifier_kind,
                                        clean.identifier_raw or _default_identifier(source.identifier_kind, case),
                                        case.country)
-    stored = _store_file(store, clean.file) if clean.file is not None else None
+    item_id = _need_store(store).reserve() if clean.file is not None else None
     try:
         now = register.now()
         with register.unit_of_work() as session:
             case = _load_case(session, ref, lock=True)
             source = _get_source(session, draft.source)
-            purge_on = (purge_date(clean.interaction_date, source.retention_months)
-                        if clean.interaction_date and source.retention_months else None)
+            purge_on = _purge_for(source, clean.interaction_date, interaction_at, register.timezone().key)
             rec = RetrievalRecord(
                 case_id=case.id, source_id=source.id, identifier=identifier,
                 period_from=clean.period_from, period_to=clean.period_to, result=clean.result.value,
                 item_ref=clean.item_ref, interaction_at=interaction_at,
                 interaction_date=clean.interaction_date, purge_on=purge_on,
                 retrieved_by=register.actor.login, retrieved_at=now,
-                evidence_id=stored.item_id if stored else "",
-                file_name=clean.file.name if (stored and clean.file) else "",
-                file_size=stored.size if stored else None, sha256=stored.sha256 if stored else "",
+                evidence_id="", file_name="", file_size=None, sha256="",
                 redaction_needed=clean.redaction_needed, redaction_done=clean.redaction_done,
                 disclosed_in="", disclosed_at=None, notes=clean.notes)
             session.add(rec)
             session.flush()
             history = HistoryWriter(session, register.actor.login, now)
+            if item_id is not None and clean.file is not None and store is not None:
+                _attach(session, store, item_id, rec, clean.file)
             history.add(case.id, "retrieval:add", "", _summary(rec, source.code))
-            if stored:
+            if item_id is not None:
                 history.add(case.id, "retrieval:file", "", _file_summary(rec))
+            _refresh_last_interaction(session, register, source, case.id, history)
             case.updated_at, case.updated_by = now, register.actor.login
             session.flush()
-            return to_view(register, rec, source, case.reference)
+            view = to_view(register, rec, source, case.reference)
     except BaseException:
-        if stored is not None and store is not None:
-            store.delete(stored.item_id, missing_ok=True)
+        if item_id is not None and store is not None:
+            store.delete(item_id, missing_ok=True)
+            store.settle(item_id)
         raise
+    if item_id is not None and store is not None:
+        store.settle(item_id)
+    return view
 
 
 def _load_entry(session: Session, retrieval_id: int, *, lock: bool = False) -> tuple[RetrievalRecord, SourceRecord,
@@ -602,15 +708,18 @@ def update_retrieval(register: Register, retrieval_id: int, *, result: str | Non
                 and rec.interaction_date is None:
             raise ValidationError("result", f"a '{final_result.value}' entry needs the interaction's date; "
                                   "log a new entry with it")
-    stored = _store_file(store, path) if path is not None else None
+    item_id = _need_store(store).reserve() if path is not None else None
     try:
         now = register.now()
         with register.unit_of_work() as session:
             rec, source, case = _load_entry(session, retrieval_id, lock=True)
             if expected_version is not None and rec.version != expected_version:
                 raise StaleRecord(f"retrieval entry #{rec.id}", rec.retrieved_by, rec.retrieved_at)
-            if stored is not None and rec.evidence_id:
+            if item_id is not None and rec.evidence_id:
                 raise ValidationError("file", f"entry #{rec.id} already has its file")
+            stored = None
+            if item_id is not None and path is not None and store is not None:
+                stored = _attach(session, store, item_id, rec, path)
             history = HistoryWriter(session, register.actor.login, now)
             before = _summary(rec, source.code)
             res = new_result or Result(rec.result)
@@ -631,8 +740,6 @@ def update_retrieval(register: Register, retrieval_id: int, *, result: str | Non
                 rec.notes = new_notes
                 history.add(case.id, "retrieval:notes", "", f"#{rec.id}: notes changed")
             if stored is not None and path is not None:
-                rec.evidence_id, rec.sha256, rec.file_size = stored.item_id, stored.sha256, stored.size
-                rec.file_name = path.name
                 rec.retrieved_by, rec.retrieved_at = register.actor.login, now
                 history.add(case.id, "retrieval:file", "", _file_summary(rec))
             after = _summary(rec, source.code)
@@ -640,11 +747,15 @@ def update_retrieval(register: Register, retrieval_id: int, *, result: str | Non
                 history.add(case.id, "retrieval:update", before, after)
             case.updated_at, case.updated_by = now, register.actor.login
             session.flush()
-            return to_view(register, rec, source, case.reference)
+            view = to_view(register, rec, source, case.reference)
     except BaseException:
-        if stored is not None and store is not None:
-            store.delete(stored.item_id, missing_ok=True)
+        if item_id is not None and store is not None:
+            store.delete(item_id, missing_ok=True)
+            store.settle(item_id)
         raise
+    if item_id is not None and store is not None:
+        store.settle(item_id)
+    return view
 
 
 def list_retrievals(register: Register, ref: str | int) -> list[RetrievalView]:
@@ -665,11 +776,12 @@ def get_retrieval(register: Register, retrieval_id: int) -> RetrievalView:
 # --- retention --------------------------------------------------------------------------
 
 def _line(register: Register, rec: RetrievalRecord, source: SourceRecord, reference: str, as_of: date,
-          warn: int) -> RetentionLine | None:
-    if rec.interaction_date is None or not source.retention_months:
+          warn: int, *, case_open: bool = True) -> RetentionLine | None:
+    if rec.interaction_date is None or rec.purge_on is None:
         return None
     sv = _source_view(source)
-    status = retention_for(rec.interaction_date, source.retention_months, as_of, warn, what=sv.noun)
+    status = retention_status(rec.interaction_date, rec.purge_on, as_of, warn, what=sv.noun,
+                              held_since=rec.held_since if case_open else None)
     text = status.explanation
     secured = bool(rec.evidence_id)
     if secured and status.days_left > 0:
@@ -677,7 +789,7 @@ def _line(register: Register, rec: RetrievalRecord, source: SourceRecord, refere
         text += "; retrieved, a copy is in the evidence store"
     return RetentionLine(rec.id, reference, source.code, source.name, rec.identifier, rec.item_ref,
                          rec.interaction_date, status.purge_date, status.days_left, status.severity, secured,
-                         text[:1].upper() + text[1:])
+                         text[:1].upper() + text[1:], sv.rule_text, rec.held_since)
 
 
 def warn_days(register: Register) -> int:
@@ -698,7 +810,8 @@ def retention_lines(register: Register, ref: str | int, as_of: date | None = Non
             .where(RetrievalRecord.case_id == case.id,
                    RetrievalRecord.result.in_([r.value for r in HELD_RESULTS]))
             .order_by(RetrievalRecord.purge_on, RetrievalRecord.id)).all()
-        lines = [_line(register, r, s, case.reference, as_of, warn) for r, s in rows]
+        is_open = bool(case.is_open)
+        lines = [_line(register, r, s, case.reference, as_of, warn, case_open=is_open) for r, s in rows]
     return [x for x in lines if x is not None]
 
 
@@ -718,8 +831,10 @@ def coverage_lines(register: Register, as_of: date | None = None) -> list[Covera
         if not s.retention_months:
             continue
         start = held_from(as_of, s.retention_months)
+        if not s.rule.has_date:
+            continue
         out.append(CoverageLine(s.code, s.name, s.retention_months, start,
-                                f"{s.name} ({s.retention_months} months): interactions before "
+                                f"{s.name} ({s.rule_text}): interactions before "
                                 f"{fmt_day(start)} are already purged; later ones are still held"))
     return out
 
@@ -741,7 +856,8 @@ def retention_report(register: Register, as_of: date | None = None) -> list[Repo
             select(RetrievalRecord, SourceRecord, CaseRecord.reference, CaseRecord.status, CaseRecord.due_date)
             .join(SourceRecord, SourceRecord.id == RetrievalRecord.source_id)
             .join(CaseRecord, CaseRecord.id == RetrievalRecord.case_id)
-            .where(CaseRecord.status.in_(open_values), RetrievalRecord.purge_on >= as_of,
+            .where(CaseRecord.status.in_(open_values),
+                   or_(RetrievalRecord.purge_on >= as_of, RetrievalRecord.held_since < RetrievalRecord.purge_on),
                    RetrievalRecord.result.in_([r.value for r in HELD_RESULTS]))
             .order_by(RetrievalRecord.purge_on, RetrievalRecord.id)).all()
         out = []
@@ -754,7 +870,9 @@ def retention_report(register: Register, as_of: date | None = None) -> list[Repo
 
 def hold_list(register: Register, as_of: date | None = None) -> list[HoldItem]:
     """Every item of an open case that its source must not delete: held results whose
-    purge date has not passed (or whose source keeps things indefinitely)."""
+    purge date has not passed (or whose source keeps things indefinitely), and every item
+    already on a hold list sent before its purge date: once on the list, an item stays on
+    it until its case ends, whatever its normal purge date."""
     as_of = as_of or register.today()
     open_values = [s.value for s in OPEN_STATUSES]
     with register.read() as session:
@@ -765,9 +883,35 @@ def hold_list(register: Register, as_of: date | None = None) -> list[HoldItem]:
             .where(CaseRecord.status.in_(open_values),
                    RetrievalRecord.result.in_([r.value for r in HELD_RESULTS]),
                    or_(RetrievalRecord.purge_on >= as_of,
+                       RetrievalRecord.held_since < RetrievalRecord.purge_on,
                        and_(RetrievalRecord.purge_on.is_(None), RetrievalRecord.interaction_date.is_not(None))))
             .order_by(SourceRecord.code, RetrievalRecord.purge_on, RetrievalRecord.id)).all()
         return [HoldItem(reference, s.code, s.name, r.identifier, r.item_ref, r.interaction_date,
-                         _local_time(register, r.interaction_at), r.purge_on, r.result)
+                         _local_time(register, r.interaction_at), r.purge_on, r.result,
+                         _source_view(s).rule_text, r.held_since)
                 for r, s, reference in rows]
+
+
+def mark_held(register: Register, as_of: date | None = None) -> list[HoldItem]:
+    """The hold list as sent to the source systems today: every item on it not yet held is
+    marked held from ``as_of`` (a history entry on its case), so it stays on later lists
+    until its case ends. Returns the list."""
+    as_of = as_of or register.today()
+    items = hold_list(register, as_of)
+    open_values = [s.value for s in OPEN_STATUSES]
+    now = register.now()
+    with register.unit_of_work() as session:
+        rows = session.execute(
+            select(RetrievalRecord).join(CaseRecord, CaseRecord.id == RetrievalRecord.case_id)
+            .where(CaseRecord.status.in_(open_values), RetrievalRecord.held_since.is_(None),
+                   RetrievalRecord.result.in_([r.value for r in HELD_RESULTS]),
+                   RetrievalRecord.interaction_date.is_not(None),
+                   or_(RetrievalRecord.purge_on >= as_of, RetrievalRecord.purge_on.is_(None)))).scalars().all()
+        history = HistoryWriter(session, register.actor.login, now)
+        for r in rows:
+            session.execute(update(RetrievalRecord).where(RetrievalRecord.id == r.id)
+                            .values(held_since=as_of).execution_options(synchronize_session=False))
+            history.add(r.case_id, "retrieval:hold", "", f"#{r.id}: on the preservation-hold list from "
+                        f"{as_of.isoformat()}")
+    return [HoldItem(**{**h.__dict__, "held_since": h.held_since or as_of}) for h in items]
 

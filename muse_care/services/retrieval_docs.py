@@ -60,6 +60,21 @@ def write_table_pdf(path: Path, title: str, intro: Sequence[str], sections: Sequ
                     Sequence[Sequence[str]], Sequence[float]]], *, mono_columns: Sequence[int] = ()) -> None:
     """A landscape A4 PDF: a title, intro lines, then one plain table per section
     (heading, column headings, rows, column widths in points)."""
+    _table_pdf(path, title, intro, sections, mono_columns=mono_columns)
+
+
+def table_pdf_bytes(title: str, intro: Sequence[str], sections: Sequence[tuple[str, Sequence[str],
+                    Sequence[Sequence[str]], Sequence[float]]], *, mono_columns: Sequence[int] = ()) -> bytes:
+    """The same PDF in memory (to be encrypted before anything reaches the disk)."""
+    import io
+
+    buffer = io.BytesIO()
+    _table_pdf(buffer, title, intro, sections, mono_columns=mono_columns)
+    return buffer.getvalue()
+
+
+def _table_pdf(target: Path | object, title: str, intro: Sequence[str], sections: Sequence[tuple[str, Sequence[str],
+               Sequence[Sequence[str]], Sequence[float]]], *, mono_columns: Sequence[int] = ()) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -112,9 +127,13 @@ def write_table_pdf(path: Path, title: str, intro: Sequence[str], sections: Sequ
                                f"Page {canvas.getPageNumber()}")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
-    def write(temp: Path) -> None:
-        doc = SimpleDocTemplate(str(temp), pagesize=landscape(A4), leftMargin=36, rightMargin=36,
-                                topMargin=36, bottomMargin=36, title=title, author="MUSE Care")
+    def write(temp: object) -> None:
+        doc = SimpleDocTemplate(temp if not isinstance(temp, Path) else str(temp), pagesize=landscape(A4),
+                                leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36, title=title,
+                                author="MUSE Care")
         doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
 
-    _replace_atomically(Path(path), write)
+    if isinstance(target, (str, Path)):
+        _replace_atomically(Path(target), write)
+    else:
+        write(target)

@@ -188,11 +188,22 @@ DECLARED: dict[str, Setting] = {s.key: s for s in (
             "before their letter is produced. Unset: on for a team (PostgreSQL), off for a "
             "single agent (SQLite), where there is no second person.", "team", optional=True),
     Setting("anonymise_after_years", "Anonymise after (years)", int, lambda: 3,
-            "Closed cases are anonymised this many years after closing.", "retention",
+            "A case is anonymised this many years after it ends (responded, refused, withdrawn or "
+            "closed), keeping only the minimal record (docs/retention.md).", "retention",
             minimum=0, maximum=100),
     Setting("retention_warn_days", "Warn before purge (days)", int, lambda: 30,
             "Warn this many days before a recording or chat is purged.", "retention",
             minimum=0, maximum=100),
+    Setting("evidence_keep_months", "Keep evidence copies (months)", int, lambda: 6,
+            "Evidence copies (recordings, chats) of a case are deleted this many months after it ends: "
+            "once the requester's time to complain about the reply has reasonably passed "
+            "(docs/retention.md).", "retention", minimum=0, maximum=100),
+    Setting("retention_auto", "Run retention by itself", bool, lambda: True,
+            "Run our own retention by itself at start (daily on a team), once an admin has seen the "
+            "dry run.", "retention"),
+    Setting("retention_reviewed", "Retention dry run seen", dict, lambda: {},
+            "Who saw the dry run of our own retention, and when.", "retention",
+            set_by="muse-care anonymise --dry-run"),
     Setting("display_name", "Your display name", str, lambda: "",
             "Your name as the team sees it in the history (empty: your login).", "computer",
             scope=MACHINE, restart=True),

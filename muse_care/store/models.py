@@ -285,6 +285,10 @@ class SourceRecord(Base):
     retention_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
     identifier_kind: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what the period counts from (domain.retention.RetentionKind), and the zone the
+    # source dates its items in ("" = the organisation's); migration 0008
+    retention_kind: Mapped[str] = mapped_column(String(32), default="interaction", server_default="interaction")
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class RetrievalRecord(Base):
@@ -313,6 +317,7 @@ class RetrievalRecord(Base):
     disclosed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    held_since: Mapped[date | None] = mapped_column(Date, nullable=True)  # first on a hold list (0008)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_retrievals_purge", "purge_on"),)
@@ -382,3 +387,36 @@ class RecipientRecord(Base):
 # Requests from one person are linked by email, phone or account reference
 # (services/cases.py, linked_cases): the account reference needs its index too.
 Index("ix_cases_account", CaseRecord.account_ref)
+
+
+class CaseHoldRecord(Base):
+    """A legal hold on one of our own cases: while it stands the case is not anonymised."""
+
+    __tablename__ = "case_holds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    released_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_case_holds_case", "case_id", "id"),)
+
+
+class RetentionLogRecord(Base):
+    """What our own retention removed: when, by which rule, from which case (no personal data)."""
+
+    __tablename__ = "retention_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    rule: Mapped[str] = mapped_column(String(200))
+    case_reference: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    __table_args__ = (Index("ix_retention_log_at", "at", "id"),)

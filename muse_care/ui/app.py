@@ -136,6 +136,12 @@ class Starter(QtCore.QObject):
         self.window = MainWindow(self.ctx)
         self.window.show()
         self.window.start()
+        if not self.smoke:  # our own retention: at start, then daily (services/anonymise.py)
+            from muse_care.ui.retention_jobs import RetentionSchedule
+
+            bar = self.window.statusBar()
+            self.retention = RetentionSchedule(self.ctx, self.window, show=lambda t: bar.showMessage(t, 60_000))
+            self.retention.start()
         if self.smoke:
             self.window.model.loaded.connect(lambda _n: QtCore.QTimer.singleShot(50, self._smoke_done))
         elif self.first_start:

@@ -47,6 +47,36 @@ def choose_directory_dialog(parent: QtWidgets.QWidget) -> str | None:
     return path or None
 
 
+def ask_text_dialog(parent: QtWidgets.QWidget, title: str, prompt: str) -> str | None:
+    text, ok = QtWidgets.QInputDialog.getText(parent, title, prompt)
+    return text.strip() if ok and text.strip() else None
+
+
+def ask_bundle_password_dialog(parent: QtWidgets.QWidget) -> str | None:
+    """The bundle's password, typed twice; "" for an unprotected folder; None to cancel.
+    It is passed to the export and never stored."""
+    echo = QtWidgets.QLineEdit.EchoMode.Password
+    first, ok = QtWidgets.QInputDialog.getText(
+        parent, "Protect the bundle", "Password for the bundle (AES-256; at least 12 characters; send it to the "
+        "requester separately). Leave empty only for files that stay on this machine:", echo)
+    if not ok:
+        return None
+    if not first:
+        return ""
+    again, ok = QtWidgets.QInputDialog.getText(parent, "Protect the bundle", "Type the password again:", echo)
+    if not ok:
+        return None
+    if again != first:
+        QtWidgets.QMessageBox.warning(parent, "Protect the bundle", "The two passwords differ; nothing was made.")
+        return None
+    return first
+
+
+def confirm_dialog(parent: QtWidgets.QWidget, text: str) -> bool:
+    answer = QtWidgets.QMessageBox.question(parent, "MUSE Care", text)
+    return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+
 def choose_file_dialog(parent: QtWidgets.QWidget) -> str | None:
     path, _ = QtWidgets.QFileDialog.getOpenFileName(parent, "Attach the retrieved file")
     return path or None
@@ -325,6 +355,8 @@ class _Loaded:
     entries: list[rt.RetrievalView]
     lines: list[rt.RetentionLine]
     coverage: list[rt.CoverageLine]
+    holds: tuple[Any, ...] = ()
+    may_erase: bool = False
 
 
 class RetrievalTab(QtWidgets.QWidget):
@@ -338,8 +370,15 @@ class RetrievalTab(QtWidgets.QWidget):
                  open_store: StoreOpener = default_open_store,
                  ask_passphrase: Callable[[QtWidgets.QWidget, str], str | None] = ask_passphrase_dialog,
                  choose_directory: Callable[[QtWidgets.QWidget], str | None] = choose_directory_dialog,
-                 choose_file: Callable[[QtWidgets.QWidget], str | None] = choose_file_dialog) -> None:
+                 choose_file: Callable[[QtWidgets.QWidget], str | None] = choose_file_dialog,
+                 ask_text: Callable[[QtWidgets.QWidget, str, str], str | None] = ask_text_dialog,
+                 ask_bundle_password: Callable[[QtWidgets.QWidget], str | None] = ask_bundle_password_dialog,
+                 confirm: Callable[[QtWidgets.QWidget, str], bool] = confirm_dialog) -> None:
         super().__init__(parent)
+        self._ask_text = ask_text
+        self._ask_bundle_password = ask_bundle_password
+        self._confirm = confirm
+        self._holds: list[Any] = []
         self.ctx = ctx
         self._open_store = open_store
         self._ask_passphrase = ask_passphrase
@@ -370,13 +409,26 @@ class RetrievalTab(QtWidgets.QWidget):
         self.add_button = QtWidgets.QPushButton("&Add retrieval…")
         self.verify_button = QtWidgets.QPushButton("&Verify files")
         self.bundle_button = QtWidgets.QPushButton("&Export bundle…")
+        self.hold_button = QtWidgets.QPushButton("Legal &hold…")
+        self.hold_button.setToolTip("Keep this case from anonymisation (a complaint to the regulator, a legal "
+                                    "claim); press again to release it")
+        self.erase_button = QtWidgets.QPushButton("E&rase now…")
+        self.erase_button.setToolTip("Anonymise this ended case now, keeping the minimal record "
+                                     "(team lead or admin)")
         self.add_button.clicked.connect(self.open_add_form)
         self.verify_button.clicked.connect(self.verify_files)
         self.bundle_button.clicked.connect(self.export_bundle)
+        self.hold_button.clicked.connect(self.toggle_hold)
+        self.erase_button.clicked.connect(self.erase_case)
         buttons = QtWidgets.QHBoxLayout()
         for b in (self.add_button, self.verify_button, self.bundle_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.hold_button)
+        buttons.addWidget(self.erase_button)
+        self.hold_label = QtWidgets.QLabel()
+        self.hold_label.setWordWrap(True)
+        self.hold_label.setAccessibleName("Legal hold")
         self.status = QtWidgets.QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName("Retrieval status")
@@ -389,6 +441,7 @@ class RetrievalTab(QtWidgets.QWidget):
         layout.addWidget(QtWidgets.QLabel("<b>Retrieval log</b>"))
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
+        layout.addWidget(self.hold_label)
         layout.addWidget(self.status)
         self._set_enabled(False)
 
@@ -405,8 +458,10 @@ class RetrievalTab(QtWidgets.QWidget):
         self.refresh()
 
     def _set_enabled(self, on: bool) -> None:
-        for b in (self.add_button, self.verify_button, self.bundle_button):
+        for b in (self.add_button, self.verify_button, self.bundle_button, self.hold_button):
             b.setEnabled(on)
+        if not on:
+            self.erase_button.setEnabled(False)
 
     def refresh(self) -> None:
         if self.view is None:
@@ -414,8 +469,10 @@ class RetrievalTab(QtWidgets.QWidget):
         reg, case_id = self.ctx.register, self.view.id
 
         def load() -> _Loaded:
+            from muse_care.services import anonymise as an
+
             return _Loaded(case_id, rt.list_retrievals(reg, case_id), rt.retention_lines(reg, case_id),
-                           rt.coverage_lines(reg))
+                           rt.coverage_lines(reg), tuple(an.list_holds(reg, case_id)), an.may_erase(reg))
 
         self.ctx.worker.submit(load, self._loaded, self._failed, owner=self)
 
@@ -432,10 +489,25 @@ class RetrievalTab(QtWidgets.QWidget):
             item.setBackground(QtGui.QBrush(QtGui.QColor(colour)))
             item.setForeground(QtGui.QBrush(QtGui.QColor("#000000")))
             item.setData(Qt.ItemDataRole.UserRole, state)
+            item.setToolTip(f"Retention rule of {line.source_name}: {line.rule}")
             self.lines.addItem(item)
         if not data.lines:
             self.lines.addItem("No interactions logged yet: add the calls and chats the request covers.")
         self.coverage.setText("\n".join(c.text for c in data.coverage))
+        self.coverage.setMinimumHeight(self.coverage.heightForWidth(max(self.coverage.width(), 400)))
+        self._holds = list(data.holds)
+        if self._holds:
+            h = self._holds[-1]
+            self.hold_label.setStyleSheet("color: #7a4a00;")
+            self.hold_label.setText(f"Legal hold by {h.placed_by} on {fmt_day(h.placed_at.date())}"
+                                    + (f" until {fmt_day(h.until)}" if h.until else " until released")
+                                    + f": {h.reason}. This case is not anonymised while it stands.")
+            self.hold_button.setText("Release &hold")
+        else:
+            self.hold_label.setText("")
+            self.hold_button.setText("Legal &hold…")
+        ended = self.view is not None and not self.view.is_open
+        self.erase_button.setEnabled(bool(data.may_erase and ended and not self._holds))
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -572,7 +644,85 @@ class RetrievalTab(QtWidgets.QWidget):
             else:
                 self._failed(exc)
 
-        self._with_store(lambda store: export_bundle(reg, store, case_id, Path(folder)), done, failed)
+        password = self._ask_bundle_password(self)
+        if password is None:
+            return
+        if password:
+            from muse_care.services.bundle import check_password
+
+            try:
+                check_password(password)
+            except ValidationError as exc:
+                self._set_status(str(exc), ok=False)
+                return
+
+        def done_protected(report: Any) -> None:
+            if report.archive is None:
+                done(report)
+                return
+            self._set_status(f"Encrypted bundle written to {report.directory}: {report.archive.name} "
+                             f"({len(report.disclosed)} file(s)), index.pdf and README.txt. Send the password "
+                             "separately: it is not kept anywhere.")
+            self._after_write()
+
+        self._with_store(lambda store: export_bundle(reg, store, case_id, Path(folder),
+                                                     password=password or None), done_protected, failed)
+
+    # --- our own retention: a legal hold, erasing one case now -----------------------
+    def toggle_hold(self) -> None:
+        if self.view is None:
+            return
+        from muse_care.services import anonymise as an
+
+        reg, case_id = self.ctx.register, self.view.id
+        held = bool(self._holds)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._set_status(str(exc), ok=False)
+            else:
+                self._failed(exc)
+
+        def done(_result: Any) -> None:
+            self._set_status("Legal hold released." if held else "Legal hold placed: this case is not "
+                             "anonymised while it stands.")
+            self._after_write()
+
+        if held:
+            self.ctx.worker.submit(lambda: an.release_hold(reg, case_id), done, failed, owner=self)
+            return
+        reason = self._ask_text(self, "Legal hold", "Why must this case be kept (a complaint to the regulator, "
+                                "a legal claim)? Write it without the requester's name:")
+        if not reason:
+            return
+        self.ctx.worker.submit(lambda: an.place_hold(reg, case_id, reason), done, failed, owner=self)
+
+    def erase_case(self) -> None:
+        if self.view is None:
+            return
+        from muse_care.services import anonymise as an
+
+        reason = self._ask_text(self, "Erase this case now", "Why is this case erased now (for example, the "
+                                "requester asked and no exemption applies)? The minimal record is kept:")
+        if not reason:
+            return
+        if not self._confirm(self, f"Erase {self.view.reference} now? The requester's details, notes, letters "
+                             "and evidence copies are removed for good; only the minimal record stays."):
+            return
+        reg, case_id, reference = self.ctx.register, self.view.id, self.view.reference
+
+        def done(report: Any) -> None:
+            extra = "".join(f" Backup {p} still holds it: replace it." for p in report.backups_holding)
+            self._set_status(f"{reference} is erased; the minimal record is kept.{extra}")
+            self._after_write()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._set_status(str(exc), ok=False)
+            else:
+                self._failed(exc)
+
+        self._with_store(lambda store: an.erase_case(reg, store, case_id, reason), done, failed)
 
 
 __all__ = ["RetrievalTab", "RetrievalTableModel", "AddRetrievalDialog", "LINE_STYLES"]

@@ -114,3 +114,23 @@ def test_a_retrieval_at_risk_blocks_responded_unless_a_lead_waives_it(register) 
                                waive_retrieval_risk="the caller confirmed the recording is not wanted")
     assert done.status == "responded"
     assert any(h.what == "retrieval risk waived" and "not wanted" in h.new for h in done.history)
+
+
+def test_a_phone_case_can_be_answered_outside_the_letters(register, capsys) -> None:  # noqa: ANN001
+    from datetime import date as day
+
+    from muse_care.cli.main import main
+
+    view = _ready(register, channel="phone", phone="+447911123456", email="oliver@example.com")
+    with pytest.raises(ValidationError, match="case reply REF"):
+        cases.change_status(register, view.reference, "responded")
+    db = ["--db", register.url]
+    assert main([*db, "case", "reply", view.reference, "--method", "post", "--on", "2026-11-24",
+                 "--summary", "x"]) == 2
+    assert main([*db, "case", "reply", view.reference, "--method", "email", "--on", "2026-11-24",
+                 "--summary", "the data we hold, from the shared mailbox"]) == 0
+    capsys.readouterr()
+    assert cases.change_status(register, view.reference, "responded").status == "responded"
+    entry = next(h for h in cases.get_case(register, view.reference).history if h.what == "electronic reply")
+    assert entry.new.startswith("2026-11-24 by email: the data we hold")
+    assert day(2026, 11, 24) <= register.today()

@@ -193,8 +193,8 @@ def test_anonymise_redacts_the_history_and_says_how_many(register) -> None:
     rows = _rows(register, case_id)
     for p in PERSONAL:
         assert p not in _texts(rows)
-    last = rows[-1]
-    assert last.what == "anonymised" and not last.redacted
+    last = rows[-2]  # then the minimal record kept (docs/retention.md)
+    assert last.what == "anonymised" and not last.redacted and rows[-1].what == "minimal record"
     redacted = sum(r.redacted for r in rows)
     assert redacted and f"{redacted} history entries redacted" in last.new_value
 
@@ -306,7 +306,8 @@ def test_team_anonymise_as_admin_redacts_and_audit_verifies(team_db, capsys) -> 
     rows = _rows(regs["admin"], case_id)
     for p in PERSONAL:
         assert p not in _texts(rows)
-    assert rows[-1].what == "anonymised" and "history entries redacted" in rows[-1].new_value
+    assert rows[-2].what == "anonymised" and "history entries redacted" in rows[-2].new_value
+    assert rows[-1].what == "minimal record"
     assert _verify(regs["agent"]).ok
     assert cli_main(["--db", _url_for(url, logins["agent"]), "audit", "verify"]) == 0
     assert "history intact" in capsys.readouterr().out

@@ -36,17 +36,22 @@ def test_dry_run_lists_and_changes_nothing_then_real_run_keeps_statistics(regist
     withdrawn_only = new_case(register, name="Withdrawn Not Closed")
     cases.change_status(register, withdrawn_only.reference, "withdrawn")
 
-    # Three years after closing, to the day before: nothing is due.
-    assert an.plan(register, date(2029, 11, 24)).cases == ()
+    # Three years after it ended, to the day before: only the evidence copy is due
+    # (6 months after the reply), not the case.
+    early = an.plan(register, date(2029, 11, 24))
+    assert [(c.reference, c.action) for c in early.cases] == [(closed.reference, "purge-evidence")]
     report = an.anonymise(register, store, date(2029, 11, 25), dry_run=True)
     assert report.dry_run and report.cutoff == date(2026, 11, 25)
-    assert [(c.reference, c.closed_on, c.notes, c.evidence_files) for c in report.cases] == [
-        (closed.reference, CLOSED_AT_NOW, 1, 1)]
+    # a case that ended in any final status goes (finding 1): the withdrawn one too
+    assert [(c.reference, c.closed_on, c.notes, c.evidence_files, c.action) for c in report.cases] == [
+        (closed.reference, CLOSED_AT_NOW, 1, 1, "anonymise"), (withdrawn_only.reference, CLOSED_AT_NOW, 0, 0,
+                                                               "anonymise")]
     assert len(items_on_disk(store.root)) == 2
     assert cases.get_case(register, closed.reference).requester.name == "Closed Person"
 
     done = an.anonymise(register, store, date(2029, 11, 25))
-    assert [c.reference for c in done.cases] == [closed.reference] and not done.evidence_problems
+    assert [c.reference for c in done.cases] == [closed.reference, withdrawn_only.reference]
+    assert not done.evidence_problems
     after = cases.get_case(register, closed.reference)
     rq = after.requester
     assert (rq.name, rq.email, rq.phone, rq.address_lines, rq.account_ref) == ("Anonymised", "", "", (), "")
@@ -57,7 +62,8 @@ def test_dry_run_lists_and_changes_nothing_then_real_run_keeps_statistics(regist
     assert (entry.identifier, entry.item_ref, entry.file_name, entry.evidence_id) == ("", "", "", "")
     assert entry.source_code == "call-recording" and entry.interaction_date == date(2026, 6, 12)
     assert len(items_on_disk(store.root)) == 1  # the open case's file is still there
-    last = after.history[-1]
+    last = next(h for h in reversed(after.history) if h.what == "anonymised")
+    assert after.history[-1].what == "minimal record"
     assert last.what == "anonymised"
     for personal in ("Closed Person", EMAIL, PHONE, "Elm Road", "REC-1"):
         assert personal not in last.new
@@ -75,7 +81,7 @@ def test_dry_run_lists_and_changes_nothing_then_real_run_keeps_statistics(regist
     still = cases.get_case(register, open_case.reference)
     assert still.requester.name == "Still Open" and [n.text for n in still.notes] == ["open case note"]
     assert rt.list_retrievals(register, open_case.reference)[0].has_file
-    assert cases.get_case(register, withdrawn_only.reference).requester.name == "Withdrawn Not Closed"
+    assert cases.get_case(register, withdrawn_only.reference).requester.name == "Anonymised"
     # Running again does nothing more.
     assert an.anonymise(register, store, date(2029, 11, 25)).cases == ()
 
@@ -98,6 +104,7 @@ def test_a_case_reopened_after_the_plan_is_left_alone(register, store, tmp_path,
     closed = _closed_case(register, store, tmp_path)
     plan = an.plan(register, date(2029, 12, 1))
     assert [c.reference for c in plan.cases] == [closed.reference]
+    assert plan.cases[0].action == "anonymise"
     with register.unit_of_work() as s:  # someone reopens it between the plan and the change
         s.get(CaseRecord, closed.id).status = "in-progress"
     monkeypatch.setattr(an, "plan", lambda register, as_of=None: plan)
@@ -119,7 +126,7 @@ def test_cli_dry_run_then_run(capsys, sqlite_register, tmp_path) -> None:
     assert cases.get_case(sqlite_register, closed.reference).requester.name == "Closed Person"
     code = main(["--db", url, "anonymise", "--as-of", "2029-11-25"])
     text = capsys.readouterr().out
-    assert code == 0 and "1 closed case(s) anonymised" in text and "open cases are never touched" in text
+    assert code == 0 and "1 case(s) anonymised" in text and "open cases are never touched" in text
     assert cases.get_case(sqlite_register, closed.reference).requester.name == "Anonymised"
     assert items_on_disk(tmp_path / "evidence") == []
 

@@ -169,7 +169,8 @@ def test_verify_marks_a_tampered_file_and_bundle_refuses(qtbot, ctx, keep, sqlit
     entry = rt.add_retrieval(sqlite_register, case.reference, rt.RetrievalDraft(
         source="call-recording", interaction_date=date(2026, 6, 12), file=str(f)), store)
     out = tmp_path / "bundle"
-    tab = make_tab(qtbot, ctx, keep, choose_directory=lambda parent: str(out))
+    tab = make_tab(qtbot, ctx, keep, choose_directory=lambda parent: str(out),
+                   ask_bundle_password=lambda parent: "")
     with qtbot.waitSignal(tab.loaded, timeout=15000):
         tab.show_case(case)
     tab.verify_button.click()
@@ -206,7 +207,7 @@ def test_bundle_from_the_tab_and_passphrase_prompt(qtbot, ctx, keep, sqlite_regi
 
     out = tmp_path / "bundle"
     tab = make_tab(qtbot, ctx, keep, ask_passphrase=ask, choose_directory=lambda parent: str(out),
-                   choose_file=lambda parent: str(f))
+                   choose_file=lambda parent: str(f), ask_bundle_password=lambda parent: "")
     with qtbot.waitSignal(tab.loaded, timeout=15000):
         tab.show_case(case)
     tab.add_button.click()
@@ -224,3 +225,68 @@ def test_bundle_from_the_tab_and_passphrase_prompt(qtbot, ctx, keep, sqlite_regi
     assert (out / "index.pdf").exists() and len(asked) == 1
     assert changed and changed[-1].reference == case.reference
     assert tab.model.index(0, tab.model.COLUMNS.index("Disclosed")).data().startswith("bundle ")
+
+
+def test_legal_hold_erase_now_and_an_encrypted_bundle_from_the_tab(qtbot, ctx, keep, sqlite_register, store,
+                                                                   tmp_path) -> None:
+    import pyzipper
+
+    from muse_care.services import anonymise as an
+    from muse_care.services import cases
+
+    case = new_case(sqlite_register, name="Tabitha Tab")
+    f = tmp_path / "call.wav"
+    f.write_bytes(os.urandom(5000))
+    rt.add_retrieval(sqlite_register, case.reference, rt.RetrievalDraft(
+        source="call-recording", interaction_date=date(2026, 6, 12), file=str(f)), store)
+    out = tmp_path / "bundle"
+    answers = {"Legal hold": "complaint to the ICO", "Erase this case now": "requester asked for erasure"}
+    tab = make_tab(qtbot, ctx, keep, choose_directory=lambda parent: str(out),
+                   ask_bundle_password=lambda parent: "a long bundle password",
+                   ask_text=lambda parent, title, prompt: answers[title], confirm=lambda parent, text: True)
+    with qtbot.waitSignal(tab.loaded, timeout=15000):
+        tab.show_case(case)
+    assert not tab.erase_button.isEnabled()  # the case is still open
+    tab.bundle_button.click()
+    qtbot.waitUntil(lambda: "Encrypted bundle" in tab.status.text(), timeout=15000)
+    wait(qtbot, ctx)
+    (archive,) = out.glob("*.zip")
+    with pyzipper.AESZipFile(archive) as zf, pytest.raises(RuntimeError):
+        zf.read(zf.namelist()[0])
+    with qtbot.waitSignal(tab.loaded, timeout=15000):
+        tab.hold_button.click()
+    assert "complaint to the ICO" in tab.hold_label.text() and tab.hold_button.text() == "Release &hold"
+    assert [h.reason for h in an.list_holds(sqlite_register, case.reference)] == ["complaint to the ICO"]
+    ended = cases.change_status(sqlite_register, case.reference, "withdrawn")
+    with qtbot.waitSignal(tab.loaded, timeout=15000):
+        tab.show_case(ended)
+    assert not tab.erase_button.isEnabled()  # held
+    with qtbot.waitSignal(tab.loaded, timeout=15000):
+        tab.hold_button.click()
+    assert tab.hold_label.text() == "" and tab.erase_button.isEnabled()
+    tab.erase_button.click()
+    qtbot.waitUntil(lambda: "is erased" in tab.status.text(), timeout=15000)
+    wait(qtbot, ctx)
+    assert cases.get_case(sqlite_register, case.reference).requester.name == "Anonymised"
+    assert items_on_disk(tmp_path / "evidence") == []
+
+
+def test_erase_now_is_for_leads_and_admins_on_a_team(qtbot, keep, pg_url, tmp_path) -> None:
+    from muse_care.services import cases
+    from muse_care.services.register import Actor, Register
+    from muse_care.ui.context import AppContext
+    from muse_care.ui.qt import QtCore
+
+    reg = Register.open(pg_url, Actor("aisha", "Aisha", "agent"), migrate=False)
+    settings = QtCore.QSettings(str(tmp_path / "layout.ini"), QtCore.QSettings.Format.IniFormat)
+    context = AppContext(reg, reg.actor, settings=settings)
+    try:
+        view = new_case(reg)
+        ended = cases.change_status(reg, view.reference, "withdrawn")
+        tab = make_tab(qtbot, context, keep)
+        with qtbot.waitSignal(tab.loaded, timeout=15000):
+            tab.show_case(ended)
+        assert not tab.erase_button.isEnabled() and tab.hold_button.isEnabled()
+    finally:
+        context.worker.shutdown()
+        reg.dispose()

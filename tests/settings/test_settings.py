@@ -27,6 +27,8 @@ OTHER_VALUES = {
     "four_eyes": "on",
     "anonymise_after_years": "5",
     "retention_warn_days": "14",
+    "evidence_keep_months": "3",
+    "retention_auto": "off",
     "display_name": "Aisha K.",
     "login": "aisha.k",
     "db": "other.sqlite3",
