@@ -321,6 +321,14 @@ def _move(ch: _Change, wanted: Status, reason: str = "") -> None:
                 raise ValidationError("status", f"still waiting for the requested {state.waiting_for}; "
                                       f"record {state.waiting_for if state.waiting_for != 'identity' else 'id'}"
                                       "-received first")
+    if wanted is Status.RESPONDED:
+        from muse_care.services.tasks import unsettled
+
+        open_tasks = unsettled(ch.session, ch.rec.id)
+        if open_tasks:
+            raise ValidationError("status", f"{len(open_tasks)} task{'s are' if len(open_tasks) != 1 else ' is'} "
+                                  f"still open: {', '.join(open_tasks[:5])}"
+                                  f"{' …' if len(open_tasks) > 5 else ''}; settle each on the Tasks tab first")
     if wanted is Status.REFUSED and not reason.strip():
         raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
                               "and why)")
@@ -365,6 +373,9 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
         history.add(rec.id, "created", "", f"{rec.reference}: {rec.rights} by {rec.channel}, "
                     f"received {clean.received.isoformat()}, {rec.regime}; due "
                     f"{state.due.isoformat() if state.due else 'not running'}")
+        from muse_care.services import tasks
+
+        tasks.create_for_case(session, rec, None, now)
         if clean.note:
             session.add(NoteRecord(case_id=rec.id, text=clean.note, written_by=register.actor.login,
                                    written_at=now))

@@ -250,6 +250,13 @@ class SourceRecord(Base):
     retention_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
     identifier_kind: Mapped[str] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # What the source declares as one of the organisation's systems (migration 0013).
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    holds: Mapped[str] = mapped_column(Text, default="")
+    retention_text: Mapped[str] = mapped_column(String(200), default="")
+    actions: Mapped[str] = mapped_column(Text, default="{}")
+    recipient: Mapped[bool] = mapped_column(Boolean, default=False)
+    keeps_under: Mapped[str] = mapped_column(String(300), default="")
 
 
 class RetrievalRecord(Base):
@@ -320,3 +327,30 @@ class HistorySealRecord(Base):
     head: Mapped[str] = mapped_column(String(64))
     db_id: Mapped[str] = mapped_column(String(32))
     mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+class CaseTaskRecord(Base):
+    """What one right of a case asks of one system, and whether it is done."""
+
+    __tablename__ = "case_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    right: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default="todo")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    assignee: Mapped[str] = mapped_column(String(100), default="")
+    done_by: Mapped[str] = mapped_column(String(100), default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("case_id", "source_id", "right"),
+        Index("ix_case_tasks_case_id", "case_id", "id"),
+        Index("ix_case_tasks_open", "status", "assignee", "case_id"),
+    )
