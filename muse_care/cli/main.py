@@ -192,7 +192,7 @@ def command_modules() -> list[Any]:
     return [import_module(f"muse_care.cli.{name}") for name in COMMAND_MODULES]
 
 
-COMMAND_MODULES = ("letters", "team", "retrieval")
+COMMAND_MODULES = ("letters", "team", "retrieval", "tasks")
 
 
 # --- output ----------------------------------------------------------------------------

@@ -16,9 +16,11 @@ identity-request      received_date, rights, identity_steps*                repl
 clarification-request received_date, rights, clarification_question         reply_by
 extension             received_date, rights, due_date, new_due_date,
                       extension_reasons*
-access-response       received_date (+ at least one enclosure)              withheld*, legal_basis
+access-response       received_date (+ at least one enclosure)              withheld*, legal_basis,
+                                                                            systems_searched*
 rectification-done    received_date, corrections*, recipients_told*
-erasure-done          received_date, outcome, recipients_told*              retained*, legal_basis
+erasure-done          received_date, outcome, recipients_told*              retained*, legal_basis,
+                                                                            erased*
 restriction           received_date, restricted_data, restriction_ground,   restriction_until
                       recipients_told*
 objection-outcome     received_date, processing, outcome                    legal_basis
@@ -106,8 +108,8 @@ KIND_FIELDS: Mapping[LetterKind, FieldSpec] = {
     ),
     LetterKind.ACCESS_RESPONSE: FieldSpec(
         ("received_date",),
-        ("withheld", "legal_basis"),
-        frozenset({"withheld"}),
+        ("withheld", "legal_basis", "systems_searched"),
+        frozenset({"withheld", "systems_searched"}),
         (("withheld", "legal_basis"),),
         needs_enclosures=True,
     ),
@@ -118,8 +120,8 @@ KIND_FIELDS: Mapping[LetterKind, FieldSpec] = {
     ),
     LetterKind.ERASURE_DONE: FieldSpec(
         ("received_date", "outcome", "recipients_told"),
-        ("retained", "legal_basis"),
-        frozenset({"recipients_told", "retained"}),
+        ("retained", "legal_basis", "erased"),
+        frozenset({"recipients_told", "retained", "erased"}),
         (("retained", "legal_basis"),),
     ),
     LetterKind.RESTRICTION: FieldSpec(

@@ -217,7 +217,10 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
                                   f"{view.original_due.isoformat()} (within the first month); a notice "
                                   "now would be late: record why in a note and tell a team lead")
     style = "us" if layout_v is Layout.US10 else "uk"
-    values = {**derived_fields(view, kind_v.value, style), **{k: x for k, x in extra.items() if x}}
+    from muse_care.services.tasks import letter_fields
+
+    values = {**derived_fields(view, kind_v.value, style), **letter_fields(register, view.id),
+              **{k: x for k, x in extra.items() if x}}
     from muse_care.letters.model import KIND_FIELDS
 
     spec = KIND_FIELDS[kind_v]

@@ -323,11 +323,15 @@ def letter_fields(register: Register, ref: str | int) -> dict[str, str]:
             elif t.status is TaskStatus.NOTHING_HELD:
                 out.setdefault("erased", []).append(f"{t.system_name} (nothing was held)")
             elif t.status is TaskStatus.KEPT:
-                out.setdefault("retained", []).append(f"{t.system_name}: kept under {t.basis}")
+                out.setdefault("retained", []).append(t.system_name)
+                out.setdefault("legal_basis", []).append(t.basis)
         elif t.right in ("rectification", "restriction") and t.action is Action.TELL_RECIPIENT \
                 and t.status is TaskStatus.DONE:
             out.setdefault("recipients_told", []).append(t.system_name)
-    return {key: "\n".join(dict.fromkeys(items)) for key, items in out.items()}
+    fields = {key: "\n".join(dict.fromkeys(items)) for key, items in out.items()}
+    if "legal_basis" in fields:  # one sentence: "We are keeping it because …"
+        fields["legal_basis"] = "; ".join(dict.fromkeys(out["legal_basis"]))
+    return fields
 
 
 # --- across cases -----------------------------------------------------------------------
