@@ -339,7 +339,7 @@ def letter_fields(register: Register, ref: str | int) -> dict[str, str]:
 @dataclass(frozen=True)
 class SystemSummary:
     """Open tasks in one system for one right: 'erasure tasks in the marketing platform:
-    14 open, oldest 9 days'."""
+    14 open, oldest 9 days' (the age of the oldest request still waiting there)."""
 
     system: str
     system_name: str
@@ -360,18 +360,16 @@ def system_summary(register: Register, as_of: date | None = None) -> list[System
     with register.read() as session:
         rows = session.execute(
             select(SourceRecord.code, SourceRecord.name, CaseTaskRecord.right,
-                   func.count(CaseTaskRecord.id), func.min(CaseTaskRecord.created_at),
+                   func.count(CaseTaskRecord.id), func.min(CaseRecord.received_date),
                    func.sum(_overdue_case(day)))
             .join(SourceRecord, CaseTaskRecord.source_id == SourceRecord.id)
             .join(CaseRecord, CaseTaskRecord.case_id == CaseRecord.id)
             .where(CaseTaskRecord.status == _OPEN, CaseRecord.is_open.is_(True))
             .group_by(SourceRecord.code, SourceRecord.name, CaseTaskRecord.right)
             .order_by(func.count(CaseTaskRecord.id).desc(), SourceRecord.code)).all()
-    tz = register.timezone()
     out = []
     for code, name, right, count, oldest, overdue in rows:
-        oldest_day = oldest.astimezone(tz).date() if oldest else day
-        out.append(SystemSummary(code, name, right, int(count), max(0, (day - oldest_day).days),
+        out.append(SystemSummary(code, name, right, int(count), max(0, (day - (oldest or day)).days),
                                  int(overdue or 0)))
     return out
 
