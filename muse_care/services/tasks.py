@@ -74,8 +74,11 @@ def _describe(system: System) -> str:
 
 
 def save_system(register: Register, system: System) -> System:
-    """Add a system or change one (admin or lead on a team; anyone on a single-user
-    file). The change is in the history."""
+    """Add a system or change one (an admin on a team; anyone on a single-user file,
+    where there is nobody else). The change is in the history."""
+    from muse_care.services.team import require_role
+
+    require_role(register, "admin")
     check_systems([system])
     v.clean_text("name", system.name, max_len=120, required=True)
     v.clean_text("owner", system.owner, max_len=120)
@@ -298,6 +301,17 @@ def assign_task(register: Register, task_id: int, assignee: str) -> TaskView:
             case.updated_at, case.updated_by = now, register.actor.login
         session.flush()
         return next(t for t in _views(register, session, case) if t.id == task_id)
+
+
+def redact_tasks(session: Session, case_id: int) -> int:
+    """For anonymisation: blank the tasks' notes and reasons (they may name the person);
+    the system, right, status, legal basis and dates stay, for the register of requests
+    (see docs/tasks.md, "Records and metrics"). Part of the caller's unit of work."""
+    rows = session.execute(select(CaseTaskRecord).where(CaseTaskRecord.case_id == case_id)).scalars().all()
+    for t in rows:
+        t.notes = ""
+        t.reason = ""
+    return len(rows)
 
 
 # --- what the letters say ---------------------------------------------------------------
