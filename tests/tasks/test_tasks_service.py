@@ -174,3 +174,17 @@ def test_system_summary_counts_open_tasks(register) -> None:
     mailing = summary[("mailing-list", "erasure")]
     assert mailing.open == 3
     assert mailing.text == "erasure tasks in MUSE/LVM News mailing list (marketing platform): 3 open, oldest 23 days"
+
+
+def test_my_tasks_view_in_the_queue(register) -> None:
+    from muse_care.services import queue
+
+    mine = cases.add_case(register, draft(rights=["marketing-opt-out"]))
+    cases.add_case(register, draft(name="Someone Else", email="else@example.com"))
+    t = next(x for x in tasks.list_tasks(register, mine.reference) if x.system == "mailing-list")
+    tasks.assign_task(register, t.id, register.actor.login)
+    assert queue.view_counts(register)["my-tasks"] == 1
+    rows = queue.fetch_rows(register, queue.QueueQuery(view="my-tasks"), 0, 50)
+    assert [r.reference for r in rows] == [mine.reference]
+    tasks.settle_task(register, t.id, "done")
+    assert queue.count(register, queue.QueueQuery(view="my-tasks")) == 0
