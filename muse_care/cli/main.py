@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from muse_care.cli import law, letters, retrieval, settings, team
+from muse_care.cli import law, letters, retrieval, settings, tasks, team
 from muse_care.cli.common import (
     EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_STORAGE, Parser, UsageError, close_registers, date_arg,
     open_register, say, time_arg,
@@ -23,7 +23,7 @@ from muse_care.cli.common import (
 from muse_care.cli.output import at_in_zone, case_json, emit, history_json, print_case, print_row
 from muse_care.domain.errors import MuseCareError, NotFound, StorageUnavailable, ValidationError
 
-COMMAND_MODULES = (letters, team, retrieval, settings)
+COMMAND_MODULES = (letters, team, retrieval, settings, tasks)
 """Sub-command modules of other features, imported here (not by name) so the import
 linter sees them. Each has ``add_parsers(sub, parser_class)`` and ``run(args) -> int |
 None`` (None: not one of its commands)."""

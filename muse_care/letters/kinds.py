@@ -53,6 +53,8 @@ CORRECTIONS = Field("corrections", "Corrections made", "list")
 RECIPIENTS_TOLD = Field("recipients_told", "Recipients told", "list")
 OUTCOME = Field("outcome", "Outcome", "text")
 RETAINED = Field("retained", "Data kept", "list")
+SYSTEMS_SEARCHED = Field("systems_searched", "Systems searched (from the tasks)", "list")
+ERASED = Field("erased", "Deleted from (from the tasks)", "list")
 RESTRICTED_DATA = Field("restricted_data", "Data restricted", "text")
 RESTRICTION_GROUND = Field("restriction_ground", "Ground for the restriction", "text")
 RESTRICTION_UNTIL = Field("restriction_until", "Restricted until")
@@ -143,7 +145,7 @@ BUILTIN: tuple[KindSpec, ...] = (
                 "We have received three further requests from you that we are dealing with together."},
     ),
     KindSpec(
-        "access-response", "Access response", (RECEIVED,), (WITHHELD, LEGAL_BASIS),
+        "access-response", "Access response", (RECEIVED,), (WITHHELD, LEGAL_BASIS, SYSTEMS_SEARCHED),
         implies=(("withheld", "legal_basis"),), needs_enclosures=True, rights=frozenset({"access"}),
         approval="disclosure", discloses=True, reply=True,
         sample={"received_date": _D},
@@ -160,7 +162,7 @@ BUILTIN: tuple[KindSpec, ...] = (
                 "recipients_told": "DHL\nFedEx\nTCS"},
     ),
     KindSpec(
-        "erasure-done", "Erasure done", (RECEIVED, OUTCOME, RECIPIENTS_TOLD), (RETAINED, LEGAL_BASIS),
+        "erasure-done", "Erasure done", (RECEIVED, OUTCOME, RECIPIENTS_TOLD), (RETAINED, LEGAL_BASIS, ERASED),
         implies=(("retained", "legal_basis"),), rights=frozenset({"erasure"}), reply=True,
         sample={"received_date": _D,
                 "outcome": "We have deleted your account, your wish lists, your marketing preferences, "

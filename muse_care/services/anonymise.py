@@ -337,6 +337,9 @@ def _anonymise_one(register: Register, case_id: int, as_of: date, rule: str, *,
             if r.evidence_id:
                 evidence.append(r.evidence_id)
             r.identifier = r.item_ref = r.file_name = r.notes = r.evidence_id = ""
+        from muse_care.services.tasks import redact_tasks
+
+        redact_tasks(session, case.id)
         letters = session.execute(select(LetterRecord).where(LetterRecord.case_id == case.id)).scalars().all()
         for letter in letters:
             letter.pdf = b""

@@ -304,6 +304,9 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
                     f"{state.due.isoformat() if state.due else 'not running'}")
         if "reason: " in clean.regime_note:  # another regime than the address gives: why
             history.add(rec.id, "regime reason", "", clean.regime_note)
+        from muse_care.services import tasks
+
+        tasks.create_for_case(session, rec, None, now)
         if clean.note:
             session.add(NoteRecord(case_id=rec.id, text=clean.note, written_by=register.actor.login,
                                    written_at=now))

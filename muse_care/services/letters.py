@@ -375,7 +375,12 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     recipient = _recipient(view)
     # English dates the recipient's way, whatever the paper (docs/letters.md, "Dates").
     style = date_style_for(recipient.country)
-    values = {**case_fields(register, view, spec.id, style), **{k: x for k, x in extra.items() if x}}
+    from muse_care.services.tasks import letter_fields
+
+    # what the case gives, then what its tasks found (systems searched, erased, kept), then
+    # what the agent typed
+    values = {**case_fields(register, view, spec.id, style), **letter_fields(register, view.id),
+              **{k: x for k, x in extra.items() if x}}
     allowed = {f.name for f in spec.fields}
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
     request = LetterRequest(kind=spec.id, layout=layout_v, reference=view.reference, letter_date=today,

@@ -42,6 +42,7 @@ class SavedView:
 
 SAVED_VIEWS: tuple[SavedView, ...] = (
     SavedView("mine", "My cases", "Open cases assigned to you"),
+    SavedView("my-tasks", "My tasks", "Open cases with a task in a system assigned to you"),
     SavedView("unassigned", "Unassigned", "Open cases nobody has taken yet"),
     SavedView("due-7", "Due in 7 days", "Open cases due today or in the next 7 days"),
     SavedView("overdue", "Overdue", "Open cases past their due date"),
@@ -124,6 +125,12 @@ def view_filter(register: Register, view: str) -> ColumnElement[bool]:
     today = register.today()
     if view == "mine":
         return and_(CaseRecord.assignee == register.actor.login, _is_open())
+    if view == "my-tasks":
+        from muse_care.store.models import CaseTaskRecord
+
+        mine = select(CaseTaskRecord.case_id).where(CaseTaskRecord.status == "todo",
+                                                    CaseTaskRecord.assignee == register.actor.login)
+        return and_(_is_open(), CaseRecord.id.in_(mine))
     if view == "unassigned":
         return and_(CaseRecord.assignee == "", _is_open())
     if view == "due-7":

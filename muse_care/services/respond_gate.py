@@ -140,7 +140,18 @@ def recipients_settled(g: Gate) -> str | None:
     return unsettled_text(g.session, g.rec, g.register)
 
 
-CHECKS: list[Check] = [reply_given, identity_settled, retrievals_safe, recipients_settled]
+def tasks_settled(g: Gate) -> str | None:
+    """Every task of the case settled in its system (services/tasks.py, docs/tasks.md)."""
+    from muse_care.services.tasks import unsettled
+
+    open_tasks = unsettled(g.session, g.rec.id)
+    if not open_tasks:
+        return None
+    return (f"{len(open_tasks)} task{'s are' if len(open_tasks) != 1 else ' is'} still open: "
+            f"{', '.join(open_tasks[:5])}{' …' if len(open_tasks) > 5 else ''}; settle each on the Tasks tab")
+
+
+CHECKS: list[Check] = [reply_given, identity_settled, retrievals_safe, recipients_settled, tasks_settled]
 
 
 def check_responded(ch: Any, waiver: str = "") -> None:

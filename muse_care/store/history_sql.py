@@ -39,9 +39,11 @@ from typing import Any
 GENESIS = "0" * 64
 V3 = "muse-history-v3"
 LOCK_KEY = 0x4D55_5345  # "MUSE": the same advisory lock as the application's appends
-GUARDED = ("cases", "identity_checks", "clock_events", "notes", "letters", "retrievals", "approvals")
-"""Tables whose every change the database records."""
-NO_DELETE = ("notes", "letters", "retrievals")
+GUARDED_AT_0007 = ("cases", "identity_checks", "clock_events", "notes", "letters", "retrievals", "approvals")
+"""The guarded tables when migration 0007 installed the triggers (it keeps to these)."""
+GUARDED = (*GUARDED_AT_0007, "case_tasks")
+"""Tables whose every change the database records (``case_tasks`` since migration 0013)."""
+NO_DELETE = ("notes", "letters", "retrievals", "case_tasks")
 """Rows nobody deletes (withdrawal is a recorded change); only anonymisation of the
 case (``cases.anonymised_at`` set) removes them."""
 IMAGE_EXCLUDED = ("is_open",)
@@ -218,10 +220,10 @@ def _sqlite_entry_insert(table: str, case_expr: str, row_expr: str, op: str, dat
         f"'{table}', {row_expr}, '{op}', d) AS e, d FROM (SELECT {data_expr} AS d));")
 
 
-def sqlite_trigger_statements(conn: Any) -> list[str]:
+def sqlite_trigger_statements(conn: Any, tables: tuple[str, ...] = GUARDED) -> list[str]:
     """Drop and create the row-entry, no-delete, chain and seal triggers (idempotent)."""
     out: list[str] = []
-    for table in GUARDED:
+    for table in tables:
         cols = _sqlite_columns(conn, table)
         case_col = "id" if table == "cases" else "case_id"
         for op, when in (("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")):
@@ -260,8 +262,8 @@ def sqlite_trigger_statements(conn: Any) -> list[str]:
     return out
 
 
-def install_sqlite(conn: Any) -> None:
-    for sql in sqlite_trigger_statements(conn):
+def install_sqlite(conn: Any, tables: tuple[str, ...] = GUARDED) -> None:
+    for sql in sqlite_trigger_statements(conn, tables):
         conn.exec_driver_sql(sql)
 
 
@@ -356,9 +358,9 @@ END $$;
 """
 
 
-def pg_trigger_statements() -> list[str]:
+def pg_trigger_statements(tables: tuple[str, ...] = GUARDED) -> list[str]:
     out = [PG_FUNCTIONS]
-    for table in GUARDED:
+    for table in tables:
         out.append(f'DROP TRIGGER IF EXISTS "muse_row_{table}" ON "{table}"')
         out.append(f'CREATE TRIGGER "muse_row_{table}" AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
                    "FOR EACH ROW EXECUTE FUNCTION muse_history_row()")
@@ -381,17 +383,18 @@ def pg_image_sql(table: str, alias: str) -> str:
     return f"muse_row_image('{table}', to_jsonb({alias}))::text"
 
 
-def install_pg(conn: Any) -> None:
+def install_pg(conn: Any, tables: tuple[str, ...] = GUARDED) -> None:
     raw = conn.connection.driver_connection
-    for sql in pg_trigger_statements():
+    for sql in pg_trigger_statements(tables):
         raw.execute(sql)
 
 
-def install(conn: Any) -> None:
+def install(conn: Any, tables: tuple[str, ...] = GUARDED) -> None:
+    """Install the triggers on ``tables`` (a migration passes the tables of its own time)."""
     if conn.dialect.name == "sqlite":
-        install_sqlite(conn)
+        install_sqlite(conn, tables)
     else:
-        install_pg(conn)
+        install_pg(conn, tables)
 
 
 # --- rows with no row entry yet (migration, bulk loads) ----------------------------------

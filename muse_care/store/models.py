@@ -289,6 +289,12 @@ class SourceRecord(Base):
     # source dates its items in ("" = the organisation's); migration 0008
     retention_kind: Mapped[str] = mapped_column(String(32), default="interaction", server_default="interaction")
     timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # What the source declares as one of the organisation's systems (migration 0013).
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    holds: Mapped[str] = mapped_column(Text, default="")
+    retention_text: Mapped[str] = mapped_column(String(200), default="")
+    actions: Mapped[str] = mapped_column(Text, default="{}")
+    keeps_under: Mapped[str] = mapped_column(String(300), default="")
 
 
 class RetrievalRecord(Base):
@@ -420,3 +426,31 @@ class RetentionLogRecord(Base):
     detail: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_retention_log_at", "at", "id"),)
+
+
+class CaseTaskRecord(Base):
+    """What one right of a case asks of one system, and whether it is done."""
+
+    __tablename__ = "case_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="RESTRICT"))
+    right: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default="todo")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    assignee: Mapped[str] = mapped_column(String(100), default="")
+    done_by: Mapped[str] = mapped_column(String(100), default="")
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("case_id", "source_id", "right"),
+        Index("ix_case_tasks_case_id", "case_id", "id"),
+        Index("ix_case_tasks_open", "status", "assignee", "case_id"),
+    )

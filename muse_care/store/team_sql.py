@@ -167,7 +167,7 @@ CREATE TRIGGER muse_four_eyes BEFORE INSERT OR UPDATE ON cases
 """
 
 # Child tables of a case: an agent writes them only for cases that are theirs or free.
-CASE_CHILD_TABLES = ("identity_checks", "clock_events", "notes", "letters", "retrievals")
+CASE_CHILD_TABLES = ("identity_checks", "clock_events", "notes", "letters", "retrievals", "case_tasks")
 _AGENT_CASE = "assignee IN ('', session_user)"
 
 # Tables with their own rules; every other table is a work table (agents read and write).

@@ -71,6 +71,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.case_view.set_extra_tab("Letters", LettersTab(ctx))
         self.case_view.set_extra_tab("Retrieval log", RetrievalTab(ctx))
+        from muse_care.ui.tasks_tab import TasksTab
+
+        self.case_view.set_extra_tab("Tasks", TasksTab(ctx))
         self.case_view.set_extra_tab("Approvals", CaseApprovalsTab(ctx))
         self.print_run_window: Any = None
         self.approvals_window: Any = None
@@ -108,6 +111,9 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.action_print_run.triggered.connect(self.open_print_run)
         ui.action_approvals.triggered.connect(self.open_approvals)
         ui.action_dashboard.triggered.connect(self.open_dashboard)
+        self.action_records = ui.menu_team.addAction("&Records and metrics…")
+        self.action_records.triggered.connect(self.open_records)
+        self.records_window: Any = None
         ctx.case_changed.connect(self._case_changed)
         ctx.open_case.connect(self.open_case)
         ctx.worker.busy_changed.connect(self._busy)
@@ -152,7 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.save_layout()
         if self.live is not None:
             self.live.stop()
-        for window in (self.print_run_window, self.approvals_window, self.dashboard_window):
+        for window in (self.print_run_window, self.approvals_window, self.dashboard_window, self.records_window):
             if window is not None:
                 window.close()
         super().closeEvent(event)
@@ -168,6 +174,7 @@ class MainWindow(QtWidgets.QMainWindow):
         lead = is_lead(self.ctx)
         self.ui.action_approvals.setEnabled(lead)
         self.ui.action_dashboard.setEnabled(lead)
+        self.action_records.setEnabled(lead)
         reg = self.ctx.register
         if reg is not None and reg.dialect == "postgresql" and self.live is None:
             self.live = LiveUpdates(self.ctx, self)
@@ -250,6 +257,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.dashboard_window.reload()
         self._raise(self.dashboard_window)
         return self.dashboard_window
+
+    def open_records(self) -> Any:
+        from muse_care.ui.records_window import RecordsWindow
+
+        if self.records_window is None:
+            self.records_window = RecordsWindow(self.ctx, self)
+        self.records_window.reload()
+        self._raise(self.records_window)
+        return self.records_window
 
     @staticmethod
     def _raise(window: QtWidgets.QWidget) -> None:

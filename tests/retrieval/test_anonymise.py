@@ -135,3 +135,21 @@ def _file(tmp_path):  # noqa: ANN001, ANN202
     p = tmp_path / "open-case.wav"
     p.write_bytes(b"open" * 50)
     return p
+
+
+def test_anonymisation_blanks_task_notes_and_keeps_what_the_register_needs(register, store, tmp_path) -> None:
+    from muse_care.services import records, tasks
+
+    closed = new_case(register, name="Task Person")
+    first = tasks.list_tasks(register, closed.reference)[0]
+    tasks.settle_task(register, first.id, "not-applicable", reason="Task Person has no recordings",
+                      notes="spoke to Task Person at 4 Elm Road")
+    cases.change_status(register, closed.reference, "withdrawn", "withdrawn")
+    cases.change_status(register, closed.reference, "closed")
+    an.anonymise(register, store, date(2029, 11, 25))
+    after = tasks.get_task(register, first.id)
+    assert (after.notes, after.reason) == ("", "")
+    assert (after.system, after.right, after.status.value) == (first.system, first.right, "not-applicable")
+    (row,) = [r for r in records.register_rows(register, date(2018, 1, 1), date(2030, 1, 1))
+              if r.reference == closed.reference]
+    assert row.outcome == "withdrawn" and row.rights == closed.rights

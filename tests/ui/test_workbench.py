@@ -182,7 +182,9 @@ def test_scrolling_fetches_pages_on_the_worker(qtbot, window, ctx, sqlite_regist
 
     generate(sqlite_register, 900, seed=9)
     window.ui.views_list.setCurrentRow(window.ui.views_list.count() - 1)  # Closed
-    window.ui.views_list.setCurrentRow(7)  # All open
+    from muse_care.services.queue import VIEW_KEYS
+
+    window.ui.views_list.setCurrentRow(VIEW_KEYS.index("all-open"))
     qtbot.waitUntil(lambda: window.model.rowCount() > 400, timeout=10000)
     last = window.model.rowCount() - 1
     assert window.model.index(last, 0).data() == "…"  # not fetched yet: never blocks

@@ -73,7 +73,7 @@ END $$;
     # holds them (docs/security.md, "History the database writes").
     from muse_care.store import history_sql
 
-    history_sql.install(op.get_bind())
+    history_sql.install(op.get_bind(), history_sql.GUARDED_AT_0007)
 
 
 def downgrade() -> None:

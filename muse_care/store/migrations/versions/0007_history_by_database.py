@@ -61,10 +61,10 @@ def upgrade() -> None:
             "SELECT 1 FROM pg_proc WHERE proname = 'muse_history_append_only'")).first()
         if exists:
             conn.connection.driver_connection.execute(HISTORY_GUARD_FUNCTION)  # type: ignore[union-attr]
-    history_sql.install(conn)
+    history_sql.install(conn, history_sql.GUARDED_AT_0007)
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("UPDATE history_seal SET mac = muse_seal_mac(db_id, entries, head)")
-    for table in history_sql.GUARDED:
+    for table in history_sql.GUARDED_AT_0007:
         history_sql.record_baseline(conn, table)
 
 
@@ -80,7 +80,7 @@ def downgrade() -> None:
     else:
         from muse_care.store import history_sql
 
-        for table in history_sql.GUARDED:
+        for table in history_sql.GUARDED_AT_0007:
             conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "muse_row_{table}" ON "{table}"')
         conn.exec_driver_sql('DROP TRIGGER IF EXISTS "muse_history_chain" ON history')
         conn.exec_driver_sql('DROP TRIGGER IF EXISTS "muse_history_seal" ON history')

@@ -61,7 +61,7 @@ def upgrade() -> None:
     # image holds it (docs/security.md, "History the database writes").
     from muse_care.store import history_sql
 
-    history_sql.install(op.get_bind())
+    history_sql.install(op.get_bind(), history_sql.GUARDED_AT_0007)
 
 
 def downgrade() -> None:
