@@ -122,6 +122,7 @@ class Worker(QtCore.QObject):
         self._output = _Lane(self, "muse-care-output")
         self._pending = 0
         self._closed = False
+        self._tasks: set[Task] = set()
         self.default_failure: Callable[[BaseException], None] = _reraise
         self._done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
@@ -175,6 +176,7 @@ class Worker(QtCore.QObject):
         if parent is None and isinstance(owner, QtWidgets.QWidget):
             parent = owner
         dialog = _ProgressDialog(task, parent)
+        self._tasks.add(task)
         self._output.submit(lambda: fn(task), on_success, on_failure, owner, (task, dialog))
         return task
 
@@ -183,6 +185,7 @@ class Worker(QtCore.QObject):
         lane.pending -= 1
         try:
             if extra is not None:
+                self._tasks.discard(extra[0])
                 extra[1].finish()
             if owner is not None and not isValid(owner):
                 return  # the window it was for has closed
@@ -200,6 +203,8 @@ class Worker(QtCore.QObject):
         """Finish the database job in hand (a write is never cut off), drop the queued
         ones; ask a running output job to stop."""
         self._closed = True
+        for task in list(self._tasks):
+            task.cancel()
         self._db.pool.shutdown(wait=True, cancel_futures=True)
         self._output.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -234,11 +239,12 @@ class _ProgressDialog(QtCore.QObject):
         self.dialog = dialog
 
     def _update(self, done: int, total: int, text: str) -> None:
-        if self.dialog is not None and isValid(self.dialog):
-            self.dialog.setMaximum(total)
-            self.dialog.setValue(done)
+        dialog = self.dialog  # setValue may run the event loop, which may finish the job
+        if dialog is not None and isValid(dialog):
             if text:
-                self.dialog.setLabelText(text)
+                dialog.setLabelText(text)
+            dialog.setMaximum(total)
+            dialog.setValue(done)
 
     def finish(self) -> None:
         self.timer.stop()
