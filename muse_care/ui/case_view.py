@@ -179,6 +179,10 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.extend_button.clicked.connect(self.extend)
         ui.assign_button.clicked.connect(lambda: self.assign(ui.assignee_edit.text()))
         ui.assign_me_button.clicked.connect(lambda: self.assign(ctx.actor.login))
+        # Enter in a one-line form submits it
+        ui.assignee_edit.returnPressed.connect(ui.assign_button.click)
+        ui.check_reason_edit.returnPressed.connect(ui.record_check_button.click)
+        ui.event_reason_edit.returnPressed.connect(ui.add_event_button.click)
         ui.new_note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         ui.rq_address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         for tree in (ui.checks_tree, ui.events_tree, ui.history_tree):
@@ -201,8 +205,9 @@ class CaseViewWidget(QtWidgets.QWidget):
         tab of another name on every write). A tab with ``case_updated(view, changes)``
         is given every write to its case instead and decides for itself. It uses the
         same :class:`AppContext` (``ctx.worker`` for database work)."""
-        self._concerns[name] = TAB_CONCERNS.get(name.lower())
-        page = {"retrieval log": self.ui.retrieval_page, "letters": self.ui.letters_page}.get(name.lower())
+        self._concerns[name] = TAB_CONCERNS.get(name.replace("&", "").lower())
+        page = {"retrieval log": self.ui.retrieval_page, "letters": self.ui.letters_page}.get(
+            name.replace("&", "").lower())
         if page is None:
             page = QtWidgets.QWidget()
             QtWidgets.QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)

@@ -71,6 +71,10 @@ class IntakeDialog(QtWidgets.QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             ui.rights_list.addItem(item)
         ui.rights_list.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        # every right on screen at once (the form scrolls, the list never does)
+        rows = ui.rights_list.sizeHintForRow(0) * ui.rights_list.count()
+        ui.rights_list.setMinimumHeight(rows + 2 * ui.rights_list.frameWidth() + 4)
+        ui.rights_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Space (and the check box) ticks a right; Enter is left to the dialog: it saves,
         # and never unticks the right that has the focus.
         for channel, text in CHANNEL_LABELS.items():

@@ -94,8 +94,14 @@ class MainWindow(QtWidgets.QMainWindow):
         from muse_care.ui.retrieval_tab import RetrievalTab
         from muse_care.ui.team_windows import CaseApprovalsTab
 
-        self.case_view = CaseViewWidget(self.ctx, self.ui.case_host)
-        self.ui.case_host_layout.addWidget(self.case_view)
+        self.case_view = CaseViewWidget(self.ctx)
+        # in a scroll area, so the pane can shrink on a small screen and still be read
+        self.case_scroll = QtWidgets.QScrollArea(self.ui.case_host)
+        self.case_scroll.setWidgetResizable(True)
+        self.case_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.case_scroll.setAccessibleName("Case")
+        self.case_scroll.setWidget(self.case_view)
+        self.ui.case_host_layout.addWidget(self.case_scroll)
         self.case_view.set_extra_tab("Letters", LettersTab(self.ctx))
         self.case_view.set_extra_tab("Retrieval log", RetrievalTab(self.ctx))
         self.case_view.set_extra_tab("Approvals", CaseApprovalsTab(self.ctx))
@@ -135,6 +141,8 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.action_settings.triggered.connect(self.open_settings)
         ui.action_quit.triggered.connect(self.close)
         ui.action_about.triggered.connect(self._about)
+        ui.action_shortcuts.triggered.connect(self.open_shortcuts)
+        ui.action_getting_started.triggered.connect(self.open_getting_started)
         ui.action_take_next.triggered.connect(self.take_next_case)
         ui.action_print_run.triggered.connect(self.open_print_run)
         ui.action_approvals.triggered.connect(self.open_approvals)
@@ -456,6 +464,22 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog.saved.connect(lambda: self.statusBar().showMessage(
             "Settings saved." + (" Some take effect when MUSE Care next starts." if dialog.restart_needed
                                  else ""), 10000))
+        dialog.open()
+        return dialog
+
+    def open_shortcuts(self) -> Any:
+        from muse_care.ui.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_getting_started(self) -> Any:
+        from muse_care.ui.help import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

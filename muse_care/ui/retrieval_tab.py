@@ -368,8 +368,8 @@ class RetrievalTab(QtWidgets.QWidget):
         self.coverage.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Minimum)
 
         self.add_button = QtWidgets.QPushButton("&Add retrieval…")
-        self.verify_button = QtWidgets.QPushButton("&Verify files")
-        self.bundle_button = QtWidgets.QPushButton("&Export bundle…")
+        self.verify_button = QtWidgets.QPushButton("Verify fi&les")
+        self.bundle_button = QtWidgets.QPushButton("E&xport bundle…")
         self.add_button.clicked.connect(self.open_add_form)
         self.verify_button.clicked.connect(self.verify_files)
         self.bundle_button.clicked.connect(self.export_bundle)
