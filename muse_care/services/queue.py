@@ -29,6 +29,7 @@ from muse_care.domain.case import OPEN_STATUSES, STATUS_LABELS, CaseRow, Channel
 from muse_care.domain.reference import normalise_reference
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, LetterRecord, RetrievalRecord
+from muse_care.store.search_fold import fold, pg_search_document
 
 PAGE_SIZE = 200
 
@@ -219,7 +220,7 @@ class SearchTerms:
 def parse_search(typed: str, default_region: str = "GB") -> SearchTerms:
     typed = typed.strip()[:200]
     return SearchTerms(reference=normalise_reference(typed) if typed else None,
-                       words=tuple(w.lower() for w in _WORD.findall(typed))[:12],
+                       words=tuple(w for w in _WORD.findall(fold(typed)))[:12],
                        phone=phone_digits(typed, default_region) if typed else None)
 
 
@@ -260,8 +261,7 @@ def tsquery(terms: SearchTerms, raw_words: Sequence[str] = ()) -> str:
     return " | ".join(parts_q)
 
 
-PG_SEARCH_DOCUMENT = ("to_tsvector('simple', reference || ' ' || requester_name || ' ' || "
-                      "requester_email || ' ' || requester_phone || ' ' || postcode)")
+PG_SEARCH_DOCUMENT = pg_search_document()  # folded: accent-insensitive (migration 0011)
 
 
 def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
@@ -276,7 +276,7 @@ def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
         return CaseRecord.id.in_(
             select(literal_column("rowid")).select_from(text("case_search"))
             .where(text("case_search MATCH :fts").bindparams(fts=q)))
-    q = tsquery(terms, [w for w in typed.split() if w][:12])
+    q = tsquery(terms, [fold(w) for w in typed.split() if w][:12])
     return and_(text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q))
 
 
