@@ -159,7 +159,7 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.main_splitter.setStretchFactor(0, 0)
         ui.main_splitter.setStretchFactor(1, 1)
         ui.main_splitter.setSizes([width("Awaiting clarification (99,999)") + 40, 1000])
-        ui.queue_splitter.setSizes([380, 420])
+        ui.queue_splitter.setSizes([300, 500])  # the case pane (with its header) gets the larger share
 
     # --- layout memory ----------------------------------------------------------------
     def restore_layout(self) -> None:
