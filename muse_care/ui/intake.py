@@ -71,10 +71,8 @@ class IntakeDialog(QtWidgets.QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             ui.rights_list.addItem(item)
         ui.rights_list.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        # every right on screen at once (the form scrolls, the list never does)
-        rows = ui.rights_list.sizeHintForRow(0) * ui.rights_list.count()
-        ui.rights_list.setMinimumHeight(rows + 2 * ui.rights_list.frameWidth() + 4)
         ui.rights_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        ui.rights_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it hid the last right
         # Space (and the check box) ticks a right; Enter is left to the dialog: it saves,
         # and never unticks the right that has the focus.
         for channel, text in CHANNEL_LABELS.items():
@@ -124,8 +122,15 @@ class IntakeDialog(QtWidgets.QDialog):
         self._untouched = self.draft()
         ui.name_edit.setFocus()
 
+    def fit_rights(self) -> None:
+        """Every right on screen at once (the form scrolls, the list never does)."""
+        rights = self.ui.rights_list
+        rows = sum(rights.sizeHintForRow(i) for i in range(rights.count()))
+        rights.setMinimumHeight(rows + 2 * rights.frameWidth() + rights.spacing() * rights.count() + 4)
+
     def fit_to_screen(self) -> None:
         """Never taller than the screen (1366x768 included): the form scrolls inside."""
+        self.fit_rights()
         screen = self.screen() or QtWidgets.QApplication.primaryScreen()
         if screen is None:
             return

@@ -73,9 +73,13 @@ def test_no_two_controls_share_an_alt_key(qtbot, window, ctx, sqlite_register) -
     status = window.case_view.ask_status(next(iter(__import__("muse_care.domain.case", fromlist=["x"]).TRANSITIONS[case.status])))
     dialogs["status"] = status
     for name, dialog in dialogs.items():
-        clash = _clashes(_controls(dialog))
-        if clash:
-            problems[name] = clash
+        tab_widgets = dialog.findChildren(QtWidgets.QTabWidget)
+        dialog_pages = [t.widget(i) for t in tab_widgets for i in range(t.count())]
+        outside = _controls(dialog, skip=dialog_pages)
+        for scope, page in [(name, None)] + [(f"{name}: {p.objectName() or i}", p) for i, p in enumerate(dialog_pages)]:
+            clash = _clashes(outside + (_controls(page) if page is not None else []))
+            if clash:
+                problems[scope] = clash
         dialog.close() if not hasattr(dialog, "discard_box") else QtWidgets.QDialog.reject(dialog)
     assert problems == {}
 
