@@ -25,3 +25,17 @@ def send_reply(register: Any, ref: str | int, letter_id: int) -> None:
         letters.dispatch_run(register, run.id)
     else:
         letters.mark_dispatched(register, [letter_id], "email")
+
+
+def settle_tasks(register: Any, ref: str | int) -> None:
+    """Every task of the case settled: done, or kept under the system's declared duty."""
+    from muse_care.domain.systems import Action
+    from muse_care.services import tasks
+
+    for t in tasks.list_tasks(register, ref):
+        if t.settled:
+            continue
+        if t.action is Action.KEEP_LEGAL_DUTY:
+            tasks.settle_task(register, t.id, "kept", basis="tax law: billing records kept 7 years")
+        else:
+            tasks.settle_task(register, t.id, "done")

@@ -171,3 +171,14 @@ def test_sqlite_search_is_driven_by_the_fts_index(sqlite_register) -> None:
     reg = sqlite_register
     plan = " | ".join(queue.explain(reg, queue.page_statement(reg, QueueQuery(search="SW1A 2AA"))))
     assert "VIRTUAL TABLE INDEX" in plan or "case_search" in plan, plan
+
+
+@pytest.mark.parametrize("typed", ["zolc", "Zolc", "lukasz zolc", "Żółć", "oeuvre", "soren"])
+def test_search_ignores_accents(register, typed: str) -> None:
+    """Issue 11: "zolc" finds Żółć, on SQLite FTS5 and PostgreSQL alike (ł, ø and œ
+    have no Unicode decomposition; they are spelt out)."""
+    zolc = _add(register, "Łukasz Żółć", email="lz@example.pl", phone="+48 22 123 45 67")
+    oeuvre = _add(register, "Œuvre Søren", email="os@example.dk", phone="+45 32 12 34 56")
+    found = _all_ids(register, QueueQuery(search=typed))
+    wanted = oeuvre.id if typed in ("oeuvre", "soren") else zolc.id
+    assert found == [wanted]

@@ -6,14 +6,19 @@
     python tools/compile_forms.py --icons    # also render resources/icons/*.svg to .png,
                                              # and the application icon to .ico and .icns
 
-The generated files are never edited by hand;
-``tests/ui/test_models_forms_access.py`` (``test_regenerating_the_forms_changes_nothing``) regenerates
-them into a temporary folder and fails if anything differs.
+The generated files are never edited by hand; ``tests/ui/test_models_forms_access.py``
+regenerates them into a temporary folder and fails if anything differs.
+
+Every ``from PySide6.QtX import (...)`` line uic and rcc write is rewritten to import
+through ``muse_care.ui.qt``, the one module that imports the binding (as Picard's
+setup.py does for its generated forms); the import-linter contract in pyproject.toml
+holds the rest of the package to that.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import shutil
 import subprocess
 import sys
@@ -50,13 +55,43 @@ def compile_all(out: Path = OUT) -> list[Path]:
     for ui in sorted(FORMS.glob("*.ui")):
         target = out / f"ui_{ui.stem}.py"
         subprocess.run([uic, "--from-imports", str(ui), "-o", str(target)], check=True)
+        rewrite_qt_imports(target)
         written.append(target)
     for qrc in sorted(RESOURCES.glob("*.qrc")):
         target = out / f"{qrc.stem}_rc.py"
         # Format version 1 carries no file timestamps, so the output is reproducible.
         subprocess.run([rcc, "--format-version", "1", str(qrc), "-o", str(target)], check=True)
+        rewrite_qt_imports(target)
         written.append(target)
     return written
+
+
+CHOKEPOINT = "muse_care.ui.qt"
+
+
+def rewrite_qt_imports(path: Path) -> None:
+    """``from PySide6.QtCore import (A, B)`` becomes ``from muse_care.ui.qt import
+    QtCore`` and ``A = QtCore.A`` ...; ``from PySide6 import QtCore`` becomes ``from
+    muse_care.ui.qt import QtCore``. The names the form uses stay the same."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines(keepends=True)
+    replacements: list[tuple[int, int, str]] = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("PySide6"):
+            continue
+        module = node.module or ""
+        if module == "PySide6":
+            names = ", ".join(a.name for a in node.names)
+            text = f"from {CHOKEPOINT} import {names}\n"
+        else:
+            sub = module.split(".", 1)[1]
+            text = f"from {CHOKEPOINT} import {sub}\n" + "".join(
+                f"{a.asname or a.name} = {sub}.{a.name}\n" for a in node.names)
+        assert node.end_lineno is not None
+        replacements.append((node.lineno - 1, node.end_lineno, text))
+    for start, end, text in reversed(replacements):
+        lines[start:end] = [text]
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def render_icons() -> None:

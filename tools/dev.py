@@ -63,6 +63,24 @@ def ensure_pdf_tools() -> None:
         sys.exit(f"the letter tests read PDFs back with {', '.join(missing)}: install poppler-utils and qpdf")
 
 
+GUI_PACKAGES = ("xvfb", "xdotool", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-cursor0")
+
+
+def ensure_gui_tools() -> None:
+    """The real-window test (tests/ui/test_real_window.py) runs the app under Xvfb and
+    types with xdotool; Qt's xcb plugin needs the icccm, keysyms and cursor libraries."""
+    if sys.platform != "linux" or (shutil.which("Xvfb") and shutil.which("xdotool")):
+        return
+    apt = shutil.which("apt-get")
+    if apt and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say(f"installing the real-window test's tools ({', '.join(GUI_PACKAGES)})")
+        subprocess.run([apt, "update", "-qq"], check=False)
+        subprocess.run([apt, "install", "-y", "-qq", *GUI_PACKAGES], check=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    else:
+        sys.exit(f"the real-window test needs Xvfb and xdotool: apt-get install {' '.join(GUI_PACKAGES)}")
+
+
 def pg_ready(host: str = "127.0.0.1") -> bool:
     probe = shutil.which("pg_isready")
     if probe:
@@ -130,6 +148,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("test")
         ensure_pdf_tools()
+        ensure_gui_tools()
         ensure_postgres()
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         env.setdefault("MUSE_CARE_TEST_PG", DEFAULT_PG)

@@ -18,17 +18,18 @@ prefix (FTS5 on SQLite, a ``simple`` tsquery on PostgreSQL over the GIN index).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, select, text, true, tuple_
 
-from muse_care.domain.case import CaseRow, Channel, Right, Status
+from muse_care.domain.case import OPEN_STATUSES, STATUS_LABELS, CaseRow, Channel, Right, Status
 from muse_care.domain.reference import normalise_reference
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, LetterRecord, RetrievalRecord
+from muse_care.store.search_fold import fold, pg_search_document
 
 PAGE_SIZE = 200
 
@@ -59,18 +60,69 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
 )
 VIEW_KEYS = tuple(v.key for v in SAVED_VIEWS)
 
+# --- the queue's columns, declared once ---------------------------------------------
+
+def days_left_text(row: Any) -> str:
+    """"5 days", "due today", "2 days overdue", "clock stopped"; "—" once closed."""
+    if row.status not in OPEN_STATUSES:
+        return "—"
+    if row.days_left is None:
+        return "clock stopped"
+    n = row.days_left
+    if n == 0:
+        return "due today"
+    if n < 0:
+        return f"{-n} day{'s' if n != -1 else ''} overdue"
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def status_text(status: Status) -> str:
+    return STATUS_LABELS[status]
+
+
+def rights_text(row: CaseRow) -> str:
+    return ", ".join(r.value.replace("-", " ") for r in row.rights)
+
+
+@dataclass(frozen=True)
+class QueueColumn:
+    """One column of the queue: the table model shows ``text``, the window sizes it from
+    ``width_sample``, the database sorts it by ``sort_column`` and the keyset paging
+    reads the same value from a loaded row with ``sort_value``. ``keep_visible``: the
+    window keeps it on screen on a small screen."""
+
+    key: str
+    header: str
+    width_sample: str
+    sort_column: Any
+    sort_value: Callable[[CaseRow], Any]
+    text: Callable[[CaseRow], str]
+    keep_visible: bool = False
+
+
+QUEUE_COLUMNS: tuple[QueueColumn, ...] = (
+    QueueColumn("reference", "Reference", "MC-XXX-XXXX ⚠", CaseRecord.reference, lambda r: r.reference,
+                lambda r: r.reference + (" ⚠" if r.retention_at_risk else ""), keep_visible=True),
+    QueueColumn("requester", "Requester", "Margaret Thatcher-Jones", CaseRecord.requester_name,
+                lambda r: r.requester_name, lambda r: r.requester_name, keep_visible=True),
+    QueueColumn("due", "Due date", "2026-11-25", CaseRecord.due_date, lambda r: r.due_date,
+                lambda r: r.due_date.isoformat() if r.due_date else "—", keep_visible=True),
+    QueueColumn("days_left", "Days left", "10 days overdue", CaseRecord.due_date, lambda r: r.due_date,
+                days_left_text, keep_visible=True),
+    QueueColumn("status", "Status", "Awaiting clarification", CaseRecord.status, lambda r: r.status.value,
+                lambda r: status_text(r.status)),
+    QueueColumn("rights", "Rights", "access, erasure", CaseRecord.rights,
+                lambda r: ",".join(x.value for x in r.rights), rights_text),
+    QueueColumn("channel", "Channel", "live chat", CaseRecord.channel, lambda r: r.channel.value,
+                lambda r: r.channel.value.replace("-", " ")),
+    QueueColumn("received", "Received", "2026-11-25", CaseRecord.received_date, lambda r: r.received,
+                lambda r: r.received.isoformat()),
+    QueueColumn("assignee", "Assignee", "giulia", CaseRecord.assignee, lambda r: r.assignee,
+                lambda r: r.assignee or "—"),
+)
+COLUMN_BY_KEY = {c.key: c for c in QUEUE_COLUMNS}
 # Sort keys the window's columns map to, and the stored column each sorts on.
-SORT_COLUMNS: dict[str, Any] = {
-    "reference": CaseRecord.reference,
-    "requester": CaseRecord.requester_name,
-    "rights": CaseRecord.rights,
-    "channel": CaseRecord.channel,
-    "status": CaseRecord.status,
-    "received": CaseRecord.received_date,
-    "due": CaseRecord.due_date,
-    "days_left": CaseRecord.due_date,
-    "assignee": CaseRecord.assignee,
-}
+SORT_COLUMNS: dict[str, Any] = {c.key: c.sort_column for c in QUEUE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -94,24 +146,7 @@ SortKey = tuple[Any, int]
 
 def sort_key(row: CaseRow, sort: str) -> SortKey:
     """The (sort value, id) of a row as the database orders it: the keyset anchor."""
-    value: Any
-    if sort == "reference":
-        value = row.reference
-    elif sort == "requester":
-        value = row.requester_name
-    elif sort == "rights":
-        value = ",".join(r.value for r in row.rights)
-    elif sort == "channel":
-        value = row.channel.value
-    elif sort == "status":
-        value = row.status.value
-    elif sort == "received":
-        value = row.received
-    elif sort == "assignee":
-        value = row.assignee
-    else:
-        value = row.due_date
-    return (value, row.id)
+    return (COLUMN_BY_KEY[sort].sort_value(row), row.id)
 
 
 # --- filters -------------------------------------------------------------------------
@@ -192,7 +227,7 @@ class SearchTerms:
 def parse_search(typed: str, default_region: str = "GB") -> SearchTerms:
     typed = typed.strip()[:200]
     return SearchTerms(reference=normalise_reference(typed) if typed else None,
-                       words=tuple(w.lower() for w in _WORD.findall(typed))[:12],
+                       words=tuple(w for w in _WORD.findall(fold(typed)))[:12],
                        phone=phone_digits(typed, default_region) if typed else None)
 
 
@@ -233,8 +268,7 @@ def tsquery(terms: SearchTerms, raw_words: Sequence[str] = ()) -> str:
     return " | ".join(parts_q)
 
 
-PG_SEARCH_DOCUMENT = ("to_tsvector('simple', reference || ' ' || requester_name || ' ' || "
-                      "requester_email || ' ' || requester_phone || ' ' || postcode)")
+PG_SEARCH_DOCUMENT = pg_search_document()  # folded: accent-insensitive (migration 0011)
 
 
 def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
@@ -249,7 +283,7 @@ def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
         return CaseRecord.id.in_(
             select(literal_column("rowid")).select_from(text("case_search"))
             .where(text("case_search MATCH :fts").bindparams(fts=q)))
-    q = tsquery(terms, [w for w in typed.split() if w][:12])
+    q = tsquery(terms, [fold(w) for w in typed.split() if w][:12])
     return and_(text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q))
 
 
@@ -400,6 +434,15 @@ def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = 
     if reverse:
         rows.reverse()
     return rows
+
+
+def case_row(register: Register, query: QueueQuery, case_id: int) -> CaseRow | None:
+    """The queue row of one case if ``query`` holds it, else None: after a write the
+    window replaces that one row instead of reading the queue again."""
+    stmt = _row_select(register).where(query_filter(register, query), CaseRecord.id == case_id)
+    with register.read() as session:
+        found = session.execute(stmt).first()
+    return _to_row(found, register.today()) if found is not None else None
 
 
 def first_page(register: Register, query: QueueQuery, limit: int = PAGE_SIZE) -> tuple[int, list[CaseRow]]:

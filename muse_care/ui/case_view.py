@@ -23,6 +23,7 @@ from muse_care.services import cases
 from muse_care.ui.context import AppContext, stale_text
 from muse_care.ui.forms.ui_case_view import Ui_CaseView
 from muse_care.ui.intake import CHANNEL_LABELS, mark_error, qdate
+from muse_care.ui.operations import CaseChanges, CaseOp
 from muse_care.ui.qt import QtGui, QtWidgets, Qt, Signal
 from muse_care.ui.queue_model import CUE_OVERDUE, CUE_SOON, CUE_TODAY, days_left_text, status_text
 
@@ -40,6 +41,44 @@ EVENT_LABELS = {
     ClockEventKind.CLARIFICATION_RECEIVED: "Clarification received",
     ClockEventKind.EXTENDED: "Extended",
 }
+
+
+# What the History tab calls the case's fields (the audit trail stores their names).
+HISTORY_FIELDS = {
+    "waiting_for": "Waiting for", "clock_start": "Clock start", "due_date": "Due date",
+    "original_due": "Original due date", "extended": "Extended", "acknowledge_by": "Acknowledge by",
+    "due_explained": "Due date explained", "status": "Status", "status reason": "Reason for the status",
+    "assignee": "Assignee", "created": "Case created", "note": "Note", "requester_name": "Requester's name",
+    "requester_email": "Email", "requester_phone": "Phone", "address_lines": "Address", "postcode": "Postcode",
+    "city": "City", "region": "Region", "country": "Country", "account_ref": "Account reference",
+}
+HISTORY_KINDS = {"event": "Clock", "check": "Identity check", "retrieval": "Retrieval", "letter": "Letter",
+                 "source": "Retrieval source"}
+WAITING_LABELS = {"id": "ID", "authority": "authority", "fee": "fee", "clarification": "clarification"}
+
+
+def history_label(what: str) -> str:
+    """``waiting_for`` -> "Waiting for", ``event:id-requested`` -> "Clock: ID requested"."""
+    if what in HISTORY_FIELDS:
+        return HISTORY_FIELDS[what]
+    kind, _, rest = what.partition(":")
+    if rest:
+        head = HISTORY_KINDS.get(kind, kind.replace("_", " ").capitalize())
+        if kind == "event" and rest in ClockEventKind._value2member_map_:
+            return f"{head}: {EVENT_LABELS.get(ClockEventKind(rest), rest)}"
+        return f"{head}: {rest.replace('-', ' ').replace('_', ' ')}"
+    return what.replace("_", " ").capitalize()
+
+
+def history_value(what: str, value: str) -> str:
+    if what == "waiting_for":
+        return WAITING_LABELS.get(value, value) if value else "nothing"
+    if what == "extended":
+        return {"True": "yes", "False": "no"}.get(value, value)
+    return value
+
+
+TAB_CONCERNS = {"letters": "letters", "retrieval log": "retrievals", "approvals": "approvals"}
 
 
 class CaseTab(Protocol):
@@ -91,7 +130,8 @@ class StatusDialog(QtWidgets.QDialog):
 
 class CaseViewWidget(QtWidgets.QWidget):
     """Shows one case. ``show_case(view)`` fills it; ``load(case_id)`` reads it on the
-    worker first. Emits ``ctx.case_changed`` after every successful write."""
+    worker first. Every write is a :class:`CaseOp`: the pane (and each tab) refreshes
+    from the change-set it emits on ``ctx.op_executed``."""
 
     case_shown = Signal(object)
 
@@ -102,6 +142,8 @@ class CaseViewWidget(QtWidgets.QWidget):
         self.ui.setupUi(self)
         self.view: CaseView | None = None
         self._extra: dict[str, QtWidgets.QWidget] = {}
+        self._concerns: dict[str, str | None] = {}  # tab -> the change-set flag it refreshes on
+        self._form_drafts: dict[int, dict[str, str]] = {}  # typed notes and reasons, per case
         self._drafts: dict[int, Requester] = {}  # unsaved requester edits per case: never lost
         self._dirty = False
         self._loading_id: int | None = None
@@ -137,6 +179,10 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.extend_button.clicked.connect(self.extend)
         ui.assign_button.clicked.connect(lambda: self.assign(ui.assignee_edit.text()))
         ui.assign_me_button.clicked.connect(lambda: self.assign(ctx.actor.login))
+        # Enter in a one-line form submits it
+        ui.assignee_edit.returnPressed.connect(ui.assign_button.click)
+        ui.check_reason_edit.returnPressed.connect(ui.record_check_button.click)
+        ui.event_reason_edit.returnPressed.connect(ui.add_event_button.click)
         ui.new_note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         ui.rq_address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         for tree in (ui.checks_tree, ui.events_tree, ui.history_tree):
@@ -144,7 +190,9 @@ class CaseViewWidget(QtWidgets.QWidget):
             tree.setAlternatingRowColors(True)
             for column in range(tree.columnCount() - 1):
                 tree.header().setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        ctx.case_changed.connect(self._on_case_changed)
+        ctx.op_executed.connect(self._on_op_executed)
+        ui.checks_tree.currentItemChanged.connect(self._check_clicked)
+        ui.checks_tree.itemClicked.connect(self._check_clicked)
         from muse_care.ui.law_tab import LawTab
         from muse_care.ui.recipients_tab import RecipientsTab
 
@@ -156,9 +204,15 @@ class CaseViewWidget(QtWidgets.QWidget):
         """Put ``widget`` in the tab ``name`` ("Retrieval log", "Letters", or a new one).
 
         The widget must have ``show_case(view: CaseView)``; it is called now if a case is
-        shown, and on every later case (also after each write). It uses the same
-        :class:`AppContext` (``ctx.worker`` for database work)."""
-        page = {"retrieval log": self.ui.retrieval_page, "letters": self.ui.letters_page}.get(name.lower())
+        shown, on every other case shown later, and after a write to the shown case when
+        the change-set names the tab's concern (``TAB_CONCERNS``: the Letters tab on
+        ``letters``, the Retrieval log on ``retrievals``, Approvals on ``approvals``; a
+        tab of another name on every write). A tab with ``case_updated(view, changes)``
+        is given every write to its case instead and decides for itself. It uses the
+        same :class:`AppContext` (``ctx.worker`` for database work)."""
+        self._concerns[name] = TAB_CONCERNS.get(name.replace("&", "").lower())
+        page = {"retrieval log": self.ui.retrieval_page, "letters": self.ui.letters_page}.get(
+            name.replace("&", "").lower())
         if page is None:
             page = QtWidgets.QWidget()
             QtWidgets.QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -186,26 +240,38 @@ class CaseViewWidget(QtWidgets.QWidget):
         if case_id == self._loading_id:
             self.show_case(view)
 
-    def _on_case_changed(self, view: CaseView) -> None:
-        if self.view is not None and view.id == self.view.id and view is not self.view:
-            self.show_case(view)
+    def _on_op_executed(self, changes: CaseChanges, _initiator: object) -> None:
+        if self.view is None or changes.case_id != self.view.id or not changes.case:
+            return
+        if changes.view is not None:
+            if changes.view is not self.view:
+                self.show_case(changes.view, changes)
+        elif not self._dirty:
+            self.load(self.view.id)
 
-    def show_case(self, view: CaseView) -> None:
+    def show_case(self, view: CaseView, changes: CaseChanges | None = None) -> None:
+        """Fill the pane with ``view``. ``changes``: the write that produced it (a case
+        already shown), so the tabs it does not concern are left alone."""
         ui = self.ui
         if self.view is not None and self._dirty and self.view.id != view.id:
             self._drafts[self.view.id] = self.typed_requester()
         same = self.view is not None and self.view.id == view.id
+        if not same:
+            self._swap_form_drafts(self.view, view)
         self.view = view
         ui.empty_label.setVisible(False)
         ui.case_panel.setVisible(True)
         ui.reference_label.setText(view.reference)
         ui.status_label.setText(f"· {status_text(view.status)}")
-        due = f"Due {view.due_date:%a %d %b %Y}" if view.due_date else "Clock stopped"
+        due = (f"Due {view.due_date:%a %d %b %Y}" if view.due_date else
+               "Clock stopped" if view.is_open else "")
         if view.acknowledge_by is not None and not view.acknowledged:  # CCPA §7021(a)
             late = " (OVERDUE)" if view.acknowledge_overdue else ""
             due += f" · confirm receipt by {view.acknowledge_by:%a %d %b %Y}{late}"
         ui.due_label.setText(due)
         self._show_days_left(view)
+        # "Clock stopped" once: the days-left badge says nothing the due label does not
+        ui.days_left_label.setVisible(view.due_date is not None or not view.is_open)
         ui.explanation_label.setText(view.due_explained)
         for action in self._status_menu.actions():
             action.setEnabled(Status(action.data()) in TRANSITIONS[view.status])
@@ -229,15 +295,15 @@ class CaseViewWidget(QtWidgets.QWidget):
         for note in view.notes:
             ui.notes_list.addItem(f"{note.written_at.astimezone():%d %b %Y %H:%M %Z} {note.written_by}: {note.text}")
         # identity
-        current_step = ui.check_step_combo.currentData()
+        current_step = ui.check_step_combo.currentData() if same else None
         ui.check_step_combo.clear()
         ui.checks_tree.clear()
         for check in view.checks:
             ui.check_step_combo.addItem(check.label, check.step)
-            ui.checks_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
-                [check.label, check.result, check.reason, check.checked_by]))
-        if current_step is not None and ui.check_step_combo.findData(current_step) >= 0:
-            ui.check_step_combo.setCurrentIndex(ui.check_step_combo.findData(current_step))
+            item = QtWidgets.QTreeWidgetItem([check.label, check.result, check.reason, check.checked_by])
+            item.setData(0, Qt.ItemDataRole.UserRole, check.step)
+            ui.checks_tree.addTopLevelItem(item)
+        self._select_check(self._next_check(view, current_step))
         results = [c.result for c in view.checks]
         ui.identity_summary.setText(
             "No identity checks are needed for this request." if not results else
@@ -258,12 +324,78 @@ class CaseViewWidget(QtWidgets.QWidget):
         # history
         ui.history_tree.clear()
         for h in reversed(view.history):
-            change = f"{h.old} → {h.new}" if h.old else h.new
+            old, new = history_value(h.what, h.old), history_value(h.what, h.new)
+            change = f"{old} → {new}" if h.old else new
             ui.history_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
-                [f"{h.at.astimezone():%Y-%m-%d %H:%M %Z}", h.actor, h.what, change]))
-        for widget in self._extra.values():
-            widget.show_case(view)  # type: ignore[attr-defined]
+                [f"{h.at.astimezone():%Y-%m-%d %H:%M %Z}", h.actor, history_label(h.what), change]))
+        self._tell_tabs(view, changes if same else None)
         self.case_shown.emit(view)
+
+    def _tell_tabs(self, view: CaseView, changes: CaseChanges | None) -> None:
+        for name, widget in self._extra.items():
+            if changes is None:
+                widget.show_case(view)  # type: ignore[attr-defined]
+            elif hasattr(widget, "case_updated"):
+                widget.case_updated(view, changes)
+            else:
+                concern = self._concerns.get(name)
+                if concern is None or getattr(changes, concern):
+                    widget.show_case(view)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _next_check(view: CaseView, current: str | None) -> str | None:
+        """The check the form should offer: the current one while it is pending, else
+        the next pending one after it (then from the top), else the current one."""
+        steps = [c.step for c in view.checks]
+        pending = [c.step for c in view.checks if c.result == "pending"]
+        if current in pending:
+            return current
+        if current in steps:
+            after = steps[steps.index(current) + 1:] + steps[:steps.index(current)]
+            return next((st for st in after if st in pending), current)
+        return pending[0] if pending else (steps[0] if steps else None)
+
+    def _select_check(self, step: str | None) -> None:
+        ui = self.ui
+        if step is None:
+            return
+        ui.check_step_combo.setCurrentIndex(max(0, ui.check_step_combo.findData(step)))
+        for i in range(ui.checks_tree.topLevelItemCount()):
+            item = ui.checks_tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == step:
+                ui.checks_tree.blockSignals(True)
+                ui.checks_tree.setCurrentItem(item)
+                ui.checks_tree.blockSignals(False)
+
+    def _check_clicked(self, item: QtWidgets.QTreeWidgetItem | None, *_args: object) -> None:
+        if item is not None:
+            self._select_check(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _form_edits(self) -> dict[str, QtWidgets.QWidget]:
+        ui = self.ui
+        return {"note": ui.new_note_edit, "check_reason": ui.check_reason_edit,
+                "event_reason": ui.event_reason_edit, "assignee": ui.assignee_edit}
+
+    def _swap_form_drafts(self, old: CaseView | None, new: CaseView) -> None:
+        """What was typed into the note, reason and assignee boxes belongs to its case:
+        kept for it, never carried to the next one."""
+        edits = self._form_edits()
+        if old is not None:
+            kept = {k: (w.toPlainText() if isinstance(w, QtWidgets.QPlainTextEdit) else w.text())  # type: ignore[attr-defined]
+                    for k, w in edits.items() if k != "assignee"}
+            if any(kept.values()):
+                self._form_drafts[old.id] = kept
+        restored = self._form_drafts.pop(new.id, {})
+        for key, widget in edits.items():
+            text = restored.get(key, new.assignee if key == "assignee" else "")
+            if isinstance(widget, QtWidgets.QPlainTextEdit):
+                widget.setPlainText(text)
+            else:
+                widget.setText(text)  # type: ignore[attr-defined]
+        self.ui.check_result_combo.setCurrentIndex(0)
+        self.ui.event_kind_combo.setCurrentIndex(0)
+        for label in (self.ui.check_error, self.ui.event_error):
+            mark_error(label, None)
 
     def _show_days_left(self, view: CaseView) -> None:
         label = self.ui.days_left_label
@@ -318,15 +450,14 @@ class CaseViewWidget(QtWidgets.QWidget):
             return
         reg, view, typed = self.ctx.register, self.view, self.typed_requester()
         self.ui.save_button.setEnabled(False)
-        self.ctx.worker.submit(lambda: cases.update_requester(reg, view.id, typed, view.version),
-                               self._requester_saved, self._requester_failed, owner=self)
+        CaseOp(self.ctx, lambda: cases.update_requester(reg, view.id, typed, view.version), before=view,
+               what="save requester").success(self._requester_saved).failure(self._requester_failed) \
+            .run(initiator=self)
 
     def _requester_saved(self, view: CaseView) -> None:
         self.ui.save_button.setEnabled(True)
         self._set_dirty(False)
         self.ui.conflict_frame.setVisible(False)
-        self.show_case(view)
-        self.ctx.case_changed.emit(view)
 
     def _requester_failed(self, exc: BaseException) -> None:
         self.ui.save_button.setEnabled(True)
@@ -369,17 +500,17 @@ class CaseViewWidget(QtWidgets.QWidget):
 
     # --- other actions ----------------------------------------------------------------------
     def _write(self, fn: Any, error_label: QtWidgets.QLabel | None = None,
-               after: Any = None) -> None:
+               after: Any = None, what: str = "") -> None:
+        """Run one write to the shown case as a :class:`CaseOp`; the pane shows its
+        result when the change-set arrives."""
         if self.view is None or self.ctx.register is None:
             return
 
-        def ok(view: CaseView) -> None:
+        def ok(_view: CaseView) -> None:
             if error_label is not None:
                 mark_error(error_label, None)
             if after:
                 after()
-            self.show_case(view)
-            self.ctx.case_changed.emit(view)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, StaleRecord):
@@ -391,7 +522,7 @@ class CaseViewWidget(QtWidgets.QWidget):
             else:
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(fn, ok, failed, owner=self)
+        CaseOp(self.ctx, fn, before=self.view, what=what).success(ok).failure(failed).run(initiator=self)
 
     def record_check(self) -> None:
         if self.view is None:
@@ -404,7 +535,7 @@ class CaseViewWidget(QtWidgets.QWidget):
             mark_error(self.ui.check_error, "this case needs no identity checks")
             return
         self._write(lambda: cases.record_check(reg, v.id, step, result, reason, v.version),
-                    self.ui.check_error, self.ui.check_reason_edit.clear)
+                    self.ui.check_error, self.ui.check_reason_edit.clear, "identity check")
 
     def add_event(self) -> None:
         if self.view is None:
@@ -414,7 +545,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         on: date = self.ui.event_date.date().toPython()
         reason = self.ui.event_reason_edit.text()
         self._write(lambda: cases.record_event(reg, v.id, kind, on, reason, v.version),
-                    self.ui.event_error, self.ui.event_reason_edit.clear)
+                    self.ui.event_error, self.ui.event_reason_edit.clear, "clock event")
 
     def extend(self) -> None:
         if self.view is None:
@@ -428,7 +559,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         reg, v = self.ctx.register, self.view
         on = v.as_of
         self._write(lambda: cases.record_event(reg, v.id, ClockEventKind.EXTENDED.value, on, reason, v.version),
-                    self.ui.event_error, self.ui.event_reason_edit.clear)
+                    self.ui.event_error, self.ui.event_reason_edit.clear, "clock event")
 
     def add_note(self) -> None:
         if self.view is None:
@@ -438,13 +569,13 @@ class CaseViewWidget(QtWidgets.QWidget):
             self.ui.new_note_edit.setFocus()
             return
         reg, v = self.ctx.register, self.view
-        self._write(lambda: cases.add_note(reg, v.id, text), None, self.ui.new_note_edit.clear)
+        self._write(lambda: cases.add_note(reg, v.id, text), None, self.ui.new_note_edit.clear, "note")
 
     def assign(self, login: str) -> None:
         if self.view is None:
             return
         reg, v = self.ctx.register, self.view
-        self._write(lambda: cases.assign(reg, v.id, login, v.version))
+        self._write(lambda: cases.assign(reg, v.id, login, v.version), what="assign")
 
     def ask_status(self, wanted: Status) -> StatusDialog | None:
         """Open the confirmation for a status move (non-modal; returns the dialog)."""
@@ -456,7 +587,7 @@ class CaseViewWidget(QtWidgets.QWidget):
 
         def confirmed() -> None:
             reason = dialog.reason.toPlainText()
-            self._write(lambda: cases.change_status(reg, v.id, wanted.value, reason, v.version))
+            self._write(lambda: cases.change_status(reg, v.id, wanted.value, reason, v.version), what="status")
 
         dialog.accepted.connect(confirmed)
         dialog.open()

@@ -8,11 +8,9 @@ fetched (``team_reports.dashboard_data``); this widget does no database work.
 
 from __future__ import annotations
 
-from PySide6 import QtCharts  # QtCharts is not (yet) exported by muse_care.ui.qt
-
 from muse_care.domain.case import STATUS_LABELS, label
 from muse_care.services.team_reports import DashboardData, right_label
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtCharts, QtCore, QtGui, QtWidgets, Qt, Signal
 
 STATUS_COLOURS = {
     "new": "#5B8DEF", "awaiting-identity": "#F2A93B", "in-progress": "#3BB273",

@@ -11,8 +11,10 @@ from html import escape
 from muse_care.domain.case import CHANNEL_LABELS, RIGHT_LABELS, Right
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
+from muse_care.services.queue import status_text
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_intake_dialog import Ui_IntakeDialog
+from muse_care.ui.operations import CaseOp
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
 ERROR_LABELS = {  # InvalidInput field -> the label under the field that shows it
@@ -69,7 +71,10 @@ class IntakeDialog(QtWidgets.QDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             ui.rights_list.addItem(item)
         ui.rights_list.setSizeAdjustPolicy(QtWidgets.QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        ui.rights_list.itemActivated.connect(self._toggle_right)
+        ui.rights_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        ui.rights_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it hid the last right
+        # Space (and the check box) ticks a right; Enter is left to the dialog: it saves,
+        # and never unticks the right that has the focus.
         for channel, text in CHANNEL_LABELS.items():
             ui.channel_combo.addItem(text, channel.value)
         for code, regime in REGIMES.items():
@@ -106,7 +111,102 @@ class IntakeDialog(QtWidgets.QDialog):
             edit.textEdited.connect(lambda _t: self._dup_timer.start())
         self._dup_generation = 0
         self.duplicates: list[object] = []
+        self._recheck_timer = QtCore.QTimer(self, singleShot=True, interval=300)
+        self._recheck_timer.timeout.connect(self._recheck_errors)
+        self._recheck_generation = 0
+        for name in FIELD_WIDGETS.values():
+            widget = getattr(ui, name)
+            for signal in ("textEdited", "textChanged", "itemChanged", "currentIndexChanged", "dateChanged",
+                           "timeChanged"):
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(self._field_edited)
+                    break
+        self.discard_box: QtWidgets.QMessageBox | None = None
+        self._untouched = self.draft()
         ui.name_edit.setFocus()
+
+    def fit_rights(self) -> None:
+        """Every right on screen at once (the form scrolls, the list never does)."""
+        rights = self.ui.rights_list
+        rows = sum(rights.sizeHintForRow(i) for i in range(rights.count()))
+        rights.setMinimumHeight(rows + 2 * rights.frameWidth() + rights.spacing() * rights.count() + 4)
+
+    def fit_to_screen(self) -> None:
+        """Never taller than the screen (1366x768 included): the form scrolls inside."""
+        self.fit_rights()
+        screen = self.screen() or QtWidgets.QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        hint = self.sizeHint()
+        self.resize(min(hint.width(), room.width()), min(hint.height(), room.height() - 40))
+
+    def showEvent(self, event: QtCore.QEvent) -> None:  # type: ignore[override]
+        self.fit_to_screen()
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    # --- leaving ----------------------------------------------------------------------
+    def typed_anything(self) -> bool:
+        return self.draft() != self._untouched
+
+    def reject(self) -> None:
+        """Escape or Cancel: with details typed, ask before they are thrown away."""
+        if not self.typed_anything() or self.discard_box is not None:
+            if self.discard_box is not None:
+                return
+            super().reject()
+            return
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Question, "Discard this request?",
+                                    "The details you typed are not saved. Discard them?",
+                                    QtWidgets.QMessageBox.StandardButton.Discard
+                                    | QtWidgets.QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName("Discard this request?")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QtWidgets.QAbstractButton) -> None:
+            self.discard_box = None
+            if box.standardButton(button) == QtWidgets.QMessageBox.StandardButton.Discard:
+                QtWidgets.QDialog.reject(self)
+
+        box.buttonClicked.connect(answered)
+        box.rejected.connect(lambda: setattr(self, "discard_box", None))
+        self.discard_box = box
+        box.open()
+
+    # --- errors that clear themselves ---------------------------------------------------
+    def _field_edited(self, *_args: object) -> None:
+        if any(getattr(self.ui, label).isVisible() for label in set(ERROR_LABELS.values())):
+            self._recheck_timer.start()
+
+    def _recheck_errors(self) -> None:
+        """Validate again (on the worker) and clear each error whose field is now right;
+        no new error appears before the agent saves."""
+        if self.ctx.register is None:
+            return
+        draft, reg = self.draft(), self.ctx.register
+        self._recheck_generation += 1
+        gen = self._recheck_generation
+
+        def check() -> dict[str, str]:
+            try:
+                cases.validate_draft(reg, draft)
+            except cases.InvalidInput as exc:
+                return dict(exc.problems)
+            except cases.ValidationError as exc:
+                return {exc.field: exc.message}
+            return {}
+
+        self.ctx.worker.submit(check, lambda problems: self._clear_fixed(gen, problems), lambda _e: None,
+                               owner=self)
+
+    def _clear_fixed(self, gen: int, problems: dict[str, str]) -> None:
+        if gen != self._recheck_generation:
+            return
+        still = {ERROR_LABELS[f] for f in problems if f in ERROR_LABELS}
+        for label in set(ERROR_LABELS.values()) - still:
+            if getattr(self.ui, label).isVisible():
+                mark_error(getattr(self.ui, label), None)
 
     # --- helpers ----------------------------------------------------------------------
     def _show_zone(self, _index: int = 0) -> None:
@@ -170,7 +270,8 @@ class IntakeDialog(QtWidgets.QDialog):
         for label in set(ERROR_LABELS.values()):
             mark_error(getattr(self.ui, label), "; ".join(shown.get(label, [])) or None)
         mark_error(self.ui.general_error, "; ".join(general) or None)
-        first = next((FIELD_WIDGETS[f] for f in problems if f in FIELD_WIDGETS), None)
+        # the first wrong field in the order of the form, not of the message
+        first = next((w for f, w in FIELD_WIDGETS.items() if f in problems), None)
         if first:
             widget = getattr(self.ui, first)
             widget.setFocus()
@@ -182,12 +283,12 @@ class IntakeDialog(QtWidgets.QDialog):
             return
         draft, reg = self.draft(), self.ctx.register
         self._save_button.setEnabled(False)
-        self.ctx.worker.submit(lambda: cases.add_case(reg, draft), self._saved, self._failed, owner=self)
+        CaseOp(self.ctx, lambda: cases.add_case(reg, draft), new_case=True, what="new case") \
+            .success(self._saved).failure(self._failed).run(initiator=self)
 
     def _saved(self, view: object) -> None:
         self._save_button.setEnabled(True)
         self.saved.emit(view)
-        self.ctx.case_changed.emit(view)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -220,7 +321,7 @@ class IntakeDialog(QtWidgets.QDialog):
             label.setText("")
             return
         links = ", ".join(f'<a href="case:{v.id}">{escape(v.reference)}</a> ({escape(v.requester.name)}, '
-                          f'{escape(v.status.value)})' for v in found[:5])
+                          f'{escape(status_text(v.status).lower())})' for v in found[:5])
         label.setText(f"⚠ <b>Already an open case for this email or phone:</b> {links}. "
                       "Open it instead of taking a duplicate?")
         label.setVisible(True)

@@ -3,6 +3,7 @@ you type, sort by any column) above, the open case below."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -10,11 +11,13 @@ from muse_care.services import queue
 from muse_care.services.queue import SAVED_VIEWS
 from muse_care.ui.case_view import CaseViewWidget
 from muse_care.ui.context import AppContext
+from muse_care.ui.operations import CaseChanges, CaseOp
 from muse_care.ui.forms.ui_main_window import Ui_MainWindow
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt
-from muse_care.ui.queue_model import COLUMNS, QueueModel
+from muse_care.ui.queue_model import COLUMNS, QueueModel, column
 
 SEARCH_DELAY_MS = 250
+log = logging.getLogger("muse_care.ui.main_window")
 
 
 def icon(name: str) -> QtGui.QIcon:
@@ -29,6 +32,28 @@ class MainWindow(QtWidgets.QMainWindow):
         self.ctx = ctx
         self.ui = Ui_MainWindow()
         self.ui.setupUi(self)
+        self.print_run_window: Any = None
+        self.approvals_window: Any = None
+        self.dashboard_window: Any = None
+        self.live: Any = None
+        self.counts: dict[str, int] = {}
+        self._pending_select: int | None = None
+        self._select_single_result = False
+        self._following = False
+        self._set_icons_and_shortcuts()
+        self._build_queue()
+        self._build_case_view()
+        self._build_status_bar()
+        self._build_views()
+        self._build_search()
+        self._connect_actions()
+        self._size_panes()
+        self.restore_layout()
+        self.statusBar().showMessage(f"Signed in as {ctx.actor.display_name} ({ctx.actor.login})")
+        self.ui.views_list.setCurrentRow([v.key for v in SAVED_VIEWS].index("all-open"))
+
+    # --- building the window, step by step ----------------------------------------------
+    def _set_icons_and_shortcuts(self) -> None:
         ui = self.ui
         self.setWindowIcon(icon("muse-care"))
         ui.action_new_case.setIcon(icon("new-case"))
@@ -39,65 +64,77 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.search_edit.addAction(icon("search"), QtWidgets.QLineEdit.ActionPosition.LeadingPosition)
         ui.action_next_case.setShortcuts([QtGui.QKeySequence("Ctrl+PgDown"), QtGui.QKeySequence("Alt+Down")])
         ui.action_previous_case.setShortcuts([QtGui.QKeySequence("Ctrl+PgUp"), QtGui.QKeySequence("Alt+Up")])
-        # the queue
-        self.model = QueueModel(ctx, self)
-        ui.queue_table.setModel(self.model)
-        header = ui.queue_table.horizontalHeader()
+
+    def _build_queue(self) -> None:
+        """The queue table: columns sized from their declared samples, sorted by the
+        database (due date first), the due date and days left kept on screen."""
+        ui = self.ui
+        self.model = QueueModel(self.ctx, self)
+        table = ui.queue_table
+        table.setModel(self.model)
+        header = table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         width = self.fontMetrics().horizontalAdvance
-        for i, (key, title) in enumerate(COLUMNS):
-            sample = {"reference": "MC-XXX-XXXX ⚠", "requester": "Margaret Thatcher-Jones",
-                      "rights": "access, erasure", "status": "Awaiting clarification",
-                      "days_left": "10 days overdue", "received": "2026-11-25", "due": "2026-11-25",
-                      "channel": "live chat", "assignee": "giulia"}.get(key, title)
-            ui.queue_table.setColumnWidth(i, width(sample) + width("MMM"))
-        ui.queue_table.verticalHeader().setVisible(False)
-        ui.queue_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
-        due_column = [k for k, _ in COLUMNS].index("due")
-        header.setSortIndicator(due_column, Qt.SortOrder.AscendingOrder)
+        for i, col in enumerate(COLUMNS):
+            table.setColumnWidth(i, max(width(col.width_sample), width(col.header)) + width("MMM"))
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
+        header.setSortIndicator(column("due"), Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         header.setSectionsClickable(True)
-        ui.queue_table.selectionModel().currentRowChanged.connect(self._row_changed)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._queue_loaded)
-        # the case view, with the tabs of letters, retrieval and approvals
-        self.case_view = CaseViewWidget(ctx, ui.case_host)
-        ui.case_host_layout.addWidget(self.case_view)
+
+    def _build_case_view(self) -> None:
+        """The case pane, with the tabs of letters, retrieval and approvals."""
         from muse_care.ui.letters_tab import LettersTab
         from muse_care.ui.retrieval_tab import RetrievalTab
         from muse_care.ui.team_windows import CaseApprovalsTab
 
-        self.case_view.set_extra_tab("Letters", LettersTab(ctx))
-        self.case_view.set_extra_tab("Retrieval log", RetrievalTab(ctx))
+        self.case_view = CaseViewWidget(self.ctx)
+        # in a scroll area, so the pane can shrink on a small screen and still be read
+        self.case_scroll = QtWidgets.QScrollArea(self.ui.case_host)
+        self.case_scroll.setWidgetResizable(True)
+        self.case_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.case_scroll.setAccessibleName("Case")
+        self.case_scroll.setWidget(self.case_view)
+        self.ui.case_host_layout.addWidget(self.case_scroll)
+        self.case_view.set_extra_tab("Letters", LettersTab(self.ctx))
+        self.case_view.set_extra_tab("Retrieval log", RetrievalTab(self.ctx))
         from muse_care.ui.tasks_tab import TasksTab
 
-        self.case_view.set_extra_tab("Tasks", TasksTab(ctx))
-        self.case_view.set_extra_tab("Approvals", CaseApprovalsTab(ctx))
-        self.print_run_window: Any = None
-        self.approvals_window: Any = None
-        self.dashboard_window: Any = None
-        self.live: Any = None
+        self.case_view.set_extra_tab("Tasks", TasksTab(self.ctx))
+        self.case_view.set_extra_tab("Approvals", CaseApprovalsTab(self.ctx))
+
+    def _build_status_bar(self) -> None:
         self._remote_timer = QtCore.QTimer(self, singleShot=True, interval=400)
         self._remote_timer.timeout.connect(self._apply_remote_changes)
         self._remote_cases: set[int | None] = set()
         self.server_label = QtWidgets.QLabel()
         self.server_label.setAccessibleName("Database connection")
         self.statusBar().addPermanentWidget(self.server_label)
-        # the views
+
+    def _build_views(self) -> None:
         for view in SAVED_VIEWS:
             item = QtWidgets.QListWidgetItem(view.label)
             item.setData(Qt.ItemDataRole.UserRole, view.key)
             item.setToolTip(view.description)
-            ui.views_list.addItem(item)
-        ui.views_list.currentItemChanged.connect(self._view_changed)
-        # search
+            self.ui.views_list.addItem(item)
+        self.ui.views_list.currentItemChanged.connect(self._view_changed)
+
+    def _build_search(self) -> None:
+        ui = self.ui
         self._search_timer = QtCore.QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         ui.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
         ui.search_edit.returnPressed.connect(self._apply_search)
-        # actions
+        ui.search_edit.installEventFilter(self)
+
+    def _connect_actions(self) -> None:
+        ui, ctx = self.ui, self.ctx
         ui.action_new_case.triggered.connect(self.new_case)
         ui.action_find.triggered.connect(self.focus_search)
         ui.action_save.triggered.connect(self.case_view.save_requester)
@@ -107,6 +144,8 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.action_settings.triggered.connect(self.open_settings)
         ui.action_quit.triggered.connect(self.close)
         ui.action_about.triggered.connect(self._about)
+        ui.action_shortcuts.triggered.connect(self.open_shortcuts)
+        ui.action_getting_started.triggered.connect(self.open_getting_started)
         ui.action_take_next.triggered.connect(self.take_next_case)
         ui.action_print_run.triggered.connect(self.open_print_run)
         ui.action_approvals.triggered.connect(self.open_approvals)
@@ -114,17 +153,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.action_records = ui.menu_team.addAction("&Records and metrics…")
         self.action_records.triggered.connect(self.open_records)
         self.records_window: Any = None
-        ctx.case_changed.connect(self._case_changed)
+        ctx.op_executed.connect(self._op_executed)
         ctx.open_case.connect(self.open_case)
         ctx.worker.busy_changed.connect(self._busy)
-        self._pending_select: int | None = None
+
+    def _size_panes(self) -> None:
+        """The views list as wide as its longest label; the queue and the case pane share
+        the rest, and either can shrink (a 1024x700 screen)."""
+        ui = self.ui
+        width = self.fontMetrics().horizontalAdvance
         ui.main_splitter.setStretchFactor(0, 0)
         ui.main_splitter.setStretchFactor(1, 1)
         ui.main_splitter.setSizes([width("Awaiting clarification (99,999)") + 40, 1000])
-        ui.queue_splitter.setSizes([380, 420])
-        self.restore_layout()
-        self.statusBar().showMessage(f"Signed in as {ctx.actor.display_name} ({ctx.actor.login})")
-        ui.views_list.setCurrentRow([v.key for v in SAVED_VIEWS].index("all-open"))
+        ui.queue_splitter.setSizes([300, 500])  # the case pane (with its header) gets the larger share
 
     # --- layout memory ----------------------------------------------------------------
     def restore_layout(self) -> None:
@@ -220,7 +261,8 @@ class MainWindow(QtWidgets.QMainWindow):
         reg = self.ctx.register
         if reg is None:
             return
-        self.ctx.worker.submit(lambda: team.take_next_case(reg), self._took_case, owner=self)
+        CaseOp(self.ctx, lambda: team.take_next_case(reg), what="take next case") \
+            .success(self._took_case).run(initiator=self)
 
     def _took_case(self, view: Any) -> None:
         if view is None:
@@ -228,9 +270,8 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.statusBar().showMessage(f"{view.reference} is yours now: due {view.due_date or 'when the clock runs'}",
                                      10000)
-        self._pending_select = view.id
         self.case_view.show_case(view)
-        self.ctx.case_changed.emit(view)
+        self._follow_shown_case()
 
     def open_print_run(self) -> Any:
         from muse_care.ui.print_run import PrintRunWindow
@@ -274,6 +315,7 @@ class MainWindow(QtWidgets.QMainWindow):
         window.activateWindow()
 
     def refresh(self) -> None:
+        """F5: read the queue, the counts and the shown case again."""
         self.model.reload()
         self.refresh_counts()
         if self.case_view.view is not None and not self.case_view.dirty:
@@ -285,6 +327,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.ctx.worker.submit(lambda: queue.view_counts(reg), self._show_counts, owner=self)
 
     def _show_counts(self, counts: dict[str, int]) -> None:
+        log.info("counts: the saved views' counts read again")
         self.counts = counts
         for i in range(self.ui.views_list.count()):
             item = self.ui.views_list.item(i)
@@ -305,41 +348,78 @@ class MainWindow(QtWidgets.QMainWindow):
         text = self.ui.search_edit.text()
         if text.strip() == self.model.query.search.strip():
             return
+        # the agent typed: a single case found is opened (once, for this search only)
+        self._select_single_result = bool(text.strip())
         self.model.set_query(replace(self.model.query, search=text))
 
     def focus_search(self) -> None:
         self.ui.search_edit.setFocus()
         self.ui.search_edit.selectAll()
 
+    def clear_search(self) -> None:
+        """Escape in the search box: back to the selected view."""
+        if self.ui.search_edit.text():
+            self.ui.search_edit.clear()
+            self._apply_search()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if watched is self.ui.search_edit and event.type() == QtCore.QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Escape and self.ui.search_edit.text():  # type: ignore[attr-defined]
+            self.clear_search()
+            return True
+        return super().eventFilter(watched, event)
+
     def _queue_loaded(self, total: int) -> None:
         q = self.model.query
         what = f"found for “{q.search.strip()}”" if q.search.strip() else "in this view"
         self.ui.count_label.setText(f"{total:,} case{'s' if total != 1 else ''} {what}")
-        pending = self._pending_select
-        target = pending if pending is not None else (
-            self.case_view.view.id if self.case_view.view is not None else None)
-        if target is not None:
-            row = self.model.row_of_case(target)
-            if row is not None:
-                self._select_row(row, load=False)
+        pending, self._pending_select = self._pending_select, None
+        single, self._select_single_result = self._select_single_result, False
         if pending is not None:
-            self._pending_select = None
             if self.case_view.view is None or self.case_view.view.id != pending:
                 self.case_view.load(pending)
-        elif q.search.strip() and total == 1:
-            self._select_row(0)
+            self._follow_case(pending)
+        elif single and total == 1:
+            self._select_row(0)  # the one case the agent searched for
+        else:
+            self._follow_shown_case()
+
+    def _follow_shown_case(self) -> None:
+        shown = self.case_view.view
+        self._follow_case(shown.id if shown is not None else None)
+
+    def _follow_case(self, case_id: int | None) -> None:
+        """Select the queue row of ``case_id``, or no row when the queue does not hold it:
+        the selection follows the case id, never a row number, and a highlighted row
+        always names the case in the pane."""
+        row = self.model.row_of_case(case_id) if case_id is not None else None
+        if row is not None:
+            self._select_row(row, load=False)
+            return
+        self._quietly(lambda: self.ui.queue_table.selectionModel().clear())
+
+    def _quietly(self, change: Any) -> None:
+        """Move the selection without opening the case of the row (the view still
+        repaints: its selection signals are not blocked)."""
+        self._following = True
+        try:
+            change()
+        finally:
+            self._following = False
 
     def _select_row(self, row: int, load: bool = True) -> None:
         table = self.ui.queue_table
         index = self.model.index(row, 0)
-        if not load:
-            table.selectionModel().blockSignals(True)
-        table.selectionModel().setCurrentIndex(
-            index, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect | QtCore.QItemSelectionModel.SelectionFlag.Rows)
-        table.selectionModel().blockSignals(False)
+        flags = QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect | QtCore.QItemSelectionModel.SelectionFlag.Rows
+        if load:
+            table.selectionModel().setCurrentIndex(index, flags)
+        else:
+            self._quietly(lambda: table.selectionModel().setCurrentIndex(index, flags))
         table.scrollTo(index)
 
     def _row_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        if self._following:
+            return
         row = self.model.row_at(current.row()) if current.isValid() else None
         if row is not None:
             self.case_view.load(row.id)
@@ -356,13 +436,17 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_case(self, case_id: int) -> None:
         """Show a case (from a link or after intake) and select it in the queue if there."""
         self.case_view.load(case_id)
-        row = self.model.row_of_case(case_id)
-        if row is not None:
-            self._select_row(row, load=False)
+        self._follow_case(case_id)
 
-    def _case_changed(self, view: Any) -> None:
-        self.model.reload()
-        self.refresh_counts()
+    def _op_executed(self, changes: CaseChanges, _initiator: object) -> None:
+        """Refresh what the change-set names: the queue (only when cases joined, left or
+        moved), one queue row, the counts. The case pane refreshes itself."""
+        if changes.queue:
+            self.model.reload()
+        elif changes.queue_row and changes.case_id is not None:
+            self.model.refresh_case(changes.case_id)
+        if changes.counts:
+            self.refresh_counts()
 
     def _busy(self, busy: bool) -> None:
         if busy:
@@ -386,7 +470,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _intake_saved(self, view: Any) -> None:
         self.statusBar().showMessage(f"Case {view.reference} saved: due {view.due_date or 'when the clock runs'}", 10000)
         self.case_view.show_case(view)
-        self._pending_select = view.id
+        self._pending_select = view.id  # selected when the queue, read again, holds it
 
     def open_settings(self) -> Any:
         from muse_care.ui.settings_dialog import SettingsDialog
@@ -396,6 +480,22 @@ class MainWindow(QtWidgets.QMainWindow):
         dialog.saved.connect(lambda: self.statusBar().showMessage(
             "Settings saved." + (" Some take effect when MUSE Care next starts." if dialog.restart_needed
                                  else ""), 10000))
+        dialog.open()
+        return dialog
+
+    def open_shortcuts(self) -> Any:
+        from muse_care.ui.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_getting_started(self) -> Any:
+        from muse_care.ui.help import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -11,19 +11,22 @@ the printable area. A letter shrunk to fit would move the address out of the env
 window (docs/letters.md, layouts). Qt's ``QPainter`` may paint on a ``QPrinter`` from a non-GUI
 thread, so the widgets run it on the worker and the window never freezes.
 
-The Qt add-on modules (QtPdf, QtPdfWidgets, QtPrintSupport) are not exported by the
-chokepoint ``muse_care.ui.qt`` yet; the letter screens import them from here only.
+The Qt add-on modules (QtPdf, QtPdfWidgets, QtPrintSupport) come through the
+chokepoint ``muse_care.ui.qt``, which imports them on first use; the letter screens
+take the names below from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtPdf import QPdfDocument, QPdfPageNavigator
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from muse_care.ui.qt import QtCore, QtGui, QtPdf, QtPdfWidgets, QtPrintSupport, QtWidgets, Qt, Signal
 
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+QPdfDocument = QtPdf.QPdfDocument
+QPdfPageNavigator = QtPdf.QPdfPageNavigator
+QPdfView = QtPdfWidgets.QPdfView
+QPrintDialog = QtPrintSupport.QPrintDialog
+QPrinter = QtPrintSupport.QPrinter
 
 __all__ = ["PdfPreview", "PrintError", "QPdfDocument", "QPrintDialog", "QPrinter", "load_pdf",
            "make_printer", "print_pdf"]

@@ -1,25 +1,25 @@
 """The queue as a lazy table model: a row count from COUNT(*), rows fetched in pages of
-200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the database.
+200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the
+database.
 Nothing here blocks the GUI thread: a row not yet fetched shows "…" until its page
 arrives."""
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from muse_care.domain.case import OPEN_STATUSES, STATUS_LABELS, CaseRow, Status
+from muse_care.domain.case import OPEN_STATUSES, CaseRow
 from muse_care.services import queue
-from muse_care.services.queue import PAGE_SIZE, QueueQuery
+from muse_care.services.queue import PAGE_SIZE, QUEUE_COLUMNS, QueueQuery, days_left_text, rights_text, status_text
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, QtGui, Qt, Signal
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("reference", "Reference"), ("requester", "Requester"), ("rights", "Rights"),
-    ("channel", "Channel"), ("status", "Status"), ("received", "Received"), ("due", "Due date"),
-    ("days_left", "Days left"), ("assignee", "Assignee"),
-)
+log = logging.getLogger("muse_care.ui.queue")
+COLUMNS = QUEUE_COLUMNS  # declared once, in the queue service
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 MAX_PAGES = 40  # 8,000 rows cached at most
 
 # The days-left cues: a background AND its own text colour, so they read the same in
@@ -29,17 +29,9 @@ CUE_TODAY = (QtGui.QColor("#e8a317"), QtGui.QColor("#000000"))
 CUE_SOON = (QtGui.QColor("#fbe7a1"), QtGui.QColor("#000000"))
 
 
-def days_left_text(row: CaseRow | Any) -> str:
-    if row.status not in OPEN_STATUSES:
-        return "—"
-    if row.days_left is None:
-        return "clock stopped"
-    n = row.days_left
-    if n == 0:
-        return "due today"
-    if n < 0:
-        return f"{-n} day{'s' if n != -1 else ''} overdue"
-    return f"{n} day{'s' if n != 1 else ''}"
+def column(key: str) -> int:
+    """The position of the column ``key`` in the queue."""
+    return COLUMN_KEYS.index(key)
 
 
 def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | None:
@@ -54,19 +46,12 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
     return None
 
 
-def status_text(status: Status) -> str:
-    return STATUS_LABELS[status]
-
-
-def rights_text(row: CaseRow) -> str:
-    return ", ".join(r.value.replace("-", " ") for r in row.rights)
-
-
 class QueueModel(QtCore.QAbstractTableModel):
     """Rows of the current :class:`QueueQuery`. ``set_query`` resets the model when the
     first page arrives; ``loaded`` is emitted then (with the row count)."""
 
     loaded = Signal(int)
+    row_refreshed = Signal(int)  # a case id whose row was replaced in place
 
     def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -88,8 +73,36 @@ class QueueModel(QtCore.QAbstractTableModel):
             return
         self._generation += 1
         gen, reg, query = self._generation, self.ctx.register, self.query
+        log.info("queue: reading %s again", query)
         self.ctx.worker.submit(lambda: queue.first_page(reg, query),
                                lambda result: self._on_first(gen, result), owner=self)
+
+    def refresh_case(self, case_id: int) -> None:
+        """After a write to one case: replace its row where it is, or, when the case
+        may have moved (its sort value changed) or joined or left the view, read the
+        queue again. Nothing else is re-read."""
+        if self.ctx.register is None:
+            return
+        gen, reg, query = self._generation, self.ctx.register, self.query
+        self.ctx.worker.submit(lambda: queue.case_row(reg, query, case_id),
+                               lambda row: self._on_case_row(gen, case_id, row), owner=self)
+
+    def _on_case_row(self, gen: int, case_id: int, row: CaseRow | None) -> None:
+        if gen != self._generation:
+            return
+        at = self.row_of_case(case_id)
+        if at is None and row is None:
+            log.info("queue: case %s is not in this view; nothing to refresh", case_id)
+            return
+        old = self.row_at(at) if at is not None else None
+        if old is None or row is None or queue.sort_key(old, self.query.sort) != queue.sort_key(row, self.query.sort):
+            log.info("queue: case %s moved, joined or left the view; reloading the queue", case_id)
+            self.reload()
+            return
+        self._pages[at // PAGE_SIZE][at % PAGE_SIZE] = row
+        log.info("queue: row %s (case %s) refreshed", at, case_id)
+        self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
+        self.row_refreshed.emit(case_id)
 
     def _on_first(self, gen: int, result: tuple[int, list[CaseRow]]) -> None:
         if gen != self._generation:
@@ -161,9 +174,9 @@ class QueueModel(QtCore.QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section][1]
+                return COLUMNS[section].header
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {COLUMNS[section][1].lower()}"
+                return f"Sort by {COLUMNS[section].header.lower()}"
         return None
 
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
@@ -180,9 +193,9 @@ class QueueModel(QtCore.QAbstractTableModel):
                 self._request(index.row() // PAGE_SIZE)
                 return "…"
             return None
-        key = COLUMNS[index.column()][0]
+        key = COLUMNS[index.column()].key
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(row, key)
+            return COLUMNS[index.column()].text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             if key == "days_left" and row.due_date is not None:
                 return f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}"
@@ -198,27 +211,11 @@ class QueueModel(QtCore.QAbstractTableModel):
             return row.id
         return None
 
-    def _text(self, row: CaseRow, key: str) -> str:
-        if key == "reference":
-            return row.reference + (" ⚠" if row.retention_at_risk else "")
-        if key == "requester":
-            return row.requester_name
-        if key == "rights":
-            return rights_text(row)
-        if key == "channel":
-            return row.channel.value.replace("-", " ")
-        if key == "status":
-            return status_text(row.status)
-        if key == "received":
-            return row.received.isoformat()
-        if key == "due":
-            return row.due_date.isoformat() if row.due_date else "—"
-        if key == "days_left":
-            return days_left_text(row)
-        return row.assignee or "—"
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.set_query(replace(self.query, sort=COLUMNS[column][0],
+        self.set_query(replace(self.query, sort=COLUMNS[column].key,
                                descending=order == Qt.SortOrder.DescendingOrder))
+
+__all__ = ["COLUMNS", "CUE_OVERDUE", "CUE_SOON", "CUE_TODAY", "QueueModel", "column", "days_left_cue",
+           "days_left_text", "rights_text", "status_text"]

@@ -13,10 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6 import QtCharts  # as the dashboard does; QtCharts is not in muse_care.ui.qt yet
-
 from muse_care.services import records, tasks
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtCharts, QtGui, QtWidgets, Qt, Signal
 
 GREEN, RED, BLUE = "#3BA55C", "#D64545", "#4C78A8"
 

@@ -30,7 +30,7 @@ class RegimeChoice(QtCore.QObject):
         self.reason_edit = QtWidgets.QLineEdit(ui.fields)
         self.reason_edit.setPlaceholderText("Why this request falls under another regime than the address gives")
         self.reason_edit.setAccessibleName("Reason for another regime")
-        self.reason_label = QtWidgets.QLabel("Regime &reason:", ui.fields)
+        self.reason_label = QtWidgets.QLabel("&Justify the regime:", ui.fields)
         self.reason_label.setBuddy(self.reason_edit)
         form.insertRow(row + 1, "", self.hint)
         form.insertRow(row + 2, self.reason_label, self.reason_edit)

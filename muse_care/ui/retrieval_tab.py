@@ -361,7 +361,7 @@ class _Loaded:
 
 class RetrievalTab(QtWidgets.QWidget):
     """The retrieval log of the shown case. ``ctx`` is the workbench's AppContext (it needs
-    ``register``, ``worker.submit``, ``report_error`` and ``case_changed``)."""
+    ``register``, ``worker.submit``, ``report_error`` and ``op_executed``)."""
 
     loaded = Signal()
     status_changed = Signal(str)
@@ -407,9 +407,9 @@ class RetrievalTab(QtWidgets.QWidget):
         self.coverage.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Minimum)
 
         self.add_button = QtWidgets.QPushButton("&Add retrieval…")
-        self.verify_button = QtWidgets.QPushButton("&Verify files")
-        self.bundle_button = QtWidgets.QPushButton("&Export bundle…")
-        self.hold_button = QtWidgets.QPushButton("Legal &hold…")
+        self.verify_button = QtWidgets.QPushButton("Verify fi&les")
+        self.bundle_button = QtWidgets.QPushButton("E&xport bundle…")
+        self.hold_button = QtWidgets.QPushButton("Le&gal hold…")
         self.hold_button.setToolTip("Keep this case from anonymisation (a complaint to the regulator, a legal "
                                     "claim); press again to release it")
         self.erase_button = QtWidgets.QPushButton("E&rase now…")
@@ -444,6 +444,7 @@ class RetrievalTab(QtWidgets.QWidget):
         layout.addWidget(self.hold_label)
         layout.addWidget(self.status)
         self._set_enabled(False)
+        ctx.op_executed.connect(self._op_executed)
 
     # --- the case ---------------------------------------------------------------------
     def show_case(self, view: CaseView) -> None:
@@ -505,7 +506,7 @@ class RetrievalTab(QtWidgets.QWidget):
             self.hold_button.setText("Release &hold")
         else:
             self.hold_label.setText("")
-            self.hold_button.setText("Legal &hold…")
+            self.hold_button.setText("Le&gal hold…")
         ended = self.view is not None and not self.view.is_open
         self.erase_button.setEnabled(bool(data.may_erase and ended and not self._holds))
         self.loaded.emit()
@@ -518,23 +519,32 @@ class RetrievalTab(QtWidgets.QWidget):
         self.status.setText(text)
         self.status_changed.emit(text)
 
-    def _after_write(self) -> None:
-        """Refresh this tab and tell the rest of the window the case changed."""
-        if self.view is None:
+    def case_updated(self, view: CaseView, changes: Any) -> None:
+        """A write to the shown case (from the case pane): this tab reloads only when
+        the change-set names retrievals, which ``_op_executed`` sees by itself."""
+        self.view = view
+
+    def _op_executed(self, changes: Any, _initiator: object) -> None:
+        if self.view is None or changes.case_id != self.view.id or not changes.retrievals:
             return
-        reg, case_id = self.ctx.register, self.view.id
-
-        def reload() -> Any:
-            from muse_care.services.cases import get_case
-
-            return get_case(reg, case_id)
-
-        self.ctx.worker.submit(reload, self.ctx.case_changed.emit, self._failed, owner=self)
+        if changes.view is not None:
+            self.view = changes.view
         self.refresh()
+
+    def _write_op(self, write: Callable[[], Any], on_success: Callable[[Any], None],
+                  on_failure: Callable[[BaseException], None] | None, what: str) -> None:
+        """A write to this case's retrieval log, as an operation that says so."""
+        from muse_care.ui.operations import CaseOp
+
+        assert self.view is not None
+        CaseOp(self.ctx, write, before=self.view, retrievals=True, what=what) \
+            .success(on_success).failure(on_failure or self._failed).run(initiator=self)
 
     # --- the evidence store (opened on the worker) ------------------------------------
     def _with_store(self, job: Callable[[Any], Any], on_success: Callable[[Any], None],
-                    on_failure: Callable[[BaseException], None] | None = None) -> None:
+                    on_failure: Callable[[BaseException], None] | None = None, *, writes: str = "") -> None:
+        """Run ``job(store)`` on the database thread; ``writes``: it changes the
+        retrieval log (named so), and goes as an operation."""
         # The worker thread must not touch this widget: it gets plain objects only.
         reg, passphrase, box, opener = self.ctx.register, self._passphrase, self._store, self._open_store
 
@@ -557,13 +567,16 @@ class RetrievalTab(QtWidgets.QWidget):
                 typed = self._ask_passphrase(self, prompt)
                 if typed:
                     self._passphrase = typed
-                    self._with_store(job, on_success, on_failure)
+                    self._with_store(job, on_success, on_failure, writes=writes)
                     return
                 self._set_status("The evidence store is locked; nothing was done.", ok=False)
                 return
             (on_failure or self._failed)(exc)
 
-        self.ctx.worker.submit(run, on_success, failed, owner=self)
+        if writes:
+            self._write_op(run, on_success, failed, writes)
+        else:
+            self.ctx.worker.submit(run, on_success, failed, owner=self)
 
     # --- actions ----------------------------------------------------------------------
     def open_add_form(self) -> None:
@@ -588,7 +601,6 @@ class RetrievalTab(QtWidgets.QWidget):
             dialog.accept()
             self._set_status(f"Entry #{entry.id} logged: {entry.source_name}, {entry.result_label}"
                              + (f", {entry.file_name} stored ({_size(entry.file_size)})" if entry.has_file else ""))
-            self._after_write()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
@@ -598,9 +610,10 @@ class RetrievalTab(QtWidgets.QWidget):
                 self._failed(exc)
 
         if draft.file:
-            self._with_store(lambda store: rt.add_retrieval(reg, case_id, draft, store), done, failed)
+            self._with_store(lambda store: rt.add_retrieval(reg, case_id, draft, store), done, failed,
+                             writes="add retrieval")
         else:
-            self.ctx.worker.submit(lambda: rt.add_retrieval(reg, case_id, draft, None), done, failed, owner=self)
+            self._write_op(lambda: rt.add_retrieval(reg, case_id, draft, None), done, failed, "add retrieval")
 
     def verify_files(self) -> None:
         if self.view is None:
@@ -633,7 +646,6 @@ class RetrievalTab(QtWidgets.QWidget):
         def done(report: Any) -> None:
             self._set_status(f"Bundle written to {report.directory}: {len(report.disclosed)} file(s) with "
                              "index.pdf and index.csv.")
-            self._after_write()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, BundleFailed):
@@ -663,10 +675,10 @@ class RetrievalTab(QtWidgets.QWidget):
             self._set_status(f"Encrypted bundle written to {report.directory}: {report.archive.name} "
                              f"({len(report.disclosed)} file(s)), index.pdf and README.txt. Send the password "
                              "separately: it is not kept anywhere.")
-            self._after_write()
 
         self._with_store(lambda store: export_bundle(reg, store, case_id, Path(folder),
-                                                     password=password or None), done_protected, failed)
+                                                     password=password or None), done_protected, failed,
+                         writes="export bundle")
 
     # --- our own retention: a legal hold, erasing one case now -----------------------
     def toggle_hold(self) -> None:
@@ -686,16 +698,15 @@ class RetrievalTab(QtWidgets.QWidget):
         def done(_result: Any) -> None:
             self._set_status("Legal hold released." if held else "Legal hold placed: this case is not "
                              "anonymised while it stands.")
-            self._after_write()
 
         if held:
-            self.ctx.worker.submit(lambda: an.release_hold(reg, case_id), done, failed, owner=self)
+            self._write_op(lambda: an.release_hold(reg, case_id), done, failed, "release legal hold")
             return
         reason = self._ask_text(self, "Legal hold", "Why must this case be kept (a complaint to the regulator, "
                                 "a legal claim)? Write it without the requester's name:")
         if not reason:
             return
-        self.ctx.worker.submit(lambda: an.place_hold(reg, case_id, reason), done, failed, owner=self)
+        self._write_op(lambda: an.place_hold(reg, case_id, reason), done, failed, "place legal hold")
 
     def erase_case(self) -> None:
         if self.view is None:
@@ -714,7 +725,6 @@ class RetrievalTab(QtWidgets.QWidget):
         def done(report: Any) -> None:
             extra = "".join(f" Backup {p} still holds it: replace it." for p in report.backups_holding)
             self._set_status(f"{reference} is erased; the minimal record is kept.{extra}")
-            self._after_write()
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError):
@@ -722,7 +732,8 @@ class RetrievalTab(QtWidgets.QWidget):
             else:
                 self._failed(exc)
 
-        self._with_store(lambda store: an.erase_case(reg, store, case_id, reason), done, failed)
+        self._with_store(lambda store: an.erase_case(reg, store, case_id, reason), done, failed,
+                         writes="erase case")
 
 
 __all__ = ["RetrievalTab", "RetrievalTableModel", "AddRetrievalDialog", "LINE_STYLES"]

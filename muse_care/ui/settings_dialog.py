@@ -78,7 +78,7 @@ class FileEditor(LineEditor):
         layout = QtWidgets.QHBoxLayout(self.row)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
-        browse = QtWidgets.QPushButton("&Browse…")
+        browse = QtWidgets.QPushButton("Browse…")  # two on one page: no Alt key, Tab reaches it
         browse.setAccessibleName(f"Choose: {setting.label}")
         browse.clicked.connect(self._browse)
         layout.addWidget(browse)
@@ -294,6 +294,11 @@ class SettingsDialog(QtWidgets.QDialog):
             font.setPointSizeF(font.pointSizeF() * 0.9)
             hint.setFont(font)
             form.addRow("", hint)
+        from muse_care.ui.mnemonics import make_unique
+
+        buttons = [b.text() for b in self.findChildren(QtWidgets.QAbstractButton)
+                   if not self.ui.settings_tabs.isAncestorOf(b)]
+        make_unique(self.ui.settings_tabs, buttons)
 
     def _loaded(self, values: dict[str, Any]) -> None:
         self._loaded_values = values

@@ -1,7 +1,7 @@
 """The case view's "Tasks" tab: the checklist of what each right asks of each system.
 
 Keyboard-first: the list has the focus; Alt+D marks the selected task done, Alt+N
-nothing held, Alt+K kept (the legal basis is typed in the box below, prefilled from the
+nothing held, Alt+P kept (the legal basis is typed in the box below, prefilled from the
 system's declared duty), Alt+A not applicable (with a reason), Alt+R reopens it; after
 each, the next open task is selected. Everything that touches the database runs on the
 worker (``ctx.worker.submit``); only the callbacks touch widgets.
@@ -163,13 +163,14 @@ class TasksTab(QtWidgets.QWidget):
         label = QtWidgets.QLabel("Basis / rea&son")
         label.setBuddy(self.text)
         form.addRow(label, self.text)
-        label = QtWidgets.QLabel("Not&es")
+        label = QtWidgets.QLabel("N&otes")
         label.setBuddy(self.notes)
         form.addRow(label, self.notes)
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.assignee)
-        self.assign_button = QtWidgets.QPushButton("Ass&ign")
+        self.assign_button = QtWidgets.QPushButton("Assign")  # Enter in the box does it too
         self.assign_button.clicked.connect(self.assign)
+        self.assignee.returnPressed.connect(self.assign)
         row.addWidget(self.assign_button)
         label = QtWidgets.QLabel("Assi&gnee")
         label.setBuddy(self.assignee)
@@ -178,7 +179,7 @@ class TasksTab(QtWidgets.QWidget):
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
         bar = QtWidgets.QHBoxLayout()
         for status, text in ((TaskStatus.DONE, "&Done"), (TaskStatus.NOTHING_HELD, "&Nothing held"),
-                             (TaskStatus.KEPT, "&Kept (legal basis)"),
+                             (TaskStatus.KEPT, "Ke&pt (legal basis)"),
                              (TaskStatus.NOT_APPLICABLE, "Not &applicable"), (TaskStatus.TODO, "&Reopen")):
             button = QtWidgets.QPushButton(text)
             button.clicked.connect(lambda _=False, s=status: self.settle(s))

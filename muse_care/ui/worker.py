@@ -1,27 +1,116 @@
-"""One serialized database worker (docs/architecture.md, "Workers"): every database
-call runs on it, in order, and only its callbacks, delivered on the GUI thread, touch
-widgets."""
+"""Two executors (docs/architecture.md, "Workers"): every database call runs on the one *database* thread,
+in order; PDF rendering, printing and file exports run on a second, *output* thread,
+so a print run never holds up paging or search. Only callbacks, delivered on the GUI
+thread, touch widgets.
+
+``worker.submit(fn, on_success, on_failure)``
+    database work: ``fn()`` runs on the database thread.
+``worker.submit_output(fn, on_success, on_failure, label=..., parent=...)``
+    output work: ``fn(task)`` runs on the output thread and may call
+    ``task.progress(done, total, text)`` and ``task.check()`` (raises
+    :class:`Cancelled` once the agent pressed Cancel). A job still running after
+    ``PROGRESS_AFTER_MS`` shows a progress dialog with Cancel over ``parent``. A
+    cancelled job calls ``on_failure`` with :class:`Cancelled` (or drops it silently
+    when there is no ``on_failure``).
+
+Output jobs must not call services that write the database; read what they need on
+the database thread first (``submit``), then hand plain bytes or objects over.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-import shiboken6
-
-from muse_care.ui.qt import QtCore, Signal
+from muse_care.ui.qt import QtCore, QtWidgets, Signal, isValid
 
 Callback = Callable[[Any], None]
+PROGRESS_AFTER_MS = 1000  # "longer than a second": then the agent sees progress and Cancel
+
+
+class Cancelled(Exception):
+    """The agent cancelled an output job."""
+
+    def __init__(self, label: str = "") -> None:
+        super().__init__(f"{label or 'The job'} was cancelled.")
+
+
+class Task(QtCore.QObject):
+    """The handle an output job gets (on its thread) and its progress dialog watches
+    (on the GUI thread). ``progress`` and ``cancel`` are safe from either thread."""
+
+    progressed = Signal(int, int, str)
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self._cancel = threading.Event()
+        self.done = 0
+        self.total = 0
+        self.text = ""
+
+    def progress(self, done: int, total: int = 0, text: str = "") -> None:
+        self.done, self.total, self.text = done, total, text
+        self.progressed.emit(done, total, text)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Call between steps: raises :class:`Cancelled` once Cancel was pressed."""
+        if self._cancel.is_set():
+            raise Cancelled(self.label)
+
+
+class _Lane:
+    """One single-threaded executor whose results come back on the GUI thread."""
+
+    def __init__(self, worker: Worker, name: str) -> None:
+        self.worker = worker
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.pending = 0
+
+    def submit(self, job: Callable[[], Any], on_success: Callback | None,
+               on_failure: Callable[[BaseException], None] | None, owner: QtCore.QObject | None,
+               extra: Any = None) -> Future[Any]:
+        worker = self.worker
+        self.pending += 1
+        worker._count(+1)
+        # Everything the job refers to travels back to the GUI thread with the result and
+        # is released there: if the worker thread dropped the last reference to a widget
+        # (held by a callback or by ``job``), Qt would destroy it on the wrong thread.
+        parcel = [job, on_success, on_failure, owner, extra]
+
+        def run() -> None:
+            fn = parcel[0]
+            try:
+                outcome: tuple[bool, Any] = (True, fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+                outcome = (False, exc)
+            del fn
+            ok = outcome[0]
+            worker._done.emit((self, ok, parcel[1] if ok else parcel[2], outcome[1], parcel[3],
+                               parcel[0], parcel[4]))
+            parcel.clear()
+            del outcome
+
+        return self.pool.submit(run)
 
 
 class Worker(QtCore.QObject):
-    """``submit(fn, on_success, on_failure)``: ``fn()`` runs on the worker thread; its
-    result (or exception) is handed to the callback on the GUI thread.
+    """``submit`` for the database, ``submit_output`` for PDFs, printing and exports.
 
-    Without ``on_failure`` an exception goes to ``default_failure`` (the AppContext
-    sets it to its classified error handler). ``idle`` is true when nothing is queued
-    or running: tests wait on it with ``qtbot.waitUntil(lambda: worker.idle)``.
+    Without ``on_failure`` a database job's exception goes to ``default_failure`` (the
+    AppContext sets it to its classified error handler). ``idle`` is true when nothing
+    is queued or running on either thread: tests wait on it with
+    ``qtbot.waitUntil(lambda: worker.idle)``; ``db_idle`` and ``output_idle`` tell
+    them apart.
     """
 
     _done = Signal(object)
@@ -29,9 +118,11 @@ class Worker(QtCore.QObject):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muse-care-db")
+        self._db = _Lane(self, "muse-care-db")
+        self._output = _Lane(self, "muse-care-output")
         self._pending = 0
         self._closed = False
+        self._tasks: set[Task] = set()
         self.default_failure: Callable[[BaseException], None] = _reraise
         self._done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
@@ -39,57 +130,129 @@ class Worker(QtCore.QObject):
     def idle(self) -> bool:
         return self._pending == 0
 
+    @property
+    def db_idle(self) -> bool:
+        return self._db.pending == 0
+
+    @property
+    def output_idle(self) -> bool:
+        return self._output.pending == 0
+
+    def _count(self, delta: int) -> None:
+        self._pending += delta
+        if delta > 0 and self._pending == 1:
+            self.busy_changed.emit(True)
+        elif delta < 0 and self._pending == 0:
+            self.busy_changed.emit(False)
+
+    @staticmethod
+    def _owner(owner: QtCore.QObject | None, on_success: Any) -> QtCore.QObject | None:
+        if owner is None and isinstance(getattr(on_success, "__self__", None), QtCore.QObject):
+            return on_success.__self__  # type: ignore[no-any-return]
+        return owner
+
     def submit(self, fn: Callable[[], Any], on_success: Callback | None = None,
                on_failure: Callable[[BaseException], None] | None = None, *,
                owner: QtCore.QObject | None = None) -> Future[Any] | None:
-        """``owner``: the widget the callbacks belong to (default: the object of a bound
-        ``on_success``); if it has been deleted meanwhile the result is dropped."""
+        """Database work. ``owner``: the widget the callbacks belong to (default: the
+        object of a bound ``on_success``); if it has been deleted meanwhile the result
+        is dropped."""
         if self._closed:
             return None
-        if owner is None and isinstance(getattr(on_success, "__self__", None), QtCore.QObject):
-            owner = on_success.__self__  # type: ignore[union-attr]
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
+        return self._db.submit(fn, on_success, on_failure, self._owner(owner, on_success))
 
-        # Everything the job refers to travels back to the GUI thread with the result and
-        # is released there: if the worker thread dropped the last reference to a widget
-        # (held by a callback or by ``fn``), Qt would destroy it on the wrong thread.
-        parcel = [fn, on_success, on_failure, owner]
+    def submit_output(self, fn: Callable[[Task], Any], on_success: Callback | None = None,
+                      on_failure: Callable[[BaseException], None] | None = None, *,
+                      owner: QtCore.QObject | None = None, label: str = "Working",
+                      parent: QtWidgets.QWidget | None = None) -> Task | None:
+        """Output work (render, print, export): ``fn(task)`` on the output thread. The
+        returned :class:`Task` can be cancelled; a progress dialog with Cancel appears
+        over ``parent`` (default: the owner, if it is a widget) once the job has run for
+        ``PROGRESS_AFTER_MS``."""
+        if self._closed:
+            return None
+        owner = self._owner(owner, on_success)
+        task = Task(label)
+        if parent is None and isinstance(owner, QtWidgets.QWidget):
+            parent = owner
+        dialog = _ProgressDialog(task, parent)
+        self._tasks.add(task)
+        self._output.submit(lambda: fn(task), on_success, on_failure, owner, (task, dialog))
+        return task
 
-        def run() -> None:
-            job = parcel[0]
-            try:
-                outcome: tuple[bool, Any] = (True, job())
-            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-                outcome = (False, exc)
-            del job
-            ok = outcome[0]
-            self._done.emit((ok, parcel[1] if ok else parcel[2], outcome[1], parcel[3], parcel[0]))
-            parcel.clear()
-            del outcome
-
-        return self._pool.submit(run)
-
-    def _deliver(self, item: tuple[bool, Any, Any, Any, Any]) -> None:
-        ok, callback, value, owner, _job = item
-        self._pending -= 1
+    def _deliver(self, item: tuple[Any, ...]) -> None:
+        lane, ok, callback, value, owner, _job, extra = item
+        lane.pending -= 1
         try:
-            if owner is not None and not shiboken6.isValid(owner):
+            if extra is not None:
+                self._tasks.discard(extra[0])
+                extra[1].finish()
+            if owner is not None and not isValid(owner):
                 return  # the window it was for has closed
             if ok:
                 if callback is not None:
                     callback(value)
+            elif isinstance(value, Cancelled) and callback is None:
+                return
             else:
                 (callback or self.default_failure)(value)
         finally:
-            if self._pending == 0:
-                self.busy_changed.emit(False)
+            self._count(-1)
 
     def shutdown(self) -> None:
-        """Finish the job in hand (a write is never cut off), drop the queued ones."""
+        """Finish the database job in hand (a write is never cut off), drop the queued
+        ones; ask a running output job to stop."""
         self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for task in list(self._tasks):
+            task.cancel()
+        self._db.pool.shutdown(wait=True, cancel_futures=True)
+        self._output.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _ProgressDialog(QtCore.QObject):
+    """Shows a :class:`QProgressDialog` for a task that has run for a second."""
+
+    def __init__(self, task: Task, parent: QtWidgets.QWidget | None) -> None:
+        super().__init__()
+        self.task = task
+        self.parent_widget = parent
+        self.dialog: QtWidgets.QProgressDialog | None = None
+        self.timer = QtCore.QTimer(self, singleShot=True, interval=PROGRESS_AFTER_MS)
+        self.timer.timeout.connect(self._show)
+        task.progressed.connect(self._update, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.timer.start()
+
+    def _show(self) -> None:
+        if self.parent_widget is not None and not isValid(self.parent_widget):
+            return
+        task = self.task
+        dialog = QtWidgets.QProgressDialog(task.label + "…", "&Cancel", 0, task.total, self.parent_widget)
+        dialog.setWindowTitle(task.label)
+        dialog.setAccessibleName(f"{task.label}: progress")
+        dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(task.cancel)
+        dialog.setValue(task.done)
+        dialog.show()
+        self.dialog = dialog
+
+    def _update(self, done: int, total: int, text: str) -> None:
+        dialog = self.dialog  # setValue may run the event loop, which may finish the job
+        if dialog is not None and isValid(dialog):
+            if text:
+                dialog.setLabelText(text)
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+    def finish(self) -> None:
+        self.timer.stop()
+        if self.dialog is not None and isValid(self.dialog):
+            self.dialog.canceled.disconnect(self.task.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+        self.dialog = None
 
 
 def _reraise(exc: BaseException) -> None:

@@ -57,9 +57,10 @@ def _ready(register, **kw):  # noqa: ANN001, ANN201
     view = cases.add_case(register, draft(**kw))
     for check in view.checks:
         cases.record_check(register, view.reference, check.step, "passed")
-    from tests.responded_support import settle_recipients
+    from tests.responded_support import settle_recipients, settle_tasks
 
-    settle_recipients(register, view.reference)  # Art. 19 is another condition, tested elsewhere
+    settle_recipients(register, view.reference)  # Art. 19 and the tasks are other conditions,
+    settle_tasks(register, view.reference)  # tested elsewhere
     return cases.get_case(register, view.reference)
 
 

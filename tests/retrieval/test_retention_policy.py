@@ -44,7 +44,10 @@ def _ended(register, store, tmp_path, status: str, name: str, reason: str = ""):
         if status == "responded":
             from muse_care.services.respond_gate import record_electronic_reply
 
+            from tests.responded_support import settle_tasks
+
             cases.change_status(register, view.reference, "in-progress")
+            settle_tasks(register, view.reference)  # the tasks are another condition, tested elsewhere
             record_electronic_reply(register, view.reference, "email", date(2026, 11, 25), "the recordings")
     return cases.change_status(register, view.reference, status, reason)
 

@@ -218,12 +218,14 @@ def test_bundle_from_the_tab_and_passphrase_prompt(qtbot, ctx, keep, sqlite_regi
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=15000)
     assert len(asked) == 1 and "no OS keychain" in asked[0] and "passphrase" in asked[0]
     changed: list[object] = []
-    ctx.case_changed.connect(changed.append)
+    ctx.op_executed.connect(lambda changes, _initiator: changed.append(changes))
     tab.bundle_button.click()
     qtbot.waitUntil(lambda: "Bundle written" in tab.status.text(), timeout=15000)
     wait(qtbot, ctx)
     assert (out / "index.pdf").exists() and len(asked) == 1
-    assert changed and changed[-1].reference == case.reference
+    # one change-set, naming the case and its retrievals (the disclosure is recorded)
+    assert len(changed) == 1 and changed[-1].case_id == case.id and changed[-1].retrievals
+    assert changed[-1].view.reference == case.reference
     assert tab.model.index(0, tab.model.COLUMNS.index("Disclosed")).data().startswith("bundle ")
 
 

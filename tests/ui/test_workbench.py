@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from muse_care.ui.queue_model import column
 from tests.ui.conftest import add_case, wait_idle
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("propagateSizeHints")]
@@ -61,7 +62,7 @@ def test_intake_of_a_phone_request_end_to_end(qtbot, window, ctx) -> None:
     assert window.case_view.ui.due_label.text() == "Due Tue 29 Dec 2026"
     row = window.model.row_of_case(view.id)
     assert window.model.index(row, 0).data() == view.reference
-    assert window.model.index(row, 7).data() == "34 days"
+    assert window.model.index(row, column("days_left")).data() == "34 days"
 
 
 def test_duplicate_warning_links_to_the_open_case(qtbot, window, ctx, sqlite_register) -> None:
@@ -122,7 +123,7 @@ def test_id_requested_then_received_moves_the_due_date_on_screen(qtbot, window, 
     assert ui.events_tree.topLevelItemCount() == 2
     # the queue row follows
     qtbot.waitUntil(lambda: window.model.row_of_case(case.id) is not None and
-                    window.model.index(window.model.row_of_case(case.id), 6).data() == "2026-12-24",
+                    window.model.index(window.model.row_of_case(case.id), column("due")).data() == "2026-12-24",
                     timeout=10000)
 
 
@@ -170,11 +171,11 @@ def test_sort_by_requester_then_descending(qtbot, window, ctx, sqlite_register) 
     # days left column: ascending by due date, with text and a cue on overdue rows
     with qtbot.waitSignal(window.model.loaded, timeout=10000):
         header.setSortIndicator(7, Qt.SortOrder.AscendingOrder)
-    texts = [window.model.index(i, 7).data() for i in range(window.model.rowCount())]
+    texts = [window.model.index(i, column("days_left")).data() for i in range(window.model.rowCount())]
     overdue = [t for t in texts if t.endswith("overdue")]
     assert overdue
     i = texts.index(overdue[0])
-    assert window.model.index(i, 7).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert window.model.index(i, column("days_left")).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
 def test_scrolling_fetches_pages_on_the_worker(qtbot, window, ctx, sqlite_register) -> None:

@@ -3,7 +3,7 @@
 # Created by: The Resource Compiler for Qt version 6.11.3
 # WARNING! All changes made in this file will be lost!
 
-from PySide6 import QtCore
+from muse_care.ui.qt import QtCore
 
 qt_resource_data = b"\
 \x00\x00\x01;\

@@ -8,19 +8,60 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
-    QFont, QFontDatabase, QGradient, QIcon,
-    QImage, QKeySequence, QLinearGradient, QPainter,
-    QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDateEdit,
-    QFormLayout, QFrame, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy,
-    QSpacerItem, QTabWidget, QToolButton, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget)
+from muse_care.ui.qt import QtCore
+QCoreApplication = QtCore.QCoreApplication
+QDate = QtCore.QDate
+QDateTime = QtCore.QDateTime
+QLocale = QtCore.QLocale
+QMetaObject = QtCore.QMetaObject
+QObject = QtCore.QObject
+QPoint = QtCore.QPoint
+QRect = QtCore.QRect
+QSize = QtCore.QSize
+QTime = QtCore.QTime
+QUrl = QtCore.QUrl
+Qt = QtCore.Qt
+from muse_care.ui.qt import QtGui
+QBrush = QtGui.QBrush
+QColor = QtGui.QColor
+QConicalGradient = QtGui.QConicalGradient
+QCursor = QtGui.QCursor
+QFont = QtGui.QFont
+QFontDatabase = QtGui.QFontDatabase
+QGradient = QtGui.QGradient
+QIcon = QtGui.QIcon
+QImage = QtGui.QImage
+QKeySequence = QtGui.QKeySequence
+QLinearGradient = QtGui.QLinearGradient
+QPainter = QtGui.QPainter
+QPalette = QtGui.QPalette
+QPixmap = QtGui.QPixmap
+QRadialGradient = QtGui.QRadialGradient
+QTransform = QtGui.QTransform
+from muse_care.ui.qt import QtWidgets
+QAbstractItemView = QtWidgets.QAbstractItemView
+QApplication = QtWidgets.QApplication
+QComboBox = QtWidgets.QComboBox
+QDateEdit = QtWidgets.QDateEdit
+QFormLayout = QtWidgets.QFormLayout
+QFrame = QtWidgets.QFrame
+QHBoxLayout = QtWidgets.QHBoxLayout
+QHeaderView = QtWidgets.QHeaderView
+QLabel = QtWidgets.QLabel
+QLineEdit = QtWidgets.QLineEdit
+QListWidget = QtWidgets.QListWidget
+QListWidgetItem = QtWidgets.QListWidgetItem
+QPlainTextEdit = QtWidgets.QPlainTextEdit
+QPushButton = QtWidgets.QPushButton
+QScrollArea = QtWidgets.QScrollArea
+QSizePolicy = QtWidgets.QSizePolicy
+QSpacerItem = QtWidgets.QSpacerItem
+QTabWidget = QtWidgets.QTabWidget
+QToolButton = QtWidgets.QToolButton
+QTreeWidget = QtWidgets.QTreeWidget
+QTreeWidgetItem = QtWidgets.QTreeWidgetItem
+QVBoxLayout = QtWidgets.QVBoxLayout
+QWidget = QtWidgets.QWidget
 
 class Ui_CaseView(object):
     def setupUi(self, CaseView):
@@ -695,7 +736,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.days_left_label.setAccessibleName(QCoreApplication.translate("CaseView", u"Days left", None))
 #endif // QT_CONFIG(accessibility)
-        self.status_button.setText(QCoreApplication.translate("CaseView", u"Change &status", None))
+        self.status_button.setText(QCoreApplication.translate("CaseView", u"Change stat&us", None))
 #if QT_CONFIG(accessibility)
         self.status_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Change status", None))
 #endif // QT_CONFIG(accessibility)
@@ -713,11 +754,11 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.conflict_label.setAccessibleName(QCoreApplication.translate("CaseView", u"Conflict", None))
 #endif // QT_CONFIG(accessibility)
-        self.keep_mine_button.setText(QCoreApplication.translate("CaseView", u"&Keep my text", None))
+        self.keep_mine_button.setText(QCoreApplication.translate("CaseView", u"Keep my te&xt", None))
 #if QT_CONFIG(accessibility)
         self.keep_mine_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Keep my text and save over their change", None))
 #endif // QT_CONFIG(accessibility)
-        self.reload_button.setText(QCoreApplication.translate("CaseView", u"Show &their version", None))
+        self.reload_button.setText(QCoreApplication.translate("CaseView", u"Show their version", None))
 #if QT_CONFIG(accessibility)
         self.reload_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Discard my text and show their version", None))
 #endif // QT_CONFIG(accessibility)
@@ -729,7 +770,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_name_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq name error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_email_label.setText(QCoreApplication.translate("CaseView", u"&Email:", None))
+        self.rq_email_label.setText(QCoreApplication.translate("CaseView", u"E&mail:", None))
 #if QT_CONFIG(accessibility)
         self.rq_email_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Email address", None))
 #endif // QT_CONFIG(accessibility)
@@ -737,7 +778,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_email_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq email error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_phone_label.setText(QCoreApplication.translate("CaseView", u"&Phone:", None))
+        self.rq_phone_label.setText(QCoreApplication.translate("CaseView", u"Ph&one:", None))
 #if QT_CONFIG(accessibility)
         self.rq_phone_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Phone number", None))
 #endif // QT_CONFIG(accessibility)
@@ -753,7 +794,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_address_lines_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq address lines error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_postcode_label.setText(QCoreApplication.translate("CaseView", u"Post&code:", None))
+        self.rq_postcode_label.setText(QCoreApplication.translate("CaseView", u"Postco&de:", None))
 #if QT_CONFIG(accessibility)
         self.rq_postcode_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Postcode", None))
 #endif // QT_CONFIG(accessibility)
@@ -761,7 +802,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_postcode_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq postcode error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_city_label.setText(QCoreApplication.translate("CaseView", u"Cit&y:", None))
+        self.rq_city_label.setText(QCoreApplication.translate("CaseView", u"City:", None))
 #if QT_CONFIG(accessibility)
         self.rq_city_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"City", None))
 #endif // QT_CONFIG(accessibility)
@@ -777,7 +818,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_region_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq region error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_country_label.setText(QCoreApplication.translate("CaseView", u"C&ountry:", None))
+        self.rq_country_label.setText(QCoreApplication.translate("CaseView", u"Country:", None))
 #if QT_CONFIG(accessibility)
         self.rq_country_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Country code", None))
 #endif // QT_CONFIG(accessibility)
@@ -785,7 +826,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.rq_country_error.setAccessibleName(QCoreApplication.translate("CaseView", u"rq country error", None))
 #endif // QT_CONFIG(accessibility)
-        self.rq_account_label.setText(QCoreApplication.translate("CaseView", u"Acco&unt:", None))
+        self.rq_account_label.setText(QCoreApplication.translate("CaseView", u"Account:", None))
 #if QT_CONFIG(accessibility)
         self.rq_account_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Account reference", None))
 #endif // QT_CONFIG(accessibility)
@@ -827,7 +868,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.assignee_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Assignee login", None))
 #endif // QT_CONFIG(accessibility)
-        self.assign_button.setText(QCoreApplication.translate("CaseView", u"Assi&gn", None))
+        self.assign_button.setText(QCoreApplication.translate("CaseView", u"&Assign", None))
 #if QT_CONFIG(accessibility)
         self.assign_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Assign the case", None))
 #endif // QT_CONFIG(accessibility)
@@ -847,7 +888,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.add_note_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Add note", None))
 #endif // QT_CONFIG(accessibility)
-        self.tabs.setTabText(self.tabs.indexOf(self.request_page), QCoreApplication.translate("CaseView", u"Req&uest", None))
+        self.tabs.setTabText(self.tabs.indexOf(self.request_page), QCoreApplication.translate("CaseView", u"R&equest", None))
         self.identity_summary.setText("")
 #if QT_CONFIG(accessibility)
         self.identity_summary.setAccessibleName(QCoreApplication.translate("CaseView", u"Identity summary", None))
@@ -860,15 +901,15 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.checks_tree.setAccessibleName(QCoreApplication.translate("CaseView", u"Identity checks", None))
 #endif // QT_CONFIG(accessibility)
-        self.check_step_label.setText(QCoreApplication.translate("CaseView", u"Chec&k:", None))
+        self.check_step_label.setText(QCoreApplication.translate("CaseView", u"Check:", None))
 #if QT_CONFIG(accessibility)
         self.check_step_combo.setAccessibleName(QCoreApplication.translate("CaseView", u"Identity check", None))
 #endif // QT_CONFIG(accessibility)
-        self.check_result_label.setText(QCoreApplication.translate("CaseView", u"Res&ult:", None))
+        self.check_result_label.setText(QCoreApplication.translate("CaseView", u"Result:", None))
 #if QT_CONFIG(accessibility)
         self.check_result_combo.setAccessibleName(QCoreApplication.translate("CaseView", u"Result", None))
 #endif // QT_CONFIG(accessibility)
-        self.check_reason_label.setText(QCoreApplication.translate("CaseView", u"Rea&son:", None))
+        self.check_reason_label.setText(QCoreApplication.translate("CaseView", u"Re&ason:", None))
 #if QT_CONFIG(accessibility)
         self.check_reason_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Reason for the result", None))
 #endif // QT_CONFIG(accessibility)
@@ -877,7 +918,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.check_error.setAccessibleName(QCoreApplication.translate("CaseView", u"check error", None))
 #endif // QT_CONFIG(accessibility)
-        self.record_check_button.setText(QCoreApplication.translate("CaseView", u"&Record result", None))
+        self.record_check_button.setText(QCoreApplication.translate("CaseView", u"Recor&d result", None))
 #if QT_CONFIG(accessibility)
         self.record_check_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Record identity check result", None))
 #endif // QT_CONFIG(accessibility)
@@ -890,16 +931,16 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.events_tree.setAccessibleName(QCoreApplication.translate("CaseView", u"Clock events", None))
 #endif // QT_CONFIG(accessibility)
-        self.event_kind_label.setText(QCoreApplication.translate("CaseView", u"&Event:", None))
+        self.event_kind_label.setText(QCoreApplication.translate("CaseView", u"Eve&nt:", None))
 #if QT_CONFIG(accessibility)
         self.event_kind_combo.setAccessibleName(QCoreApplication.translate("CaseView", u"Clock event", None))
 #endif // QT_CONFIG(accessibility)
-        self.event_date_label.setText(QCoreApplication.translate("CaseView", u"O&n:", None))
+        self.event_date_label.setText(QCoreApplication.translate("CaseView", u"&On:", None))
 #if QT_CONFIG(accessibility)
         self.event_date.setAccessibleName(QCoreApplication.translate("CaseView", u"Event date", None))
 #endif // QT_CONFIG(accessibility)
         self.event_date.setDisplayFormat(QCoreApplication.translate("CaseView", u"yyyy-MM-dd", None))
-        self.event_reason_label.setText(QCoreApplication.translate("CaseView", u"Rea&son:", None))
+        self.event_reason_label.setText(QCoreApplication.translate("CaseView", u"Re&ason:", None))
 #if QT_CONFIG(accessibility)
         self.event_reason_edit.setAccessibleName(QCoreApplication.translate("CaseView", u"Event reason", None))
 #endif // QT_CONFIG(accessibility)
@@ -911,15 +952,15 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.extend_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Extend the deadline", None))
 #endif // QT_CONFIG(accessibility)
-        self.add_event_button.setText(QCoreApplication.translate("CaseView", u"&Add event", None))
+        self.add_event_button.setText(QCoreApplication.translate("CaseView", u"A&dd event", None))
 #if QT_CONFIG(accessibility)
         self.add_event_button.setAccessibleName(QCoreApplication.translate("CaseView", u"Add clock event", None))
 #endif // QT_CONFIG(accessibility)
-        self.tabs.setTabText(self.tabs.indexOf(self.clock_page), QCoreApplication.translate("CaseView", u"C&lock", None))
+        self.tabs.setTabText(self.tabs.indexOf(self.clock_page), QCoreApplication.translate("CaseView", u"Cloc&k", None))
         self.retrieval_page_placeholder.setText(QCoreApplication.translate("CaseView", u"The retrieval log is not available in this version.", None))
         self.tabs.setTabText(self.tabs.indexOf(self.retrieval_page), QCoreApplication.translate("CaseView", u"Retrie&val log", None))
         self.letters_page_placeholder.setText(QCoreApplication.translate("CaseView", u"Letters are not available in this version.", None))
-        self.tabs.setTabText(self.tabs.indexOf(self.letters_page), QCoreApplication.translate("CaseView", u"Le&tters", None))
+        self.tabs.setTabText(self.tabs.indexOf(self.letters_page), QCoreApplication.translate("CaseView", u"Letters", None))
         ___qtreewidgetitem2 = self.history_tree.headerItem()
         ___qtreewidgetitem2.setText(3, QCoreApplication.translate("CaseView", u"Change", None))
         ___qtreewidgetitem2.setText(2, QCoreApplication.translate("CaseView", u"What", None))
@@ -928,7 +969,7 @@ class Ui_CaseView(object):
 #if QT_CONFIG(accessibility)
         self.history_tree.setAccessibleName(QCoreApplication.translate("CaseView", u"Case history", None))
 #endif // QT_CONFIG(accessibility)
-        self.tabs.setTabText(self.tabs.indexOf(self.history_page), QCoreApplication.translate("CaseView", u"&History", None))
+        self.tabs.setTabText(self.tabs.indexOf(self.history_page), QCoreApplication.translate("CaseView", u"Histor&y", None))
         pass
     # retranslateUi
 

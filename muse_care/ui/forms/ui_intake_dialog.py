@@ -8,19 +8,58 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
-    QFont, QFontDatabase, QGradient, QIcon,
-    QImage, QKeySequence, QLinearGradient, QPainter,
-    QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
-    QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
-    QFrame, QHBoxLayout, QLabel, QLineEdit,
-    QListWidget, QListWidgetItem, QPlainTextEdit, QScrollArea,
-    QSizePolicy, QSpacerItem, QTimeEdit, QVBoxLayout,
-    QWidget)
+from muse_care.ui.qt import QtCore
+QCoreApplication = QtCore.QCoreApplication
+QDate = QtCore.QDate
+QDateTime = QtCore.QDateTime
+QLocale = QtCore.QLocale
+QMetaObject = QtCore.QMetaObject
+QObject = QtCore.QObject
+QPoint = QtCore.QPoint
+QRect = QtCore.QRect
+QSize = QtCore.QSize
+QTime = QtCore.QTime
+QUrl = QtCore.QUrl
+Qt = QtCore.Qt
+from muse_care.ui.qt import QtGui
+QBrush = QtGui.QBrush
+QColor = QtGui.QColor
+QConicalGradient = QtGui.QConicalGradient
+QCursor = QtGui.QCursor
+QFont = QtGui.QFont
+QFontDatabase = QtGui.QFontDatabase
+QGradient = QtGui.QGradient
+QIcon = QtGui.QIcon
+QImage = QtGui.QImage
+QKeySequence = QtGui.QKeySequence
+QLinearGradient = QtGui.QLinearGradient
+QPainter = QtGui.QPainter
+QPalette = QtGui.QPalette
+QPixmap = QtGui.QPixmap
+QRadialGradient = QtGui.QRadialGradient
+QTransform = QtGui.QTransform
+from muse_care.ui.qt import QtWidgets
+QAbstractButton = QtWidgets.QAbstractButton
+QApplication = QtWidgets.QApplication
+QCheckBox = QtWidgets.QCheckBox
+QComboBox = QtWidgets.QComboBox
+QDateEdit = QtWidgets.QDateEdit
+QDialog = QtWidgets.QDialog
+QDialogButtonBox = QtWidgets.QDialogButtonBox
+QFormLayout = QtWidgets.QFormLayout
+QFrame = QtWidgets.QFrame
+QHBoxLayout = QtWidgets.QHBoxLayout
+QLabel = QtWidgets.QLabel
+QLineEdit = QtWidgets.QLineEdit
+QListWidget = QtWidgets.QListWidget
+QListWidgetItem = QtWidgets.QListWidgetItem
+QPlainTextEdit = QtWidgets.QPlainTextEdit
+QScrollArea = QtWidgets.QScrollArea
+QSizePolicy = QtWidgets.QSizePolicy
+QSpacerItem = QtWidgets.QSpacerItem
+QTimeEdit = QtWidgets.QTimeEdit
+QVBoxLayout = QtWidgets.QVBoxLayout
+QWidget = QtWidgets.QWidget
 
 class Ui_IntakeDialog(object):
     def setupUi(self, IntakeDialog):
@@ -561,7 +600,7 @@ class Ui_IntakeDialog(object):
 #if QT_CONFIG(accessibility)
         self.representative_name_error.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"representative name error", None))
 #endif // QT_CONFIG(accessibility)
-        self.authority_label.setText(QCoreApplication.translate("IntakeDialog", u"Au&thority shown:", None))
+        self.authority_label.setText(QCoreApplication.translate("IntakeDialog", u"Author&ity shown:", None))
 #if QT_CONFIG(accessibility)
         self.authority_edit.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"Representative's authority", None))
 #endif // QT_CONFIG(accessibility)
@@ -570,7 +609,7 @@ class Ui_IntakeDialog(object):
 #if QT_CONFIG(accessibility)
         self.representative_authority_error.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"representative authority error", None))
 #endif // QT_CONFIG(accessibility)
-        self.assignee_label.setText(QCoreApplication.translate("IntakeDialog", u"Assi&gnee:", None))
+        self.assignee_label.setText(QCoreApplication.translate("IntakeDialog", u"Assignee:", None))
 #if QT_CONFIG(accessibility)
         self.assignee_edit.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"Assignee login", None))
 #endif // QT_CONFIG(accessibility)
@@ -578,7 +617,7 @@ class Ui_IntakeDialog(object):
 #if QT_CONFIG(accessibility)
         self.assignee_error.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"assignee error", None))
 #endif // QT_CONFIG(accessibility)
-        self.note_label.setText(QCoreApplication.translate("IntakeDialog", u"N&ote:", None))
+        self.note_label.setText(QCoreApplication.translate("IntakeDialog", u"Note:", None))
 #if QT_CONFIG(accessibility)
         self.note_edit.setAccessibleName(QCoreApplication.translate("IntakeDialog", u"First note", None))
 #endif // QT_CONFIG(accessibility)

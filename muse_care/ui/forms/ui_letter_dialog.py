@@ -8,17 +8,50 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
-    QFont, QFontDatabase, QGradient, QIcon,
-    QImage, QKeySequence, QLinearGradient, QPainter,
-    QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
-    QDialogButtonBox, QFormLayout, QFrame, QLabel,
-    QPlainTextEdit, QScrollArea, QSizePolicy, QVBoxLayout,
-    QWidget)
+from muse_care.ui.qt import QtCore
+QCoreApplication = QtCore.QCoreApplication
+QDate = QtCore.QDate
+QDateTime = QtCore.QDateTime
+QLocale = QtCore.QLocale
+QMetaObject = QtCore.QMetaObject
+QObject = QtCore.QObject
+QPoint = QtCore.QPoint
+QRect = QtCore.QRect
+QSize = QtCore.QSize
+QTime = QtCore.QTime
+QUrl = QtCore.QUrl
+Qt = QtCore.Qt
+from muse_care.ui.qt import QtGui
+QBrush = QtGui.QBrush
+QColor = QtGui.QColor
+QConicalGradient = QtGui.QConicalGradient
+QCursor = QtGui.QCursor
+QFont = QtGui.QFont
+QFontDatabase = QtGui.QFontDatabase
+QGradient = QtGui.QGradient
+QIcon = QtGui.QIcon
+QImage = QtGui.QImage
+QKeySequence = QtGui.QKeySequence
+QLinearGradient = QtGui.QLinearGradient
+QPainter = QtGui.QPainter
+QPalette = QtGui.QPalette
+QPixmap = QtGui.QPixmap
+QRadialGradient = QtGui.QRadialGradient
+QTransform = QtGui.QTransform
+from muse_care.ui.qt import QtWidgets
+QAbstractButton = QtWidgets.QAbstractButton
+QApplication = QtWidgets.QApplication
+QComboBox = QtWidgets.QComboBox
+QDialog = QtWidgets.QDialog
+QDialogButtonBox = QtWidgets.QDialogButtonBox
+QFormLayout = QtWidgets.QFormLayout
+QFrame = QtWidgets.QFrame
+QLabel = QtWidgets.QLabel
+QPlainTextEdit = QtWidgets.QPlainTextEdit
+QScrollArea = QtWidgets.QScrollArea
+QSizePolicy = QtWidgets.QSizePolicy
+QVBoxLayout = QtWidgets.QVBoxLayout
+QWidget = QtWidgets.QWidget
 
 class Ui_LetterDialog(object):
     def setupUi(self, LetterDialog):

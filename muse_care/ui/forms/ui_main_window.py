@@ -8,19 +8,56 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QAction, QBrush, QColor, QConicalGradient,
-    QCursor, QFont, QFontDatabase, QGradient,
-    QIcon, QImage, QKeySequence, QLinearGradient,
-    QPainter, QPalette, QPixmap, QRadialGradient,
-    QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QMainWindow, QMenu, QMenuBar, QSizePolicy,
-    QSplitter, QStatusBar, QTableView, QToolBar,
-    QVBoxLayout, QWidget)
+from muse_care.ui.qt import QtCore
+QCoreApplication = QtCore.QCoreApplication
+QDate = QtCore.QDate
+QDateTime = QtCore.QDateTime
+QLocale = QtCore.QLocale
+QMetaObject = QtCore.QMetaObject
+QObject = QtCore.QObject
+QPoint = QtCore.QPoint
+QRect = QtCore.QRect
+QSize = QtCore.QSize
+QTime = QtCore.QTime
+QUrl = QtCore.QUrl
+Qt = QtCore.Qt
+from muse_care.ui.qt import QtGui
+QAction = QtGui.QAction
+QBrush = QtGui.QBrush
+QColor = QtGui.QColor
+QConicalGradient = QtGui.QConicalGradient
+QCursor = QtGui.QCursor
+QFont = QtGui.QFont
+QFontDatabase = QtGui.QFontDatabase
+QGradient = QtGui.QGradient
+QIcon = QtGui.QIcon
+QImage = QtGui.QImage
+QKeySequence = QtGui.QKeySequence
+QLinearGradient = QtGui.QLinearGradient
+QPainter = QtGui.QPainter
+QPalette = QtGui.QPalette
+QPixmap = QtGui.QPixmap
+QRadialGradient = QtGui.QRadialGradient
+QTransform = QtGui.QTransform
+from muse_care.ui.qt import QtWidgets
+QAbstractItemView = QtWidgets.QAbstractItemView
+QApplication = QtWidgets.QApplication
+QHBoxLayout = QtWidgets.QHBoxLayout
+QHeaderView = QtWidgets.QHeaderView
+QLabel = QtWidgets.QLabel
+QLineEdit = QtWidgets.QLineEdit
+QListWidget = QtWidgets.QListWidget
+QListWidgetItem = QtWidgets.QListWidgetItem
+QMainWindow = QtWidgets.QMainWindow
+QMenu = QtWidgets.QMenu
+QMenuBar = QtWidgets.QMenuBar
+QSizePolicy = QtWidgets.QSizePolicy
+QSplitter = QtWidgets.QSplitter
+QStatusBar = QtWidgets.QStatusBar
+QTableView = QtWidgets.QTableView
+QToolBar = QtWidgets.QToolBar
+QVBoxLayout = QtWidgets.QVBoxLayout
+QWidget = QtWidgets.QWidget
 
 class Ui_MainWindow(object):
     def setupUi(self, MainWindow):
@@ -51,6 +88,10 @@ class Ui_MainWindow(object):
         self.action_approvals.setObjectName(u"action_approvals")
         self.action_dashboard = QAction(MainWindow)
         self.action_dashboard.setObjectName(u"action_dashboard")
+        self.action_getting_started = QAction(MainWindow)
+        self.action_getting_started.setObjectName(u"action_getting_started")
+        self.action_shortcuts = QAction(MainWindow)
+        self.action_shortcuts.setObjectName(u"action_shortcuts")
         self.action_about = QAction(MainWindow)
         self.action_about.setObjectName(u"action_about")
         self.central = QWidget(MainWindow)
@@ -177,6 +218,9 @@ class Ui_MainWindow(object):
         self.menu_team.addSeparator()
         self.menu_team.addAction(self.action_approvals)
         self.menu_team.addAction(self.action_dashboard)
+        self.menu_help.addAction(self.action_getting_started)
+        self.menu_help.addAction(self.action_shortcuts)
+        self.menu_help.addSeparator()
         self.menu_help.addAction(self.action_about)
         self.toolbar.addAction(self.action_new_case)
         self.toolbar.addAction(self.action_take_next)
@@ -251,15 +295,23 @@ class Ui_MainWindow(object):
 #if QT_CONFIG(tooltip)
         self.action_dashboard.setToolTip(QCoreApplication.translate("MainWindow", u"Open cases, due this week, overdue, on-time rate and load per agent", None))
 #endif // QT_CONFIG(tooltip)
+        self.action_getting_started.setText(QCoreApplication.translate("MainWindow", u"&Getting started", None))
+#if QT_CONFIG(shortcut)
+        self.action_getting_started.setShortcut(QCoreApplication.translate("MainWindow", u"F1", None))
+#endif // QT_CONFIG(shortcut)
+        self.action_shortcuts.setText(QCoreApplication.translate("MainWindow", u"&Keyboard shortcuts", None))
+#if QT_CONFIG(shortcut)
+        self.action_shortcuts.setShortcut(QCoreApplication.translate("MainWindow", u"Ctrl+/", None))
+#endif // QT_CONFIG(shortcut)
         self.action_about.setText(QCoreApplication.translate("MainWindow", u"&About MUSE Care", None))
-        self.views_label.setText(QCoreApplication.translate("MainWindow", u"&Views", None))
+        self.views_label.setText(QCoreApplication.translate("MainWindow", u"Vie&ws", None))
 #if QT_CONFIG(accessibility)
         self.views_list.setAccessibleName(QCoreApplication.translate("MainWindow", u"Saved views", None))
 #endif // QT_CONFIG(accessibility)
 #if QT_CONFIG(accessibility)
         self.views_list.setAccessibleDescription(QCoreApplication.translate("MainWindow", u"Saved views of the queue, each with its number of cases", None))
 #endif // QT_CONFIG(accessibility)
-        self.search_label.setText(QCoreApplication.translate("MainWindow", u"&Find:", None))
+        self.search_label.setText(QCoreApplication.translate("MainWindow", u"Find:", None))
 #if QT_CONFIG(accessibility)
         self.search_edit.setAccessibleName(QCoreApplication.translate("MainWindow", u"Search all cases", None))
 #endif // QT_CONFIG(accessibility)

@@ -8,17 +8,52 @@
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
 
-from PySide6.QtCore import (QCoreApplication, QDate, QDateTime, QLocale,
-    QMetaObject, QObject, QPoint, QRect,
-    QSize, QTime, QUrl, Qt)
-from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
-    QFont, QFontDatabase, QGradient, QIcon,
-    QImage, QKeySequence, QLinearGradient, QPainter,
-    QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDateEdit,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QSpacerItem, QSplitter,
-    QTableView, QVBoxLayout, QWidget)
+from muse_care.ui.qt import QtCore
+QCoreApplication = QtCore.QCoreApplication
+QDate = QtCore.QDate
+QDateTime = QtCore.QDateTime
+QLocale = QtCore.QLocale
+QMetaObject = QtCore.QMetaObject
+QObject = QtCore.QObject
+QPoint = QtCore.QPoint
+QRect = QtCore.QRect
+QSize = QtCore.QSize
+QTime = QtCore.QTime
+QUrl = QtCore.QUrl
+Qt = QtCore.Qt
+from muse_care.ui.qt import QtGui
+QBrush = QtGui.QBrush
+QColor = QtGui.QColor
+QConicalGradient = QtGui.QConicalGradient
+QCursor = QtGui.QCursor
+QFont = QtGui.QFont
+QFontDatabase = QtGui.QFontDatabase
+QGradient = QtGui.QGradient
+QIcon = QtGui.QIcon
+QImage = QtGui.QImage
+QKeySequence = QtGui.QKeySequence
+QLinearGradient = QtGui.QLinearGradient
+QPainter = QtGui.QPainter
+QPalette = QtGui.QPalette
+QPixmap = QtGui.QPixmap
+QRadialGradient = QtGui.QRadialGradient
+QTransform = QtGui.QTransform
+from muse_care.ui.qt import QtWidgets
+QAbstractItemView = QtWidgets.QAbstractItemView
+QApplication = QtWidgets.QApplication
+QComboBox = QtWidgets.QComboBox
+QDateEdit = QtWidgets.QDateEdit
+QHBoxLayout = QtWidgets.QHBoxLayout
+QHeaderView = QtWidgets.QHeaderView
+QLabel = QtWidgets.QLabel
+QLineEdit = QtWidgets.QLineEdit
+QPushButton = QtWidgets.QPushButton
+QSizePolicy = QtWidgets.QSizePolicy
+QSpacerItem = QtWidgets.QSpacerItem
+QSplitter = QtWidgets.QSplitter
+QTableView = QtWidgets.QTableView
+QVBoxLayout = QtWidgets.QVBoxLayout
+QWidget = QtWidgets.QWidget
 
 class Ui_PrintRunWindow(object):
     def setupUi(self, PrintRunWindow):
