@@ -33,6 +33,7 @@ from muse_care.domain.case import CaseView, OPEN_STATUSES
 from muse_care.domain.errors import (
     MuseCareError, NotFound, PermissionDenied, StaleRecord, StorageUnavailable, ValidationError,
 )
+from muse_care.domain.grammar import a_or_an
 from muse_care.domain.reference import normalise_reference
 from muse_care.services import local_config
 from muse_care.services import settings as settings_service
@@ -72,7 +73,9 @@ class ServerSettings:
     database: str
     user: str
     port: int = 5432
-    sslmode: str = "require"
+    # "prefer": TLS when the server offers it, plain on a LAN server without a
+    # certificate; "require"/"verify-full" for a server reached over other networks.
+    sslmode: str = "prefer"
 
     def validated(self) -> ServerSettings:
         host = v.clean_text("host", self.host, max_len=253, required=True)
@@ -261,8 +264,21 @@ def connect(server: ServerSettings | None = None, *, migrate: bool = True,
         engine.dispose()
         raise PermissionDenied(f"the login {me.login} is not a MUSE Care agent, lead or admin; "
                                "an admin adds it with `muse-care team add-user`")
-    name = display_name or local_config.load().get("display_name") or me.login
+    name = display_name or _display_name(engine, me.login) or me.login
     return Register(engine, Actor(me.login, str(name), me.role), now)
+
+
+def _display_name(engine: Engine, login: str) -> str:
+    """The name an admin gave with ``team add-user`` (readable by every member through
+    ``muse_team_members()``); "" when there is none."""
+    try:
+        with engine.connect() as conn:
+            for m in _members(conn):
+                if m.login == login:
+                    return m.display_name
+    except DBAPIError:
+        return ""
+    return ""
 
 
 def _connect_error(exc: DBAPIError, server: ServerSettings) -> MuseCareError:
@@ -282,7 +298,10 @@ def actor_from_database(register: Register) -> Actor:
     """The register's actor with login and role as the database sees them."""
     with register.engine.connect() as conn:
         me = whoami(conn)
-    return Actor(me.login, register.actor.display_name, me.role or "agent")
+    name = register.actor.display_name
+    if not name or name == register.actor.login or name == me.login:
+        name = _display_name(register.engine, me.login) or name or me.login
+    return Actor(me.login, name, me.role or "agent")
 
 
 # --- administration (run by an admin on a superuser or CREATEROLE connection) ---------
@@ -326,7 +345,41 @@ def apply_security(engine: Engine) -> InitReport:
             _exec(conn, sql)
         for fn in ("muse_notify_cases()", "muse_notify_approvals()"):
             _exec(conn, f"ALTER FUNCTION {fn} OWNER TO {team_sql.OWNER}")
+        _exec(conn, MEMBERS_FUNCTION)
+        _create_defaults(conn)
     return InitReport(database, db.current_revision(engine) or "", len(tables))
+
+
+# Every member may see who is on the team (for the assignment picker and names on
+# screen), never the users table itself: a SECURITY DEFINER function owned by the
+# tables' owner returns login, name, role and active, nothing else.
+MEMBERS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION muse_team_members()
+RETURNS TABLE (login varchar, display_name varchar, role varchar, active boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT login, display_name, role, active FROM users ORDER BY login
+$$;
+ALTER FUNCTION muse_team_members() OWNER TO {team_sql.OWNER};
+REVOKE ALL ON FUNCTION muse_team_members() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION muse_team_members() TO {team_sql.AGENT};
+"""
+
+
+def _create_defaults(conn: Connection) -> None:
+    """What a register needs before anyone reads it: the default retrieval sources.
+    Created here by the admin (``team init``, the first superuser connection, migrate-to),
+    never by an agent opening a case (agents may not write ``sources``). No history entry:
+    this is set-up, like the tables, and it keeps the history empty for ``migrate-to``."""
+    from muse_care.services.retrieval import DEFAULT_SOURCES
+    from muse_care.store.models import SourceRecord
+
+    sources = SourceRecord.__table__
+    have = set(conn.execute(select(sources.c.code)).scalars())
+    for code, name, months, kind in DEFAULT_SOURCES:
+        if code not in have:
+            conn.execute(insert(sources).values(code=code, name=name, retention_months=months,
+                                                identifier_kind=getattr(kind, "value", kind),
+                                                active=True))
 
 
 def init_team_database(url: str) -> InitReport:
@@ -373,17 +426,36 @@ def encrypt_password(conn: Connection, login: str, password: str) -> str:
                                          b"scram-sha-256")).decode("ascii")
 
 
-def add_user(url: str, login: str, role: str, display_name: str,
+def _admin_engine(target: str | Engine | Register) -> tuple[Engine, bool]:
+    """(engine, whether we made it and must dispose of it)."""
+    if isinstance(target, Register):
+        return target.engine, False
+    if isinstance(target, Engine):
+        return target, False
+    return db.make_engine(target), True
+
+
+def _require_role_admin(conn: Connection) -> None:
+    row = conn.execute(text("SELECT rolsuper OR rolcreaterole, session_user FROM pg_roles "
+                            "WHERE rolname = session_user")).one()
+    if not row[0]:
+        raise PermissionDenied(
+            f"{row[1]} may not create or change logins; an admin does it with a superuser URL: "
+            "`muse-care --db postgresql://admin@server/musecare team add-user …`")
+
+
+def add_user(url: str | Engine | Register, login: str, role: str, display_name: str,
              password: str | None = None) -> UserView:
     """Create (or update) a person's login role in their group and their ``users`` row.
-    Run with a superuser or CREATEROLE admin URL."""
+    Run with a superuser or CREATEROLE admin URL (or that admin's open register)."""
     login = validate_login(login)
     if role not in ROLES:
         raise ValidationError("role", f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
     display_name = v.clean_text("name", display_name, max_len=200, required=True)
-    engine = db.make_engine(url)
+    engine, own = _admin_engine(url)
     try:
         with engine.begin() as conn:
+            _require_role_admin(conn)
             verifier = encrypt_password(conn, login, password) if password else None
             for sql in team_sql.login_statements(login, team_sql.GROUP_OF_ROLE[role], verifier):
                 _exec(conn, sql)
@@ -398,20 +470,28 @@ def add_user(url: str, login: str, role: str, display_name: str,
     except DBAPIError as exc:
         raise db.classify(exc) from exc
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
     return UserView(login, display_name, role, True)
 
 
-def deactivate_user(url: str, login: str) -> None:
+def deactivate_user(url: str | Engine | Register, login: str) -> None:
     """The person can no longer log in; their name stays on everything they did."""
     login = validate_login(login)
-    engine = db.make_engine(url)
+    engine, own = _admin_engine(url)
     try:
         with engine.begin() as conn:
+            _require_role_admin(conn)
+            found = conn.execute(update(UserRecord).where(UserRecord.login == login)
+                                 .values(active=False).returning(UserRecord.id)).first()
+            if found is None:
+                raise NotFound(f"no team member {login}")
             _exec(conn, f'ALTER ROLE "{login}" NOLOGIN')
-            conn.execute(update(UserRecord).where(UserRecord.login == login).values(active=False))
+    except DBAPIError as exc:
+        raise db.classify(exc) from exc
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
 
 
 def list_users(register: Register) -> list[UserView]:
@@ -428,12 +508,48 @@ def is_lead(register: Register | None) -> bool:
     return register is None or register.dialect == "sqlite" or register.actor.role in LEAD_ROLES
 
 
+def _members(conn: Connection) -> list[UserView]:
+    if conn.dialect.name == "postgresql":
+        has_fn = conn.execute(text("SELECT to_regprocedure('muse_team_members()') IS NOT NULL")).scalar()
+        if has_fn:
+            rows = conn.execute(text("SELECT login, display_name, role, active FROM muse_team_members()"))
+            return [UserView(*r) for r in rows]
+    users = UserRecord.__table__
+    return [UserView(*r) for r in conn.execute(
+        select(users.c.login, users.c.display_name, users.c.role, users.c.active).order_by(users.c.login))]
+
+
+def team_members(register: Register, *, active_only: bool = False) -> list[UserView]:
+    """Who is on the team (login, name, role, active), for every member: the assignment
+    picker, names on screen. Agents read it through ``muse_team_members()``."""
+    with register.read() as s:
+        members = _members(s.connection())
+    return [m for m in members if m.active or not active_only]
+
+
+def check_assignee(session: Any, login: str) -> None:
+    """ValidationError unless ``login`` is "" (unassigned) or an active team member. A
+    register with no members listed (a single agent on SQLite) takes any name."""
+    if not login:
+        return
+    members = {m.login: m for m in _members(session.connection())}
+    if not members:
+        return
+    member = members.get(login)
+    if member is None:
+        raise ValidationError("assignee", f"'{login}' is not a member of the team; choose one from "
+                              "the list (an admin adds people with `muse-care team add-user`)")
+    if not member.active:
+        raise ValidationError("assignee", f"{login} ({member.display_name}) is not active any more; "
+                              "choose an active member")
+
+
 def require_role(register: Register, *roles: str) -> None:
     """PermissionDenied unless the actor has one of ``roles`` (on SQLite, every role)."""
     if register.dialect == "sqlite":
         return
     if register.actor.role not in roles:
-        raise PermissionDenied(f"{register.actor.login} is {register.actor.role or 'no member'}; "
+        raise PermissionDenied(f"{register.actor.login} is {a_or_an(register.actor.role) if register.actor.role else 'no member'}; "
                                f"this needs a team {' or '.join(roles)}")
 
 
@@ -545,7 +661,7 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
             .where(approvals.c.case_id == case_id, approvals.c.kind == kind,
                    approvals.c.decision.is_(None))).first()
         if pending is not None:
-            raise ValidationError("kind", f"a {kind} of {reference} was already put to a lead by "
+            raise ValidationError("kind", f"{a_or_an(kind)} of {reference} was already put to a lead by "
                                   f"{pending[0]} on {pending[1]:%d %b %Y %H:%M}; it is waiting")
         new_id = session.execute(approvals.insert().values(
             case_id=case_id, kind=kind, requested_by=login, requested_at=now, reason=reason,
@@ -663,7 +779,7 @@ def require_approved(register: Register, case: str | int, kind: str) -> None:
 __all__ = [
     "ApprovalView", "Identity", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
     "UserView", "add_user", "apply_security", "approval_queue",
-    "case_approvals", "connect", "deactivate_user", "decide_approval", "engine_for",
+    "case_approvals", "check_assignee", "connect", "team_members", "deactivate_user", "decide_approval", "engine_for",
     "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
     "load_password", "load_server_settings", "needs_lead", "defer_decision", "psycopg_connect_kwargs",
     "request_approval",
