@@ -777,7 +777,7 @@ def require_approved(register: Register, case: str | int, kind: str) -> None:
 
 
 __all__ = [
-    "ApprovalView", "Identity", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
+    "ApprovalView", "BulkResult", "Identity", "reassign_many", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
     "UserView", "add_user", "apply_security", "approval_queue",
     "case_approvals", "check_assignee", "connect", "team_members", "deactivate_user", "decide_approval", "engine_for",
     "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
@@ -786,3 +786,54 @@ __all__ = [
     "require_approved", "require_role", "save_server_settings", "store_password", "take_next_case",
     "whoami",
 ]
+
+
+# --- the lead's bulk actions -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: int
+    unchanged: int
+    references: tuple[str, ...]
+
+
+def reassign_many(register: Register, moves: Any, assignee: str | None = None) -> BulkResult:
+    """Assign many cases in one unit of work, one history entry each: ``moves`` is either
+    case ids (all to ``assignee``; "" releases them to the unassigned pool) or
+    ``(case_id, assignee)`` pairs (a confirmed balance proposal). The same rules as one
+    assignment: active members only, and an agent keeps off other agents' cases. Any
+    refusal leaves every case as it was."""
+    from muse_care.services.cases import check_assignment
+
+    pairs = [(m, assignee) if isinstance(m, int) else (int(m[0]), m[1]) for m in moves]
+    if any(a is None for _c, a in pairs):
+        raise ValidationError("assignee", "say who gets the cases (or '' to release them)")
+    if not pairs:
+        return BulkResult(0, 0, ())
+    now = register.now()
+    login = register.actor.login
+    changed, same, refs = 0, 0, []
+    with register.unit_of_work() as session:
+        history = HistoryWriter(session, login, now)
+        ids = sorted({c for c, _a in pairs})
+        stmt = select(CaseRecord).where(CaseRecord.id.in_(ids)).order_by(CaseRecord.id)
+        if register.dialect == "postgresql":
+            stmt = stmt.with_for_update()
+        records = {r.id: r for r in session.execute(stmt).scalars()}
+        for case_id, who in pairs:
+            rec = records.get(case_id)
+            if rec is None:
+                raise NotFound(f"no case {case_id}")
+            who = v.clean_text("assignee", who or "", max_len=100)
+            if rec.assignee == who:
+                same += 1
+                continue
+            check_assignment(register, session, rec, who)
+            history.add(rec.id, "assignee", rec.assignee, who)
+            rec.assignee = who
+            rec.updated_at = now
+            rec.updated_by = login
+            changed += 1
+            refs.append(rec.reference)
+        session.flush()
+    return BulkResult(changed, same, tuple(refs))

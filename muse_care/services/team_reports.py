@@ -80,10 +80,11 @@ class DashboardData:
 
     @property
     def on_time_text(self) -> str:
-        if not self.answered_cases:
+        answered = sum(m.answered for m in self.on_time_by_month)
+        on_time = sum(m.on_time for m in self.on_time_by_month)
+        if not answered:
             return "no answered case in the period"
-        return (f"{self.answered_on_time / self.answered_cases:.0%} of "
-                f"{count(self.answered_cases, 'answered case')}")
+        return f"{on_time / answered:.0%} of {count(answered, 'answered case')}"
 
     def name_of(self, login: str) -> str:
         return dict(self.names).get(login, login) if login else "(unassigned)"
@@ -284,3 +285,265 @@ def export_register_csv(register: Register, date_from: date, date_to: date, path
             f.flush()
             f.detach()
     return count
+
+
+# --- breach warnings ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BreachWarning:
+    case_id: int
+    reference: str
+    requester: str
+    assignee: str
+    kind: str  # "reply" | "acknowledgement"
+    due: date
+    working_days_left: int  # negative: overdue by that many working days
+
+    @property
+    def text(self) -> str:
+        what = "reply" if self.kind == "reply" else "acknowledgement (CCPA: receipt confirmed)"
+        if self.working_days_left < 0:
+            when = f"overdue since {self.due:%a %d %b}"
+        elif self.working_days_left == 0:
+            when = "due today"
+        else:
+            when = f"due {self.due:%a %d %b}, {count(self.working_days_left, 'working day')} left"
+        return f"{self.reference} {self.requester}: {what} {when}"
+
+
+def _is_working(d: date, region: str) -> bool:
+    from muse_care.domain.workdays import is_working_day
+
+    try:
+        return is_working_day(d, region)
+    except Exception:  # noqa: BLE001 - a region we have no holidays for: weekdays only
+        return d.weekday() < 5
+
+
+def _working_days_between(start: date, end: date, region: str) -> int:
+    """Working days after ``start`` up to ``end`` (negative when ``end`` is earlier)."""
+    step = 1 if end >= start else -1
+    n, d = 0, start
+    while d != end:
+        d += timedelta(days=step)
+        if _is_working(d, region):
+            n += step
+    return n
+
+
+def breach_warnings(register: Register, *, within: int = 3, as_of: date | None = None,
+                    for_login: str | None = None, limit: int = 500) -> list[BreachWarning]:
+    """Open cases whose reply is due within ``within`` working days (or overdue) with no
+    reply letter yet, and CCPA acknowledgements due with no acknowledgement letter;
+    ``for_login``: only that person's cases (what an agent is warned about), else all
+    (what leads are warned about). Most urgent first."""
+    as_of = as_of or register.today()
+    c, lt = CaseRecord, LetterRecord
+    horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
+    replied = select(lt.case_id).where(lt.kind.not_in(NOT_REPLIES))
+    acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement")
+    cond = [c.is_open.is_(True)]
+    if for_login is not None:
+        cond.append(c.assignee == for_login)
+    out: list[BreachWarning] = []
+    with register.read() as s:
+        rows = s.execute(
+            select(c.id, c.reference, c.requester_name, c.assignee, c.due_date, c.acknowledge_by,
+                   c.holiday_region, c.id.in_(replied), c.id.in_(acknowledged))
+            .where(*cond, or_(and_(c.due_date.is_not(None), c.due_date <= horizon),
+                              and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon)))
+            .order_by(c.due_date, c.id).limit(limit * 2)).all()
+    for cid, ref, name, assignee, due, ack_by, region, has_reply, has_ack in rows:
+        for kind, day, done in (("reply", due, has_reply), ("acknowledgement", ack_by, has_ack)):
+            if day is None or done:
+                continue
+            left = _working_days_between(as_of, day, region)
+            if left <= within:
+                out.append(BreachWarning(cid, ref, name, assignee, kind, day, left))
+    out.sort(key=lambda w: (w.working_days_left, w.due, w.reference))
+    return out[:limit]
+
+
+# --- balancing the queues --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reassignment:
+    case_id: int
+    reference: str
+    due_date: date | None
+    from_agent: str  # "" = the unassigned pool
+    to_agent: str
+
+
+def propose_balance(register: Register, *, include_unassigned: bool = False,
+                    agents: list[str] | None = None) -> list[Reassignment]:
+    """A proposal (nothing is written) to even out the agents' open cases: unstarted
+    cases (status *new*) move, soonest due first, from the busiest agent to the least busy
+    while they differ by two or more; with ``include_unassigned`` the unassigned pool's
+    new cases are handed out too. The lead confirms it with ``team.reassign_many``."""
+    from muse_care.services.team import team_members
+
+    require_role(register, *LEAD_ROLES)
+    if agents is None:
+        agents = [m.login for m in team_members(register, active_only=True) if m.role == "agent"]
+    if not agents:
+        return []
+    c = CaseRecord
+    with register.read() as s:
+        load = {a: 0 for a in agents}
+        for who, n in s.execute(select(c.assignee, func.count()).where(c.is_open.is_(True))
+                                .group_by(c.assignee)):
+            if who in load:
+                load[who] = int(n)
+        movable = s.execute(
+            select(c.id, c.reference, c.due_date, c.assignee)
+            .where(c.is_open.is_(True), c.status == Status.NEW.value,
+                   c.assignee.in_(agents + ([""] if include_unassigned else [])))
+            .order_by(c.due_date.asc().nulls_last(), c.id)).all()
+    out: list[Reassignment] = []
+    for cid, ref, due, owner in movable:
+        best = min(agents, key=lambda a: (load[a], a))
+        if owner == "":
+            load[best] += 1
+        elif load[owner] - load[best] >= 2:
+            load[owner] -= 1
+            load[best] += 1
+        else:
+            continue
+        out.append(Reassignment(cid, ref, due, owner, best))
+    return out
+
+
+# --- the team's audit trail ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    what: str
+    case_reference: str  # "" for register-wide entries (sources, settings)
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    case: str = ""  # a case reference
+    kind: str = ""  # "status", "requester", "approval", "assignee", "check", "event", "note", …
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _audit_select(register: Register, f: AuditFilter) -> Any:
+    from muse_care.domain.reference import normalise_reference
+    from muse_care.store.models import HistoryRecord as H
+
+    tz = register.timezone()
+    stmt = (select(H.id, H.at, H.actor, H.what, CaseRecord.reference, H.old_value, H.new_value,
+                   H.redacted)
+            .outerjoin(CaseRecord, CaseRecord.id == H.case_id))
+    if f.actor.strip():
+        stmt = stmt.where(H.actor == f.actor.strip())
+    if f.case.strip():
+        ref = normalise_reference(f.case)
+        if ref is None:
+            raise ValidationError("case", f"'{f.case}' is not a case reference (they look like MC-7KP-4QX9)")
+        stmt = stmt.where(CaseRecord.reference == ref)
+    if f.kind.strip():
+        k = f.kind.strip()
+        stmt = stmt.where(or_(H.what == k, H.what.like(f"{k}:%"), H.what.like(f"{k}.%"),
+                              H.what.like(f"{k} %")))
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        raise ValidationError("to", f"{f.date_to.isoformat()} is before {f.date_from.isoformat()}")
+    if f.date_from:
+        stmt = stmt.where(H.at >= datetime.combine(f.date_from, datetime.min.time(), tz))
+    if f.date_to:
+        stmt = stmt.where(H.at < datetime.combine(f.date_to + timedelta(days=1), datetime.min.time(), tz))
+    return stmt
+
+
+def _audit_entry(row: Any) -> AuditEntry:
+    from muse_care.services.history import REDACTED_TEXT
+
+    hid, at, actor, what, ref, old, new, redacted = row
+    if redacted:
+        old, new = "", REDACTED_TEXT
+    return AuditEntry(hid, at, actor, what, ref or "", old or "", new or "")
+
+
+def audit_entries(register: Register, f: AuditFilter = AuditFilter(), *, limit: int = 2000) -> list[AuditEntry]:
+    """Every change across cases (newest first), filtered by person, case, kind and date;
+    for leads."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    stmt = _audit_select(register, f).order_by(H.id.desc()).limit(limit)
+    with register.read() as s:
+        return [_audit_entry(r) for r in s.execute(stmt)]
+
+
+def audit_people_and_kinds(register: Register) -> tuple[list[str], list[str]]:
+    """Who appears in the history, and the kinds of change, for the filter lists."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    with register.read() as s:
+        people = sorted(s.execute(select(H.actor).distinct()).scalars())
+        whats = set(s.execute(select(H.what).distinct()).scalars())
+    kinds = sorted({w.replace(".", ":").split(":")[0] for w in whats})
+    return people, kinds
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    problem: str
+
+    @property
+    def text(self) -> str:
+        return (f"history intact: {count(self.entries, 'entry', 'entries')}, every hash matches"
+                if self.ok else f"history BROKEN after {self.entries} good entries: {self.problem}")
+
+
+def verify_history(register: Register) -> ChainCheck:
+    from muse_care.services.history import verify_chain
+
+    with register.read() as s:
+        report = verify_chain(s)
+    return ChainCheck(bool(report.ok), int(report.entries), str(report.problem or ""))
+
+
+AUDIT_COLUMNS = ("id", "at", "actor", "what", "case", "old", "new")
+
+
+def export_audit_csv(register: Register, path: str | Path, f: AuditFilter = AuditFilter()) -> int:
+    """The filtered audit trail as UTF-8 CSV (oldest first), written whole or not at all,
+    ending with the chain's verify result. Returns the number of entries."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    path = Path(path)
+    tz = register.timezone()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    n = 0
+    try:
+        with register.read() as s, open(tmp, "w", encoding="utf-8-sig", newline="") as out:
+            w = csv.writer(out)
+            w.writerow(AUDIT_COLUMNS)
+            stmt = _audit_select(register, f).order_by(H.id)
+            for row in s.execute(stmt.execution_options(yield_per=2000)):
+                e = _audit_entry(row)
+                w.writerow([_cell(x) for x in (e.id, e.at.astimezone(tz).isoformat(timespec="seconds"),
+                                               e.actor, e.what, e.case_reference, e.old, e.new)])
+                n += 1
+        check = verify_history(register)
+        with open(tmp, "a", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerow(["", "", "", "verify", "", "", check.text])
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n
