@@ -84,6 +84,9 @@ class DashboardWindow(QtWidgets.QWidget):
         self.dashboard = DashboardWidget(self)
         QtWidgets.QVBoxLayout(self).addWidget(self.dashboard)
         self.dashboard.refreshRequested.connect(self.reload)
+        # the workload table's agent: that agent's queue in the main window
+        self.dashboard.agentChosen.connect(
+            lambda login: parent.team_tools.show_queue_of(login) if hasattr(parent, "team_tools") else None)
         em = self.fontMetrics().horizontalAdvance("M")
         self.resize(em * 110, self.fontMetrics().lineSpacing() * 58)
 

@@ -98,6 +98,7 @@ def test_team_audit_filters_and_exports_with_the_verify_result(make_login, clien
         audit_entries(reg_a)
     out = tmp_path / "audit.csv"
     n = export_audit_csv(reg_l, out, AuditFilter(actor=a))
-    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
     assert rows[0][:4] == ["id", "at", "actor", "what"] and len(rows) == n + 2
     assert rows[-1][3] == "verify" and rows[-1][6].startswith("history intact")
