@@ -170,3 +170,45 @@ def test_bulk_actions_picker_and_the_leads_windows(make_login, client, open_wind
     aisha = open_window(reg_a)
     assert not aisha.team_tools.action_audit.isEnabled()
     assert team.team_members(reg_a)
+
+
+def test_a_save_during_an_outage_goes_in_by_itself_when_the_server_is_back(
+        team_url, make_login, open_window, qtbot) -> None:
+    from sqlalchemy.engine import make_url
+
+    from muse_care.services.register import Actor
+    from team_support import TcpProxy, draft, fixed_now
+
+    agent = make_login("agent", "Aisha Khan")
+    u = make_url(team_url)
+    proxy = TcpProxy(u.host or "127.0.0.1", u.port or 5432)
+    proxy.start()
+    via = u.set(username=agent, port=proxy.port).render_as_string(hide_password=False)
+    reg = Register.open(via, Actor(agent, agent, "agent"), migrate=False, now=fixed_now)
+    reg = Register(reg.engine, team.actor_from_database(reg), fixed_now)
+    try:
+        case_id = cases.add_case(reg, draft(country="GB", city="Leeds")).id
+        win = open_window(reg)
+        cv = win.case_view
+        win.open_case(case_id)
+        qtbot.waitUntil(lambda: cv.view is not None and cv.view.id == case_id, timeout=5000)
+        proxy.stop()  # the server goes away
+        cv.ui.rq_city_edit.setText("York")
+        cv.ui.rq_city_edit.textEdited.emit("York")
+        cv.save_requester()
+        qtbot.waitUntil(lambda: cv.save_pending, timeout=20000)
+        assert "saved by itself" in cv.ui.requester_general_error.text()
+        assert cv.dirty and cv.ui.rq_city_edit.text() == "York"  # nothing typed is lost
+        qtbot.waitUntil(lambda: not win.live.monitor.is_up, timeout=20000)
+        proxy.start()  # back
+        qtbot.waitUntil(lambda: not cv.dirty, timeout=30000)
+        assert not cv.save_pending
+    finally:
+        proxy.stop()
+        win.live.stop() if win.live is not None else None
+    direct = Register.open(team_url, Actor("postgres", "Admin", "admin"), migrate=False, now=fixed_now)
+    try:
+        assert cases.get_case(direct, case_id).requester.city == "York"
+    finally:
+        direct.dispose()
+        reg.dispose()
