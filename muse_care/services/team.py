@@ -373,11 +373,10 @@ def _create_defaults(conn: Connection) -> None:
     from muse_care.services.retrieval import DEFAULT_SOURCES
     from muse_care.store.models import SourceRecord
 
-    sources = SourceRecord.__table__
-    have = set(conn.execute(select(sources.c.code)).scalars())
+    have = set(conn.execute(select(SourceRecord.code)).scalars())
     for code, name, months, kind in DEFAULT_SOURCES:
         if code not in have:
-            conn.execute(insert(sources).values(code=code, name=name, retention_months=months,
+            conn.execute(insert(SourceRecord).values(code=code, name=name, retention_months=months,
                                                 identifier_kind=getattr(kind, "value", kind),
                                                 active=True))
 

@@ -342,7 +342,7 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
     horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
     replied = select(lt.case_id).where(lt.kind.not_in(NOT_REPLIES))
     acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement")
-    cond = [c.is_open.is_(True)]
+    cond: list[Any] = [c.is_open.is_(True)]
     if for_login is not None:
         cond.append(c.assignee == for_login)
     out: list[BreachWarning] = []

@@ -156,7 +156,8 @@ class DashboardWidget(QtWidgets.QWidget):
         self.tile_open.caption.setText("open case" if data.open_total == 1 else "open cases")
         self.rests_on.setText(
             f"On time: {data.on_time_text} in the last {len(data.on_time_by_month)} months "
-            "(answer date from the history, else the first reply letter). Open figures rest on "
+            "(answer date from the history, else the first reply letter, else the case's last change). "
+            "Open figures rest on "
             f"{data.open_total:,} open cases; approvals count requests waiting for a lead.")
         self._workload(data)
         self._status(data)

@@ -387,6 +387,9 @@ class TeamAuditWindow(QtWidgets.QWidget):
         self.case.setAccessibleName("Case reference")
         self.kind = QtWidgets.QComboBox()
         self.kind.setAccessibleName("Kind of change")
+        for combo in (self.person, self.kind):
+            combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumContentsLength(12)
         self.use_dates = QtWidgets.QCheckBox("&From")
         self.date_from = QtWidgets.QDateEdit(calendarPopup=True)
         self.date_to = QtWidgets.QDateEdit(calendarPopup=True)
@@ -415,6 +418,7 @@ class TeamAuditWindow(QtWidgets.QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Changes")
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 6)
         layout.addWidget(self.table, 1)
         self.status = QtWidgets.QLabel("")
         layout.addWidget(self.status)

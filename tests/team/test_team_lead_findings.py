@@ -142,16 +142,16 @@ def test_readme_team_setup_works_in_its_order(pg_url, sqlite_url, monkeypatch, c
                      "Aisha Khan", "--password-env", "AISHA_PW"]) == 0
     out = capsys.readouterr().out
     assert "is an agent" in out and "with a password" in out
-    assert cli_main(["team", "connect", "--host", u.host, "--port", str(u.port or 5432),
-                     "--database", u.database, "--user", aisha, "--password-env", "AISHA_PW"]) == 0
-    assert "Aisha Khan" in capsys.readouterr().out
-    assert team.load_server_settings().sslmode == "prefer"  # a LAN server without TLS works
     # an agent cannot move a register in; the message says who can
     assert cli_main(["--db", sqlite_url, "db", "migrate-to", url_for(pg_url, aisha)]) == 2
     assert "needs an admin login" in capsys.readouterr().err
     # the admin can, after add-user (the users row does not make the server "not empty")
     assert cli_main(["--db", sqlite_url, "db", "migrate-to", pg_url]) == 0
     capsys.readouterr()
+    assert cli_main(["team", "connect", "--host", u.host, "--port", str(u.port or 5432),
+                     "--database", u.database, "--user", aisha, "--password-env", "AISHA_PW"]) == 0
+    assert "Aisha Khan" in capsys.readouterr().out
+    assert team.load_server_settings().sslmode == "prefer"  # a LAN server without TLS works
     assert cli_main(["case", "show", ref]) == 0  # Aisha, on the team server
     assert ref in capsys.readouterr().out
     assert cli_main(["team", "whoami"]) == 0
