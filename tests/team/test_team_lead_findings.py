@@ -247,3 +247,12 @@ def test_outage_probe_is_quick_while_idle() -> None:
     from muse_care.services.team_live import ConnectionMonitor
 
     assert ConnectionMonitor(lambda: None, lambda up, m: None).interval <= 3.0
+
+
+def test_an_extension_letter_says_an(make_login, client) -> None:
+    from muse_care.services import letters
+
+    agent = client(make_login("agent"))
+    case_id = add_cases(agent, 1)[0]
+    with pytest.raises(PermissionDenied, match="^an extension letter for"):
+        letters.produce_letter(agent, case_id, "extension")
