@@ -433,6 +433,11 @@ def assign(register: Register, ref: str | int, assignee: str,
     """Assign to an active team member ("" releases the case to the unassigned pool). On
     a team server an agent cannot take or hand on a case another agent holds; a lead can."""
     assignee = v.clean_text("assignee", assignee, max_len=100)
+    if register.dialect == "postgresql" and register.actor.role == "agent":
+        # said before the locking read: row-level security hides another agent's case
+        # from SELECT … FOR UPDATE, and "no case" would be the wrong answer
+        with register.read() as session:
+            check_assignment(register, session, _load(session, ref), assignee)
 
     def action(ch: _Change) -> None:
         check_assignment(ch.register, ch.session, ch.rec, assignee)
@@ -451,9 +456,13 @@ def check_assignment(register: Register, session: Session, rec: CaseRecord, assi
         return
     check_assignee(session, assignee)
     me = register.actor
-    if register.dialect == "postgresql" and me.role == "agent" and rec.assignee not in ("", me.login):
-        raise PermissionDenied(f"{rec.reference} is {rec.assignee}'s case; only they or a team lead "
-                               "can reassign it")
+    if register.dialect == "postgresql" and me.role == "agent":
+        if rec.assignee not in ("", me.login):
+            raise PermissionDenied(f"{rec.reference} is {rec.assignee}'s case; only they or a team lead "
+                                   "can reassign it")
+        if assignee not in ("", me.login):
+            raise PermissionDenied(f"an agent takes a case or releases it; handing {rec.reference} to "
+                                   f"{assignee} is a team lead's decision")
 
 
 def add_note(register: Register, ref: str | int, text: str) -> CaseView:

@@ -816,7 +816,9 @@ def reassign_many(register: Register, moves: Any, assignee: str | None = None) -
         history = HistoryWriter(session, login, now)
         ids = sorted({c for c, _a in pairs})
         stmt = select(CaseRecord).where(CaseRecord.id.in_(ids)).order_by(CaseRecord.id)
-        if register.dialect == "postgresql":
+        if register.dialect == "postgresql" and register.actor.role in LEAD_ROLES:
+            # (row-level security hides other agents' cases from an agent's FOR UPDATE;
+            # their rows are checked below and the versioned UPDATE catches a race)
             stmt = stmt.with_for_update()
         records = {r.id: r for r in session.execute(stmt).scalars()}
         for case_id, who in pairs:
