@@ -304,7 +304,7 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
         rec.due_explained, rec.acknowledge_by = state.explanation, state.acknowledge_by
         rec.waiting_for = state.waiting_for
         if clean.assignee:
-            from muse_care.services.team import check_assignee
+            from muse_care.services.members import check_assignee
 
             check_assignee(session, clean.assignee)
         session.add(rec)
@@ -450,7 +450,7 @@ def check_assignment(register: Register, session: Session, rec: CaseRecord, assi
     """The service rules of assignment (the database's row-level security says the same
     to raw SQL): an active member or nobody; agents keep off other agents' cases."""
     from muse_care.domain.errors import PermissionDenied
-    from muse_care.services.team import check_assignee
+    from muse_care.services.members import check_assignee
 
     if assignee == rec.assignee:
         return

@@ -41,6 +41,7 @@ from muse_care.services.cases import defer_decision as defer_decision  # re-expo
 from muse_care.services.four_eyes import LEAD_ROLES as LEAD_ROLES, four_eyes_enabled as four_eyes_enabled, \
     needs_lead as needs_lead  # re-exported
 from muse_care.services.history import HistoryWriter
+from muse_care.services.members import UserView, _members, check_assignee, team_members
 from muse_care.services.register import Actor, Register, utc_now
 from muse_care.store import db
 from muse_care.store import team_sql
@@ -399,14 +400,6 @@ def init_team_database(url: str) -> InitReport:
         engine.dispose()
 
 
-@dataclass(frozen=True)
-class UserView:
-    login: str
-    display_name: str
-    role: str
-    active: bool
-
-
 def validate_login(login: str) -> str:
     login = (login or "").strip()
     if not _LOGIN.match(login):
@@ -505,42 +498,6 @@ def is_lead(register: Register | None) -> bool:
     SQLite register is every role at once (there is nobody else). No register yet: the
     window shows everything until it knows."""
     return register is None or register.dialect == "sqlite" or register.actor.role in LEAD_ROLES
-
-
-def _members(conn: Connection) -> list[UserView]:
-    if conn.dialect.name == "postgresql":
-        has_fn = conn.execute(text("SELECT to_regprocedure('muse_team_members()') IS NOT NULL")).scalar()
-        if has_fn:
-            rows = conn.execute(text("SELECT login, display_name, role, active FROM muse_team_members()"))
-            return [UserView(*r) for r in rows]
-    users = UserRecord.__table__
-    return [UserView(*r) for r in conn.execute(
-        select(users.c.login, users.c.display_name, users.c.role, users.c.active).order_by(users.c.login))]
-
-
-def team_members(register: Register, *, active_only: bool = False) -> list[UserView]:
-    """Who is on the team (login, name, role, active), for every member: the assignment
-    picker, names on screen. Agents read it through ``muse_team_members()``."""
-    with register.read() as s:
-        members = _members(s.connection())
-    return [m for m in members if m.active or not active_only]
-
-
-def check_assignee(session: Any, login: str) -> None:
-    """ValidationError unless ``login`` is "" (unassigned) or an active team member. A
-    register with no members listed (a single agent on SQLite) takes any name."""
-    if not login:
-        return
-    members = {m.login: m for m in _members(session.connection())}
-    if not members:
-        return
-    member = members.get(login)
-    if member is None:
-        raise ValidationError("assignee", f"'{login}' is not a member of the team; choose one from "
-                              "the list (an admin adds people with `muse-care team add-user`)")
-    if not member.active:
-        raise ValidationError("assignee", f"{login} ({member.display_name}) is not active any more; "
-                              "choose an active member")
 
 
 def require_role(register: Register, *roles: str) -> None:

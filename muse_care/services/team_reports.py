@@ -171,7 +171,7 @@ def history_seal_text(register: Register) -> str:
 
 
 def _names(s: Any) -> tuple[tuple[str, str], ...]:
-    from muse_care.services.team import _members
+    from muse_care.services.members import _members
 
     return tuple((m.login, m.display_name) for m in _members(s.connection()))
 
@@ -381,7 +381,7 @@ def propose_balance(register: Register, *, include_unassigned: bool = False,
     cases (status *new*) move, soonest due first, from the busiest agent to the least busy
     while they differ by two or more; with ``include_unassigned`` the unassigned pool's
     new cases are handed out too. The lead confirms it with ``team.reassign_many``."""
-    from muse_care.services.team import team_members
+    from muse_care.services.members import team_members
 
     require_role(register, *LEAD_ROLES)
     if agents is None:
