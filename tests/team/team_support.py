@@ -104,6 +104,10 @@ class TcpProxy:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not s:  # stopped meanwhile: this one is cut too
+                    client.close()
+                    upstream.close()
+                    continue
                 self._conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
@@ -128,11 +132,11 @@ class TcpProxy:
     def stop(self) -> None:
         import socket
 
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
         with self._lock:
+            listener, self._listener = self._listener, None
             conns, self._conns = self._conns, []
+        if listener is not None:
+            listener.close()
         for c in conns:
             try:
                 c.shutdown(socket.SHUT_RDWR)
