@@ -9,6 +9,7 @@ them (``tests/test_architecture.py`` fails on any import cycle).
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from datetime import date, time
 from typing import Any
@@ -106,19 +107,47 @@ def actor(args: argparse.Namespace) -> Any:
     return current_actor(getattr(args, "as_user", None))
 
 
+def team_server_in_use(args: argparse.Namespace) -> Any:
+    """The team server saved by ``muse-care team connect``, unless ``--db``,
+    ``MUSE_CARE_DB`` or a database chosen in Settings says otherwise (the window's order)."""
+    from muse_care.services import local_config, team
+    from muse_care.store.db import ENV_VAR
+
+    if getattr(args, "team_db", None) or args.db or os.environ.get(ENV_VAR) or local_config.load().get("db"):
+        return None
+    return team.load_server_settings()
+
+
+REGISTER_LINES: list[str] = []
+"""Which register the command used, printed on stderr by ``main`` once the command has
+run (so stdout stays clean for --json and an error stays one line)."""
+
+
 def open_register(args: argparse.Namespace) -> Any:
-    """The register the command works on (closed when the command ends). On a team
-    server the actor (login and role) comes from the server itself, not from this
-    machine's config."""
+    """The register the command works on (closed when the command ends): ``--db``, else
+    ``MUSE_CARE_DB``, else the team server saved by ``muse-care team connect``, else this
+    machine's SQLite file; it says which. On a team server the actor (login, name and
+    role) comes from the server itself, not from this machine's config."""
+    from muse_care.services import team
     from muse_care.services.register import Register
-    from muse_care.store.db import is_sqlite, resolve_url
+    from muse_care.store.db import is_sqlite, redact, resolve_url, sqlite_file
 
-    url = resolve_url(args.db)
-    reg = Register.open(url, actor(args))
-    if not is_sqlite(url) and not args.as_user:
-        from muse_care.services import team
-
-        reg = Register(reg.engine, team.actor_from_database(reg), reg._now)
+    server = team_server_in_use(args)
+    if server is not None:
+        reg = team.connect(server)
+        REGISTER_LINES.append(
+            f"muse-care: register: team server {server.database} on {server.host}:{server.port} as "
+            f"{reg.actor.login} ({reg.actor.display_name}, {reg.actor.role})")
+    else:
+        url = resolve_url(getattr(args, "team_db", None) or args.db)
+        reg = Register.open(url, actor(args))
+        if is_sqlite(url):
+            REGISTER_LINES.append(f"muse-care: register: SQLite file {sqlite_file(url)}")
+        else:
+            if not args.as_user:
+                reg = Register(reg.engine, team.actor_from_database(reg), reg._now)
+            REGISTER_LINES.append(f"muse-care: register: {redact(url)} as {reg.actor.login} "
+                                  f"({reg.actor.role})")
     _OPENED.append(reg)
     return reg
 

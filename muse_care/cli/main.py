@@ -18,7 +18,7 @@ from typing import Any
 from muse_care.cli import law, letters, retrieval, settings, tasks, team
 from muse_care.cli.common import (
     EXIT_BUG, EXIT_INPUT, EXIT_OK, EXIT_STORAGE, Parser, UsageError, close_registers, date_arg,
-    open_register, say, time_arg,
+    REGISTER_LINES, open_register, say, time_arg,
 )
 from muse_care.cli.output import at_in_zone, case_json, emit, history_json, print_case, print_row
 from muse_care.domain.errors import MuseCareError, NotFound, StorageUnavailable, ValidationError
@@ -341,11 +341,15 @@ def main(argv: Sequence[str] | None = None,
             print("muse-care: choose a command (muse-care --help)", file=sys.stderr)
             return EXIT_INPUT
         return open_window(args)
+    REGISTER_LINES.clear()
     try:
         from muse_care.services.local_config import sweep_at_start
 
         sweep_at_start()
-        return run(args)
+        code = run(args)
+        for line in REGISTER_LINES:  # which register the command used
+            print(line, file=sys.stderr)
+        return code
     except (ValidationError, NotFound, UsageError) as exc:
         print(f"muse-care: {say(exc)}", file=sys.stderr)
         return EXIT_INPUT

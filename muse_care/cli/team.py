@@ -14,6 +14,8 @@ import os
 from dataclasses import asdict
 from typing import Any
 
+from muse_care.domain.grammar import a_or_an, count
+
 PASSWORD_ENV = "MUSE_CARE_NEW_PASSWORD"
 
 
@@ -41,8 +43,13 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     u.add_argument("login", help="the new login name")
     u.add_argument("--role", required=True, choices=("agent", "lead", "admin"), help="agent, lead or admin")
     u.add_argument("--name", required=True, help="display name")
-    u.add_argument("--password", action="store_true",
-                   help=f"set a password (asked for, or read from {PASSWORD_ENV})")
+    pw = u.add_mutually_exclusive_group()
+    pw.add_argument("--password-env", metavar="VAR",
+                    help="read the new password from the environment variable VAR (for scripts); "
+                    "without it the password is asked for")
+    pw.add_argument("--no-password", action="store_true",
+                    help="set no password (the server uses certificates or trust)")
+    pw.add_argument("--password", action="store_true", help=argparse.SUPPRESS)  # the default now
     d = db_opt(tp.add_parser("deactivate-user", help="(admin) the login can no longer connect"))
     d.add_argument("login", help="the login to deactivate")
     db_opt(tp.add_parser("users", help="(lead) list the team"))
@@ -52,8 +59,14 @@ def add_parsers(sub: Any, parser_class: Any) -> None:
     c.add_argument("--port", type=int, default=5432, help="the server's port (default 5432)")
     c.add_argument("--database", required=True, help="the team's database on the server")
     c.add_argument("--user", required=True, help="your login on the server")
-    c.add_argument("--sslmode", default="require", help="libpq sslmode (default: require)")
-    c.add_argument("--no-password", action="store_true", help="the server uses trust or certificates")
+    c.add_argument("--sslmode", default="prefer", choices=("disable", "allow", "prefer", "require",
+                                                          "verify-ca", "verify-full"),
+                   help="TLS to the server (default prefer: TLS when the server offers it, as on a "
+                   "LAN server without a certificate; use verify-full across other networks)")
+    cpw = c.add_mutually_exclusive_group()
+    cpw.add_argument("--password-env", metavar="VAR", help="read the password from the environment "
+                     "variable VAR instead of asking")
+    cpw.add_argument("--no-password", action="store_true", help="the server uses trust or certificates")
     db_opt(tp.add_parser("whoami", help="who the server says you are"))
 
     n = db_opt(tp.add_parser("take-next", help="take the oldest-due unassigned case"))
@@ -98,21 +111,11 @@ def _admin_url(args: argparse.Namespace) -> str:
 
 
 def _register(args: argparse.Namespace) -> Any:
-    """The register for a team command: --db as given, else the saved team server."""
-    from muse_care.services import team
-    from muse_care.services.local_config import current_actor
-    from muse_care.services.register import Register
-    from muse_care.store.db import is_sqlite, resolve_url
+    """The register for a team command: --db as given, else the saved team server (the
+    same choice as every command: ``cli.common.open_register``)."""
+    from muse_care.cli.common import open_register
 
-    url = _url(args)
-    if url is None and team.load_server_settings() is not None:
-        return team.connect()
-    resolved = resolve_url(url)
-    reg = Register.open(resolved, current_actor(args.as_user))
-    if not is_sqlite(resolved):
-        reg = Register(reg.engine, team.actor_from_database(reg) if not args.as_user
-                       else current_actor(args.as_user), reg._now)
-    return reg
+    return open_register(args)
 
 
 def _approval_json(a: Any) -> dict[str, Any]:
@@ -140,11 +143,9 @@ def run(args: argparse.Namespace) -> int | None:
               f"muse_lead, muse_admin; grants, row-level security and the append-only history "
               f"applied to {report.tables} tables")
     elif tc == "add-user":
-        password = None
-        if args.password:
-            password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"password for {args.login}: ")
+        password = None if args.no_password else _new_password(args)
         user = team.add_user(_admin_url(args), args.login, args.role, args.name, password)
-        print(f"{user.login} ({user.display_name}) is a {user.role}"
+        print(f"{user.login} ({user.display_name}) is {a_or_an(user.role)}"
               + (" with a password" if password else " (no password set)"))
     elif tc == "deactivate-user":
         team.deactivate_user(_admin_url(args), args.login)
@@ -155,14 +156,20 @@ def run(args: argparse.Namespace) -> int | None:
     elif tc == "connect":
         server = team.save_server_settings(team.ServerSettings(
             args.host, args.database, args.user, args.port, args.sslmode))
-        if not args.no_password:
+        if args.password_env:
+            team.store_password(server, _env_password(args.password_env))
+        elif not args.no_password:
             team.store_password(server, getpass.getpass(f"password for {server.keyring_username}: "))
         reg = team.connect(server)
-        print(f"connected to {server.database} on {server.host} as {reg.actor.login} "
-              f"({reg.actor.role}); the password is in the system keychain")
+        try:
+            print(f"connected to {server.database} on {server.host} (TLS: {server.sslmode}) as "
+                  f"{reg.actor.display_name} ({reg.actor.login}, {a_or_an(reg.actor.role)})"
+                  + ("; the password is in the system keychain" if not args.no_password else ""))
+        finally:
+            reg.dispose()
     elif tc == "whoami":
         reg = _register(args)
-        print(f"{reg.actor.login} ({reg.actor.role})")
+        print(f"{reg.actor.display_name} ({reg.actor.login}, {a_or_an(reg.actor.role)})")
     elif tc == "take-next":
         view = team.take_next_case(_register(args))
         if view is None:
@@ -181,7 +188,7 @@ def run(args: argparse.Namespace) -> int | None:
                 state = a.decision or "waiting"
                 print(f"{a.id:5} {a.case_reference} {a.kind:10} {state:9} by {a.requested_by} "
                       f"{a.requested_at:%Y-%m-%d %H:%M}: {a.reason}")
-            print(f"{len(items)} request(s)")
+            print(f"{count(len(items), 'request')}")
     elif tc in ("approve", "reject"):
         a = team.decide_approval(_register(args), args.id, tc, args.note)
         print(f"{a.kind} of {a.case_reference} {a.decision} by {a.decided_by}")
@@ -193,7 +200,8 @@ def run(args: argparse.Namespace) -> int | None:
             print(json.dumps(asdict(data), default=str, ensure_ascii=False))
         else:
             print(f"as of {data.as_of}: {data.open_total} open, {data.overdue} overdue, "
-                  f"{data.due_this_week} due this week, {data.pending_approvals} approvals waiting")
+                  f"{data.due_this_week} due this week, {count(data.pending_approvals, 'approval')} "
+                  f"waiting; on time {data.on_time_text}")
             for agent in data.load_per_agent:
                 print(f"  {agent.agent or '(unassigned)':20} {agent.open:6} open {agent.overdue:5} overdue")
     elif tc == "export":
@@ -206,14 +214,38 @@ def run(args: argparse.Namespace) -> int | None:
     return EXIT_OK
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        return _env_password(args.password_env)
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    first = getpass.getpass(f"new password for {args.login}: ")
+    if first != getpass.getpass("the same again: "):
+        from muse_care.domain.errors import ValidationError
+
+        raise ValidationError("password", "the two passwords differ; nothing was changed")
+    return first
+
+
+def _env_password(var: str) -> str:
+    from muse_care.domain.errors import ValidationError
+
+    value = os.environ.get(var, "")
+    if not value:
+        raise ValidationError("password-env", f"the environment variable {var} is not set or empty")
+    return value
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from muse_care.cli.common import EXIT_OK
     from muse_care.services import team
-    from muse_care.services.team_migrate import migrate_to
+    from muse_care.services.team_migrate import migrate_to, require_admin_target
     from muse_care.store import db
 
+    # the source is this machine's SQLite register (never the team server)
     source = db.resolve_url(args.db)
     target = db.resolve_url(args.target)
+    require_admin_target(target)
     report = migrate_to(source, target)
     secured = False
     engine = db.make_engine(target)

@@ -258,6 +258,15 @@ def _move(ch: _Change, wanted: Status, reason: str = "", waiver: str = "") -> No
 
         # a reply sent, identity settled, no retrieval at risk, every Art. 19 recipient told
         check_responded(ch, waiver)
+    if wanted is Status.AWAITING_APPROVAL:
+        from muse_care.store.team_sql import approvals
+
+        waiting = ch.session.execute(select(approvals.c.id).where(
+            approvals.c.case_id == ch.rec.id, approvals.c.decision.is_(None)).limit(1)).first()
+        if waiting is None:
+            raise ValidationError("status", "a case waits for approval only once a lead has been asked: "
+                                  "request the approval (extension, refusal or disclosure) on the "
+                                  "Approvals tab")
     if wanted is Status.REFUSED and not reason.strip():
         raise ValidationError("reason", "a refusal needs its reasons (manifestly unfounded or excessive, "
                               "and why)")
@@ -294,6 +303,10 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
         rec.clock_start, rec.due_date, rec.original_due = state.start, state.due, state.original_due
         rec.due_explained, rec.acknowledge_by = state.explanation, state.acknowledge_by
         rec.waiting_for = state.waiting_for
+        if clean.assignee:
+            from muse_care.services.members import check_assignee
+
+            check_assignee(session, clean.assignee)
         session.add(rec)
         session.flush()
         for step in steps:
@@ -420,8 +433,39 @@ def change_status(register: Register, ref: str | int, status: str, reason: str =
 
 def assign(register: Register, ref: str | int, assignee: str,
            expected_version: int | None = None) -> CaseView:
+    """Assign to an active team member ("" releases the case to the unassigned pool). On
+    a team server an agent cannot take or hand on a case another agent holds; a lead can."""
     assignee = v.clean_text("assignee", assignee, max_len=100)
-    return _write(register, ref, expected_version, lambda ch: ch.set("assignee", assignee))
+    if register.dialect == "postgresql" and register.actor.role == "agent":
+        # said before the locking read: row-level security hides another agent's case
+        # from SELECT … FOR UPDATE, and "no case" would be the wrong answer
+        with register.read() as session:
+            check_assignment(register, session, _load(session, ref), assignee)
+
+    def action(ch: _Change) -> None:
+        check_assignment(ch.register, ch.session, ch.rec, assignee)
+        ch.set("assignee", assignee)
+
+    return _write(register, ref, expected_version, action)
+
+
+def check_assignment(register: Register, session: Session, rec: CaseRecord, assignee: str) -> None:
+    """The service rules of assignment (the database's row-level security says the same
+    to raw SQL): an active member or nobody; agents keep off other agents' cases."""
+    from muse_care.domain.errors import PermissionDenied
+    from muse_care.services.members import check_assignee
+
+    if assignee == rec.assignee:
+        return
+    check_assignee(session, assignee)
+    me = register.actor
+    if register.dialect == "postgresql" and me.role == "agent":
+        if rec.assignee not in ("", me.login):
+            raise PermissionDenied(f"{rec.reference} is {rec.assignee}'s case; only they or a team lead "
+                                   "can reassign it")
+        if assignee not in ("", me.login):
+            raise PermissionDenied(f"an agent takes a case or releases it; handing {rec.reference} to "
+                                   f"{assignee} is a team lead's decision")
 
 
 def add_note(register: Register, ref: str | int, text: str) -> CaseView:
@@ -443,10 +487,42 @@ REQUESTER_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field both people changed: what this person typed and what the other saved."""
+
+    field: str
+    mine: str
+    theirs: str
+    changed_by: str
+    changed_at: datetime | None
+
+
+class FieldConflict(StaleRecord):
+    """Someone else changed the same requester field(s) to something else meanwhile."""
+
+    def __init__(self, reference: str, conflicts: Sequence[FieldChange]) -> None:
+        first = conflicts[0]
+        super().__init__(f"case {reference}", first.changed_by, first.changed_at)
+        self.conflicts = tuple(conflicts)
+        self.args = ("; ".join(f"{c.field} was changed by {c.changed_by} to “{c.theirs}” while you "
+                               f"typed “{c.mine}”" for c in self.conflicts)
+                     + ": keep yours or take theirs",)
+
+
+def _requester_text(value: Any) -> str:
+    return "\n".join(value) if isinstance(value, (tuple, list)) else str(value or "")
+
+
 def update_requester(register: Register, ref: str | int, requester: Requester,
-                     expected_version: int) -> CaseView:
-    """Save edited requester details. A stale ``expected_version`` raises StaleRecord
-    naming who changed the case and when; the caller keeps what was typed."""
+                     expected_version: int, base: Requester | None = None) -> CaseView:
+    """Save edited requester details.
+
+    With ``base`` (the details as they were when this person started editing) the save is
+    merged by field: only the fields this person changed are written, so a colleague's
+    change to another field stays; a field both changed to different values raises
+    :class:`FieldConflict` naming each such field, both values and who changed it, and
+    writes nothing. Without ``base``, a stale ``expected_version`` raises StaleRecord."""
     p: dict[str, str] = {}
     name = _collect(p, "name", v.clean_text, "name", requester.name, max_len=v.MAX_NAME, required=True)
     country = _collect(p, "country", v.validate_country, requester.country) or ""
@@ -465,12 +541,43 @@ def update_requester(register: Register, ref: str | int, requester: Requester,
     values = {"requester_name": name, "requester_email": email, "requester_phone": phone,
               "address_lines": "\n".join(x for x in lines if x), "postcode": postcode, "city": city,
               "region": region, "country": country, "account_ref": account}
+    if base is not None:
+        return _merge_requester(register, ref, requester, base, values)
 
     def action(ch: _Change) -> None:
         for attr, value in values.items():
             ch.set(attr, value, f"requester.{attr.removeprefix('requester_')}")
 
     return _write(register, ref, expected_version, action)
+
+
+def _merge_requester(register: Register, ref: str | int, typed: Requester, base: Requester,
+                     values: dict[str, str]) -> CaseView:
+    from muse_care.store.models import HistoryRecord
+
+    changed = {f: attr for f, attr in REQUESTER_FIELDS.items()
+               if _requester_text(getattr(typed, f)) != _requester_text(getattr(base, f))}
+
+    def action(ch: _Change) -> None:
+        conflicts: list[FieldChange] = []
+        for f, attr in changed.items():
+            theirs = getattr(ch.rec, attr) or ""
+            mine = values[attr]
+            if theirs in (mine, _requester_text(getattr(base, f))):
+                continue
+            what = f"requester.{attr.removeprefix('requester_')}"
+            last = ch.session.execute(
+                select(HistoryRecord.actor, HistoryRecord.at)
+                .where(HistoryRecord.case_id == ch.rec.id, HistoryRecord.what == what)
+                .order_by(HistoryRecord.id.desc()).limit(1)).first()
+            by, at = (last[0], last[1]) if last else (ch.rec.updated_by, ch.rec.updated_at)
+            conflicts.append(FieldChange(f, mine, theirs, by, at))
+        if conflicts:
+            raise FieldConflict(ch.rec.reference, conflicts)
+        for f, attr in changed.items():
+            ch.set(attr, values[attr], f"requester.{attr.removeprefix('requester_')}")
+
+    return _write(register, ref, None, action)
 
 
 def list_cases(register: Register, *, status: str | None = None, overdue: bool = False,

@@ -315,9 +315,15 @@ def _require_verified(view: CaseView, kind: str) -> None:
     if view.waiting_for in ("identity", "authority"):
         unconfirmed.insert(0, f"the requested {view.waiting_for} has not arrived")
     if unconfirmed:
-        raise ValidationError("identity", f"a {kind} letter discloses personal data, and the identity of "
+        raise ValidationError("identity", f"{a_or_an(kind)} letter discloses personal data, and the identity of "
                               f"the requester of {view.reference} is not confirmed ({', '.join(unconfirmed)}); "
                               "record the identity checks first")
+
+
+def a_or_an(kind: str) -> str:
+    from muse_care.domain.grammar import a_or_an as article
+
+    return article(kind)
 
 
 def _approval_check(register: Register, view: CaseView, kind: str) -> None:
@@ -333,7 +339,7 @@ def _approval_check(register: Register, view: CaseView, kind: str) -> None:
     if spec.discloses and spec.rights and not (spec.rights & {r.value for r in view.rights}):
         return
     if not team.is_approved(register, view.id, needed):
-        raise PermissionDenied(f"a {kind} letter for {view.reference} needs a team lead's approval "
+        raise PermissionDenied(f"{a_or_an(kind)} letter for {view.reference} needs a team lead's approval "
                                f"({needed}) before it can be produced; ask for it in the Approvals queue")
 
 

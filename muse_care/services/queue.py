@@ -133,6 +133,7 @@ class QueueQuery:
     search: str = ""
     sort: str = "due"
     descending: bool = False
+    assignee: str | None = None  # one agent's queue ("" = the unassigned pool); None = everyone
 
     def __post_init__(self) -> None:
         if self.view not in VIEW_KEYS:
@@ -301,8 +302,12 @@ def _default_region(register: Register) -> str:
 def query_filter(register: Register, query: QueueQuery) -> ColumnElement[bool]:
     if query.search.strip():
         found = search_filter(register, query.search)
-        return found if found is not None else false()
-    return view_filter(register, query.view)
+        chosen = found if found is not None else false()
+    else:
+        chosen = view_filter(register, query.view)
+    if query.assignee is not None:
+        chosen = and_(chosen, CaseRecord.assignee == query.assignee)
+    return chosen
 
 
 # --- counts --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from muse_care.domain.case import CaseView, OPEN_STATUSES
 from muse_care.domain.errors import (
     MuseCareError, NotFound, PermissionDenied, StaleRecord, StorageUnavailable, ValidationError,
 )
+from muse_care.domain.grammar import a_or_an
 from muse_care.domain.reference import normalise_reference
 from muse_care.services import local_config
 from muse_care.services import settings as settings_service
@@ -40,6 +41,7 @@ from muse_care.services.cases import defer_decision as defer_decision  # re-expo
 from muse_care.services.four_eyes import LEAD_ROLES as LEAD_ROLES, four_eyes_enabled as four_eyes_enabled, \
     needs_lead as needs_lead  # re-exported
 from muse_care.services.history import HistoryWriter
+from muse_care.services.members import UserView, _members, check_assignee, team_members
 from muse_care.services.register import Actor, Register, utc_now
 from muse_care.store import db
 from muse_care.store import team_sql
@@ -72,7 +74,9 @@ class ServerSettings:
     database: str
     user: str
     port: int = 5432
-    sslmode: str = "require"
+    # "prefer": TLS when the server offers it, plain on a LAN server without a
+    # certificate; "require"/"verify-full" for a server reached over other networks.
+    sslmode: str = "prefer"
 
     def validated(self) -> ServerSettings:
         host = v.clean_text("host", self.host, max_len=253, required=True)
@@ -261,8 +265,21 @@ def connect(server: ServerSettings | None = None, *, migrate: bool = True,
         engine.dispose()
         raise PermissionDenied(f"the login {me.login} is not a MUSE Care agent, lead or admin; "
                                "an admin adds it with `muse-care team add-user`")
-    name = display_name or local_config.load().get("display_name") or me.login
+    name = display_name or _display_name(engine, me.login) or me.login
     return Register(engine, Actor(me.login, str(name), me.role), now)
+
+
+def _display_name(engine: Engine, login: str) -> str:
+    """The name an admin gave with ``team add-user`` (readable by every member through
+    ``muse_team_members()``); "" when there is none."""
+    try:
+        with engine.connect() as conn:
+            for m in _members(conn):
+                if m.login == login:
+                    return m.display_name
+    except DBAPIError:
+        return ""
+    return ""
 
 
 def _connect_error(exc: DBAPIError, server: ServerSettings) -> MuseCareError:
@@ -282,7 +299,10 @@ def actor_from_database(register: Register) -> Actor:
     """The register's actor with login and role as the database sees them."""
     with register.engine.connect() as conn:
         me = whoami(conn)
-    return Actor(me.login, register.actor.display_name, me.role or "agent")
+    name = register.actor.display_name
+    if not name or name == register.actor.login or name == me.login:
+        name = _display_name(register.engine, me.login) or name or me.login
+    return Actor(me.login, name, me.role or "agent")
 
 
 # --- administration (run by an admin on a superuser or CREATEROLE connection) ---------
@@ -326,7 +346,40 @@ def apply_security(engine: Engine) -> InitReport:
             _exec(conn, sql)
         for fn in ("muse_notify_cases()", "muse_notify_approvals()"):
             _exec(conn, f"ALTER FUNCTION {fn} OWNER TO {team_sql.OWNER}")
+        _exec(conn, MEMBERS_FUNCTION)
+        _create_defaults(conn)
     return InitReport(database, db.current_revision(engine) or "", len(tables))
+
+
+# Every member may see who is on the team (for the assignment picker and names on
+# screen), never the users table itself: a SECURITY DEFINER function owned by the
+# tables' owner returns login, name, role and active, nothing else.
+MEMBERS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION muse_team_members()
+RETURNS TABLE (login varchar, display_name varchar, role varchar, active boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    SELECT login, display_name, role, active FROM users ORDER BY login
+$$;
+ALTER FUNCTION muse_team_members() OWNER TO {team_sql.OWNER};
+REVOKE ALL ON FUNCTION muse_team_members() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION muse_team_members() TO {team_sql.AGENT};
+"""
+
+
+def _create_defaults(conn: Connection) -> None:
+    """What a register needs before anyone reads it: the default retrieval sources.
+    Created here by the admin (``team init``, the first superuser connection, migrate-to),
+    never by an agent opening a case (agents may not write ``sources``). No history entry:
+    this is set-up, like the tables, and it keeps the history empty for ``migrate-to``."""
+    from muse_care.services.retrieval import DEFAULT_SOURCES
+    from muse_care.store.models import SourceRecord
+
+    have = set(conn.execute(select(SourceRecord.code)).scalars())
+    for code, name, months, kind in DEFAULT_SOURCES:
+        if code not in have:
+            conn.execute(insert(SourceRecord).values(code=code, name=name, retention_months=months,
+                                                identifier_kind=getattr(kind, "value", kind),
+                                                active=True))
 
 
 def init_team_database(url: str) -> InitReport:
@@ -347,14 +400,6 @@ def init_team_database(url: str) -> InitReport:
         engine.dispose()
 
 
-@dataclass(frozen=True)
-class UserView:
-    login: str
-    display_name: str
-    role: str
-    active: bool
-
-
 def validate_login(login: str) -> str:
     login = (login or "").strip()
     if not _LOGIN.match(login):
@@ -373,17 +418,36 @@ def encrypt_password(conn: Connection, login: str, password: str) -> str:
                                          b"scram-sha-256")).decode("ascii")
 
 
-def add_user(url: str, login: str, role: str, display_name: str,
+def _admin_engine(target: str | Engine | Register) -> tuple[Engine, bool]:
+    """(engine, whether we made it and must dispose of it)."""
+    if isinstance(target, Register):
+        return target.engine, False
+    if isinstance(target, Engine):
+        return target, False
+    return db.make_engine(target), True
+
+
+def _require_role_admin(conn: Connection) -> None:
+    row = conn.execute(text("SELECT rolsuper OR rolcreaterole, session_user FROM pg_roles "
+                            "WHERE rolname = session_user")).one()
+    if not row[0]:
+        raise PermissionDenied(
+            f"{row[1]} may not create or change logins; an admin does it with a superuser URL: "
+            "`muse-care --db postgresql://admin@server/musecare team add-user …`")
+
+
+def add_user(url: str | Engine | Register, login: str, role: str, display_name: str,
              password: str | None = None) -> UserView:
     """Create (or update) a person's login role in their group and their ``users`` row.
-    Run with a superuser or CREATEROLE admin URL."""
+    Run with a superuser or CREATEROLE admin URL (or that admin's open register)."""
     login = validate_login(login)
     if role not in ROLES:
         raise ValidationError("role", f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
     display_name = v.clean_text("name", display_name, max_len=200, required=True)
-    engine = db.make_engine(url)
+    engine, own = _admin_engine(url)
     try:
         with engine.begin() as conn:
+            _require_role_admin(conn)
             verifier = encrypt_password(conn, login, password) if password else None
             for sql in team_sql.login_statements(login, team_sql.GROUP_OF_ROLE[role], verifier):
                 _exec(conn, sql)
@@ -398,20 +462,28 @@ def add_user(url: str, login: str, role: str, display_name: str,
     except DBAPIError as exc:
         raise db.classify(exc) from exc
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
     return UserView(login, display_name, role, True)
 
 
-def deactivate_user(url: str, login: str) -> None:
+def deactivate_user(url: str | Engine | Register, login: str) -> None:
     """The person can no longer log in; their name stays on everything they did."""
     login = validate_login(login)
-    engine = db.make_engine(url)
+    engine, own = _admin_engine(url)
     try:
         with engine.begin() as conn:
+            _require_role_admin(conn)
+            found = conn.execute(update(UserRecord).where(UserRecord.login == login)
+                                 .values(active=False).returning(UserRecord.id)).first()
+            if found is None:
+                raise NotFound(f"no team member {login}")
             _exec(conn, f'ALTER ROLE "{login}" NOLOGIN')
-            conn.execute(update(UserRecord).where(UserRecord.login == login).values(active=False))
+    except DBAPIError as exc:
+        raise db.classify(exc) from exc
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
 
 
 def list_users(register: Register) -> list[UserView]:
@@ -433,7 +505,7 @@ def require_role(register: Register, *roles: str) -> None:
     if register.dialect == "sqlite":
         return
     if register.actor.role not in roles:
-        raise PermissionDenied(f"{register.actor.login} is {register.actor.role or 'no member'}; "
+        raise PermissionDenied(f"{register.actor.login} is {a_or_an(register.actor.role) if register.actor.role else 'no member'}; "
                                f"this needs a team {' or '.join(roles)}")
 
 
@@ -545,7 +617,7 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
             .where(approvals.c.case_id == case_id, approvals.c.kind == kind,
                    approvals.c.decision.is_(None))).first()
         if pending is not None:
-            raise ValidationError("kind", f"a {kind} of {reference} was already put to a lead by "
+            raise ValidationError("kind", f"{a_or_an(kind)} of {reference} was already put to a lead by "
                                   f"{pending[0]} on {pending[1]:%d %b %Y %H:%M}; it is waiting")
         new_id = session.execute(approvals.insert().values(
             case_id=case_id, kind=kind, requested_by=login, requested_at=now, reason=reason,
@@ -661,12 +733,65 @@ def require_approved(register: Register, case: str | int, kind: str) -> None:
 
 
 __all__ = [
-    "ApprovalView", "Identity", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
+    "ApprovalView", "BulkResult", "Identity", "reassign_many", "InitReport", "KeychainUnavailable", "ServerSettings", "TeamNotReady",
     "UserView", "add_user", "apply_security", "approval_queue",
-    "case_approvals", "connect", "deactivate_user", "decide_approval", "engine_for",
+    "case_approvals", "check_assignee", "connect", "team_members", "deactivate_user", "decide_approval", "engine_for",
     "forget_password", "four_eyes_enabled", "init_team_database", "is_approved", "list_users",
     "load_password", "load_server_settings", "needs_lead", "defer_decision", "psycopg_connect_kwargs",
     "request_approval",
     "require_approved", "require_role", "save_server_settings", "store_password", "take_next_case",
     "whoami",
 ]
+
+
+# --- the lead's bulk actions -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: int
+    unchanged: int
+    references: tuple[str, ...]
+
+
+def reassign_many(register: Register, moves: Any, assignee: str | None = None) -> BulkResult:
+    """Assign many cases in one unit of work, one history entry each: ``moves`` is either
+    case ids (all to ``assignee``; "" releases them to the unassigned pool) or
+    ``(case_id, assignee)`` pairs (a confirmed balance proposal). The same rules as one
+    assignment: active members only, and an agent keeps off other agents' cases. Any
+    refusal leaves every case as it was."""
+    from muse_care.services.cases import check_assignment
+
+    pairs = [(m, assignee) if isinstance(m, int) else (int(m[0]), m[1]) for m in moves]
+    if any(a is None for _c, a in pairs):
+        raise ValidationError("assignee", "say who gets the cases (or '' to release them)")
+    if not pairs:
+        return BulkResult(0, 0, ())
+    now = register.now()
+    login = register.actor.login
+    changed, same, refs = 0, 0, []
+    with register.unit_of_work() as session:
+        history = HistoryWriter(session, login, now)
+        ids = sorted({c for c, _a in pairs})
+        stmt = select(CaseRecord).where(CaseRecord.id.in_(ids)).order_by(CaseRecord.id)
+        if register.dialect == "postgresql" and register.actor.role in LEAD_ROLES:
+            # (row-level security hides other agents' cases from an agent's FOR UPDATE;
+            # their rows are checked below and the versioned UPDATE catches a race)
+            stmt = stmt.with_for_update()
+        records = {r.id: r for r in session.execute(stmt).scalars()}
+        for case_id, who in pairs:
+            rec = records.get(case_id)
+            if rec is None:
+                raise NotFound(f"no case {case_id}")
+            who = v.clean_text("assignee", who or "", max_len=100)
+            if rec.assignee == who:
+                same += 1
+                continue
+            check_assignment(register, session, rec, who)
+            history.add(rec.id, "assignee", rec.assignee, who)
+            rec.assignee = who
+            rec.updated_at = now
+            rec.updated_by = login
+            changed += 1
+            refs.append(rec.reference)
+        session.flush()
+    return BulkResult(changed, same, tuple(refs))

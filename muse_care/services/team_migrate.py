@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Table, func, insert, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from muse_care.domain.errors import MuseCareError, ValidationError
@@ -78,6 +79,7 @@ def migrate_to(source_url: str, target_url: str) -> MigrationReport:
             from muse_care.store import history_sql
 
             history_sql.set_bulk(dst, True)
+            kept, team_logins = _make_room(src, dst)
             for table in tables:
                 cols = [c for c in table.columns if c.computed is None]
                 pk = list(table.primary_key.columns)
@@ -85,6 +87,8 @@ def migrate_to(source_url: str, target_url: str) -> MigrationReport:
                 batch: list[dict[str, object]] = []
                 n = 0
                 for row in src.execute(stmt.execution_options(yield_per=BATCH)):
+                    if table.name == "users" and row._mapping["login"] in team_logins:
+                        continue  # the admin's add-user row for this login is the one kept
                     batch.append(dict(row._mapping))
                     if len(batch) >= BATCH:
                         dst.execute(insert(table), batch)
@@ -103,9 +107,14 @@ def migrate_to(source_url: str, target_url: str) -> MigrationReport:
             for table in tables:
                 got = dst.execute(select(func.count()).select_from(table)).scalar_one()
                 expected = src.execute(select(func.count()).select_from(table)).scalar_one()
+                expected -= kept.get(f"{table.name}:skipped", 0)
+                got -= kept.get(table.name, 0)
                 if got != expected or got != counts[table.name]:
                     raise MigrationFailed(f"{table.name}: {expected} rows in the register, {got} on "
                                           "the server; nothing was kept")
+            from muse_care.services.team import _create_defaults
+
+            _create_defaults(dst)  # the default sources, if the register had none
             with Session(bind=dst) as session:
                 report = verify_chain(session)
             if not report.ok:
@@ -122,6 +131,62 @@ def migrate_to(source_url: str, target_url: str) -> MigrationReport:
         target.dispose()
 
 
+def _make_room(src: Connection, dst: Connection) -> tuple[dict[str, int], set[str]]:
+    """What ``team init`` and ``team add-user`` put on the server before the move stays or
+    is replaced: the team's ``users`` rows stay (the register's own rows for the same
+    logins are not copied; others get new ids), the default sources and any setting the
+    register also holds are replaced by the register's. Returns rows kept per table (and
+    ``<table>:skipped`` for source rows deliberately not copied)."""
+    kept: dict[str, int] = {}
+    users = Base.metadata.tables["users"]
+    team_logins = set(dst.execute(select(users.c.login)).scalars())
+    src_tables = set(inspect(src).get_table_names())
+    if "users" in src_tables:
+        mine = list(src.execute(select(users.c.login)).scalars())
+        kept["users:skipped"] = sum(1 for x in mine if x in team_logins)
+        # the team's rows move out of the way of the register's ids
+        top = src.execute(select(func.coalesce(func.max(users.c.id), 0))).scalar_one()
+        for i, login in enumerate(sorted(team_logins), start=1):
+            dst.execute(users.update().where(users.c.login == login).values(id=-i))
+        for i, login in enumerate(sorted(team_logins), start=1):
+            dst.execute(users.update().where(users.c.login == login).values(id=top + i))
+    kept["users"] = len(team_logins)
+    sources = Base.metadata.tables["sources"]
+    dst.execute(sources.delete())  # nothing refers to them yet: the server holds no cases
+    settings = Base.metadata.tables["settings"]
+    if "settings" in src_tables:
+        keys = list(src.execute(select(settings.c.key)).scalars())
+        if keys:
+            dst.execute(settings.delete().where(settings.c.key.in_(keys)))
+    kept["settings"] = dst.execute(select(func.count()).select_from(settings)).scalar_one()
+    return kept, team_logins
+
+
+def require_admin_target(target_url: str) -> None:
+    """PermissionDenied unless the target login is an admin (or a superuser): moving a
+    register in is an admin's job, and an agent's login could not finish it anyway."""
+    from muse_care.domain.errors import PermissionDenied
+
+    engine = db.make_engine(target_url)
+    try:
+        with engine.connect() as conn:
+            from muse_care.services.team import whoami
+
+            me = whoami(conn)
+    except Exception as exc:
+        classified = db.classify(exc)
+        if classified is exc:
+            raise
+        raise classified from exc
+    finally:
+        engine.dispose()
+    if not (me.superuser or me.role == "admin"):
+        raise PermissionDenied(f"db migrate-to needs an admin login; {me.login} is "
+                               f"{'an ' + me.role if me.role == 'agent' else 'a ' + me.role if me.role else 'no team member'}. "
+                               "An admin runs `muse-care db migrate-to postgresql://ADMIN@server/musecare` "
+                               "on this computer")
+
+
 def _refuse_non_empty(target: object) -> None:
     from sqlalchemy import Engine
 
@@ -131,7 +196,7 @@ def _refuse_non_empty(target: object) -> None:
     with target.connect() as conn:
         names = set(inspect(conn).get_table_names())
         held = {}
-        for table in ("cases", "history", "users", "settings"):
+        for table in ("cases", "history", "approvals", "letters", "retrievals"):
             if table in names:
                 n = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
                 if n:

@@ -1,9 +1,17 @@
-"""What a team lead looks at: the dashboard's figures and the register as CSV.
+"""What a team lead looks at: the dashboard's figures, each agent's workload, breach
+warnings, a proposal to balance the queues, the team's audit trail, and the register
+as CSV.
 
 All counting is done by the database with indexes it already has (open cases by status
 use ``ix_cases_status_due``; load per agent ``ix_cases_assignee_open_due``; the on-time
 rate reads the status moves through ``ix_history_status_moves``). The results are plain
-frozen data: the dashboard widget only draws them.
+frozen data: the widgets only draw them.
+
+The on-time rate counts every answered case (responded or refused). Its answer date is
+the first move to an answered status in the history; when the history has none (a case
+imported or migrated as already answered) it is the first reply letter's dispatch (or
+production) date; failing both, the case's last change. Every figure says how many cases
+it rests on.
 """
 
 from __future__ import annotations
@@ -14,17 +22,22 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from muse_care.domain.case import RIGHT_LABELS, Status, label
 from muse_care.domain.errors import ValidationError
+from muse_care.domain.grammar import count
 from muse_care.services.register import Register
 from muse_care.services.team import LEAD_ROLES, require_role
-from muse_care.store.models import CaseRecord, HistoryRecord
+from muse_care.store.models import CaseRecord, HistoryRecord, LetterRecord
 from muse_care.store.team_sql import approvals
 
 ANSWERED = (Status.RESPONDED.value, Status.REFUSED.value)
+#: Letters that answer the request (not the acknowledgement, nor asking for ID,
+#: clarification or more time).
+NOT_REPLIES = ("acknowledgement", "identity-request", "clarification-request", "extension")
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,22 @@ class DashboardData:
     load_per_agent: tuple[AgentLoad, ...]
     seal: str = ""
     """The history's seal (entry count and head hash; services/history.py)."""
+    answered_cases: int = 0
+    """Cases answered in the period: what the on-time rate rests on."""
+    answered_on_time: int = 0
+    names: tuple[tuple[str, str], ...] = ()
+    """(login, display name) of the team, for labels."""
+
+    @property
+    def on_time_text(self) -> str:
+        answered = sum(m.answered for m in self.on_time_by_month)
+        on_time = sum(m.on_time for m in self.on_time_by_month)
+        if not answered:
+            return "no answered case in the period"
+        return f"{on_time / answered:.0%} of {count(answered, 'answered case')}"
+
+    def name_of(self, login: str) -> str:
+        return dict(self.names).get(login, login) if login else "(unassigned)"
 
 
 def _week_end(as_of: date) -> date:
@@ -100,22 +129,15 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
             .group_by(c.assignee))]
         pending = s.execute(select(func.count()).select_from(approvals)
                             .where(approvals.c.decision.is_(None))).scalar_one()
-        # First answer of each case answered in the window, with the case's due date.
-        start_at = datetime.combine(since, datetime.min.time(), tz) - timedelta(days=1)
-        h = HistoryRecord
-        first_answer = (select(h.case_id, func.min(h.at).label("at"))
-                        .where(h.what == "status", h.new_value.in_(ANSWERED), h.at >= start_at)
-                        .group_by(h.case_id).subquery())
-        answered = s.execute(select(first_answer.c.at, c.due_date)
-                             .join(c, c.id == first_answer.c.case_id)).all()
+        answered = _answers(s, tz, since)
+        names = _names(s)
     months_list: list[str] = []
     d = since
     while d <= as_of:
         months_list.append(f"{d.year:04d}-{d.month:02d}")
         d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
     per_month: dict[str, list[int]] = {m: [0, 0] for m in months_list}
-    for at, due in answered:
-        local = at.astimezone(tz).date()
+    for local, due in answered:
         key = f"{local.year:04d}-{local.month:02d}"
         if key in per_month:
             per_month[key][0] += 1
@@ -134,6 +156,9 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
         on_time_by_month=tuple(MonthRate(m, a, o) for m, (a, o) in per_month.items()),
         load_per_agent=tuple(loads),
         seal=history_seal_text(register),
+        answered_cases=sum(a for a, _o in per_month.values()),
+        answered_on_time=sum(o for _a, o in per_month.values()),
+        names=names,
     )
 
 
@@ -143,6 +168,50 @@ def history_seal_text(register: Register) -> str:
     with register.read() as s:
         seal = current_seal(s)
     return str(seal) if seal else ""
+
+
+def _names(s: Any) -> tuple[tuple[str, str], ...]:
+    from muse_care.services.members import _members
+
+    return tuple((m.login, m.display_name) for m in _members(s.connection()))
+
+
+def _answers(s: Any, tz: Any, since: date) -> list[tuple[date, date | None]]:
+    """(answer day in the organisation's zone, due date) of every case answered on or
+    after ``since``; see the module's note for where the answer day comes from."""
+    c, h, lt = CaseRecord, HistoryRecord, LetterRecord
+    first_move = (select(h.case_id, func.min(h.at).label("at"))
+                  .where(h.what == "status", h.new_value.in_(ANSWERED), h.case_id.is_not(None))
+                  .group_by(h.case_id).subquery())
+    first_letter = (select(lt.case_id, func.min(lt.dispatched_on).label("sent"),
+                           func.min(lt.generated_at).label("made"))
+                    .where(lt.kind.not_in(NOT_REPLIES)).group_by(lt.case_id).subquery())
+    rows = s.execute(
+        select(c.due_date, c.updated_at, first_move.c.at, first_letter.c.sent, first_letter.c.made)
+        .outerjoin(first_move, first_move.c.case_id == c.id)
+        .outerjoin(first_letter, first_letter.c.case_id == c.id)
+        .where(or_(c.status.in_(ANSWERED), first_move.c.at.is_not(None)))).all()
+    out: list[tuple[date, date | None]] = []
+    for due, updated_at, moved_at, sent, made in rows:
+        if moved_at is not None:
+            day = _local_day(moved_at, tz)
+        elif sent is not None:
+            day = sent
+        elif made is not None:
+            day = _local_day(made, tz)
+        else:
+            day = _local_day(updated_at, tz)
+        if day >= since:
+            out.append((day, due))
+    return out
+
+
+def _local_day(at: datetime, tz: Any) -> date:
+    from datetime import timezone as _tz
+
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=_tz.utc)
+    return at.astimezone(tz).date()
 
 
 def right_label(value: str) -> str:
@@ -216,3 +285,265 @@ def export_register_csv(register: Register, date_from: date, date_to: date, path
             f.flush()
             f.detach()
     return count
+
+
+# --- breach warnings ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BreachWarning:
+    case_id: int
+    reference: str
+    requester: str
+    assignee: str
+    kind: str  # "reply" | "acknowledgement"
+    due: date
+    working_days_left: int  # negative: overdue by that many working days
+
+    @property
+    def text(self) -> str:
+        what = "reply" if self.kind == "reply" else "acknowledgement (CCPA: receipt confirmed)"
+        if self.working_days_left < 0:
+            when = f"overdue since {self.due:%a %d %b}"
+        elif self.working_days_left == 0:
+            when = "due today"
+        else:
+            when = f"due {self.due:%a %d %b}, {count(self.working_days_left, 'working day')} left"
+        return f"{self.reference} {self.requester}: {what} {when}"
+
+
+def _is_working(d: date, region: str) -> bool:
+    from muse_care.domain.workdays import is_working_day
+
+    try:
+        return is_working_day(d, region)
+    except Exception:  # noqa: BLE001 - a region we have no holidays for: weekdays only
+        return d.weekday() < 5
+
+
+def _working_days_between(start: date, end: date, region: str) -> int:
+    """Working days after ``start`` up to ``end`` (negative when ``end`` is earlier)."""
+    step = 1 if end >= start else -1
+    n, d = 0, start
+    while d != end:
+        d += timedelta(days=step)
+        if _is_working(d, region):
+            n += step
+    return n
+
+
+def breach_warnings(register: Register, *, within: int = 3, as_of: date | None = None,
+                    for_login: str | None = None, limit: int = 500) -> list[BreachWarning]:
+    """Open cases whose reply is due within ``within`` working days (or overdue) with no
+    reply letter yet, and CCPA acknowledgements due with no acknowledgement letter;
+    ``for_login``: only that person's cases (what an agent is warned about), else all
+    (what leads are warned about). Most urgent first."""
+    as_of = as_of or register.today()
+    c, lt = CaseRecord, LetterRecord
+    horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
+    replied = select(lt.case_id).where(lt.kind.not_in(NOT_REPLIES))
+    acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement")
+    cond: list[Any] = [c.is_open.is_(True)]
+    if for_login is not None:
+        cond.append(c.assignee == for_login)
+    out: list[BreachWarning] = []
+    with register.read() as s:
+        rows = s.execute(
+            select(c.id, c.reference, c.requester_name, c.assignee, c.due_date, c.acknowledge_by,
+                   c.holiday_region, c.id.in_(replied), c.id.in_(acknowledged))
+            .where(*cond, or_(and_(c.due_date.is_not(None), c.due_date <= horizon),
+                              and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon)))
+            .order_by(c.due_date, c.id).limit(limit * 2)).all()
+    for cid, ref, name, assignee, due, ack_by, region, has_reply, has_ack in rows:
+        for kind, day, done in (("reply", due, has_reply), ("acknowledgement", ack_by, has_ack)):
+            if day is None or done:
+                continue
+            left = _working_days_between(as_of, day, region)
+            if left <= within:
+                out.append(BreachWarning(cid, ref, name, assignee, kind, day, left))
+    out.sort(key=lambda w: (w.working_days_left, w.due, w.reference))
+    return out[:limit]
+
+
+# --- balancing the queues --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reassignment:
+    case_id: int
+    reference: str
+    due_date: date | None
+    from_agent: str  # "" = the unassigned pool
+    to_agent: str
+
+
+def propose_balance(register: Register, *, include_unassigned: bool = False,
+                    agents: list[str] | None = None) -> list[Reassignment]:
+    """A proposal (nothing is written) to even out the agents' open cases: unstarted
+    cases (status *new*) move, soonest due first, from the busiest agent to the least busy
+    while they differ by two or more; with ``include_unassigned`` the unassigned pool's
+    new cases are handed out too. The lead confirms it with ``team.reassign_many``."""
+    from muse_care.services.members import team_members
+
+    require_role(register, *LEAD_ROLES)
+    if agents is None:
+        agents = [m.login for m in team_members(register, active_only=True) if m.role == "agent"]
+    if not agents:
+        return []
+    c = CaseRecord
+    with register.read() as s:
+        load = {a: 0 for a in agents}
+        for who, n in s.execute(select(c.assignee, func.count()).where(c.is_open.is_(True))
+                                .group_by(c.assignee)):
+            if who in load:
+                load[who] = int(n)
+        movable = s.execute(
+            select(c.id, c.reference, c.due_date, c.assignee)
+            .where(c.is_open.is_(True), c.status == Status.NEW.value,
+                   c.assignee.in_(agents + ([""] if include_unassigned else [])))
+            .order_by(c.due_date.asc().nulls_last(), c.id)).all()
+    out: list[Reassignment] = []
+    for cid, ref, due, owner in movable:
+        best = min(agents, key=lambda a: (load[a], a))
+        if owner == "":
+            load[best] += 1
+        elif load[owner] - load[best] >= 2:
+            load[owner] -= 1
+            load[best] += 1
+        else:
+            continue
+        out.append(Reassignment(cid, ref, due, owner, best))
+    return out
+
+
+# --- the team's audit trail ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    what: str
+    case_reference: str  # "" for register-wide entries (sources, settings)
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    case: str = ""  # a case reference
+    kind: str = ""  # "status", "requester", "approval", "assignee", "check", "event", "note", …
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _audit_select(register: Register, f: AuditFilter) -> Any:
+    from muse_care.domain.reference import normalise_reference
+    from muse_care.store.models import HistoryRecord as H
+
+    tz = register.timezone()
+    stmt = (select(H.id, H.at, H.actor, H.what, CaseRecord.reference, H.old_value, H.new_value,
+                   H.redacted)
+            .outerjoin(CaseRecord, CaseRecord.id == H.case_id))
+    if f.actor.strip():
+        stmt = stmt.where(H.actor == f.actor.strip())
+    if f.case.strip():
+        ref = normalise_reference(f.case)
+        if ref is None:
+            raise ValidationError("case", f"'{f.case}' is not a case reference (they look like MC-7KP-4QX9)")
+        stmt = stmt.where(CaseRecord.reference == ref)
+    if f.kind.strip():
+        k = f.kind.strip()
+        stmt = stmt.where(or_(H.what == k, H.what.like(f"{k}:%"), H.what.like(f"{k}.%"),
+                              H.what.like(f"{k} %")))
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        raise ValidationError("to", f"{f.date_to.isoformat()} is before {f.date_from.isoformat()}")
+    if f.date_from:
+        stmt = stmt.where(H.at >= datetime.combine(f.date_from, datetime.min.time(), tz))
+    if f.date_to:
+        stmt = stmt.where(H.at < datetime.combine(f.date_to + timedelta(days=1), datetime.min.time(), tz))
+    return stmt
+
+
+def _audit_entry(row: Any) -> AuditEntry:
+    from muse_care.services.history import REDACTED_TEXT
+
+    hid, at, actor, what, ref, old, new, redacted = row
+    if redacted:
+        old, new = "", REDACTED_TEXT
+    return AuditEntry(hid, at, actor, what, ref or "", old or "", new or "")
+
+
+def audit_entries(register: Register, f: AuditFilter = AuditFilter(), *, limit: int = 2000) -> list[AuditEntry]:
+    """Every change across cases (newest first), filtered by person, case, kind and date;
+    for leads."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    stmt = _audit_select(register, f).order_by(H.id.desc()).limit(limit)
+    with register.read() as s:
+        return [_audit_entry(r) for r in s.execute(stmt)]
+
+
+def audit_people_and_kinds(register: Register) -> tuple[list[str], list[str]]:
+    """Who appears in the history, and the kinds of change, for the filter lists."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    with register.read() as s:
+        people = sorted(s.execute(select(H.actor).distinct()).scalars())
+        whats = set(s.execute(select(H.what).distinct()).scalars())
+    kinds = sorted({w.replace(".", ":").split(":")[0] for w in whats})
+    return people, kinds
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    entries: int
+    problem: str
+
+    @property
+    def text(self) -> str:
+        return (f"history intact: {count(self.entries, 'entry', 'entries')}, every hash matches"
+                if self.ok else f"history BROKEN after {self.entries} good entries: {self.problem}")
+
+
+def verify_history(register: Register) -> ChainCheck:
+    from muse_care.services.history import verify_chain
+
+    with register.read() as s:
+        report = verify_chain(s)
+    return ChainCheck(bool(report.ok), int(report.entries), str(report.problem or ""))
+
+
+AUDIT_COLUMNS = ("id", "at", "actor", "what", "case", "old", "new")
+
+
+def export_audit_csv(register: Register, path: str | Path, f: AuditFilter = AuditFilter()) -> int:
+    """The filtered audit trail as UTF-8 CSV (oldest first), written whole or not at all,
+    ending with the chain's verify result. Returns the number of entries."""
+    from muse_care.store.models import HistoryRecord as H
+
+    require_role(register, *LEAD_ROLES)
+    path = Path(path)
+    tz = register.timezone()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    n = 0
+    try:
+        with register.read() as s, open(tmp, "w", encoding="utf-8-sig", newline="") as out:
+            w = csv.writer(out)
+            w.writerow(AUDIT_COLUMNS)
+            stmt = _audit_select(register, f).order_by(H.id)
+            for row in s.execute(stmt.execution_options(yield_per=2000)):
+                e = _audit_entry(row)
+                w.writerow([_cell(x) for x in (e.id, e.at.astimezone(tz).isoformat(timespec="seconds"),
+                                               e.actor, e.what, e.case_reference, e.old, e.new)])
+                n += 1
+        check = verify_history(register)
+        with open(tmp, "a", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerow(["", "", "", "verify", "", "", check.text])
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n

@@ -16,7 +16,7 @@ from muse_care.domain.case import (
     FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, CaseView, Requester, Status,
 )
 from muse_care.domain.clock import ClockEventKind
-from muse_care.domain.errors import StaleRecord, ValidationError
+from muse_care.domain.errors import StaleRecord, StorageUnavailable, ValidationError
 from muse_care.domain.identity import CheckResult, identity_confirmed
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
@@ -145,6 +145,11 @@ class CaseViewWidget(QtWidgets.QWidget):
         self._concerns: dict[str, str | None] = {}  # tab -> the change-set flag it refreshes on
         self._form_drafts: dict[int, dict[str, str]] = {}  # typed notes and reasons, per case
         self._drafts: dict[int, Requester] = {}  # unsaved requester edits per case: never lost
+        self._draft_bases: dict[int, Requester] = {}
+        self._base: Requester | None = None  # the details as they were when editing began
+        self._conflicts: tuple[Any, ...] = ()
+        self.auto_retry = False  # a team window: a save lost to an outage is retried when back
+        self.save_pending = False
         self._dirty = False
         self._loading_id: int | None = None
         self._filling = False
@@ -255,6 +260,8 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui = self.ui
         if self.view is not None and self._dirty and self.view.id != view.id:
             self._drafts[self.view.id] = self.typed_requester()
+            if self._base is not None:
+                self._draft_bases[self.view.id] = self._base
         same = self.view is not None and self.view.id == view.id
         if not same:
             self._swap_form_drafts(self.view, view)
@@ -279,6 +286,7 @@ class CaseViewWidget(QtWidgets.QWidget):
         # requester: keep what the agent is typing on this case; restore a kept draft
         if not (same and self._dirty):
             draft = self._drafts.pop(view.id, None)
+            self._base = self._draft_bases.pop(view.id, view.requester)
             self._fill_requester(draft or view.requester)
             self._set_dirty(draft is not None)
             ui.conflict_frame.setVisible(False)
@@ -449,10 +457,13 @@ class CaseViewWidget(QtWidgets.QWidget):
         if self.view is None or self.ctx.register is None:
             return
         reg, view, typed = self.ctx.register, self.view, self.typed_requester()
+        base = self._base or view.requester
         self.ui.save_button.setEnabled(False)
-        CaseOp(self.ctx, lambda: cases.update_requester(reg, view.id, typed, view.version), before=view,
-               what="save requester").success(self._requester_saved).failure(self._requester_failed) \
-            .run(initiator=self)
+        self.save_pending = False
+        # merged by field: only what this person changed since `base` is written
+        CaseOp(self.ctx, lambda: cases.update_requester(reg, view.id, typed, view.version, base=base),
+               before=view, what="save requester").success(self._requester_saved) \
+            .failure(self._requester_failed).run(initiator=self)
 
     def _requester_saved(self, view: CaseView) -> None:
         self.ui.save_button.setEnabled(True)
@@ -463,7 +474,14 @@ class CaseViewWidget(QtWidgets.QWidget):
         self.ui.save_button.setEnabled(True)
         for label in self._requester_error_labels():
             mark_error(label, None)
-        if isinstance(exc, StaleRecord):
+        if isinstance(exc, cases.FieldConflict):
+            self._show_conflicts(exc)
+        elif isinstance(exc, StorageUnavailable) and self.auto_retry:
+            self.save_pending = True  # saved by itself when the server is back
+            mark_error(self.ui.requester_general_error,
+                       "Not saved yet: the server cannot be reached. Your text is kept and is saved "
+                       "by itself as soon as the server is back.")
+        elif isinstance(exc, StaleRecord):
             self.ui.conflict_label.setText(stale_text(exc) + " Your text is kept below. Keep your text "
                                            "(and save again), or show their version?")
             self.ui.conflict_frame.setVisible(True)
@@ -477,9 +495,38 @@ class CaseViewWidget(QtWidgets.QWidget):
         else:
             self.ctx.report_error(exc, retry=self.save_requester, parent=self)
 
+    # --- conflicts: both changed the same field --------------------------------------------
+    def _show_conflicts(self, exc: Any) -> None:
+        self._conflicts = exc.conflicts
+        lines = []
+        for c in exc.conflicts:
+            when = c.changed_at.astimezone().strftime("%H:%M") if c.changed_at else "just now"
+            label = CONFLICT_LABELS.get(c.field, c.field)
+            lines.append(f"{label}: you typed “{c.mine or '(empty)'}”; {c.changed_by} saved "
+                         f"“{c.theirs or '(empty)'}” at {when}.")
+        others = "Your other changes are not saved yet either; they go in with your choice."
+        self.ui.conflict_label.setText(
+            "Someone changed the same field while you were editing:\n" + "\n".join(lines) + "\n" + others)
+        self.ui.keep_mine_button.setText("&Keep mine")
+        self.ui.reload_button.setText("&Take theirs")
+        self.ui.conflict_frame.setVisible(True)
+        self.ctx.last_message = self.ui.conflict_label.text()
+
+    def retry_pending_save(self) -> None:
+        """The server is back: save what could not be saved during the outage."""
+        if self.save_pending and self._dirty:
+            self.save_requester()
+
     def keep_mine(self) -> None:
-        """Take the case's newest version number and keep the typed text: Save then
-        writes the agent's text over the other change (which stays in the history)."""
+        """Keep the typed value of each conflicting field (their value becomes the base,
+        so it is written over theirs, which stays in the history) and save."""
+        if self._conflicts and self._base is not None:
+            self._base = replace(self._base, **{c.field: _as_field(c.field, c.theirs)
+                                                 for c in self._conflicts})
+            self._conflicts = ()
+            self.ui.conflict_frame.setVisible(False)
+            self.save_requester()
+            return
         if self.view is None or self.ctx.register is None:
             return
         reg, case_id = self.ctx.register, self.view.id
@@ -492,6 +539,26 @@ class CaseViewWidget(QtWidgets.QWidget):
         self.ctx.worker.submit(lambda: cases.get_case(reg, case_id), got, owner=self)
 
     def reload_theirs(self) -> None:
+        if self._conflicts and self._base is not None:
+            # take their value in each conflicting field; the rest of what was typed stays
+            theirs = {c.field: _as_field(c.field, c.theirs) for c in self._conflicts}
+            self._base = replace(self._base, **theirs)
+            self._conflicts = ()
+            self._filling = True
+            try:
+                for f, value in theirs.items():
+                    if f == "address_lines":
+                        self.ui.rq_address_edit.setPlainText("\n".join(value))
+                    elif f in REQUESTER_EDITS:
+                        getattr(self.ui, REQUESTER_EDITS[f]).setText(value)
+            finally:
+                self._filling = False
+            self.ui.conflict_frame.setVisible(False)
+            if self.typed_requester() != self._base:
+                self.save_requester()  # the person's other changes go in now
+            else:
+                self._set_dirty(False)
+            return
         if self.view is None:
             return
         self._set_dirty(False)
@@ -593,6 +660,15 @@ class CaseViewWidget(QtWidgets.QWidget):
         dialog.open()
         self.status_dialog = dialog
         return dialog
+
+
+CONFLICT_LABELS = {"name": "Name", "email": "Email", "phone": "Phone", "postcode": "Postcode",
+                   "city": "City", "region": "Region", "country": "Country",
+                   "account_ref": "Account", "address_lines": "Address"}
+
+
+def _as_field(fieldname: str, value: str) -> Any:
+    return tuple(x for x in value.split("\n") if x) if fieldname == "address_lines" else value
 
 
 __all__ = ["CaseViewWidget", "CaseTab", "StatusDialog", "OPEN_STATUSES"]

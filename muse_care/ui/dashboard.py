@@ -46,6 +46,15 @@ class _Tile(QtWidgets.QFrame):
         self.value.setText(f"{value:,}")
 
 
+def _category_axis(labels: list[str]) -> QtCharts.QBarCategoryAxis:
+    """A category axis whose labels are never elided to "…": they are short (a month,
+    a name) and the chart makes room for them."""
+    axis = QtCharts.QBarCategoryAxis()
+    axis.append(labels)
+    axis.setTruncateLabels(False)
+    return axis
+
+
 def _view(chart: QtCharts.QChart) -> QtCharts.QChartView:
     chart.setBackgroundRoundness(6)
     chart.setMargins(QtCore.QMargins(6, 6, 6, 6))
@@ -61,6 +70,7 @@ def _view(chart: QtCharts.QChart) -> QtCharts.QChartView:
 
 class DashboardWidget(QtWidgets.QWidget):
     refreshRequested = Signal()
+    agentChosen = Signal(str)  # a login ("" = the unassigned pool): show that queue
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,9 +98,13 @@ class DashboardWidget(QtWidgets.QWidget):
         self.tile_overdue = _Tile("overdue", RED)
         self.tile_week = _Tile("due this week", AMBER)
         self.tile_approvals = _Tile("approvals waiting", "#7A5BC7")
+        self.rests_on = QtWidgets.QLabel("")
+        self.rests_on.setStyleSheet("color: #555;")
+        self.rests_on.setWordWrap(True)
         for t in (self.tile_open, self.tile_overdue, self.tile_week, self.tile_approvals):
             tiles.addWidget(t)
         outer.addLayout(tiles)
+        outer.addWidget(self.rests_on)
 
         grid = QtWidgets.QGridLayout()
         self.status_chart = QtCharts.QChart()
@@ -113,6 +127,18 @@ class DashboardWidget(QtWidgets.QWidget):
         self.seal.setStyleSheet("color: #666; font-family: monospace;")
         self.seal.setAccessibleName("History seal")
         outer.addWidget(self.seal)
+        # each agent's workload in figures (the chart above shows its shape)
+        self.workload = QtWidgets.QTableWidget(0, 4, self)
+        self.workload.setAccessibleName("Workload per agent")
+        self.workload.setHorizontalHeaderLabels(["Agent", "Open", "Due this week", "Overdue"])
+        self.workload.verticalHeader().setVisible(False)
+        self.workload.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.workload.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.workload.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.workload.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.workload.setToolTip("Double-click an agent to show their queue")
+        self.workload.cellDoubleClicked.connect(self._agent_chosen)
+        outer.addWidget(self.workload)
 
     # --- data in -------------------------------------------------------------------
     def set_data(self, data: DashboardData) -> None:
@@ -123,6 +149,15 @@ class DashboardWidget(QtWidgets.QWidget):
         self.tile_week.set_value(data.due_this_week)
         self.tile_approvals.set_value(data.pending_approvals)
         self.seal.setText(f"History seal: {data.seal}" if data.seal else "")
+        self.tile_approvals.caption.setText("approval waiting" if data.pending_approvals == 1
+                                            else "approvals waiting")
+        self.tile_open.caption.setText("open case" if data.open_total == 1 else "open cases")
+        self.rests_on.setText(
+            f"On time: {data.on_time_text} in the last {len(data.on_time_by_month)} months "
+            "(answer date from the history, else the first reply letter, else the case's last change). "
+            "Open figures rest on "
+            f"{data.open_total:,} open cases; approvals count requests waiting for a lead.")
+        self._workload(data)
         self._status(data)
         self._on_time(data)
         self._load(data)
@@ -152,13 +187,13 @@ class DashboardWidget(QtWidgets.QWidget):
         answered = sum(m.answered for m in data.on_time_by_month)
         on_time = sum(m.on_time for m in data.on_time_by_month)
         overall = f"{on_time / answered:.0%}" if answered else "no answers yet"
-        self._reset(chart, f"Answered on time, by month ({overall} over the period)")
+        self._reset(chart, f"Answered on time, by month ({overall} of {answered:,} answered)")
         good, late = QtCharts.QBarSet("on time"), QtCharts.QBarSet("late")
         good.setColor(QtGui.QColor(GREEN))
         late.setColor(QtGui.QColor(RED))
         months = []
         for m in data.on_time_by_month:
-            months.append(QtCore.QDate(int(m.month[:4]), int(m.month[5:]), 1).toString("MMM"))
+            months.append(QtCore.QDate(int(m.month[:4]), int(m.month[5:]), 1).toString("MMM")[:3])
             rate = m.rate
             good.append(100 * rate if rate is not None else 0)
             late.append(100 * (1 - rate) if rate is not None else 0)
@@ -167,8 +202,7 @@ class DashboardWidget(QtWidgets.QWidget):
         series.append(late)
         series.setBarWidth(0.7)
         chart.addSeries(series)
-        x = QtCharts.QBarCategoryAxis()
-        x.append(months)
+        x = _category_axis(months)
         y = QtCharts.QValueAxis()
         y.setRange(0, 100)
         y.setLabelFormat("%d%%")
@@ -206,7 +240,7 @@ class DashboardWidget(QtWidgets.QWidget):
         names = []
         # horizontal bars are drawn bottom-up: reverse so the busiest is on top
         for a in reversed(data.load_per_agent[:12]):
-            names.append(a.agent or "(unassigned)")
+            names.append(_short(data.name_of(a.agent)))
             overdue.append(a.overdue)
             week.append(a.due_this_week)
             rest.append(max(a.open - a.overdue - a.due_this_week, 0))
@@ -215,8 +249,7 @@ class DashboardWidget(QtWidgets.QWidget):
             series.append(s)
         series.setBarWidth(0.7)
         chart.addSeries(series)
-        y = QtCharts.QBarCategoryAxis()
-        y.append(names)
+        y = _category_axis(names)
         x = QtCharts.QValueAxis()
         x.setLabelFormat("%d")
         top = max((a.open for a in data.load_per_agent), default=0)
@@ -235,7 +268,7 @@ class DashboardWidget(QtWidgets.QWidget):
         bars.setColor(QtGui.QColor("#5B8DEF"))
         labels = []
         for right, n in reversed(data.by_right):
-            labels.append(right_label(right).split(" (")[0])
+            labels.append(_short(right_label(right).split(" (")[0].split(" to ")[0], 22))
             bars.append(n)
         series = QtCharts.QHorizontalBarSeries()
         series.append(bars)
@@ -243,8 +276,7 @@ class DashboardWidget(QtWidgets.QWidget):
         series.setLabelsPosition(QtCharts.QAbstractBarSeries.LabelsPosition.LabelsInsideEnd)
         bars.setLabelColor(QtGui.QColor("white"))
         chart.addSeries(series)
-        y = QtCharts.QBarCategoryAxis()
-        y.append(labels)
+        y = _category_axis(labels)
         x = QtCharts.QValueAxis()
         x.setLabelFormat("%d")
         x.setRange(0, max((n for _r, n in data.by_right), default=1))
@@ -254,3 +286,33 @@ class DashboardWidget(QtWidgets.QWidget):
         series.attachAxis(y)
         series.attachAxis(x)
         chart.legend().setVisible(False)
+
+    def _workload(self, data: DashboardData) -> None:
+        self.workload.setRowCount(0)
+        for a in data.load_per_agent:
+            row = self.workload.rowCount()
+            self.workload.insertRow(row)
+            shown = data.name_of(a.agent)
+            name = QtWidgets.QTableWidgetItem(shown + (f" ({a.agent})" if a.agent and shown != a.agent else ""))
+            name.setData(Qt.ItemDataRole.UserRole, a.agent)
+            self.workload.setItem(row, 0, name)
+            name.setToolTip("Double-click to show this queue")
+            for col, n in ((1, a.open), (2, a.due_this_week), (3, a.overdue)):
+                item = QtWidgets.QTableWidgetItem(f"{n:,}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if col == 3 and n:
+                    item.setForeground(QtGui.QColor(RED))
+                self.workload.setItem(row, col, item)
+
+    def _agent_chosen(self, row: int, _column: int) -> None:
+        item = self.workload.item(row, 0)
+        if item is not None:
+            self.agentChosen.emit(item.data(Qt.ItemDataRole.UserRole) or "")
+
+
+def _short(text: str, limit: int = 16) -> str:
+    """A label short enough for a chart axis, cut at a word where possible."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return (cut if len(cut) >= limit // 2 else text[:limit]).rstrip() + "."

@@ -208,7 +208,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def start(self) -> None:
         """Load the counts and the queue (once the register is open); on a team server,
         listen for other people's changes and watch the connection."""
-        from muse_care.ui.team_windows import LiveUpdates, is_lead
+        from muse_care.ui.team_windows import is_lead
 
         self.model.reload()
         self.refresh_counts()
@@ -218,11 +218,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.action_records.setEnabled(lead)
         reg = self.ctx.register
         if reg is not None and reg.dialect == "postgresql" and self.live is None:
-            self.live = LiveUpdates(self.ctx, self)
-            self.live.case_changed_elsewhere.connect(self._remote_change)
-            self.live.connection_changed.connect(self._connection_changed)
-            self.live.start()
-            self.server_label.setText(f"Team server · {self.ctx.actor.role}")
+            from muse_care.ui.team_windows import install_team_mode
+
+            install_team_mode(self)
 
     # --- team: live updates -----------------------------------------------------------
     def _remote_change(self, case_id: int | None) -> None:
@@ -245,7 +243,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _connection_changed(self, up: bool, message: str) -> None:
         if up:
-            self.server_label.setText(f"Team server · {self.ctx.actor.role}")
+            self.server_label.setText(f"Team server · {self.ctx.actor.display_name} ({self.ctx.actor.role})")
             self.statusBar().showMessage("The server is back; the queue is up to date again.", 10000)
             self.refresh()
         else:

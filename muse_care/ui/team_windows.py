@@ -84,8 +84,11 @@ class DashboardWindow(QtWidgets.QWidget):
         self.dashboard = DashboardWidget(self)
         QtWidgets.QVBoxLayout(self).addWidget(self.dashboard)
         self.dashboard.refreshRequested.connect(self.reload)
+        # the workload table's agent: that agent's queue in the main window
+        self.dashboard.agentChosen.connect(
+            lambda login: parent.team_tools.show_queue_of(login) if hasattr(parent, "team_tools") else None)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 100, self.fontMetrics().lineSpacing() * 45)
+        self.resize(em * 110, self.fontMetrics().lineSpacing() * 58)
 
     def reload(self) -> None:
         from muse_care.services.team_reports import dashboard_data
@@ -185,6 +188,7 @@ class LiveUpdates(QtCore.QObject):
 
     case_changed_elsewhere = Signal(object)
     connection_changed = Signal(bool, str)
+    approval_changed = Signal(int, int)  # approval id, case id: a request or a decision
 
     def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +197,7 @@ class LiveUpdates(QtCore.QObject):
         reg = ctx.register
         self.listener = ChangeListener.for_register(
             reg, lambda case_id, _version: self.case_changed_elsewhere.emit(case_id),
+            on_approval=lambda approval_id, case_id: self.approval_changed.emit(approval_id, case_id),
             on_status=lambda up: self.case_changed_elsewhere.emit(None) if up else None)
         self.monitor = ConnectionMonitor(register_probe(reg),
                                          lambda up, msg: self.connection_changed.emit(up, msg))
@@ -207,3 +212,41 @@ class LiveUpdates(QtCore.QObject):
 
     def report_failure(self) -> None:
         self.monitor.report_failure()
+
+
+def install_team_mode(window: Any) -> None:
+    """Team mode in the main window (called by ``MainWindow.start`` on a team server):
+    live case and approval updates, the outage banner and the retry of a save lost to it,
+    the assignee picker, the queue's bulk actions and agent filter, breach warnings, and
+    the lead's Team menu (members, audit, balance)."""
+    ctx = window.ctx
+    live = LiveUpdates(ctx, window)
+    window.live = live
+    live.case_changed_elsewhere.connect(window._remote_change)
+    live.connection_changed.connect(window._connection_changed)
+    live.approval_changed.connect(lambda _a, case_id: _approval_changed(window, case_id))
+    window.case_view.auto_retry = True
+    live.connection_changed.connect(lambda up, _m: window.case_view.retry_pending_save() if up else None)
+    live.start()
+    window.server_label.setText(f"Team server · {ctx.actor.display_name} ({ctx.actor.role})")
+    from muse_care.ui.bulk_actions import install_bulk_actions
+    from muse_care.ui.member_picker import install_member_picker
+    from muse_care.ui.team_tools import install_team_tools
+
+    install_member_picker(window.case_view, ctx)
+    install_bulk_actions(window)
+    install_team_tools(window)
+
+
+def _approval_changed(window: Any, case_id: int) -> None:
+    """A request or a decision, from any window: the lead's queue, the case's approvals
+    tab and the dashboard's count follow within the notification's round trip."""
+    for attr in ("approvals_window", "dashboard_window"):
+        w = getattr(window, attr, None)
+        if w is not None and w.isVisible():
+            w.reload()
+    view = window.case_view.view
+    if view is not None and view.id == case_id:
+        tab = window.case_view._extra.get("Approvals")
+        if tab is not None:
+            tab.show_case(view)

@@ -84,7 +84,7 @@ def test_refusal_needs_reasons(register) -> None:
 
 def test_stale_version_names_who_changed_it(register) -> None:
     view = cases.add_case(register, draft())
-    cases.assign(register, view.reference, "tom", expected_version=view.version)
+    cases.assign(register, view.reference, "aisha", expected_version=view.version)
     with pytest.raises(StaleRecord, match="changed by aisha"):
         cases.update_requester(register, view.reference, view.requester, expected_version=view.version)
 
@@ -145,7 +145,7 @@ def test_failure_mid_write_leaves_database_as_before(register, monkeypatch) -> N
 
 def test_history_chain_detects_edit(register) -> None:
     view = cases.add_case(register, draft())
-    cases.assign(register, view.reference, "tom")
+    cases.assign(register, view.reference, "aisha")
     with register.read() as s:
         assert verify_chain(s).ok
     with register.engine.begin() as conn:

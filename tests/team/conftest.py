@@ -71,3 +71,29 @@ def admin_register(team_url: str) -> Iterator[Register]:
     reg = Register.open(team_url, Actor("postgres", "Admin", "admin"), migrate=False, now=_fixed_now)
     yield reg
     reg.dispose()
+
+
+def _drop_roles(url: str, logins: list[str]) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for login in logins:
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE usename = :u"), {"u": login})
+                conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def logins_to_drop(pg_url: str) -> Iterator[Callable[[str], str]]:
+    """For tests that create login roles themselves (through the CLI): names them and drops
+    them afterwards."""
+    names: list[str] = []
+
+    def name(login: str) -> str:
+        names.append(login)
+        return login
+
+    yield name
+    _drop_roles(pg_url, names)

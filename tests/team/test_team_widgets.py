@@ -110,3 +110,33 @@ def test_approval_queue_signals_and_own_request(qtbot, tmp_path) -> None:
     with qtbot.waitSignal(w.openCaseRequested, timeout=1000) as sig:
         w._open(w.model.index(0, 0))
     assert sig.args == [11]
+
+
+def test_dashboard_labels_are_readable_at_the_opening_size(qtbot) -> None:
+    """No axis label is elided to "…": each category axis keeps its labels whole and the
+    load chart leaves room for the longest agent name at the window's opening size."""
+    from muse_care.ui.dashboard import DashboardWidget
+    from PySide6 import QtCharts as Charts
+    from PySide6.QtGui import QFontMetrics
+
+    w = DashboardWidget()
+    qtbot.addWidget(w)
+    em, line = w.fontMetrics().horizontalAdvance("M"), w.fontMetrics().lineSpacing()
+    w.resize(em * 110, line * 58)  # DashboardWindow's opening size
+    data = sample_dashboard()
+    w.set_data(data)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)
+    for chart in (w.load_chart, w.on_time_chart, w.right_chart):
+        axes = [a for a in chart.axes() if isinstance(a, Charts.QBarCategoryAxis)]
+        assert axes and all(not a.truncateLabels() for a in axes)
+    axis = next(a for a in w.load_chart.axes() if isinstance(a, Charts.QBarCategoryAxis))
+    widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(label) for label in axis.categories())
+    assert w.load_chart.plotArea().left() >= widest
+    assert "(unassigned)" in axis.categories()
+    assert "of 443 answered cases" in w.rests_on.text()
+    assert w.workload.rowCount() == len(data.load_per_agent)
+    with qtbot.waitSignal(w.agentChosen, timeout=1000) as sig:
+        w.workload.cellDoubleClicked.emit(1, 0)
+    assert sig.args == ["tom"]

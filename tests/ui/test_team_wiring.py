@@ -103,7 +103,8 @@ def test_a_change_by_someone_else_reaches_the_open_window(qtbot, pg_url, tmp_pat
     from muse_care.ui.qt import QtCore
 
     mine = Register.open(pg_url, Actor("aisha", "Aisha Khan", role="agent"), migrate=False)
-    theirs = Register.open(pg_url, Actor("tom", "Tom Agent", role="agent"), migrate=False)
+    # a lead: an agent may not reassign a case another agent holds (the case is Aisha's)
+    theirs = Register.open(pg_url, Actor("tom", "Tom Lead", role="lead"), migrate=False)
     view = add_case(theirs, "Margaret Jones")
     settings = QtCore.QSettings(str(tmp_path / "layout.ini"), QtCore.QSettings.Format.IniFormat)
     ctx = AppContext(mine, mine.actor, settings=settings)

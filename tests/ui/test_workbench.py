@@ -216,19 +216,33 @@ def test_stale_record_conflict_keeps_the_agents_text(qtbot, window, ctx, sqlite_
                                theirs.version)
     finally:
         other.dispose()
-    window.ui.action_save.trigger()
-    qtbot.waitUntil(lambda: ui.conflict_frame.isVisible(), timeout=10000)
-    assert "changed by tom at" in ui.conflict_label.text()
-    assert ui.rq_name_edit.text() == "Margaret A. Jones"  # the agent's text is kept
-    assert window.case_view.dirty
-    # keep mine, then save again: it goes through over the newer version
-    ui.keep_mine_button.click()
-    qtbot.waitUntil(lambda: not ui.conflict_frame.isVisible(), timeout=10000)
-    wait_idle(qtbot, ctx)
+    # different fields: merged, both kept, no question asked
     window.ui.action_save.trigger()
     qtbot.waitUntil(lambda: not window.case_view.dirty, timeout=10000)
     saved = cases.get_case(sqlite_register, case.id)
-    assert saved.requester.name == "Margaret A. Jones"
+    assert (saved.requester.name, saved.requester.email) == ("Margaret A. Jones", "mj@example.org")
+    assert not ui.conflict_frame.isVisible()
+    # the same field: the agent is asked, with both values, and keeps the typed text
+    ui.rq_name_edit.clear()
+    qtbot.keyClicks(ui.rq_name_edit, "Margaret Jones-Smith")
+    other = Register.open(sqlite_url, Actor("tom", "Tom Baker"), migrate=False, now=lambda: FIXED_NOW)
+    try:
+        theirs = cases.get_case(other, case.id)
+        cases.update_requester(other, case.id, Requester(**{**theirs.requester.__dict__, "name": "M. Jones"}),
+                               theirs.version, base=theirs.requester)
+    finally:
+        other.dispose()
+    window.ui.action_save.trigger()
+    qtbot.waitUntil(lambda: ui.conflict_frame.isVisible(), timeout=10000)
+    text = ui.conflict_label.text()
+    assert "tom saved" in text and "Margaret Jones-Smith" in text and "M. Jones" in text
+    assert ui.rq_name_edit.text() == "Margaret Jones-Smith"  # the agent's text is kept
+    assert window.case_view.dirty
+    ui.keep_mine_button.click()  # keeps the typed name and saves
+    qtbot.waitUntil(lambda: not window.case_view.dirty, timeout=10000)
+    wait_idle(qtbot, ctx)
+    saved = cases.get_case(sqlite_register, case.id)
+    assert saved.requester.name == "Margaret Jones-Smith"
 
 
 def test_status_moves_only_allowed_and_final_ones_confirmed(qtbot, window, ctx, sqlite_register) -> None:
