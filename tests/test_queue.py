@@ -182,3 +182,19 @@ def test_search_ignores_accents(register, typed: str) -> None:
     found = _all_ids(register, QueueQuery(search=typed))
     wanted = oeuvre.id if typed in ("oeuvre", "soren") else zolc.id
     assert found == [wanted]
+
+
+def test_a_number_typed_the_national_way_finds_a_foreign_caller(register) -> None:
+    """A German caller's number as Germans say it ("030 …"), with the organisation in
+    the UK: found all the same (issue 11, search)."""
+    from muse_care.services import cases
+    from muse_care.services.cases import CaseDraft
+
+    caller = cases.add_case(register, CaseDraft(
+        name="Jürgen Müller", rights=["access"], channel="phone", received=date(2026, 11, 2),
+        phone="+49 30 12345678", country="DE", address_lines=["Schloßallee 12"], city="Berlin",
+        postcode="10115"))
+    cases.add_case(register, CaseDraft(name="Someone Else", rights=["access"], channel="phone",
+                                       received=date(2026, 11, 2), phone="+44 20 7946 0001", country="GB"))
+    for typed in ("030 12345678", "03012345678", "+49 30 12345678"):
+        assert _all_ids(register, QueueQuery(view="closed", search=typed)) == [caller.id], typed

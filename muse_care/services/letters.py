@@ -233,11 +233,12 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
     if kind == "extension" and view.extended and view.due_date:
         out["new_due_date"] = fmt(view.due_date)
         reason = next((e.reason for e in reversed(view.events) if e.kind == "extended"), "")
-        out["extension_reasons"] = "\n".join(p.strip() for p in reason.split(";") if p.strip())
+        # one reason a line, as the agent wrote them: a ";" inside a reason stays in it
+        out["extension_reasons"] = "\n".join(p.strip() for p in reason.splitlines() if p.strip())
     if kind == "refusal":
         reason = next((h.new for h in reversed(view.history) if h.what == "status reason"), "")
         if reason:
-            out["refusal_reasons"] = "\n".join(p.strip() for p in reason.split(";") if p.strip())
+            out["refusal_reasons"] = "\n".join(p.strip() for p in reason.splitlines() if p.strip())
         if regime is not None and regime.refusal_basis:
             out["legal_basis"] = regime.refusal_basis
     return out

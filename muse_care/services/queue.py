@@ -214,11 +214,22 @@ def phone_digits(text: str, default_region: str = "GB") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
+# A phone number typed the national way ("030 1234567") is tried as a number of the
+# organisation's default region and of these, where requesters commonly live.
+NATIONAL_PHONE_REGIONS = ("GB", "IE", "DE", "FR", "IT", "ES", "NL", "PL", "US", "CA", "PK", "AE", "BR",
+                          "CN", "JP")
+
+
 @dataclass(frozen=True)
 class SearchTerms:
     reference: str | None
     words: tuple[str, ...]
     phone: str | None
+    other_phones: tuple[str, ...] = ()
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        return ((self.phone,) if self.phone else ()) + self.other_phones
 
     @property
     def empty(self) -> bool:
@@ -227,9 +238,15 @@ class SearchTerms:
 
 def parse_search(typed: str, default_region: str = "GB") -> SearchTerms:
     typed = typed.strip()[:200]
+    phone = phone_digits(typed, default_region) if typed else None
+    others: tuple[str, ...] = ()
+    if phone is not None and not typed.startswith(("+", "00")):
+        others = tuple(dict.fromkeys(
+            d for region in NATIONAL_PHONE_REGIONS if region != default_region
+            and (d := phone_digits(typed, region)) is not None and d != phone))
     return SearchTerms(reference=normalise_reference(typed) if typed else None,
                        words=tuple(w for w in _WORD.findall(fold(typed)))[:12],
-                       phone=phone_digits(typed, default_region) if typed else None)
+                       phone=phone, other_phones=others)
 
 
 def fts5_query(terms: SearchTerms) -> str:
@@ -237,8 +254,7 @@ def fts5_query(terms: SearchTerms) -> str:
     parts = []
     if terms.words:
         parts.append("(" + " AND ".join(f'"{w}"*' for w in terms.words) + ")")
-    if terms.phone:
-        parts.append(f'"{terms.phone}"*')
+    parts += [f'"{phone}"*' for phone in terms.phones]
     return " OR ".join(parts)
 
 
@@ -264,8 +280,8 @@ def tsquery(terms: SearchTerms, raw_words: Sequence[str] = ()) -> str:
     parts_q = []
     if groups:
         parts_q.append("(" + " & ".join(groups) + ")")
-    if terms.phone:
-        parts_q.append(f"({_ts_lexeme(terms.phone)} | {_ts_lexeme('+' + terms.phone)})")
+    for phone in terms.phones:
+        parts_q.append(f"({_ts_lexeme(phone)} | {_ts_lexeme('+' + phone)})")
     return " | ".join(parts_q)
 
 
