@@ -12,7 +12,8 @@ The steps of ``compute_clock``, each a function below, each a section of docs/ru
    ("Identity, authority and fee"): only those made while the period still ran;
 2. ``_clock_start``: the day received, or the day the last of those answers arrived;
 3. ``_pause_days``: the clarification days that do not count ("Clarification"): UK
-   GDPR, access requests only, a set of days, only rounds asked while the period ran;
+   GDPR, access requests only, a set of days after the start day (day zero, no part
+   of the period), only rounds asked while the period ran;
 4. ``_period_end`` and ``_rolled``: the corresponding date (or N days, or N business
    days) on, pushed by the days that do not count, then to a working day ("Months",
    "Weekends and holidays");
@@ -403,25 +404,32 @@ class _Paused:
     days: frozenset[date]
     open_round: _Round | None
     late: tuple[_Round, ...]
+    day_zero: tuple[_Round, ...] = ()
 
 
 def _pause_days(period: _Period, rounds: list[_Round]) -> _Paused:
     """Rounds in the order asked; a round counts only if asked (or outstanding when the
     clock starts) on or before the end of the period as it then stood; its days from
-    the later of its asking and the start, to its answer, both counted, join a set."""
+    its asking to its answer, both counted, that fall after the start day join a set.
+    The start day is day zero, no part of the period (docs/rules.md, "Clarification"):
+    a round answered on it leaves nothing out."""
     days: set[date] = set()
     late: list[_Round] = []
+    day_zero: list[_Round] = []
     for one in rounds:
         if one.answered is not None and one.answered < period.start:
             continue
-        first = max(one.asked, period.start)
+        if one.answered == period.start:
+            day_zero.append(one)
+            continue
+        first = max(one.asked, period.start + timedelta(days=1))
         if first > _period_end(period, frozenset(days)):
             late.append(one)
             continue
         if one.answered is None:
-            return _Paused(frozenset(days), one, tuple(late))
+            return _Paused(frozenset(days), one, tuple(late), tuple(day_zero))
         days.update(first + timedelta(days=n) for n in range((one.answered - first).days + 1))
-    return _Paused(frozenset(days), None, tuple(late))
+    return _Paused(frozenset(days), None, tuple(late), tuple(day_zero))
 
 
 def _spans(days: frozenset[date]) -> str:
@@ -453,7 +461,14 @@ def _due_for(period: _Period, paused: _Paused, steps: list[str]) -> date | None:
     return _rolled(period.regime, period.region, counted, steps)
 
 
-def _late_notes(paused: _Paused, notes: list[str]) -> None:
+def _round_notes(paused: _Paused, notes: list[str]) -> None:
+    """The clarification rounds that left no day out: on day zero, or asked too late."""
+    for one in paused.day_zero:
+        when = "on" if one.asked == one.answered else "ended on"
+        notes.append(
+            f"clarification {short_day(one.asked)}–{short_day(one.answered or one.asked)}: "
+            f"{when} the day the clock started (day zero): no pause"
+        )
     for one in paused.late:
         notes.append(f"clarification asked {short_day(one.asked)}, after the due date: no pause")
 
@@ -575,7 +590,7 @@ def _compute(
             steps[0] = f"extended by {_amount(regime.extension, regime.period_unit)}{reason}: {steps[0]}"
     else:
         paused, steps, due = original_paused, original_steps, original_due
-    _late_notes(paused, parts)
+    _round_notes(paused, parts)
 
     open_round = paused.open_round if regime_period else None
     if open_round is not None:

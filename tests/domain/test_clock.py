@@ -372,7 +372,9 @@ def test_clarification_before_the_clock_started_does_not_count() -> None:
     assert state.due == D(2025, 10, 8)
 
 
-def test_clarification_overlapping_the_start_counts_from_the_start() -> None:
+def test_clarification_overlapping_the_start_counts_from_the_day_after_it() -> None:
+    # The clock starts Mon 8 Sep (day zero, no part of the month): of 4-9 Sep only
+    # Tue 9 Sep would have counted, so 8 Oct + 1 day = Thu 9 Oct.
     events = [
         ev(K.ID_REQUESTED, D(2025, 9, 3)),
         ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 4)),
@@ -380,8 +382,9 @@ def test_clarification_overlapping_the_start_counts_from_the_start() -> None:
         ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 9)),
     ]
     state = uk(D(2025, 9, 3), *events)
-    assert state.paused_days == 2  # 8 and 9 Sep
-    assert state.due == D(2025, 10, 10)
+    assert state.paused_days == 1
+    assert state.due == D(2025, 10, 9)
+    assert "+1 day paused for clarification (Tue 9 Sep–Tue 9 Sep)" in state.explanation
 
 
 # --- extensions -----------------------------------------------------------------------

@@ -137,20 +137,23 @@ def _rounds(events: list[tuple[str, date]]) -> list[tuple[str, date, date | None
 
 
 def _walk(start: date, last_plain: date, clarifications: list[tuple[date, date | None]]):
-    """Walk the period day by day from ``start``: a day counts unless a clarification
-    that began while the period was running covers it. The period has as many counting
-    days as ``start``..``last_plain``. Returns (end, paused days, open) where open is
-    True if an outstanding clarification is pausing the period (no end yet)."""
-    need = (last_plain - start).days + 1
+    """Walk the period day by day from the day after ``start``: ``start`` is day zero,
+    the day of the event, which is no part of the period (UK GDPR Art. 12A; Reg.
+    1182/71 Art. 3(1)), so nothing that happens on it can stop it counting. A later day
+    counts unless a clarification that began while the period was running covers it.
+    The period has as many counting days as there are days after ``start`` up to
+    ``last_plain``. Returns (end, paused days, open) where open is True if an
+    outstanding clarification is pausing the period (no end yet)."""
+    need = (last_plain - start).days
     counted = 0
     paused: set[date] = set()
     rounds = sorted(clarifications, key=lambda r: r[0])
     covering: list[tuple[date, date | None]] = []
-    day = start
+    day = start + ONE
     while True:
         # rounds asked by today (or outstanding when the clock started) join if the
         # period is still running, which it is: we are still walking.
-        for r in [r for r in rounds if max(r[0], start) <= day]:
+        for r in [r for r in rounds if r[0] <= day]:
             rounds.remove(r)
             if r[1] is None or r[1] >= day:
                 covering.append(r)

@@ -20,6 +20,8 @@ from muse_care.domain.clock import (
 from muse_care.domain.errors import ValidationError
 from muse_care.domain.regimes import get_regime
 
+from . import oracle
+
 K = ClockEventKind
 UK = get_regime("uk-gdpr")
 EU = get_regime("eu-gdpr")
@@ -205,3 +207,67 @@ def test_ccpa_opt_out_and_limit_are_due_in_15_business_days() -> None:
     mixed = compute_clock(CCPA, D(2026, 3, 30), [], rights=("access", "opt-out-sale"))
     assert mixed.due == D(2026, 4, 20)
     assert compute_clock(CCPA, D(2026, 3, 30), [], rights=ACCESS).due == D(2026, 5, 14)
+
+
+# 8. Day zero: the day the clock starts is not part of the period, so a clarification
+#    on that day pauses nothing (docs/rules.md, "Clarification"; outside finding 1).
+#    Each history is checked against the oracle too: it shared the misreading once.
+
+DAY_ZERO = {
+    # Received Wed 3 Sep 2025, clarification asked and answered that day: due Fri 3 Oct.
+    "asked-and-answered-on-receipt": (
+        "GB-ENG", D(2025, 9, 3),
+        [(K.CLARIFICATION_REQUESTED, D(2025, 9, 3)), (K.CLARIFICATION_RECEIVED, D(2025, 9, 3))],
+        D(2025, 10, 3), 0),
+    # Identity arrives Wed 10 Sep (day zero) with the answer to a clarification asked
+    # 5 Sep: 5-10 Sep are all on or before day zero: due Fri 10 Oct.
+    "answered-when-identity-arrives": (
+        "GB-ENG", D(2025, 9, 3),
+        [(K.ID_REQUESTED, D(2025, 9, 4)), (K.CLARIFICATION_REQUESTED, D(2025, 9, 5)),
+         (K.ID_RECEIVED, D(2025, 9, 10)), (K.CLARIFICATION_RECEIVED, D(2025, 9, 10))],
+        D(2025, 10, 10), 0),
+    # The same, answered Mon 15 Sep: 11-15 Sep (5 days) do not count: Wed 15 Oct.
+    "answered-after-identity-arrives": (
+        "GB-ENG", D(2025, 9, 3),
+        [(K.ID_REQUESTED, D(2025, 9, 4)), (K.CLARIFICATION_REQUESTED, D(2025, 9, 5)),
+         (K.ID_RECEIVED, D(2025, 9, 10)), (K.CLARIFICATION_RECEIVED, D(2025, 9, 15))],
+        D(2025, 10, 15), 5),
+    # Scotland, received Mon 29 Apr 2019, paused 29 Apr-6 May: 30 Apr-6 May (7 days)
+    # do not count: 29 May + 7 = Wed 5 Jun.
+    "paused-from-receipt": (
+        "GB-SCT", D(2019, 4, 29),
+        [(K.CLARIFICATION_REQUESTED, D(2019, 4, 29)), (K.CLARIFICATION_RECEIVED, D(2019, 5, 6))],
+        D(2019, 6, 5), 7),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAY_ZERO))
+def test_a_clarification_on_day_zero_pauses_nothing_that_day(name: str) -> None:
+    region, received, history, due, paused = DAY_ZERO[name]
+    events = [ev(kind, on) for kind, on in history]
+    state = compute_clock(UK, received, events, region, rights=ACCESS)
+    assert (state.due, state.original_due, state.paused_days) == (due, due, paused), state.explanation
+    law = oracle.clock("uk-gdpr", received, region, frozenset(ACCESS),
+                       [(kind.value, on) for kind, on in history])
+    assert (law.due, law.original_due, law.paused_days) == (due, due, paused)
+
+
+def test_a_clarification_on_day_zero_is_explained_and_lets_no_late_extension_through() -> None:
+    received = D(2025, 9, 3)
+    events = [ev(K.CLARIFICATION_REQUESTED, received), ev(K.CLARIFICATION_RECEIVED, received)]
+    state = compute_clock(UK, received, events, rights=ACCESS)
+    assert ("clarification Wed 3 Sep–Wed 3 Sep: on the day the clock started (day zero): "
+            "no pause") in state.explanation
+    assert "paused for clarification" not in state.explanation
+    with pytest.raises(ValidationError) as error:
+        validate_new_event(UK, received, events, ev(K.EXTENDED, D(2025, 10, 6), "complex"),
+                           D(2025, 10, 6), rights=ACCESS)
+    assert error.value.field == "on"
+    assert "Fri 3 Oct 2025" in error.value.message
+    on_time = compute_clock(UK, received, [*events, ev(K.EXTENDED, D(2025, 10, 3), "complex")],
+                            rights=ACCESS)
+    assert on_time.due == D(2025, 12, 3)
+    _, _, history, _, _ = DAY_ZERO["answered-when-identity-arrives"]
+    identity = compute_clock(UK, received, [ev(kind, on) for kind, on in history], rights=ACCESS)
+    assert ("clarification Fri 5 Sep–Wed 10 Sep: ended on the day the clock started (day zero): "
+            "no pause") in identity.explanation
