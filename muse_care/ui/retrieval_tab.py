@@ -231,7 +231,9 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         def date_edit(name: str) -> QtWidgets.QDateEdit:
             edit = QtWidgets.QDateEdit(qtoday)
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("ddd d MMM yyyy")
+            # no weekday section: typed digits go to the day, month and year as expected
+            # (a "ddd" section made a typed past day hard to enter)
+            edit.setDisplayFormat("d MMM yyyy")
             edit.setMaximumDate(qtoday)
             edit.setAccessibleName(name)
             return edit
@@ -254,6 +256,7 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         for when in (self.has_interaction, self.interaction_date, self.has_time, self.interaction_time):
             when_row.addWidget(when)
         form.addRow("Interaction &date", when_row)
+        self._buddy(form, when_row, self.interaction_date)
         self.result_box = QtWidgets.QComboBox()
         for result, label in rt.RESULT_LABELS.items():
             self.result_box.addItem(label, result.value)
@@ -272,6 +275,7 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         file_row.addWidget(self.file)
         file_row.addWidget(browse)
         form.addRow("&File", file_row)
+        self._buddy(form, file_row, self.file)
         self.redaction_needed = QtWidgets.QCheckBox("Redaction needed (it contains others' data)")
         self.redaction_done = QtWidgets.QCheckBox("Redaction done")
         form.addRow("", self.redaction_needed)
@@ -296,6 +300,14 @@ class AddRetrievalDialog(QtWidgets.QDialog):
         self.has_interaction.toggled.connect(self._sync)
         self.has_time.toggled.connect(self._sync)
         self._sync()
+
+    @staticmethod
+    def _buddy(form: QtWidgets.QFormLayout, row: QtWidgets.QLayout, field: QtWidgets.QWidget) -> None:
+        """A row holding a layout gets a label with no buddy, which shows its '&' as it is:
+        point the label at the row's main field, so Alt+key works and no '&' shows."""
+        label = form.labelForField(row)
+        if isinstance(label, QtWidgets.QLabel):
+            label.setBuddy(field)
 
     def _sync(self) -> None:
         self.period_from.setEnabled(self.period.isChecked())

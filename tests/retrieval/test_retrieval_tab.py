@@ -292,3 +292,17 @@ def test_erase_now_is_for_leads_and_admins_on_a_team(qtbot, keep, pg_url, tmp_pa
     finally:
         context.worker.shutdown()
         reg.dispose()
+
+
+def test_add_retrieval_form_shows_no_literal_ampersand_and_takes_a_past_day(qtbot) -> None:
+    from muse_care.ui.qt import QtCore, QtWidgets
+    from muse_care.ui.retrieval_tab import AddRetrievalDialog
+
+    dialog = AddRetrievalDialog([], date(2026, 11, 25))
+    qtbot.addWidget(dialog)
+    for label in dialog.findChildren(QtWidgets.QLabel):
+        if "&" in label.text():
+            assert label.buddy() is not None, f"{label.text()!r} would show its '&'"
+    dialog.interaction_date.setDate(QtCore.QDate(2026, 6, 12))
+    assert dialog.draft().interaction_date == date(2026, 6, 12)
+    assert "ddd" not in dialog.interaction_date.displayFormat()
