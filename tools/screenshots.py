@@ -1,5 +1,6 @@
-"""Screenshots for the README: the main window, a case and the intake dialog, on demo
-data in a temporary database, rendered offscreen.
+"""Screenshots for the README: the main window, a case, its letters and tasks, the
+records and metrics, and the intake dialog, on demo data in a temporary database,
+rendered offscreen.
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out docs/screenshots]
 """
@@ -90,6 +91,27 @@ def main(argv: list[str] | None = None) -> int:
     tab.ui.letters_table.selectRow(0)
     until(lambda: True, timeout=5)
     save(win.case_view, args.out / "letters-tab.png")
+
+    # the Tasks tab: some of the caller's tasks settled, the next open one selected
+    from muse_care.services import tasks
+
+    for t in tasks.list_tasks(reg, caller.id)[:3]:
+        if t.action.value == "keep-legal-duty":
+            tasks.settle_task(reg, t.id, "kept", basis="tax and accounting law: billing records kept 7 years")
+        else:
+            tasks.settle_task(reg, t.id, "done", notes="searched by phone and email")
+    tasks_tab = win.case_view._extra["Tasks"]
+    win.case_view.ui.tabs.setCurrentWidget(tasks_tab.parentWidget())
+    tasks_tab.refresh()
+    until(lambda: tasks_tab.model.rowCount() > 0)
+    save(win, args.out / "tasks-tab.png")
+
+    # Team > Records and metrics: the year's figures, the open tasks per system
+    records = win.open_records()
+    records.resize(1000, 760)
+    until(lambda: records.table.rowCount() > 0)
+    save(records, args.out / "records.png")
+    records.close()
 
     dialog = win.new_case()
     ui = dialog.ui

@@ -145,6 +145,9 @@ class TasksTab(QtWidgets.QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Tasks")
+        # the list takes the room that is left, never pushing the form off a small screen
+        self.table.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Ignored)
+        self.table.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.detail = QtWidgets.QLabel()
