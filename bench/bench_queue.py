@@ -61,7 +61,11 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
     today = date(2026, 11, 25)
     now = "2026-11-25 10:00:00.000000"
     started = time.perf_counter()
+    from muse_care.store.history_sql import register_sqlite_functions
+
     con = sqlite3.connect(path)
+    # the history triggers call our functions; a bulk load pauses their row entries
+    register_sqlite_functions(con, {"bulk": True})
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
     cols = ("reference, status, regime, holiday_region, channel, rights, received_at, received_date, "
