@@ -18,6 +18,7 @@ import gc
 import os
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +27,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _table import row  # noqa: E402
 
 FIRST = ["Aisha", "Tom", "Li", "Giulia", "Jörg", "Chloë", "Muhammad", "Fatima", "Hiroshi", "Ana", "Olu",
          "Priya", "Łukasz", "Sofia", "Wei", "Zainab", "James", "Mei", "Ahmed", "Nadia"]
@@ -53,6 +58,14 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def postcode(rng: random.Random) -> str:
+    """A UK-shaped postcode of realistic cardinality (a handful of households each at
+    1M cases), not one of a few shared by 7% of the register."""
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return (f"{rng.choice(['SW', 'EC', 'M', 'B', 'LS', 'G', 'BS', 'CR', 'DN', 'W'])}{rng.randint(1, 20)} "
+            f"{rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}")
+
+
 def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
     """Write ``n`` plausible cases with raw executemany; returns seconds."""
     from muse_care.domain.reference import ALPHABET, _check_char
@@ -61,7 +74,11 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
     today = date(2026, 11, 25)
     now = "2026-11-25 10:00:00.000000"
     started = time.perf_counter()
+    from muse_care.store.history_sql import register_sqlite_functions
+
     con = sqlite3.connect(path)
+    # the history triggers call our functions; a bulk load pauses their row entries
+    register_sqlite_functions(con, {"bulk": True})
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
     cols = ("reference, status, regime, holiday_region, channel, rights, received_at, received_date, "
@@ -84,12 +101,13 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
         received = today - timedelta(days=rng.randint(0, 400))
         stopped = status == "awaiting-identity" and rng.random() < 0.7
         due = None if stopped else received + timedelta(days=30 + rng.randint(0, 3))
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        # one requester in three is a Smith: the "term matching 30% of cases" of issue 16
+        first, last = rng.choice(FIRST), ("Smith" if rng.random() < 0.3 else rng.choice(LAST))
         batch.append((
             ref, status, "uk-gdpr", "GB-ENG", rng.choice(CHANNELS), rng.choice(RIGHTS),
             f"{received.isoformat()} 09:30:00.000000", received.isoformat(), f"{first} {last}",
             f"{first.lower()}.{last.lower()}{i}@example.com", f"+4479{rng.randint(0, 99_999_999):08d}",
-            f"{rng.randint(1, 200)} High Street", rng.choice(POSTCODES), "London", "", "GB", "", "self", "",
+            f"{rng.randint(1, 200)} High Street", postcode(rng), "London", "", "GB", "", "self", "",
             "", rng.choice(AGENTS), None if stopped else received.isoformat(),
             due.isoformat() if due else None, due.isoformat() if due else None, 0,
             "identity" if stopped else None, "", None, now, "bench", now, "bench", 1))
@@ -110,7 +128,29 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, result
 
 
-def run(n: int, use_demo: bool) -> dict[str, Any]:
+def open_many(ctx: Any, until: Callable[..., None], opens: int) -> tuple[float, float]:
+    """Open ``opens`` cases one after another in the main window (as Down-arrowing
+    through the queue does); the RSS after a warm-up of 50 and at the end."""
+    from muse_care.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    window.show()
+    shown: list[Any] = []
+    window.case_view.case_shown.connect(shown.append)
+    before = 0.0
+    for i in range(opens + 50):
+        if i == 50:
+            gc.collect()
+            before = rss_mb()
+        window.case_view.load(1 + (i * 7919) % opens)
+        until(lambda i=i: len(shown) > i and ctx.worker.idle)
+    gc.collect()
+    after = rss_mb()
+    window.close()
+    return before, after
+
+
+def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
     from muse_care.services import queue
     from muse_care.services.queue import QueueQuery
     from muse_care.services.register import Actor, Register
@@ -142,11 +182,39 @@ def run(n: int, use_demo: bool) -> dict[str, Any]:
         timed(lambda: queue.first_page(reg, q))
         return timed(lambda: queue.first_page(reg, q))[0]
 
+    con = sqlite3.connect(folder / "bench.sqlite3")
+    selective = con.execute("SELECT postcode FROM cases WHERE id = ?", (n // 2,)).fetchone()[0]
+    common = "Smith"
+    share = con.execute("SELECT count(*) FROM cases WHERE requester_name LIKE '% Smith'").fetchone()[0] / n
+
+    def raw_page(q: QueueQuery) -> float:
+        """The floor: the page's own statement, compiled once, run on plain sqlite3."""
+        sql = str(queue.page_statement(reg, q).compile(reg.engine, compile_kwargs={"literal_binds": True}))
+        con.execute(sql).fetchall()
+        return timed(lambda: con.execute(sql).fetchall())[0]
+
+    def keystrokes(term: str) -> tuple[float, float, float]:
+        """Type ``term`` one character at a time: the median over keystrokes of the first
+        page the window asks for (queue.first_page, which also counts), of the page
+        alone, and of the raw statement."""
+        page, rows_only, floor = [], [], []
+        for i in range(1, len(term) + 1):
+            q = QueueQuery(search=term[:i])
+            if not queue.search_filter(reg, q.search) is not None:
+                continue
+            page.append(timed(lambda: queue.first_page(reg, q))[0])
+            rows_only.append(timed(lambda: queue.fetch_rows(reg, q, 0, queue.PAGE_SIZE, total=queue.PAGE_SIZE))[0])
+            floor.append(raw_page(q))
+        med = statistics.median
+        return med(page), med(rows_only), med(floor)
+
+    typing = {"selective": (selective, *keystrokes(selective)), "common": (common, *keystrokes(common))}
+
     open_q = QueueQuery("all-open")
     raw_first = raw(open_q)
     raw_sort = raw(QueueQuery("all-open", sort="requester"))
     raw_sort_desc = raw(QueueQuery("all-open", sort="requester", descending=True))
-    raw_search = raw(QueueQuery(search="SW1A 2AA"))
+    raw_search = raw(QueueQuery(search=selective))
     total = queue.count(reg, open_q)
     raw_bottom = timed(lambda: queue.fetch_rows(reg, open_q, total - 200, 200, total=total))[0]
     raw_middle = timed(lambda: queue.fetch_rows(reg, open_q, total // 2 - 100, 200, total=total))[0]
@@ -191,7 +259,7 @@ def run(n: int, use_demo: bool) -> dict[str, Any]:
     resort = painted(lambda: model.sort(1, QtCore.Qt.SortOrder.AscendingOrder), lambda: model.row_at(0) is not None)
     resort_desc = painted(lambda: model.sort(1, QtCore.Qt.SortOrder.DescendingOrder),
                           lambda: model.row_at(0) is not None)
-    search = painted(lambda: model.set_query(QueueQuery(search="SW1A 2AA")),
+    search = painted(lambda: model.set_query(QueueQuery(search=selective)),
                      lambda: model.rowCount() == 0 or model.row_at(0) is not None)
     model.set_query(open_q)
     until(lambda: model.rowCount() == total and model.row_at(0) is not None and ctx.worker.idle)
@@ -208,8 +276,9 @@ def run(n: int, use_demo: bool) -> dict[str, Any]:
     # a repaint of the visible rows
     repaint = timed(lambda: (view.viewport().repaint(), app.processEvents()))[0]
     rss_after = rss_mb()
-    ctx.worker.shutdown()
     view.close()
+    creep = open_many(ctx, until, opens)
+    ctx.worker.shutdown()
     reg.dispose()
     return {
         "cases": n, "open": total, "write_s": write_s, "db_mb": size_mb,
@@ -217,11 +286,12 @@ def run(n: int, use_demo: bool) -> dict[str, Any]:
             ("first paint (All open, by due date)", first_paint, raw_first),
             ("re-sort by requester", resort, raw_sort),
             ("re-sort descending", resort_desc, raw_sort_desc),
-            ("search 'SW1A 2AA'", search, raw_search),
+            (f"search '{selective}'", search, raw_search),
             ("jump to the bottom", bottom, raw_bottom),
             ("jump to the middle", middle, raw_middle),
         ],
         "repaint_ms": repaint, "rss_before": rss_before, "rss_after": rss_after,
+        "typing": typing, "share": share, "creep": creep, "opens": opens,
         "folder": folder,
     }
 
@@ -234,6 +304,27 @@ def report(r: dict[str, Any]) -> None:
         ratio = window_ms / raw_ms if raw_ms else float("nan")
         print(f"  {label:38} {window_ms:8.1f} ms {raw_ms:8.1f} ms {ratio:6.1f}x")
     print(f"  repaint of the visible rows: {r['repaint_ms']:.1f} ms")
+    n = f"{r['cases']:,} cases"
+    for label, window_ms, raw_ms in r["rows"]:
+        if label.startswith("search"):
+            continue
+        row(f"queue {label}, {n}", f"{window_ms:.1f} ms", f"raw query {raw_ms:.1f} ms", window_ms / raw_ms,
+            "<= 1.5x", window_ms / raw_ms <= 1.5)
+    for kind, limit in (("selective", 5.0), ("common", 50.0)):
+        term, page, rows_only, floor = r["typing"][kind]
+        what = "selective term" if kind == "selective" else f"term matching {r['share']:.0%} of cases"
+        print(f"  search as you type, {what} '{term}': median per keystroke {page:.1f} ms "
+              f"(page without the count {rows_only:.1f} ms; raw page statement {floor:.1f} ms)")
+        row(f"search as you type, {what}, {n}", f"{page:.1f} ms/keystroke (page alone {rows_only:.1f} ms)",
+            f"raw page statement {floor:.1f} ms", page / floor if floor else None, f"<= {limit:.0f} ms",
+            page <= limit)
+    before, after = r["creep"]
+    per10k = (after - before) * 10_000 / r["opens"]
+    print(f"  opening {r['opens']:,} cases in the window: RSS {before:.0f} -> {after:.0f} MB "
+          f"({after - before:+.1f} MB; {per10k:+.1f} MB per 10,000)")
+    row(f"memory creep, {r['opens']:,} cases opened one after another", f"{after - before:+.1f} MB "
+        f"({per10k:+.1f} MB per 10,000)", "", None, "<= 20 MB per 10,000", per10k <= 20)
+    row(f"RSS with the queue open, {n}", f"{r['rss_after']:.0f} MB", "", None, "< 150 MB", r["rss_after"] < 150)
     print(f"  memory (RSS): {r['rss_before']:.0f} MB with the database open, {r['rss_after']:.0f} MB "
           f"after the window ran ({r['rss_after'] - r['rss_before']:+.0f} MB)")
 
@@ -243,9 +334,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--demo", action="store_true", help="use muse_care.services.demo (slower)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
+    parser.add_argument("--opens", type=int, default=10_000, help="cases opened one after another (memory creep)")
     args = parser.parse_args(argv)
     for n in args.sizes:
-        result = run(n, args.demo)
+        result = run(n, args.demo, min(args.opens, n))
         report(result)
         if not args.keep:
             import shutil

@@ -15,6 +15,12 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _table import row  # noqa: E402
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
@@ -67,10 +73,15 @@ def main() -> None:
         wall = time.perf_counter() - t
         print(f"take next: {len(times)} takes by {args.agents} agents in {wall:.2f} s; "
               f"median {1000 * times[len(times) // 2]:.1f} ms, p95 {1000 * times[int(len(times) * .95)]:.1f} ms")
+        med = 1000 * times[len(times) // 2]
+        row(f"team: take next, {args.agents} agents at once, {args.cases:,} cases (PostgreSQL)", f"{med:.1f} ms median",
+            "", None, "<= 20 ms", med <= 20)
         for _ in range(2):
             t = time.perf_counter()
             data = dashboard_data(lead)
-            print(f"dashboard: {1000 * (time.perf_counter() - t):.0f} ms ({data.open_total:,} open)")
+            dash = 1000 * (time.perf_counter() - t)
+            print(f"dashboard: {dash:.0f} ms ({data.open_total:,} open)")
+        row(f"team: the lead's dashboard, {args.cases:,} cases", f"{dash:.0f} ms", "", None, "<= 100 ms", dash <= 100)
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
             n = export_register_csv(lead, data.as_of.replace(year=data.as_of.year - 3), data.as_of,

@@ -4,6 +4,7 @@
     python3 tools/dev.py start   # installs into .venv, opens MUSE Care (demo data offered on first start)
     python3 tools/dev.py test    # installs into .venv, starts PostgreSQL if needed, runs every test
     python3 tools/dev.py bundle  # builds the PyInstaller app (build.spec) and runs its smoke test
+    python3 tools/dev.py bench   # runs every benchmark in bench/ and prints one table (--full: issue 16's sizes)
 
 Everything is installed into ``.venv`` beside this folder; nothing global is touched
 except, on Debian/Ubuntu CI machines run as root, the PDF tools the letter tests read
@@ -139,6 +140,59 @@ def changed_by_tests(before: dict[str, str] | None, after: dict[str, str] | None
                    *[f"{line} (no longer)" for line in before if line not in after]})
 
 
+# Every benchmark with its quick sizes (a few minutes in all on two shared cores) and
+# the sizes issue 16's targets are stated at (--full: expect most of an hour).
+BENCHES = (
+    ("bench_queue.py", ["--sizes", "100000", "--opens", "1000"], ["--sizes", "1000000", "--opens", "10000"]),
+    ("bench_startup.py", ["--cases", "100000", "--runs", "3"], ["--cases", "1000000", "--runs", "5"]),
+    ("bench_print_run.py", ["--letters", "300"], ["--letters", "1000"]),
+    ("bench_demo.py", ["--cases", "100000"], ["--cases", "1000000"]),
+    ("bench_team.py", ["--cases", "20000", "--agents", "8", "--takes", "200"],
+     ["--cases", "1000000", "--agents", "8", "--takes", "400"]),
+    ("bench_evidence.py", ["--mib", "128"], ["--mib", "512"]),
+)
+
+
+def bench_table(rows: list[dict]) -> str:
+    """The rows the benchmarks printed (``BENCH-ROW`` lines) as one Markdown table."""
+    out = ["| work | MUSE Care | floor in the same run | ratio | target | met |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.1f}x"
+        met = {True: "yes", False: "**no**", None: ""}[r.get("met")]
+        out.append(f"| {r['work']} | {r['figure']} | {r.get('floor') or '—'} | {ratio or '—'} | {r['target']} | {met} |")
+    return "\n".join(out)
+
+
+def run_benches(full: bool, only: list[str]) -> int:
+    import json
+
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env.setdefault("MUSE_CARE_TEST_PG", DEFAULT_PG)
+    rows: list[dict] = []
+    failed = []
+    for script, quick, big in BENCHES:
+        if only and not any(o in script for o in only):
+            continue
+        args = big if full else quick
+        say(f"bench/{script} {' '.join(args)}")
+        proc = subprocess.Popen([sys.executable if sys.prefix != sys.base_prefix else str(PY), str(ROOT / "bench" / script), *args],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith("BENCH-ROW "):
+                rows.append(json.loads(line[len("BENCH-ROW "):]))
+            else:
+                print(f"    {line}", end="", flush=True)
+        if proc.wait():
+            failed.append(script)
+    print()
+    print(bench_table(rows))
+    for script in failed:
+        say(f"bench/{script} FAILED (its rows are missing above)")
+    return 1 if failed else 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     rest = argv[1:]
@@ -163,6 +217,10 @@ def main(argv: list[str]) -> int:
                 print(f"    {line}")
             return code or 1
         return code
+    if command == "bench":
+        if sys.prefix == sys.base_prefix:  # run from a venv: use it; else this folder's .venv
+            ensure_venv("test")
+        return run_benches("--full" in rest, [a for a in rest if not a.startswith("--")])
     if command == "bundle":
         ensure_venv("test,build")
         build = subprocess.run([str(BIN / "pyinstaller"), "--noconfirm", "--log-level", "WARN",
