@@ -36,7 +36,9 @@ def test_an_agent_opens_a_case_on_a_new_team_database(make_login, client) -> Non
     agent = client(make_login("agent"))
     case_id = add_cases(agent, 1)[0]
     # what the case view's retrieval tab reads when a case is opened
-    assert [s.code for s in retrieval.list_sources(agent)] == ["call-recording", "live-chat"]
+    from muse_care.domain.systems import DEFAULT_SYSTEMS  # the sources are the policy's systems
+
+    assert [s.code for s in retrieval.list_sources(agent)] == [s.code for s in DEFAULT_SYSTEMS]
     assert retrieval.retention_lines(agent, case_id) == []
     assert len(retrieval.coverage_lines(agent)) == 2
 
@@ -51,7 +53,9 @@ def test_an_agent_opens_a_case_on_a_migrated_team_database(sqlite_url, pg_url, m
     team.init_team_database(pg_url)
     agent = client(make_login("agent"))
     assert retrieval.retention_lines(agent, case_id) == []
-    assert {s.code for s in retrieval.list_sources(agent)} == {"call-recording", "live-chat"}
+    from muse_care.domain.systems import DEFAULT_SYSTEMS  # the sources are the policy's systems
+
+    assert {s.code for s in retrieval.list_sources(agent)} == {s.code for s in DEFAULT_SYSTEMS}
 
 
 # --- 2. merge by field -------------------------------------------------------------------
