@@ -26,6 +26,7 @@ from muse_care.domain.dates import fmt_day
 from muse_care.domain.errors import ValidationError
 from muse_care.services import retrieval as rt
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.table_models import RowsModel
 
 StoreOpener = Callable[[Any, "str | None"], Any]
 
@@ -84,7 +85,7 @@ def choose_file_dialog(parent: QtWidgets.QWidget) -> str | None:
 
 # --- the table ----------------------------------------------------------------------------
 
-class RetrievalTableModel(QtCore.QAbstractTableModel):
+class RetrievalTableModel(RowsModel):
     """The case's retrieval entries (plain :class:`RetrievalView` rows)."""
 
     COLUMNS = ("#", "Source", "Interaction", "Result", "Identifier", "Item ref", "File", "Purged on",
@@ -93,13 +94,10 @@ class RetrievalTableModel(QtCore.QAbstractTableModel):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[rt.RetrievalView] = []
         self._problems: dict[int, str] = {}
 
     def set_entries(self, rows: list[rt.RetrievalView]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def set_problems(self, problems: dict[int, str]) -> None:
         self._problems = dict(problems)
@@ -108,19 +106,7 @@ class RetrievalTableModel(QtCore.QAbstractTableModel):
             self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
 
     def entry(self, row: int) -> rt.RetrievalView:
-        return self._rows[row]
-
-    def rowCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
+        return self.row(row)  # type: ignore[no-any-return]
 
     def _text(self, e: rt.RetrievalView, column: str) -> str:
         if column == "#":
@@ -153,11 +139,10 @@ class RetrievalTableModel(QtCore.QAbstractTableModel):
 
     def data(self, index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(self.COLUMNS)):
+        found = self.cell(index)
+        if found is None:
             return None
-        e = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
+        e, column = found
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(e, column)
         if role == Qt.ItemDataRole.ToolTipRole:

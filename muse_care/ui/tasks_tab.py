@@ -22,6 +22,7 @@ from muse_care.domain.dates import fmt_day
 from muse_care.domain.systems import Action, TaskStatus, TaskView
 from muse_care.services import tasks as task_service
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.table_models import RowsModel
 
 #: (background, word) per state: the word says it for whoever cannot tell colours apart.
 STATE_STYLES: dict[str, tuple[str, str]] = {
@@ -31,7 +32,7 @@ STATE_STYLES: dict[str, tuple[str, str]] = {
 }
 
 
-class TasksModel(QtCore.QAbstractTableModel):
+class TasksModel(RowsModel):
     """The case's tasks (plain :class:`TaskView` rows)."""
 
     COLUMNS = ("System", "Right", "What to do", "Status", "Due", "By", "Basis / reason")
@@ -39,32 +40,17 @@ class TasksModel(QtCore.QAbstractTableModel):
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[TaskView] = []
         self.as_of = date.today()
 
     def set_tasks(self, rows: list[TaskView], as_of: date) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self.as_of = as_of
-        self.endResetModel()
+        self.set_rows(rows)
 
     def task(self, row: int) -> TaskView:
-        return self._rows[row]
+        return self.row(row)  # type: ignore[no-any-return]
 
     def row_of(self, task_id: int) -> int:
         return next((i for i, t in enumerate(self._rows) if t.id == task_id), -1)
-
-    def rowCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QtCore.QModelIndex | QtCore.QPersistentModelIndex = QtCore.QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
 
     def state(self, t: TaskView) -> str:
         if t.settled:
@@ -91,11 +77,10 @@ class TasksModel(QtCore.QAbstractTableModel):
 
     def data(self, index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(self.COLUMNS)):
+        found = self.cell(index)
+        if found is None:
             return None
-        t = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
+        t, column = found
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(t, column)
         if role == Qt.ItemDataRole.ToolTipRole:
