@@ -41,7 +41,7 @@ V3 = "muse-history-v3"
 LOCK_KEY = 0x4D55_5345  # "MUSE": the same advisory lock as the application's appends
 GUARDED = ("cases", "identity_checks", "clock_events", "notes", "letters", "retrievals", "approvals")
 """Tables whose every change the database records."""
-NO_DELETE = ("notes", "letters", "retrievals")
+NO_DELETE = ("notes", "letters", "retrievals", "clock_events", "identity_checks")
 """Rows nobody deletes (withdrawal is a recorded change); only anonymisation of the
 case (``cases.anonymised_at`` set) removes them."""
 IMAGE_EXCLUDED = ("is_open",)
