@@ -465,4 +465,5 @@ def record_loaded(conn: Any, first_ids: dict[str, int]) -> int:
     """Row entries for every row a bulk load added (ids from ``first_ids`` on)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
-    return sum(record_baseline(conn, t, first_ids[t], op="insert") for t in GUARDED)
+    # "load": the audit knows these entries for MUSE Care's own (no word entry per row)
+    return sum(record_baseline(conn, t, first_ids[t], op="load") for t in GUARDED)
