@@ -365,8 +365,14 @@ def main(argv: Sequence[str] | None = None,
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-    except Exception:  # a bug: keep the traceback, in the log and on stderr
+    except Exception as exc:  # a bug: keep the traceback, in the log and on stderr
         from muse_care.services.local_config import log_crash
+        from muse_care.store.db import classify
+
+        storage = classify(exc)  # a driver error the user can act on (not a SQLite file…)
+        if isinstance(storage, StorageUnavailable):
+            print(f"muse-care: {say(storage)}", file=sys.stderr)
+            return EXIT_STORAGE
 
         path = log_crash()
         print(f"muse-care: internal error; details written to {path}", file=sys.stderr)

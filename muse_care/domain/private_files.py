@@ -65,6 +65,12 @@ def check_destination(dest: Path, field: str = "output") -> Path:
         raise ValidationError(field, f"{dest.name or dest} is a folder; give a file name")
     if not dest.parent.is_dir():
         raise ValidationError(field, f"folder {dest.parent} does not exist")
+    try:  # can a file be made there at all? (a read-only folder, /proc, a full disk)
+        fd, probe = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=PARTIAL_SUFFIX)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ValidationError(field, f"{dest} cannot be written: {exc.strerror or exc}") from None
     return dest
 
 

@@ -252,7 +252,9 @@ class _CaseMaker:
             events = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
         elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
             events = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
-        access = ("access",) if Right.ACCESS in chosen else ()
+        # every right asked for: some have periods of their own (the audit recomputes
+        # each case's clock from all of them)
+        access = tuple(sorted(r.value for r in chosen))
         key = (regime.code, received, events, region, access)
         clock = self._clocks.get(key)
         if clock is None:

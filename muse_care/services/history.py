@@ -448,6 +448,9 @@ def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> Aud
                             f"entry number {given.entries} has another hash (the history was rewritten)")
     seal = _check_seal(session, count, prev, problems, notes)
     cases = _replay(session, redacted_cases, problems)
+    if _has_row_columns(session):
+        _outside_changes(session, problems)
+    _clock_check(session, problems)
     return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
 
 
@@ -584,3 +587,98 @@ def _same(a: object, b: object) -> bool:
         if da is not None and db_ is not None and len(a) > 10 and len(b) > 10:
             return da == db_
     return False
+
+
+_EXPLAINED_OPS = (":baseline", ":load")
+"""Row entries MUSE Care writes without a word entry: a migration's baseline of the
+rows as they were, and a bulk load's record of what it loaded (``store/history_sql.py``)."""
+
+
+def _outside_changes(session: Session, problems: list[str], limit: int = 200) -> None:
+    """Each row entry whose transaction wrote no word entry for its case: a change made
+    outside MUSE Care (raw SQL), named by table, fields, who and when
+    (docs/security.md, "History the database writes")."""
+    h = HistoryRecord
+    rows = session.execute(text(
+        "SELECT r.id, r.case_id, r.tbl, r.row_id, r.what, r.actor, r.at, r.data, r.redacted, c.reference "
+        "FROM history r LEFT JOIN cases c ON c.id = r.case_id "
+        "WHERE r.tbl IS NOT NULL AND r.what NOT LIKE :baseline AND r.what NOT LIKE :load "
+        "AND NOT EXISTS (SELECT 1 FROM history w WHERE w.tbl IS NULL AND w.txn = r.txn "
+        "                AND (w.case_id = r.case_id OR (w.case_id IS NULL AND r.case_id IS NULL))) "
+        "ORDER BY r.id LIMIT :n"), {"n": limit + 1, "baseline": "%:baseline", "load": "%:load"}).all()
+    for n, (entry_id, case_id, tbl, row_id, what, actor, at, data, redacted, reference) in enumerate(rows):
+        if n == limit:
+            problems.append("(more changes outside MUSE Care not listed)")
+            break
+        ref = reference or f"#{case_id}"
+        when = _parse_at(at) or at
+        when_s = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
+        if str(what).endswith(":delete"):
+            problems.append(f"case {ref}: {tbl} row {row_id} deleted outside MUSE Care by {actor} "
+                            f"at {when_s} (entry {entry_id}; no MUSE Care entry)")
+            continue
+        after = _image(str(data or "")) if not redacted else {}
+        prev = session.execute(select(h.data, h.redacted).where(h.tbl == tbl, h.row_id == row_id, h.id < entry_id)
+                               .order_by(h.id.desc()).limit(1)).first()
+        before = _image(str(prev[0] or "")) if prev is not None and not prev[1] else {}
+        if str(what).endswith(":insert"):
+            fields = "a new row"
+        else:
+            changed = [k for k in after if k != "version" and not _same(after.get(k), before.get(k))]
+            fields = ", ".join(f"{k} {_short(str(before.get(k)))} -> {_short(str(after.get(k)))}"
+                               for k in changed) or "no field"
+        problems.append(f"case {ref}: {tbl} changed outside MUSE Care by {actor} at {when_s} "
+                        f"(row {row_id}, entry {entry_id}; no MUSE Care entry): {fields}")
+
+
+def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> None:
+    """Each case's dates, recomputed from its recorded clock events under its regime,
+    received date, holiday region and rights (``domain/clock.py``), must be the ones
+    stored: otherwise someone rewrote them (docs/security.md, "Audit")."""
+    from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
+    from muse_care.domain.regimes import get_regime
+    from muse_care.store.models import CaseRecord, ClockEventRecord
+
+    last = 0
+    flagged = 0
+    while True:
+        recs = session.execute(
+            select(CaseRecord.id, CaseRecord.reference, CaseRecord.regime, CaseRecord.received_date,
+                   CaseRecord.holiday_region, CaseRecord.rights, CaseRecord.clock_start, CaseRecord.due_date,
+                   CaseRecord.original_due, CaseRecord.extended)
+            .where(CaseRecord.id > last, CaseRecord.anonymised_at.is_(None))
+            .order_by(CaseRecord.id).limit(chunk)).all()
+        if not recs:
+            return
+        last = recs[-1][0]
+        events: dict[int, list[ClockEvent]] = {}
+        for case_id, kind, on, reason in session.execute(
+                select(ClockEventRecord.case_id, ClockEventRecord.kind, ClockEventRecord.on_date,
+                       ClockEventRecord.reason)
+                .where(ClockEventRecord.case_id.between(recs[0][0], last))
+                .order_by(ClockEventRecord.case_id, ClockEventRecord.id)):
+            events.setdefault(case_id, []).append(ClockEvent(ClockEventKind(kind), on, reason))
+        for (case_id, ref, regime, received, region, rights, start, due, original, extended) in recs:
+            try:
+                state = compute_clock(get_regime(regime), received, events.get(case_id, []), region,
+                                      rights=[r for r in (rights or "").split(",") if r])
+            except Exception as exc:  # noqa: BLE001 - any unreadable clock is a finding
+                problems.append(f"case {ref}: its clock cannot be recomputed from its events ({exc})")
+                continue
+            for name, stored, lawful in (("clock_start", start, state.start), ("due_date", due, state.due),
+                                         ("original_due", original, state.original_due),
+                                         ("extended", bool(extended), state.extended)):
+                if stored != lawful:
+                    problems.append(f"case {ref}: {name} is {_fmt(stored)} but its clock events give "
+                                    f"{_fmt(lawful)} (received {_fmt(received)}, {regime}): the dates "
+                                    "were rewritten")
+                    flagged += 1
+            if flagged > 200:
+                problems.append("(more cases with rewritten dates not listed)")
+                return
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "none"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from muse_care.domain import validation as v
 from muse_care.domain.case import CaseView, Right
@@ -27,11 +27,13 @@ from muse_care.services.register import Register
 from muse_care.services.settings import get_setting, organisation
 from muse_care.store.models import (
     CaseRecord,
+    HistoryRecord,
     LetterPrintRecord,
     LetterRecord,
     PrintRunLetterRecord,
     PrintRunRecord,
 )
+from muse_care.store.team_sql import approvals
 
 # What the requester is asked for, in their words (the checklist's labels are the agent's).
 REQUESTER_STEP_TEXT: dict[str, str] = {
@@ -504,6 +506,65 @@ def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord) -> bytes:
     return pdf
 
 
+def _made_by_muse_care(session: Any, letter: LetterRecord) -> bool:
+    """The letter row was written by MUSE Care's own letter step: the database's row
+    entry of its insert shares its transaction with the word entry ``letter:<kind>``
+    naming it, by the person the row says made it (docs/security.md, "Four eyes")."""
+    h = HistoryRecord
+    txn = session.execute(select(h.txn).where(h.tbl == "letters", h.row_id == letter.id,
+                                              h.what == "row:letters:insert")
+                          .order_by(h.id).limit(1)).scalar_one_or_none()
+    if not txn:
+        return False
+    words = session.execute(select(h.new_value, h.redacted).where(
+        h.txn == txn, h.tbl.is_(None), h.case_id == letter.case_id, h.what == f"letter:{letter.kind}",
+        h.actor == letter.generated_by)).all()
+    return any(redacted or value.startswith(f"letter {letter.id},") for value, redacted in words)
+
+
+def _approved_by_lead(register: Register, session: Any, case_id: int, kind: str) -> bool:
+    """The newest request of ``kind`` for the case was approved, by someone the database
+    says is a team lead or admin (never the letter row's own word)."""
+    row = session.execute(select(approvals.c.decision, approvals.c.decided_by, approvals.c.requested_by)
+                          .where(approvals.c.case_id == case_id, approvals.c.kind == kind)
+                          .order_by(approvals.c.id.desc()).limit(1)).first()
+    if row is None or row[0] != "approved" or not row[1] or row[1] == row[2]:
+        return False
+    if register.dialect != "postgresql":
+        return True  # the single user of a SQLite register is every role
+    return bool(session.execute(text(
+        "SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = :who AND (r.rolsuper "
+        "OR pg_has_role(r.oid, 'muse_lead', 'MEMBER')))"), {"who": row[1]}).scalar())
+
+
+def _approval_for_print(register: Register, session: Any, letter: LetterRecord, case: CaseRecord) -> None:
+    """Four eyes at the mailroom: a letter of a kind that needs a lead's approval prints
+    only when the case has that approval, decided by a lead, and the letter was made by
+    MUSE Care; what the letter row says (``needs_approval``, ``approved_by``) is not
+    trusted, since anyone who may write the row may write those too."""
+    from muse_care.letters import kinds
+    from muse_care.services.four_eyes import four_eyes_enabled
+
+    spec = kinds.find(letter.kind)
+    if spec is None:
+        raise PermissionDenied(f"letter {letter.id} for {case.reference} is of an unknown kind "
+                               f"'{letter.kind}'; it was not made by MUSE Care: do not send it")
+    needed = spec.approval
+    if needed is None or not four_eyes_enabled(register):
+        return
+    rights = {r.strip() for r in (case.rights or "").split(",") if r.strip()}
+    if spec.discloses and spec.rights and not (spec.rights & rights):
+        return
+    if not _approved_by_lead(register, session, case.id, needed):
+        raise PermissionDenied(f"letter {letter.id} for {case.reference} is a {letter.kind} letter and "
+                               f"needs a team lead's approval ({needed}), which the case does not have; "
+                               "it is not printed (ask for it in the Approvals queue, then make the letter again)")
+    if not _made_by_muse_care(session, letter):
+        raise PermissionDenied(f"letter {letter.id} for {case.reference} ({letter.kind}) was not made by "
+                               "MUSE Care (no letter entry in the history for it); it is not printed: "
+                               "make the letter again from the case")
+
+
 def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) -> bytes:
     """The stored PDF, after checking its hash and (``for_print``) that it may be
     printed: not superseded, addressed as the case is now."""
@@ -513,6 +574,8 @@ def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) ->
             raise NotFound(f"no letter {letter_id}")
         case = session.get(CaseRecord, letter.case_id)
         assert case is not None
+        if for_print:
+            _approval_for_print(register, session, letter, case)
         return _checked_pdf(session, letter, case) if for_print else _hash_checked(letter, case)
 
 
@@ -531,6 +594,7 @@ def _print_once(register: Register, letter_id: int, reason: str, label: str,
             raise NotFound(f"no letter {letter_id}")
         case = session.get(CaseRecord, letter.case_id)
         assert case is not None
+        _approval_for_print(register, session, letter, case)
         pdf = _checked_pdf(session, letter, case)
         letter.print_count += 1
         session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
@@ -644,6 +708,7 @@ def build_print_run(register: Register, on: date | None = None,
             letter = session.get(LetterRecord, info.id)
             case = session.get(CaseRecord, info.case_id)
             assert letter is not None and case is not None
+            _approval_for_print(register, session, letter, case)
             pdf = _checked_pdf(session, letter, case)
             records.append(letter)
             rendered.append(RenderedLetter(letter.kind, case.reference, letter.recipient_name,

@@ -602,6 +602,17 @@ def _kind(kind: str) -> str:
     return k
 
 
+def _require_own_or_free(register: Register, session: Any, case_id: int, reference: str) -> None:
+    """An agent asks for approvals only on cases assigned to them or free (as the
+    database's row-level security says too); leads and admins on any."""
+    if register.dialect == "sqlite" or register.actor.role in LEAD_ROLES:
+        return
+    assignee = session.execute(select(CaseRecord.assignee).where(CaseRecord.id == case_id)).scalar_one()
+    if assignee not in ("", register.actor.login):
+        raise PermissionDenied(f"case {reference} is assigned to {assignee}; only they (or a team lead) "
+                               "may ask for an approval on it")
+
+
 def request_approval(register: Register, case: str | int, kind: str, reason: str) -> ApprovalView:
     """Ask a team lead to approve an extension, a refusal or a reply that discloses data."""
     kind = _kind(kind)
@@ -612,6 +623,7 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
         case_id, reference, is_open = _case_id(session, case)
         if not is_open:
             raise ValidationError("case", f"case {reference} is finished; nothing to approve")
+        _require_own_or_free(register, session, case_id, reference)
         pending = session.execute(
             select(approvals.c.requested_by, approvals.c.requested_at)
             .where(approvals.c.case_id == case_id, approvals.c.kind == kind,
@@ -626,6 +638,10 @@ def request_approval(register: Register, case: str | int, kind: str, reason: str
         return _approval_view(session.execute(_approval_select().where(approvals.c.id == new_id)).one())
 
 
+_RETURN_STATUSES = frozenset(s.value for s in OPEN_STATUSES) - {"awaiting-approval"}
+"""Where a case awaiting approval goes back to after the decision: an open status."""
+
+
 def _apply_decision(session: Any, register: Register, case_id: int, kind: str, decision: str,
                     payload: str) -> None:
     """A lead's decision on a deferred extension or refusal: the case returns to the
@@ -636,13 +652,27 @@ def _apply_decision(session: Any, register: Register, case_id: int, kind: str, d
     from muse_care.domain.clock import ClockEventKind
     from muse_care.services import cases as cases_service
 
-    body = json.loads(payload)
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        body = None
     rec = session.get(CaseRecord, case_id)
     assert rec is not None
+    if not isinstance(body, dict) or rec.status != Status.AWAITING_APPROVAL.value:
+        # nothing was deferred (a request made by hand, not by MUSE Care): the decision
+        # is recorded and changes nothing (docs/security.md, "Four eyes")
+        return
     ch = cases_service._Change(register, session, rec,
                                HistoryWriter(session, register.actor.login, register.now()))
-    if rec.status == Status.AWAITING_APPROVAL.value:
-        ch.set("status", str(body.get("previous_status") or Status.IN_PROGRESS.value))
+    others = session.execute(select(approvals.c.id).where(
+        approvals.c.case_id == case_id, approvals.c.decision.is_(None),
+        approvals.c.kind.in_(("extension", "refusal")), approvals.c.payload != "")).first()
+    if others is None:
+        # back to the status it had, if that is one an awaiting case may return to;
+        # never what a payload says otherwise (anyone who may request may write one)
+        previous = str(body.get("previous_status") or "")
+        back = previous if previous in _RETURN_STATUSES else Status.IN_PROGRESS.value
+        ch.set("status", back)
     if decision == "approved":
         if kind == "extension":
             cases_service.event_action(ClockEventKind.EXTENDED, date.fromisoformat(body["on"]),

@@ -324,8 +324,15 @@ def storage_errors() -> Iterator[None]:
 
 def classify(exc: BaseException) -> BaseException:
     """Turn a driver error the user can act on into :class:`StorageUnavailable`."""
-    from sqlalchemy.exc import OperationalError, InterfaceError
+    import sqlite3
 
+    from sqlalchemy.exc import DatabaseError, OperationalError, InterfaceError
+
+    orig = getattr(exc, "orig", exc)
+    if isinstance(exc, (DatabaseError, sqlite3.DatabaseError)) and isinstance(orig, sqlite3.DatabaseError) \
+            and "file is not a database" in str(orig):
+        return StorageUnavailable("the --db file is not a SQLite database (it holds something else); "
+                                  "give the path of a MUSE Care register")
     if isinstance(exc, (OperationalError, InterfaceError)):
         text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
         if "locked" in text:

@@ -43,7 +43,7 @@ GUARDED_AT_0007 = ("cases", "identity_checks", "clock_events", "notes", "letters
 """The guarded tables when migration 0007 installed the triggers (it keeps to these)."""
 GUARDED = (*GUARDED_AT_0007, "case_tasks")
 """Tables whose every change the database records (``case_tasks`` since migration 0013)."""
-NO_DELETE = ("notes", "letters", "retrievals", "case_tasks")
+NO_DELETE = ("notes", "letters", "retrievals", "clock_events", "identity_checks", "case_tasks")
 """Rows nobody deletes (withdrawal is a recorded change); only anonymisation of the
 case (``cases.anonymised_at`` set) removes them."""
 IMAGE_EXCLUDED = ("is_open",)
@@ -468,4 +468,5 @@ def record_loaded(conn: Any, first_ids: dict[str, int]) -> int:
     """Row entries for every row a bulk load added (ids from ``first_ids`` on)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
-    return sum(record_baseline(conn, t, first_ids[t], op="insert") for t in GUARDED)
+    # "load": the audit knows these entries for MUSE Care's own (no word entry per row)
+    return sum(record_baseline(conn, t, first_ids[t], op="load") for t in GUARDED)

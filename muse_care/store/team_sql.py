@@ -228,6 +228,11 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         f"CREATE POLICY approvals_read ON approvals FOR SELECT TO {AGENT} USING (true)",
         "DROP POLICY IF EXISTS approvals_request ON approvals",
         f"CREATE POLICY approvals_request ON approvals FOR INSERT TO {AGENT} "
+        "WITH CHECK (requested_by = session_user AND decided_by IS NULL AND decision IS NULL "
+        f"AND EXISTS (SELECT 1 FROM cases c WHERE c.id = case_id AND c.{_AGENT_CASE}))",
+        # (a lead asks on any case, as leads change any case)
+        "DROP POLICY IF EXISTS approvals_lead_request ON approvals",
+        f"CREATE POLICY approvals_lead_request ON approvals FOR INSERT TO {LEAD} "
         "WITH CHECK (requested_by = session_user AND decided_by IS NULL AND decision IS NULL)",
         "DROP POLICY IF EXISTS approvals_decide ON approvals",
         f"CREATE POLICY approvals_decide ON approvals FOR UPDATE TO {LEAD} "

@@ -1,0 +1,63 @@
+"""Finding 4: the lead's approval of a reply that discloses data could be bypassed by
+an agent inserting the letter with raw SQL (``needs_approval = false``, a made-up
+``approved_by``); the lead's print run then printed it. The mailroom now asks the
+approvals table itself, and trusts nothing the letter row says about approval."""
+
+from __future__ import annotations
+
+import pytest
+
+from muse_care.domain.errors import PermissionDenied
+from muse_care.services import cases, letters, team
+from support import draft, raw
+
+pytestmark = pytest.mark.pg
+
+
+def _forged_access_response(team_url: str, make_login, client):  # noqa: ANN001, ANN202
+    agent, lead = make_login("agent"), make_login("lead")
+    a, lead_reg = client(agent), client(lead)
+    view = cases.add_case(a, draft(channel="post", address_lines=["1 High St"], city="London",
+                                   postcode="EC1Y 8SY", country="GB"))
+    for check in cases.get_case(a, view.id).checks:
+        cases.record_check(a, view.id, check.step, "passed")
+    ack = letters.produce_letter(a, view.id, "acknowledgement")
+    with raw(team_url, agent) as c:
+        forged = c.execute(
+            "INSERT INTO letters (case_id, kind, layout, generated_at, generated_by, sha256, page_count, "
+            "pdf, recipient_name, needs_approval, approved_by, approved_at, dispatch_method, dispatched_by, "
+            "print_count, version, recipient_address, request_json) "
+            "SELECT case_id, 'access-response', layout, generated_at, generated_by, sha256, page_count, pdf, "
+            "recipient_name, false, 'ot_lead_x', now(), '', '', 0, 1, recipient_address, request_json "
+            "FROM letters WHERE id = %s RETURNING id", (ack.id,)).fetchone()[0]
+    return a, lead_reg, view, ack, forged
+
+
+def test_print_run_refuses_a_disclosing_letter_without_a_lead_approval(team_url, make_login, client) -> None:
+    a, lead_reg, view, ack, forged = _forged_access_response(team_url, make_login, client)
+    with pytest.raises(PermissionDenied, match=rf"letter {forged} .*approval \(disclosure\)"):
+        letters.build_print_run(lead_reg, ids=[ack.id, forged])
+    with pytest.raises(PermissionDenied, match="approval"):
+        letters.record_print(lead_reg, forged)
+    with pytest.raises(PermissionDenied, match="approval"):
+        letters.reprint(lead_reg, forged, "lost in the post")
+    # nothing was counted or recorded by the refused runs
+    with lead_reg.read() as s:
+        from muse_care.store.models import LetterRecord
+
+        assert s.get(LetterRecord, forged).print_count == 0
+    # the acknowledgement alone still prints
+    assert letters.build_print_run(lead_reg, ids=[ack.id]).id
+
+
+def test_an_approved_disclosure_prints_but_a_forged_letter_row_still_does_not(team_url, make_login,
+                                                                             client) -> None:
+    a, lead_reg, view, _ack, forged = _forged_access_response(team_url, make_login, client)
+    req = team.request_approval(a, view.id, "disclosure", "three recordings")
+    team.decide_approval(lead_reg, req.id, "approved", "fine")
+    # approved now, but the forged row was not made by MUSE Care: no entry says so
+    with pytest.raises(PermissionDenied, match="not made by MUSE Care"):
+        letters.build_print_run(lead_reg, ids=[forged])
+    real = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+    run = letters.build_print_run(lead_reg, ids=[real.id])
+    assert [x.id for x in run.letters] == [real.id]
