@@ -307,6 +307,11 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
             from muse_care.services.members import check_assignee
 
             check_assignee(session, clean.assignee)
+            me = register.actor
+            if register.dialect == "postgresql" and me.role == "agent" and clean.assignee != me.login:
+                # the same rule as assign(): an agent takes a case, a lead hands it on
+                raise InvalidInput({"assignee": f"an agent takes a new case for themselves or leaves it "
+                                    f"unassigned; giving it to {clean.assignee} is a team lead's decision"})
         session.add(rec)
         session.flush()
         for step in steps:

@@ -53,3 +53,26 @@ def test_a_db_that_is_not_sqlite_is_a_one_line_storage_error(tmp_path, capsys) -
     err = capsys.readouterr().err
     assert code == 3, err
     assert "not a SQLite database" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_agent_cannot_give_a_new_case_to_someone_else(team_url, make_login, client) -> None:  # noqa: ANN001
+    """Found from outside: an agent's `case add --assignee <other agent>` was an unhandled
+    row-level-security error; now it is a clear message at the field and nothing is written."""
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from muse_care.services import cases
+    from muse_care.services.cases import CaseDraft, InvalidInput
+    from muse_care.store.models import CaseRecord
+
+    agent_login, other = make_login("agent"), make_login("agent")
+    agent = client(agent_login)
+    draft = dict(name="Jane Smith", rights=["access"], channel="email", received=date(2026, 11, 2),
+                 email="jane@example.com", country="GB")
+    with pytest.raises(InvalidInput) as caught:
+        cases.add_case(agent, CaseDraft(**draft, assignee=other))
+    assert "team lead" in caught.value.problems["assignee"]
+    with agent.read() as s:
+        assert s.execute(select(func.count()).select_from(CaseRecord)).scalar_one() == 0
+    assert cases.add_case(agent, CaseDraft(**draft, assignee=agent_login)).assignee == agent_login
