@@ -8,7 +8,7 @@ data (:class:`CaseView`), never ORM objects.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,27 +18,27 @@ from sqlalchemy.orm import Session
 
 from muse_care.domain import validation as v
 from muse_care.domain.case import (
-    ActingFor, CaseView, Channel, ClockEventView, IdentityCheckView, NoteView, Requester, Right,
+    ActingFor, CaseView, Channel, Requester, Right,
     Status, check_transition, parse_enum,
 )
 from muse_care.domain.clock import (
-    ClockEvent, ClockEventKind, ClockState, compute_clock, received_day, validate_new_event,
+    ClockEvent, ClockEventKind, compute_clock, received_day, validate_new_event,
 )
-from muse_care.domain.errors import NotFound, StaleRecord, ValidationError
+from muse_care.domain.errors import StaleRecord, ValidationError
 from muse_care.domain.identity import (
-    STEP_LABELS, CheckStep, identity_confirmed, required_steps, unconfirmed_steps,
+    identity_confirmed, required_steps, unconfirmed_steps,
     validate_check,
 )
-from muse_care.domain.reference import new_reference, normalise_reference
+from muse_care.domain.reference import new_reference
 from muse_care.domain.regimes import get_regime
 from muse_care.services.case_records import (  # the primitives, used here and re-exported
     _apply_clock as _apply_clock, _Change as _Change, _clock as _clock, _events as _events, _load as _load,
     _rights as _rights, _write as _write, get_case as get_case, to_view as to_view,
 )
-from muse_care.services.history import HistoryWriter, case_history
+from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting
-from muse_care.store.models import CaseRecord, ClockEventRecord, IdentityCheckRecord, LetterRecord, NoteRecord
+from muse_care.store.models import CaseRecord, ClockEventRecord, IdentityCheckRecord, NoteRecord
 
 
 class InvalidInput(ValidationError):
