@@ -35,8 +35,10 @@ class RecordsWindow(QtWidgets.QMainWindow):
     exported = Signal(str)
 
     def __init__(self, ctx: Any, parent: QtWidgets.QWidget | None = None, *,
-                 save_file: Any = save_file_dialog) -> None:
+                 save_file: Any = save_file_dialog, embedded: bool = False) -> None:
         super().__init__(parent)
+        if embedded:  # a page of the lead's dashboard, not a window of its own
+            self.setWindowFlags(Qt.WindowType.Widget)
         self.ctx = ctx
         self._save_file = save_file
         self.setWindowTitle("Records and metrics — MUSE Care")
@@ -91,10 +93,11 @@ class RecordsWindow(QtWidgets.QMainWindow):
         self.status = QtWidgets.QLabel()
         self.status.setAccessibleName("Records status")
         layout.addWidget(self.status)
-        close = QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Close, self)
-        close.activated.connect(self.close)
-        QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
-        self.resize(1000, 760)
+        if not embedded:
+            close = QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Close, self)
+            close.activated.connect(self.close)
+            QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
+            self.resize(1000, 760)
 
     # --- loading ------------------------------------------------------------------------
     def reload(self) -> None:

@@ -82,7 +82,15 @@ class DashboardWindow(QtWidgets.QWidget):
         self.setWindowTitle("Lead's dashboard — MUSE Care")
         self.setAccessibleName("Lead's dashboard")
         self.dashboard = DashboardWidget(self)
-        QtWidgets.QVBoxLayout(self).addWidget(self.dashboard)
+        from muse_care.ui.records_window import RecordsWindow
+
+        # the year's records and metrics (CCPA regs §7102, GDPR) beside the team's figures
+        self.records = RecordsWindow(ctx, self, embedded=True)
+        self.pages = QtWidgets.QTabWidget(self)
+        self.pages.addTab(self.dashboard, "Team")
+        self.pages.addTab(self.records, "Records and metrics")
+        self.pages.currentChanged.connect(lambda i: self.records.reload() if i == 1 else None)
+        QtWidgets.QVBoxLayout(self).addWidget(self.pages)
         self.dashboard.refreshRequested.connect(self.reload)
         # the workload table's agent: that agent's queue in the main window
         self.dashboard.agentChosen.connect(

@@ -151,3 +151,23 @@ def test_records_window_shows_the_years_figures_and_exports(qtbot, ctx, keep, sq
     with qtbot.waitSignal(window.exported, timeout=10000):
         window.export_register()
     assert target.read_text(encoding="utf-8-sig").count("\n") == 4
+
+
+def test_the_leads_dashboard_shows_the_records_and_metrics(qtbot, ctx, keep, sqlite_register) -> None:
+    from muse_care.ui.team_windows import DashboardWindow
+
+    cases.add_case(sqlite_register, CaseDraft(
+        name="Person", rights=["erasure"], channel="email", received=date(2026, 11, 2),
+        regime="uk-gdpr", email="p@example.com", country="GB"))
+    window = DashboardWindow(ctx)
+    keep.append(window)
+    qtbot.addWidget(window)
+    window.records.year.blockSignals(True)
+    window.records.year.setValue(2026)
+    window.records.year.blockSignals(False)
+    with qtbot.waitSignal(window.records.loaded, timeout=10000):
+        window.pages.setCurrentIndex(1)
+    assert window.pages.tabText(1) == "Records and metrics"
+    assert window.records.table.item(0, 0).text() == "Erasure" and window.records.table.item(0, 1).text() == "1"
+    assert any("erasure tasks in" in window.records.systems.item(i).text()
+               for i in range(window.records.systems.count()))
