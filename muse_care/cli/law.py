@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from muse_care.domain.errors import ValidationError
+from muse_care.domain.regimes import REGIMES
 
 CASE_COMMANDS = ("recipients", "recipient", "regime", "linked")
 
@@ -27,7 +28,7 @@ def add_case_parsers(cp: Any, date_type: Any) -> None:
     one.add_argument("--json", action="store_true")
     g = cp.add_parser("regime", help="put a case under another regime, with the reason")
     g.add_argument("ref")
-    g.add_argument("regime", help="the regime: uk-gdpr, eu-gdpr, ccpa, vcdpa, lgpd, pipeda")
+    g.add_argument("regime", help="the regime: " + ", ".join(REGIMES))
     g.add_argument("--holiday-region", default="", help="whose public holidays count (default: the address's)")
     g.add_argument("--reason", required=True)
     g.add_argument("--json", action="store_true")

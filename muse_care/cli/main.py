@@ -22,6 +22,7 @@ from muse_care.cli.common import (
 )
 from muse_care.cli.output import at_in_zone, case_json, emit, history_json, print_case, print_row
 from muse_care.domain.errors import MuseCareError, NotFound, StorageUnavailable, ValidationError
+from muse_care.domain.regimes import REGIMES
 
 COMMAND_MODULES = (letters, team, retrieval, settings, tasks)
 """Sub-command modules of other features, imported here (not by name) so the import
@@ -144,7 +145,7 @@ def _add_case_add(a: Any) -> None:
     a.add_argument("--received-time", type=time_arg("received-time"),
                    help="HH:MM in the regime's zone (Europe/London for UK GDPR, …), or with its "
                         "offset: 23:30+00:00")
-    a.add_argument("--regime", default="", help="uk-gdpr, eu-gdpr, ccpa, … (default: from the requester's "
+    a.add_argument("--regime", default="", help=", ".join(REGIMES) + " (default: from the requester's "
                    "address, else the setting)")
     a.add_argument("--regime-reason", default="", help="why another regime than the address gives")
     a.add_argument("--holiday-region", default="", help="whose public holidays count (default: the setting)")

@@ -236,20 +236,27 @@ def lead_authority(regime_code: str, establishment: str = "IT") -> Authority | N
     """The authority the controller answers to under a regime: the ICO under UK GDPR;
     under EU GDPR the authority of the controller's EU establishment (the organisation
     profile's ``eu_establishment``; Italy, the Garante, by default)."""
-    key = {"uk-gdpr": "GB", "eu-gdpr": establishment.strip().upper() or "IT", "ccpa": "US-CA",
-           "vcdpa": "US-VA", "lgpd": "BR", "pipeda": "CA"}.get(regime_code)
-    return AUTHORITIES.get(key) if key else None
+    from muse_care.domain.regimes import REGIMES
+
+    regime = REGIMES.get(regime_code)
+    if regime is None:
+        return None
+    key = regime.authority or establishment.strip().upper() or "IT"
+    return AUTHORITIES.get(key)
 
 
 def complaint_authorities(regime_code: str, country: str, postcode: str = "", region: str = "",
                           establishment: str = "IT") -> tuple[Authority, ...]:
     """The authorities a letter names: the requester's own first (if the regime's law
     lets them complain there), then the lead authority; each once."""
+    from muse_care.domain.regimes import REGIMES
+
     lead = lead_authority(regime_code, establishment)
     own = authority_for(country, postcode=postcode, region=region)
-    if own is not None and regime_code == "eu-gdpr" and not own.key.startswith(EU_AND_EEA_PREFIXES):
+    anywhere = regime_code in REGIMES and REGIMES[regime_code].complain_where_you_live
+    if own is not None and anywhere and not own.key.startswith(EU_AND_EEA_PREFIXES):
         own = None  # an EU GDPR case of someone outside the EU/EEA: the lead authority only
-    if own is not None and regime_code != "eu-gdpr" and lead is not None and own.key != lead.key:
+    if own is not None and not anywhere and lead is not None and own.key != lead.key:
         own = None  # Art. 77(1) is the GDPR's; the other laws have one regulator
     out = [a for a in (own, lead) if a is not None]
     return tuple(dict.fromkeys(out))

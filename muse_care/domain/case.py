@@ -30,19 +30,60 @@ class Right(StrEnum):
     LIMIT_SENSITIVE = "limit-sensitive"
 
 
-RIGHT_LABELS: dict[Right, str] = {
-    Right.ACCESS: "Access (copy of data)",
-    Right.RECTIFICATION: "Rectification",
-    Right.ERASURE: "Erasure",
-    Right.RESTRICTION: "Restriction (stop using until corrected)",
-    Right.OBJECTION: "Objection to legitimate interest",
-    Right.PORTABILITY: "Portability",
-    Right.MARKETING_OPT_OUT: "Marketing opt-out",
-    Right.AUTOMATED_DECISION: "Automated decision-making",
-    Right.COMPLAINT: "Complaint",
-    Right.OPT_OUT_SALE: "Opt-out of sale/sharing (CCPA)",
-    Right.LIMIT_SENSITIVE: "Limit use of sensitive personal information (CCPA)",
-}
+@dataclass(frozen=True)
+class RightSpec:
+    """Everything the application knows about one right, declared once.
+
+    Adding a right is a member of :class:`Right` and a row of :data:`RIGHTS` (and, if
+    our systems must act on it, an action in ``domain/systems.py``); the intake, the
+    CLI, the identity checklist, the letters, the tasks and the reports read them here
+    (docs/architecture.md, "Declarations").
+    """
+
+    right: Right
+    label: str
+    """How the agent sees it: the intake's list, the case header, the reports."""
+    asked_for: str
+    """What the customer asked for, as a letter says it: 'a copy of your personal data'."""
+    identity_steps: tuple[str, ...]
+    """The identity checks it needs (``CheckStep`` values, domain/identity.py) under
+    every regime without a row of its own."""
+    onward: bool = False
+    """A deletion, correction or restriction we must pass on to those we disclosed the
+    data to (Art. 19 GDPR; docs/tasks.md, "Recipients")."""
+    discloses: bool = False
+    """The reply discloses the customer's data: the systems searched are listed in it,
+    and it needs a lead's approval where four eyes is on."""
+
+
+_EMAIL, _ORDER, _CARD, _ADDRESS = "account-email", "order-number", "card-last-four", "postal-address"
+
+RIGHTS: tuple[RightSpec, ...] = (
+    RightSpec(Right.ACCESS, "Access (copy of data)", "a copy of your personal data",
+              (_EMAIL, _ORDER, _CARD), discloses=True),
+    RightSpec(Right.RECTIFICATION, "Rectification", "correction of your personal data",
+              (_EMAIL, _ADDRESS), onward=True),
+    RightSpec(Right.ERASURE, "Erasure", "erasure of your personal data", (_EMAIL, _ORDER), onward=True),
+    RightSpec(Right.RESTRICTION, "Restriction (stop using until corrected)",
+              "restriction of the use of your personal data", (_EMAIL,), onward=True),
+    RightSpec(Right.OBJECTION, "Objection to legitimate interest",
+              "your objection to our use of your personal data", (_EMAIL,)),
+    RightSpec(Right.PORTABILITY, "Portability", "your personal data in a portable format",
+              (_EMAIL, _ORDER, _CARD), discloses=True),
+    RightSpec(Right.MARKETING_OPT_OUT, "Marketing opt-out", "no longer receiving marketing", (_EMAIL,)),
+    RightSpec(Right.AUTOMATED_DECISION, "Automated decision-making",
+              "information on automated decision-making", (_EMAIL, _ORDER)),
+    RightSpec(Right.COMPLAINT, "Complaint", "your complaint about how we handle your personal data", ()),
+    RightSpec(Right.OPT_OUT_SALE, "Opt-out of sale/sharing (CCPA)",
+              "no longer selling or sharing your personal information", (_EMAIL,)),
+    RightSpec(Right.LIMIT_SENSITIVE, "Limit use of sensitive personal information (CCPA)",
+              "limiting our use of your sensitive personal information", (_EMAIL,)),
+)
+
+RIGHT_SPECS: Mapping[Right, RightSpec] = {spec.right: spec for spec in RIGHTS}
+RIGHT_LABELS: dict[Right, str] = {spec.right: spec.label for spec in RIGHTS}
+DISCLOSING_RIGHTS = frozenset(spec.right for spec in RIGHTS if spec.discloses)
+ONWARD_RIGHTS = frozenset(spec.right for spec in RIGHTS if spec.onward)
 
 
 class Channel(StrEnum):

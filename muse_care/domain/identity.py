@@ -2,8 +2,9 @@
 
 The policy: "we will ask you to confirm your identity before carrying out your request".
 Which steps are asked for depends on the regime and the rights requested; the table is
-data (``DEFAULT_CHECK_POLICY``): ``required_steps`` takes another table as its
-``policy`` argument (there is no setting for it yet: the services pass the default).
+data: each right declares its steps (domain/case.py, ``RIGHTS``) and a regime may have
+rows of its own (``REGIME_CHECK_POLICY``); ``required_steps`` takes another table as
+its ``policy`` argument (there is no setting for it yet: the services pass the default).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from muse_care.domain.case import RIGHTS
 from muse_care.domain.errors import ValidationError
 
 
@@ -31,6 +33,18 @@ STEP_LABELS: dict[CheckStep, str] = {
 }
 
 
+# What the requester is asked for, in their words, as the identity letter says it
+# (the labels above are the agent's checklist).
+STEP_ASKED: dict[str, str] = {
+    CheckStep.ACCOUNT_EMAIL: "the email address registered to your account with us",
+    CheckStep.ORDER_NUMBER: "the number of a recent order",
+    CheckStep.CARD_LAST_FOUR: "the last four digits of the card used for a recent order",
+    CheckStep.POSTAL_ADDRESS: "the postal address held on your account",
+    CheckStep.AUTHORITY_DOCUMENT: "written authority from the person you act for "
+                                  "(for example a signed letter of authority or a power of attorney)",
+}
+
+
 class CheckResult(StrEnum):
     PENDING = "pending"
     PASSED = "passed"
@@ -38,19 +52,17 @@ class CheckResult(StrEnum):
     WAIVED = "waived"
 
 
-# (regime or "*", right) -> steps. A regime-specific row wins over "*".
-DEFAULT_CHECK_POLICY: dict[tuple[str, str], tuple[CheckStep, ...]] = {
-    ("*", "access"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER, CheckStep.CARD_LAST_FOUR),
-    ("*", "portability"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER, CheckStep.CARD_LAST_FOUR),
-    ("*", "erasure"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
-    ("*", "rectification"): (CheckStep.ACCOUNT_EMAIL, CheckStep.POSTAL_ADDRESS),
-    ("*", "restriction"): (CheckStep.ACCOUNT_EMAIL,),
-    ("*", "objection"): (CheckStep.ACCOUNT_EMAIL,),
-    ("*", "automated-decision"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
-    ("*", "marketing-opt-out"): (CheckStep.ACCOUNT_EMAIL,),
-    ("*", "complaint"): (),
+# (regime or "*", right) -> steps. A regime-specific row wins over "*"; the "*" rows are
+# each right's own declaration (domain/case.py, RIGHTS).
+REGIME_CHECK_POLICY: dict[tuple[str, str], tuple[CheckStep, ...]] = {
+    # the organisation's CCPA policy asks for two account details, not the card digits
     ("ccpa", "access"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
     ("ccpa", "portability"): (CheckStep.ACCOUNT_EMAIL, CheckStep.ORDER_NUMBER),
+}
+
+DEFAULT_CHECK_POLICY: dict[tuple[str, str], tuple[CheckStep, ...]] = {
+    **{("*", spec.right.value): tuple(CheckStep(step) for step in spec.identity_steps) for spec in RIGHTS},
+    **REGIME_CHECK_POLICY,
 }
 
 

@@ -1,10 +1,11 @@
 """Which law a request falls under, from where the requester lives.
 
 The default regime and holiday region follow the requester's address (docs/rules.md,
-"Letters by regime"): the UK gives UK GDPR with the nation's bank holidays (Scottish and
-Northern Irish postcodes), an EU or EEA state the EU GDPR with that state's holidays (a
-German Land's own), California the CCPA, Virginia the VCDPA, Brazil the LGPD, Canada
-PIPEDA. Only where none applies does the organisation's default regime stand.
+"Letters by regime"): each regime says where it applies (``Regime.applies_in``): the UK
+gives UK GDPR with the nation's bank holidays (Scottish and Northern Irish postcodes), an
+EU or EEA state the EU GDPR with that state's holidays (a German Land's own), California
+the CCPA, Virginia the VCDPA, Brazil the LGPD, Canada PIPEDA. Only where none applies
+does the organisation's default regime stand.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from muse_care.domain.authorities import german_land, us_state
-from muse_care.domain.regimes import EEA_STATES, EU_MEMBER_STATES, REGIMES
+from muse_care.domain.regimes import REGIMES
 
 # Postcode areas of Scotland (Royal Mail). TD is the Scottish Borders except TD15
 # (Berwick-upon-Tweed, England); DG is Dumfries and Galloway.
@@ -46,27 +47,36 @@ def uk_nation(postcode: str) -> str:
     return "GB-ENG"
 
 
+def _regime_at(key: str) -> str | None:
+    """The regime whose ``applies_in`` names ``key`` ("FR", "US-CA"), if any."""
+    return next((code for code, regime in REGIMES.items() if key in regime.applies_in), None)
+
+
 def from_address(country: str, postcode: str = "", region: str = "") -> Jurisdiction | None:
     """The regime and holiday region of a requester at this address; None where no
-    regime of ours applies (the organisation's default then stands)."""
+    regime of ours applies (the organisation's default then stands).
+
+    The regime is the one whose ``applies_in`` names the country (or, in the US, the
+    state); the holiday region is the most precise one the regime knows: the UK nation
+    from the postcode, the German Land, the country, else the regime's default."""
     country = country.strip().upper()
-    if country == "GB":
-        nation = uk_nation(postcode)
-        return Jurisdiction("uk-gdpr", nation, f"from the address: GB, {nation}")
-    if country in EU_MEMBER_STATES or country in EEA_STATES:
-        region_code = country
-        if country == "DE":
-            land = german_land(postcode, region)
-            if land:
-                region_code = f"DE-{land}"
-        return Jurisdiction("eu-gdpr", region_code, f"from the address: {region_code}")
+    key = country
     if country == "US":
         state = us_state(postcode, region)
-        code = {"CA": "ccpa", "VA": "vcdpa"}.get(state or "")
-        if code and code in REGIMES:
-            return Jurisdiction(code, REGIMES[code].default_holiday_region, f"from the address: US-{state}")
+        if not state:
+            return None
+        key = f"US-{state}"
+    code = _regime_at(key)
+    if code is None:
         return None
-    code = {"BR": "lgpd", "CA": "pipeda"}.get(country)
-    if code and code in REGIMES:  # PIPEDA: once its row is declared
-        return Jurisdiction(code, REGIMES[code].default_holiday_region, f"from the address: {country}")
-    return None
+    regime = REGIMES[code]
+    if country == "GB":
+        nation = uk_nation(postcode)
+        return Jurisdiction(code, nation, f"from the address: GB, {nation}")
+    holiday_region = key if key in regime.holiday_regions else regime.default_holiday_region
+    if country == "DE":
+        land = german_land(postcode, region)
+        if land and f"DE-{land}" in regime.holiday_regions:
+            holiday_region = f"DE-{land}"
+    shown = holiday_region if country == "DE" else key
+    return Jurisdiction(code, holiday_region, f"from the address: {shown}")

@@ -130,6 +130,16 @@ class Regime:
     """The requester's rights and the notices the law requires, one bullet each."""
     recipients_rule: str = ""
     """The provision that makes us pass a deletion or correction on: '(Article 19 GDPR)'."""
+    # --- where it applies (domain/jurisdiction.py reads it) ----------------------------
+    applies_in: tuple[str, ...] = ()
+    """Where the requester lives for this regime to be the default: ISO country codes
+    ("BR") or, for a US state's law, "US-" and the state ("US-CA")."""
+    authority: str = ""
+    """The key in domain/authorities.py of the authority the controller answers to
+    ("GB", "US-CA"); "" where it is our establishment's (EU GDPR, Art. 56)."""
+    complain_where_you_live: bool = False
+    """The requester may also complain to their own state's authority (GDPR Art. 77(1)):
+    letters name it before ours (docs/rules.md, "Supervisory authorities")."""
 
     @property
     def can_extend(self) -> bool:
@@ -217,6 +227,8 @@ _TABLE: tuple[Regime, ...] = (
                               "enforce your rights (Article 79 of the UK GDPR).",
         rights=_GDPR_RIGHTS,
         recipients_rule="(Article 19 of the UK GDPR)",
+        applies_in=("GB",),
+        authority="GB",
     ),
     Regime(
         code="eu-gdpr",
@@ -250,6 +262,8 @@ _TABLE: tuple[Regime, ...] = (
                               "court to enforce your rights (Article 79 GDPR).",
         rights=_GDPR_RIGHTS,
         recipients_rule="(Article 19 GDPR)",
+        applies_in=(*EU_MEMBER_STATES, *EEA_STATES),
+        complain_where_you_live=True,
     ),
     Regime(
         code="ccpa",
@@ -292,6 +306,8 @@ _TABLE: tuple[Regime, ...] = (
         judicial_remedy_words="",
         rights=_CCPA_RIGHTS,
         recipients_rule="(Cal. Civ. Code § 1798.105(c))",
+        applies_in=("US-CA",),
+        authority="US-CA",
     ),
     Regime(
         code="vcdpa",
@@ -323,6 +339,8 @@ _TABLE: tuple[Regime, ...] = (
                 "To correct inaccuracies in it.", "To delete it.",
                 "To obtain a copy of the data you gave us in a portable format.",
                 "To opt out of targeted advertising, the sale of personal data and profiling."),
+        applies_in=("US-VA",),
+        authority="US-VA",
     ),
     Regime(
         code="lgpd",
@@ -351,6 +369,8 @@ _TABLE: tuple[Regime, ...] = (
                 "To correct incomplete, inaccurate or out-of-date data.",
                 "To anonymise, block or delete unnecessary or excessive data.",
                 "To portability, to information about sharing, and to withdraw consent."),
+        applies_in=("BR",),
+        authority="BR",
     ),
     Regime(
         code="pipeda",
@@ -384,6 +404,8 @@ _TABLE: tuple[Regime, ...] = (
                 "and to whom it has been disclosed (Principle 4.9).",
                 "To challenge its accuracy and completeness and have it amended (Principle 4.9.5).",
                 "To withdraw your consent, subject to legal or contractual restrictions (Principle 4.3.8)."),
+        applies_in=("CA",),
+        authority="CA",
     ),
 )
 

@@ -162,10 +162,12 @@ def sample_law(requester: str = "uk", organisation: OrganisationProfile = DEFAUL
     """The {law.*} values of a sample requester's letters."""
     address = REQUESTERS[requester]
     code = regime or sample_regime(requester)
-    # The sample clarification asks about an access request: under UK GDPR that pauses.
-    return letter_law(get_regime(code), complaint_authorities(
+    # The sample clarification asks about an access request: where the regime pauses
+    # the clock for it (UK GDPR Art. 12A), the letter says so.
+    regime_row = get_regime(code)
+    return letter_law(regime_row, complaint_authorities(
         code, address.country, address.postcode, address.region, organisation.eu_establishment),
-        clarification_pauses=code == "uk-gdpr")
+        clarification_pauses=regime_row.clarification_pauses_clock)
 
 
 def sample_request(

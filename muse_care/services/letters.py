@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select, text
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import CaseView, Right
+from muse_care.domain.case import RIGHT_SPECS, CaseView, Right
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
-from muse_care.domain.identity import CheckStep
+from muse_care.domain.identity import STEP_ASKED
 from muse_care.domain.clock import ClockEventKind
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
@@ -35,29 +35,7 @@ from muse_care.store.models import (
 )
 from muse_care.store.team_sql import approvals
 
-# What the requester is asked for, in their words (the checklist's labels are the agent's).
-REQUESTER_STEP_TEXT: dict[str, str] = {
-    CheckStep.ACCOUNT_EMAIL: "the email address registered to your account with us",
-    CheckStep.ORDER_NUMBER: "the number of a recent order",
-    CheckStep.CARD_LAST_FOUR: "the last four digits of the card used for a recent order",
-    CheckStep.POSTAL_ADDRESS: "the postal address held on your account",
-    CheckStep.AUTHORITY_DOCUMENT: "written authority from the person you act for "
-                                  "(for example a signed letter of authority or a power of attorney)",
-}
 
-RIGHT_TEXT: dict[Right, str] = {
-    Right.ACCESS: "a copy of your personal data",
-    Right.RECTIFICATION: "correction of your personal data",
-    Right.ERASURE: "erasure of your personal data",
-    Right.RESTRICTION: "restriction of the use of your personal data",
-    Right.OBJECTION: "your objection to our use of your personal data",
-    Right.PORTABILITY: "your personal data in a portable format",
-    Right.MARKETING_OPT_OUT: "no longer receiving marketing",
-    Right.AUTOMATED_DECISION: "information on automated decision-making",
-    Right.COMPLAINT: "your complaint about how we handle your personal data",
-    Right.OPT_OUT_SALE: "no longer selling or sharing your personal information",
-    Right.LIMIT_SENSITIVE: "limiting our use of your sensitive personal information",
-}
 
 
 def _approval_needed(kind: str) -> str | None:
@@ -220,7 +198,7 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
 
     out: dict[str, str] = {
         "received_date": fmt(view.received),
-        "rights": _join([RIGHT_TEXT[r] for r in view.rights]),
+        "rights": _join([RIGHT_SPECS[r].asked_for for r in view.rights]),
     }
     if view.due_date:
         out["due_date"] = fmt(view.original_due if kind == "extension" and view.original_due else view.due_date)
@@ -231,7 +209,7 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
         out["due_date"] = "once we have your answer to our question (the time limit is paused until then)"
     if kind == "identity-request":
         pending = [c.step for c in view.checks if c.result in ("pending", "failed")]
-        out["identity_steps"] = "\n".join(REQUESTER_STEP_TEXT.get(s, s) for s in pending)
+        out["identity_steps"] = "\n".join(STEP_ASKED.get(s, s) for s in pending)
     if kind == "extension" and view.extended and view.due_date:
         out["new_due_date"] = fmt(view.due_date)
         reason = next((e.reason for e in reversed(view.events) if e.kind == "extended"), "")

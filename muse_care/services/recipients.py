@@ -17,13 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import CaseView, Right
+from muse_care.domain.case import ONWARD_RIGHTS, CaseView, Right
 from muse_care.domain.errors import ValidationError
 from muse_care.services.register import Register
 from muse_care.services.settings import organisation
 from muse_care.store.models import CaseRecord, RecipientRecord
 
-ONWARD_RIGHTS = frozenset({Right.ERASURE, Right.RECTIFICATION, Right.RESTRICTION})
 """The rights whose outcome Art. 19 makes us pass on to recipients."""
 
 STATES = ("pending", "told", "not-possible")

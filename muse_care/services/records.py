@@ -24,7 +24,7 @@ from statistics import median
 
 from sqlalchemy import select
 
-from muse_care.domain.case import RIGHT_LABELS, Right, Status
+from muse_care.domain.case import DISCLOSING_RIGHTS, RIGHT_LABELS, Right, Status
 from muse_care.domain.errors import ValidationError
 from muse_care.domain.private_files import check_destination
 from muse_care.domain.systems import TaskStatus
@@ -95,7 +95,7 @@ def register_rows(register: Register, date_from: date, date_to: date) -> list[Re
                     reasons[case_id] = value
             for case_id, name in session.execute(
                     select(t.case_id, s.name).join(s, t.source_id == s.id)
-                    .where(t.case_id.in_(chunk), t.right.in_(("access", "portability")),
+                    .where(t.case_id.in_(chunk), t.right.in_(sorted(r.value for r in DISCLOSING_RIGHTS)),
                            t.status.in_((TaskStatus.DONE.value, TaskStatus.NOTHING_HELD.value)))
                     .order_by(t.id)):
                 if name not in searched[case_id]:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from muse_care.domain.case import DISCLOSING_RIGHTS
 from muse_care.domain.errors import NotFound, PermissionDenied, StaleRecord, ValidationError
 from muse_care.domain.systems import (
     ACTION_LABELS,
@@ -199,7 +200,7 @@ def _views(register: Register, session: Session, case: CaseRecord) -> list[TaskV
         select(CaseTaskRecord, SourceRecord).join(SourceRecord, CaseTaskRecord.source_id == SourceRecord.id)
         .where(CaseTaskRecord.case_id == case.id).order_by(CaseTaskRecord.id)).all()
     text = _time_text(register)
-    return [_view(t, s, case, purges.get(s.id), searches.get(s.id, []) if t.right in ("access", "portability")
+    return [_view(t, s, case, purges.get(s.id), searches.get(s.id, []) if t.right in DISCLOSING_RIGHTS
                   else [], text) for t, s in rows]
 
 
@@ -325,7 +326,7 @@ def letter_fields(register: Register, ref: str | int) -> dict[str, str]:
         tasks = _views(register, session, case)
     out: dict[str, list[str]] = {}
     for t in tasks:
-        if t.right in ("access", "portability") and t.status in (TaskStatus.DONE, TaskStatus.NOTHING_HELD):
+        if t.right in DISCLOSING_RIGHTS and t.status in (TaskStatus.DONE, TaskStatus.NOTHING_HELD):
             found = "data found and enclosed" if t.status is TaskStatus.DONE else "nothing held about you"
             out.setdefault("systems_searched", []).append(f"{t.system_name}: {found}")
         elif t.right == "erasure":

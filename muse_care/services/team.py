@@ -36,7 +36,6 @@ from muse_care.domain.errors import (
 from muse_care.domain.grammar import a_or_an
 from muse_care.domain.reference import normalise_reference
 from muse_care.services import local_config
-from muse_care.services import settings as settings_service
 from muse_care.services.cases import defer_decision as defer_decision  # re-exported
 from muse_care.services.four_eyes import LEAD_ROLES as LEAD_ROLES, four_eyes_enabled as four_eyes_enabled, \
     needs_lead as needs_lead  # re-exported

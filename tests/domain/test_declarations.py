@@ -43,3 +43,31 @@ def test_who_is_a_lead(sqlite_register, pg_url) -> None:
             assert is_lead(Register(server.engine, Actor("x", "X", role))) is lead, role
     finally:
         server.dispose()
+
+
+def test_every_right_is_declared_once_with_valid_identity_steps() -> None:
+    from muse_care.domain.case import RIGHT_SPECS, RIGHTS
+    from muse_care.domain.identity import CheckStep, required_steps
+
+    assert [spec.right for spec in RIGHTS] == list(Right)  # each member once, in its order
+    assert set(RIGHT_SPECS) == set(Right)
+    assert len({spec.asked_for for spec in RIGHTS}) == len(RIGHTS)
+    for spec in RIGHTS:
+        assert all(step in set(CheckStep) for step in spec.identity_steps), spec
+        assert required_steps("uk-gdpr", [spec.right.value], False) == tuple(
+            s for s in CheckStep if s.value in spec.identity_steps)
+
+
+def test_the_jurisdiction_of_each_regime_comes_from_its_own_row() -> None:
+    from muse_care.domain.jurisdiction import from_address
+    from muse_care.domain.regimes import REGIMES
+
+    seen = {}
+    for code, regime in REGIMES.items():
+        assert regime.applies_in, code
+        for key in regime.applies_in:
+            assert key not in seen, (key, seen.get(key), code)  # one regime per place
+            seen[key] = code
+    assert from_address("US", "94103").regime == "ccpa"
+    assert from_address("NO", "0150").regime == "eu-gdpr"
+    assert from_address("JP", "100-0001") is None
