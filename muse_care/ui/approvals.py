@@ -14,46 +14,56 @@ from typing import Any
 
 from muse_care.services.team import ApprovalView
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.table_models import Column, RowsModel
 
 KIND_LABELS = {"extension": "Extension", "refusal": "Refusal", "disclosure": "Disclosure"}
-COLUMNS = ("Case", "Kind", "Requester", "Due", "Asked by", "Asked", "Reason")
+COLUMNS = (
+    Column("case", "Case", "Case reference"),
+    Column("kind", "Kind", "What needs a second pair of eyes"),
+    Column("requester", "Requester"),
+    Column("due", "Due", "The case's due date"),
+    Column("asked_by", "Asked by", "Who asked; you cannot approve your own request"),
+    Column("asked", "Asked", "When it was asked"),
+    Column("reason", "Reason", "Why it was asked (the whole text in the tooltip)"),
+)
 
 
-class ApprovalTableModel(QtCore.QAbstractTableModel):
+class ApprovalTableModel(RowsModel):
+    """The approvals waiting (plain :class:`ApprovalView` rows); the lead's own are greyed."""
+
+    COLUMNS = COLUMNS
+
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self.items: list[ApprovalView] = []
         self.me = ""
 
+    @property
+    def items(self) -> list[ApprovalView]:
+        return self._rows
+
     def set_items(self, items: Sequence[ApprovalView], me: str) -> None:
-        self.beginResetModel()
-        self.items = list(items)
         self.me = me
-        self.endResetModel()
+        self.set_rows(items)
 
-    def rowCount(self, parent: Any = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+    def text(self, a: ApprovalView, key: str) -> str:
+        if key == "case":
+            return a.case_reference
+        if key == "kind":
+            return KIND_LABELS.get(a.kind, a.kind)
+        if key == "requester":
+            return a.requester_name
+        if key == "due":
+            return a.due_date.strftime("%d %b %Y") if a.due_date else "clock stopped"
+        if key == "asked_by":
+            return a.requested_by + (" (you)" if a.requested_by == self.me else "")
+        if key == "asked":
+            return a.requested_at.strftime("%d %b %H:%M")
+        if key == "reason":
+            return a.reason.replace("\n", " ")
+        return ""
 
-    def columnCount(self, parent: Any = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
-            return None
-        a = self.items[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (a.case_reference, KIND_LABELS.get(a.kind, a.kind), a.requester_name,
-                    a.due_date.strftime("%d %b %Y") if a.due_date else "clock stopped",
-                    a.requested_by + (" (you)" if a.requested_by == self.me else ""),
-                    a.requested_at.strftime("%d %b %H:%M"), a.reason.replace("\n", " "))[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == 6:
+    def role_data(self, a: ApprovalView, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and key == "reason":
             return a.reason
         if role == Qt.ItemDataRole.ForegroundRole and a.requested_by == self.me:
             return QtGui.QBrush(QtGui.QColor("#888"))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,8 @@ from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_letter_dialog import Ui_LetterDialog
 from muse_care.ui.forms.ui_letter_tab import Ui_LetterTab
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
-from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtWidgets, Qt, Signal
+from muse_care.ui.table_models import Column, RowsModel
 
 KIND_LABELS: Mapping[str, str] = kinds.TITLES  # declared once, in letters/kinds.py
 LAYOUT_LABELS: dict[str, str] = {k: info.title for k, info in LAYOUTS.items()}
@@ -94,87 +94,40 @@ def write_pdf_file(path: str | Path, data: bytes) -> Path:
 
 # --- the table --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    tip: str
-
-
 LETTER_COLUMNS = (
     Column("kind", "Letter", "Kind of letter"),
     Column("layout", "Layout", "Paper and envelope window"),
     Column("produced", "Produced", "When the letter was produced"),
     Column("by", "By", "Who produced it"),
-    Column("pages", "Pages", "Pages in the letter"),
+    Column("pages", "Pages", "Pages in the letter", numeric=True),
     Column("sent", "Sent", "Day it was dispatched, and how"),
-    Column("prints", "Prints", "How often it has been printed (print runs and reprints)"),
+    Column("prints", "Prints", "How often it has been printed (print runs and reprints)", numeric=True),
 )
 
 
-class LettersModel(QtCore.QAbstractTableModel):
+class LettersModel(RowsModel):
     """The letters of one case (plain :class:`LetterInfo` rows, newest last)."""
 
-    IdRole = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LetterInfo] = []
+    COLUMNS = LETTER_COLUMNS
+    IdRole = RowsModel.ID_ROLE
 
     def set_letters(self, rows: Sequence[LetterInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_rows(rows)
 
     def letter_at(self, row: int) -> LetterInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, letter_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == letter_id), None)
+        return self.row_at(row)  # type: ignore[no-any-return]
 
     def letters(self) -> list[LetterInfo]:
-        return list(self._rows)
+        return self.rows()
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LETTER_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(LETTER_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return LETTER_COLUMNS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return LETTER_COLUMNS[section].tip
-        return None
-
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(LETTER_COLUMNS):
-            return None
-        info = self._rows[index.row()]
-        key = LETTER_COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(info, key)
-        if role == self.IdRole:
-            return info.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("pages", "prints"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def role_data(self, info: LetterInfo, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             sent = f"sent {fmt_day(info.dispatched_on)} by {info.dispatch_method}" if info.dispatched_on else "not sent"
             return (f"Letter {info.id} to {info.recipient_name}, {sent}\nSHA-256 {info.sha256}\n"
                     f"Layout: {LAYOUT_LABELS.get(info.layout, info.layout)}")
         return None
 
-    @staticmethod
-    def _text(info: LetterInfo, key: str) -> str:
+    def text(self, info: LetterInfo, key: str) -> str:
         if key == "kind":
             return KIND_LABELS.get(info.kind, info.kind)
         if key == "layout":

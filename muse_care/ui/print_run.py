@@ -25,9 +25,10 @@ from muse_care.services import cases, letters
 from muse_care.services.letters import LetterInfo, PrintRun
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
-from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, Column, short_day, when_text, write_pdf_file
+from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, short_day, when_text, write_pdf_file
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.table_models import Column, RowsModel
 
 PAPERS = ("A4", "US Letter")
 
@@ -41,7 +42,7 @@ RUN_COLUMNS = (
     Column("reference", "Case", "Case reference (printed on the cover sheet and the letter)"),
     Column("recipient", "Recipient", "Who the letter is addressed to"),
     Column("kind", "Letter", "Kind of letter"),
-    Column("pages", "Pages", "Pages in the letter (padded to an even count in the run)"),
+    Column("pages", "Pages", "Pages in the letter (padded to an even count in the run)", numeric=True),
     Column("layout", "Paper", "Paper and envelope window"),
     Column("country", "Country", "The recipient's country (on the cover sheet too)"),
     Column("produced", "Produced at", "When the letter was produced (on the run's day)"),
@@ -53,40 +54,33 @@ def qdate(d: date) -> QtCore.QDate:
     return QtCore.QDate(d.year, d.month, d.day)
 
 
-class RunLettersModel(QtCore.QAbstractTableModel):
+class RunLettersModel(RowsModel):
     """Letters waiting for the post, each with a check box (all ticked when listed)."""
 
-    IdRole = Qt.ItemDataRole.UserRole + 1
+    COLUMNS = RUN_COLUMNS
+    IdRole = RowsModel.ID_ROLE
     checked_changed = Signal()
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[LetterInfo] = []
         self._checked: set[int] = set()
 
     def set_letters(self, rows: Sequence[LetterInfo], checked: bool = True) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._checked = {r.id for r in rows if r.dispatched_on is None} if checked else set()
-        self.endResetModel()
+        self.set_rows(rows)
         self.checked_changed.emit()
 
     def update_letters(self, updated: Sequence[LetterInfo]) -> None:
         """Replace rows by fresh copies (after dispatch); sent letters are no longer ticked."""
-        fresh = {u.id: u for u in updated}
-        for i, row in enumerate(self._rows):
-            if row.id in fresh:
-                self._rows[i] = fresh[row.id]
-                if fresh[row.id].dispatched_on is not None:
-                    self._checked.discard(row.id)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(RUN_COLUMNS) - 1))
+        self._checked -= {u.id for u in updated if u.dispatched_on is not None}
+        self.replace_rows(updated)
         self.checked_changed.emit()
 
     def letters(self) -> list[LetterInfo]:
-        return list(self._rows)
+        return self.rows()
 
     def letter_at(self, row: int) -> LetterInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)  # type: ignore[no-any-return]
 
     def checked_ids(self) -> list[int]:
         return [r.id for r in self._rows if r.id in self._checked]
@@ -98,21 +92,6 @@ class RunLettersModel(QtCore.QAbstractTableModel):
                                   [Qt.ItemDataRole.CheckStateRole])
         self.checked_changed.emit()
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RUN_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(RUN_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return RUN_COLUMNS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return RUN_COLUMNS[section].tip
-        return None
-
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -122,20 +101,9 @@ class RunLettersModel(QtCore.QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(RUN_COLUMNS):
-            return None
-        info = self._rows[index.row()]
-        key = RUN_COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(info, key)
+    def role_data(self, info: LetterInfo, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.CheckStateRole and key == "reference":
             return Qt.CheckState.Checked if info.id in self._checked else Qt.CheckState.Unchecked
-        if role == self.IdRole:
-            return info.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "pages":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Letter {info.id}, SHA-256 {info.sha256[:16]}…, printed {info.print_count} time(s)"
         return None
@@ -152,8 +120,7 @@ class RunLettersModel(QtCore.QAbstractTableModel):
         self.checked_changed.emit()
         return True
 
-    @staticmethod
-    def _text(info: LetterInfo, key: str) -> str:
+    def text(self, info: LetterInfo, key: str) -> str:
         if key == "reference":
             return info.reference
         if key == "recipient":
