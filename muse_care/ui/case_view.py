@@ -245,18 +245,19 @@ class CaseViewWidget(QtWidgets.QWidget):
         if case_id == self._loading_id:
             self.show_case(view)
 
-    def _on_op_executed(self, changes: CaseChanges, _initiator: object) -> None:
+    def _on_op_executed(self, changes: CaseChanges, initiator: object) -> None:
         if self.view is None or changes.case_id != self.view.id or not changes.case:
             return
         if changes.view is not None:
             if changes.view is not self.view:
-                self.show_case(changes.view, changes)
+                self.show_case(changes.view, changes, initiator)
         elif not self._dirty:
             self.load(self.view.id)
 
-    def show_case(self, view: CaseView, changes: CaseChanges | None = None) -> None:
+    def show_case(self, view: CaseView, changes: CaseChanges | None = None, initiator: object = None) -> None:
         """Fill the pane with ``view``. ``changes``: the write that produced it (a case
-        already shown), so the tabs it does not concern are left alone."""
+        already shown), so the tabs it does not concern are left alone, nor the tab that
+        made it (``initiator``), which refreshes itself."""
         ui = self.ui
         if self.view is not None and self._dirty and self.view.id != view.id:
             self._drafts[self.view.id] = self.typed_requester()
@@ -336,11 +337,13 @@ class CaseViewWidget(QtWidgets.QWidget):
             change = f"{old} → {new}" if h.old else new
             ui.history_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
                 [f"{h.at.astimezone():%Y-%m-%d %H:%M %Z}", h.actor, history_label(h.what), change]))
-        self._tell_tabs(view, changes if same else None)
+        self._tell_tabs(view, changes if same else None, initiator)
         self.case_shown.emit(view)
 
-    def _tell_tabs(self, view: CaseView, changes: CaseChanges | None) -> None:
+    def _tell_tabs(self, view: CaseView, changes: CaseChanges | None, initiator: object = None) -> None:
         for name, widget in self._extra.items():
+            if changes is not None and widget is initiator:
+                continue  # it made the write and refreshes itself
             if changes is None:
                 widget.show_case(view)  # type: ignore[attr-defined]
             elif hasattr(widget, "case_updated"):

@@ -17,9 +17,8 @@ Other engineers' tabs (letters, retrieval log, team dashboard, approvals) take a
 ``ctx.op_executed``  (Signal(object, object): a ``CaseChanges`` and the initiator)
     emitted once after every write made through ``muse_care.ui.operations.CaseOp``;
     each widget refreshes only what the change-set names.
-``ctx.case_changed``  (Signal(object): a ``CaseView``)
-    for code that writes without a ``CaseOp``: emit it after the write and it is
-    turned into one ``op_executed`` naming everything for that case.
+    A write made inside a bigger worker job announces its change-set with
+    ``muse_care.ui.operations.announce`` instead.
 ``ctx.open_case``  (Signal(int): a case id)
     ask the main window to show a case.
 ``ctx.report_error(exc, retry=None, parent=None)``
@@ -37,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from muse_care.domain.case import CaseView
 from muse_care.domain.errors import MuseCareError, NotFound, StaleRecord, StorageUnavailable, ValidationError
 from muse_care.services.register import Actor, Register
 from muse_care.ui.qt import QtCore, QtWidgets, Signal
@@ -50,7 +48,6 @@ def stale_text(exc: StaleRecord) -> str:
 
 
 class AppContext(QtCore.QObject):
-    case_changed = Signal(object)
     op_executed = Signal(object, object)
     open_case = Signal(int)
     message_shown = Signal(str)
@@ -65,13 +62,6 @@ class AppContext(QtCore.QObject):
         self.settings = settings or QtCore.QSettings("THE MUSE-LVM", "MUSE Care")
         self.last_message = ""
         self.open_boxes: list[QtWidgets.QMessageBox] = []
-        self.case_changed.connect(self._case_changed_by_hand)
-
-    def _case_changed_by_hand(self, view: Any) -> None:
-        from muse_care.ui.operations import CaseChanges
-
-        if isinstance(view, CaseView):
-            self.op_executed.emit(CaseChanges.everything(view), None)
 
     def report_error(self, exc: BaseException, retry: Callable[[], Any] | None = None,
                      parent: QtWidgets.QWidget | None = None) -> None:

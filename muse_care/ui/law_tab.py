@@ -15,6 +15,7 @@ from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
 from muse_care.ui.context import AppContext, stale_text
 from muse_care.ui.intake import mark_error
+from muse_care.ui.operations import CaseOp
 from muse_care.ui.qt import QtWidgets, Qt
 
 
@@ -154,7 +155,6 @@ class LawTab(QtWidgets.QWidget):
         def ok(view: CaseView) -> None:
             mark_error(self.error, None)
             self.reason_edit.clear()
-            self.ctx.case_changed.emit(view)
             self.show_case(view)
 
         def failed(exc: BaseException) -> None:
@@ -165,5 +165,5 @@ class LawTab(QtWidgets.QWidget):
             else:
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(lambda: cases.change_regime(reg, v.id, code, region, reason, v.version),
-                               ok, failed, owner=self)
+        CaseOp(self.ctx, lambda: cases.change_regime(reg, v.id, code, region, reason, v.version),
+               before=v, letters=True, what="change regime").success(ok).failure(failed).run(initiator=self)

@@ -8,8 +8,9 @@ The tab is added to the case view by the main window::
     case_view.set_extra_tab("Letters", tab)   # the case view calls tab.show_case(view)
 
 Every database and PDF job goes through ``ctx.worker``; only the callbacks touch
-widgets. After a letter is produced the tab emits ``ctx.case_changed`` with the case as
-it now is (an identity or clarification request also pauses the clock).
+widgets. After a letter is produced the tab announces the change-set (the case as it now
+is, letters changed; an identity or clarification request also pauses the clock), so
+the case pane and the queue refresh what it names.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from muse_care.services.letters import LetterInfo
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_letter_dialog import Ui_LetterDialog
 from muse_care.ui.forms.ui_letter_tab import Ui_LetterTab
+from muse_care.ui.operations import announce
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtWidgets, Qt, Signal
 from muse_care.ui.table_models import Column, RowsModel
@@ -557,7 +559,6 @@ class LettersTab(QtWidgets.QWidget):
         self.again_prompt: QtWidgets.QMessageBox | None = None
         self._stale: dict[int, str] = {}  # letter id -> why it must not print
         self.ui.letters_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
-        ctx.case_changed.connect(self._case_changed)
         self._say("")
         self._update_buttons()
 
@@ -571,11 +572,6 @@ class LettersTab(QtWidgets.QWidget):
             self.preview.clear()
             self._say("")
         self.reload()
-
-    def _case_changed(self, view: object) -> None:
-        if isinstance(view, CaseView) and self.view is not None and view.id == self.view.id:
-            self.view = view
-            self.reload()
 
     def reload(self) -> None:
         self._list_generation += 1
@@ -708,8 +704,8 @@ class LettersTab(QtWidgets.QWidget):
                   f"{info.page_count} page{'s' if info.page_count != 1 else ''}. It waits for the mailroom's "
                   "print run unless you print it here.")
         self.letter_produced.emit(info)
-        self.view = view
-        self.ctx.case_changed.emit(view)  # the case view (and this tab) refresh from it
+        before, self.view = self.view, view
+        announce(self.ctx, view, before=before, letters=True, initiator=self)  # the pane and the queue
         self.reload()
 
     # --- printing ----------------------------------------------------------------------------
@@ -819,8 +815,8 @@ class LettersTab(QtWidgets.QWidget):
             self._select_id = info.id
             self._say(f"Letter {wanted} produced again as letter {info.id} with the current address; "
                       f"letter {wanted} will not print.")
-            self.view = view
-            self.ctx.case_changed.emit(view)
+            before, self.view = self.view, view
+            announce(self.ctx, view, before=before, letters=True, initiator=self)
             self.reload()
 
         def failed(exc: BaseException) -> None:

@@ -16,8 +16,10 @@ What changed is worked out by comparing the case before and after the write
 (:func:`changes_between`), so a note does not reload the queue and a status move
 does refresh the counts without each call site having to remember.
 
-Older code that emits ``ctx.case_changed(view)`` still works: the context turns it into
-a change-set that names everything for that case (:meth:`CaseChanges.everything`).
+A write that runs inside a bigger job (a letter produced in its dialog, a print run
+marked dispatched, an approval decided) announces its change-set with :func:`announce`
+once the job is done. The widget that made the write is the ``initiator``: it refreshes
+itself, and the case pane does not refresh it a second time.
 """
 
 from __future__ import annotations
@@ -55,12 +57,6 @@ class CaseChanges:
     retrievals: bool = False
     approvals: bool = False
 
-    @classmethod
-    def everything(cls, view: CaseView | None = None, case_id: int | None = None) -> CaseChanges:
-        """A change we know nothing precise about (another client, older code)."""
-        return cls(case_id=view.id if view is not None else case_id, view=view, case=True, queue_row=True,
-                   queue=True, counts=True, letters=True, retrievals=True, approvals=True)
-
     def names(self) -> list[str]:
         return [f.name for f in fields(self) if f.type in ("bool", bool) and getattr(self, f.name)]
 
@@ -72,8 +68,11 @@ class CaseChanges:
 
 
 def changes_between(before: CaseView | None, after: CaseView, *, new_case: bool = False,
-                    letters: bool = False, retrievals: bool = False, approvals: bool = False) -> CaseChanges:
-    """The change-set of a write that turned ``before`` into ``after``."""
+                    letters: bool = False, retrievals: bool = False, approvals: bool = False,
+                    counts: bool = False) -> CaseChanges:
+    """The change-set of a write that turned ``before`` into ``after``; ``counts``: the
+    write changed what a saved view counts beyond the case's own fields (a task's
+    assignee and the "My tasks" view)."""
     if before is None or before.id != after.id:
         return CaseChanges(case_id=after.id, view=after, case=True, queue_row=True, queue=new_case,
                            counts=True, letters=True, retrievals=retrievals, approvals=approvals)
@@ -86,7 +85,7 @@ def changes_between(before: CaseView | None, after: CaseView, *, new_case: bool 
         case_id=after.id, view=after, case=True, queue_row=row,
         # a row whose view membership or sort position may have changed is re-read with
         # the queue; the queue decides whether one row suffices (QueueModel.refresh_case)
-        queue=False, counts=differs(_VIEW_FIELDS) or before.is_open != after.is_open,
+        queue=False, counts=counts or differs(_VIEW_FIELDS) or before.is_open != after.is_open,
         letters=letters or differs(_LETTER_FIELDS), retrievals=retrievals, approvals=approvals)
 
 
@@ -100,12 +99,14 @@ class CaseOp(Generic[T]):
 
     def __init__(self, ctx: Any, write: Callable[[], T], *, before: CaseView | None = None,
                  case_id: int | None = None, new_case: bool = False, letters: bool = False,
-                 retrievals: bool = False, approvals: bool = False, what: str = "") -> None:
+                 retrievals: bool = False, approvals: bool = False, counts: bool = False,
+                 what: str = "") -> None:
         self.ctx = ctx
         self._write = write
         self._before = before
         self._case_id = case_id if case_id is not None else (before.id if before is not None else None)
-        self._flags = dict(new_case=new_case, letters=letters, retrievals=retrievals, approvals=approvals)
+        self._flags = dict(new_case=new_case, letters=letters, retrievals=retrievals, approvals=approvals,
+                           counts=counts)
         self._what = what or getattr(write, "__name__", "write")
         self._success: Callable[[T], Any] | None = None
         self._failure: Callable[[BaseException], Any] | None = None
@@ -147,4 +148,15 @@ class CaseOp(Generic[T]):
         self.ctx.worker.submit(job, done, self._failure, owner=initiator)
 
 
-__all__ = ["CaseChanges", "CaseOp", "changes_between"]
+def announce(ctx: Any, view: CaseView, *, before: CaseView | None = None, letters: bool = False,
+             retrievals: bool = False, approvals: bool = False,
+             initiator: QtCore.QObject | None = None) -> CaseChanges:
+    """Emit the change-set of a write already made on the worker, which left the case as
+    ``view`` (``before``: the case as the initiator showed it, if it did)."""
+    changes = changes_between(before, view, letters=letters, retrievals=retrievals, approvals=approvals)
+    log.info("announce %s", changes)
+    ctx.op_executed.emit(changes, initiator)
+    return changes
+
+
+__all__ = ["CaseChanges", "CaseOp", "announce", "changes_between"]

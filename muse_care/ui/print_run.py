@@ -26,6 +26,7 @@ from muse_care.services.letters import LetterInfo, PrintRun
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
 from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, short_day, when_text, write_pdf_file
+from muse_care.ui.operations import announce
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
 from muse_care.ui.table_models import Column, RowsModel
@@ -372,7 +373,7 @@ class PrintRunWindow(QtWidgets.QWidget):
             info, view = result
             self._say(f"Letter {letter_id} produced again as letter {info.id} with the current address; "
                       "build the run again.")
-            self.ctx.case_changed.emit(view)
+            announce(self.ctx, view, letters=True, initiator=self)
             if self._today is not None and self.day() != self._today:  # the new letter is today's
                 self.ui.date_edit.blockSignals(True)
                 self.ui.date_edit.setDate(qdate(self._today))
@@ -488,8 +489,8 @@ class PrintRunWindow(QtWidgets.QWidget):
             for letter_id, why in held:
                 text += f"\n⚠ Letter {letter_id} held back: {why}."
             self.dispatched.emit(done)
-            for view in views:
-                self.ctx.case_changed.emit(view)
+            for view in views:  # each case's letters (and status, if the reply went) changed
+                announce(self.ctx, view, letters=True, initiator=self)
             self.load(keep_message=True)  # what still waits (the run's letters are done)
             self._say(text, error=bool(held))
 

@@ -14,6 +14,7 @@ from muse_care.domain.errors import StaleRecord, ValidationError
 from muse_care.services import recipients
 from muse_care.ui.context import AppContext, stale_text
 from muse_care.ui.intake import mark_error, qdate
+from muse_care.ui.operations import CaseOp
 from muse_care.ui.qt import QtWidgets, Qt
 
 COLUMNS = ("Recipient", "State", "Told on", "How", "By", "Reason")
@@ -169,7 +170,6 @@ class RecipientsTab(QtWidgets.QWidget):
             mark_error(self.error, None)
             if after:
                 after()
-            self.ctx.case_changed.emit(view)
             self.show_case(view)
 
         def failed(exc: BaseException) -> None:
@@ -180,4 +180,4 @@ class RecipientsTab(QtWidgets.QWidget):
             else:
                 self.ctx.report_error(exc, parent=self)
 
-        self.ctx.worker.submit(fn, ok, failed, owner=self)
+        CaseOp(self.ctx, fn, before=self.view, what="recipient").success(ok).failure(failed).run(initiator=self)

@@ -21,6 +21,7 @@ from muse_care.domain.case import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.systems import Action, TaskStatus, TaskView
 from muse_care.services import tasks as task_service
+from muse_care.ui.operations import CaseOp
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
 from muse_care.ui.table_models import RowsModel
 
@@ -309,34 +310,39 @@ class TasksTab(QtWidgets.QWidget):
             return task_service.settle_task(reg, t.id, status.value, basis=basis, reason=reason,
                                             notes=notes, expected_version=t.version)
 
-        self.ctx.worker.submit(write, lambda done: self._written(f"{done.system_name}: {done.status_label}"),
-                               self._write_failed, owner=self)
+        self._op(write, lambda done: self._written(f"{done.system_name}: {done.status_label}"), "settle task")
 
     def assign(self) -> None:
         t = self.current_task()
-        if t is None:
+        if t is None or self.view is None:
             return
         reg, who = self.ctx.register, self.assignee.text()
         self._select_after = t.id
-        self.ctx.worker.submit(lambda: task_service.assign_task(reg, t.id, who),
-                               lambda done: self._written(f"{done.system_name}: assigned to "
-                                                          f"{done.assignee or 'nobody'}"),
-                               self._write_failed, owner=self)
+        self._op(lambda: task_service.assign_task(reg, t.id, who),
+                 lambda done: self._written(f"{done.system_name}: assigned to {done.assignee or 'nobody'}"),
+                 "assign task")
 
     def create_tasks(self) -> None:
         if self.view is None:
             return
         reg, case_id = self.ctx.register, self.view.id
         self.create_button.setEnabled(False)
-        self.ctx.worker.submit(lambda: task_service.ensure_tasks(reg, case_id),
-                               lambda made: self._written(f"{len(made)} tasks created"),
-                               self._write_failed, owner=self)
+        self._op(lambda: task_service.ensure_tasks(reg, case_id),
+                 lambda made: self._written(f"{len(made)} tasks created"), "create tasks")
+
+    def _op(self, write: Any, ok: Any, what: str) -> None:
+        """A write to the shown case's tasks, as an operation: the change-set it emits
+        carries the case read again after it (the pane, its queue row and the counts
+        refresh from that); this tab refreshes itself."""
+        assert self.view is not None
+        CaseOp(self.ctx, write, before=self.view, counts=True, what=what).success(ok) \
+            .failure(self._write_failed).run(initiator=self)
 
     def _written(self, message: str) -> None:
         self.status.setStyleSheet("")
         self.status.setText(message)
         self.create_button.setEnabled(True)
-        self._after_write()
+        self.refresh()
         self.table.setFocus()
 
     def _write_failed(self, exc: BaseException) -> None:
@@ -353,20 +359,6 @@ class TasksTab(QtWidgets.QWidget):
         if isinstance(exc, StaleRecord):
             self.refresh()
         self.ctx.report_error(exc, parent=self)
-
-    def _after_write(self) -> None:
-        """Refresh this tab and tell the rest of the window the case changed."""
-        if self.view is None:
-            return
-        reg, case_id = self.ctx.register, self.view.id
-
-        def reload() -> Any:
-            from muse_care.services.cases import get_case
-
-            return get_case(reg, case_id)
-
-        self.ctx.worker.submit(reload, self.ctx.case_changed.emit, self._failed, owner=self)
-        self.refresh()
 
 
 def _esc(text: str) -> str:

@@ -133,7 +133,9 @@ class TeamTools(QtCore.QObject):
         self._hourly.start()
         if window.live is not None:
             window.live.case_changed_elsewhere.connect(lambda _c: self._warn_timer.start())
-        self.ctx.case_changed.connect(lambda _v: self._warn_timer.start())
+        # a write here that moved a case's status or due date may start or end a warning
+        self.ctx.op_executed.connect(
+            lambda changes, _initiator: self._warn_timer.start() if changes.queue_row or changes.counts else None)
         # the Team menu
         menu = ui.menu_team
         menu.addSeparator()

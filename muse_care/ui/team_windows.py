@@ -11,6 +11,7 @@ from typing import Any
 
 from muse_care.domain.case import CaseView
 from muse_care.ui.context import AppContext
+from muse_care.ui.operations import announce
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
 
 
@@ -66,7 +67,7 @@ class ApprovalsWindow(QtWidgets.QWidget):
 
         def done(case: Any) -> None:
             self.reload()
-            self.ctx.case_changed.emit(case)
+            announce(self.ctx, case, approvals=True, letters=True, initiator=self)
 
         self.ctx.worker.submit(decide, done, self._failed, owner=self)
 

@@ -82,7 +82,7 @@ def test_produce_an_acknowledgement_from_the_tab(qtbot, qtmodeltester, ctx, sqli
     tab = open_tab(qtbot, ctx, view)
     assert tab.model.rowCount() == 0
     changed = []
-    ctx.case_changed.connect(changed.append)
+    ctx.op_executed.connect(lambda changes, initiator: changed.append((changes, initiator)))
     dialog = open_dialog(qtbot, ctx, tab, "acknowledgement")
     # pre-filled from the case: dates in the layout's style, the rights in the requester's words
     assert dialog.field_text("received_date") == "2 November 2026"
@@ -97,7 +97,8 @@ def test_produce_an_acknowledgement_from_the_tab(qtbot, qtmodeltester, ctx, sqli
     assert tab.model.data(tab.model.index(0, 0)) == "Acknowledgement"
     assert tab.model.data(tab.model.index(0, 5)) == "not sent"
     assert tab.preview.document.pageCount() == 1 == info.page_count
-    assert [v.id for v in changed] == [view.id]
+    assert [(c.case_id, c.letters, c.view.id, initiator) for c, initiator in changed] == [
+        (view.id, True, view.id, tab)]
     assert tab.ui.print_button.isEnabled() and not tab.ui.reprint_button.isEnabled()
     qtmodeltester.check(tab.model)
 
