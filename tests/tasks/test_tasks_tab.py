@@ -171,3 +171,24 @@ def test_the_leads_dashboard_shows_the_records_and_metrics(qtbot, ctx, keep, sql
     assert window.records.table.item(0, 0).text() == "Erasure" and window.records.table.item(0, 1).text() == "1"
     assert any("erasure tasks in" in window.records.systems.item(i).text()
                for i in range(window.records.systems.count()))
+
+
+def test_a_settled_task_announces_one_change_set_naming_the_case_and_its_counts(
+        qtbot, ctx, keep, sqlite_register) -> None:  # noqa: ANN001
+    """The tab's write is an operation: one change-set, with the case as the write left it,
+    naming the counts (the My tasks view) and the tab as the one that made it."""
+    from muse_care.ui.qt import Qt
+
+    view = erasure_case(sqlite_register)
+    tab = open_tab(qtbot, ctx, keep, view)
+    seen: list[tuple[object, object]] = []
+    ctx.op_executed.connect(lambda changes, initiator: seen.append((changes, initiator)))
+    tab.table.setFocus()
+    with qtbot.waitSignal(tab.loaded, timeout=10000):
+        qtbot.keyClick(tab, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert len(seen) == 1, seen
+    changes, initiator = seen[0]
+    assert initiator is tab
+    assert changes.case_id == view.id and changes.view is not None and changes.view.id == view.id
+    assert changes.counts and changes.case and not changes.queue and not changes.letters
+    assert len(changes.view.history) > len(view.history)  # read again after the write, not the old view
