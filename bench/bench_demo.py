@@ -15,6 +15,7 @@ import cProfile
 import logging
 import os
 import pstats
+import sys
 import tempfile
 import time
 import uuid
@@ -24,11 +25,10 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-import sys
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _table import row  # noqa: E402
+from _table import row
+
 from muse_care.services.demo import generate
 from muse_care.services.history import verify_chain
 from muse_care.services.register import Actor, Register

@@ -1,115 +1,69 @@
 """Realistic demo data: requesters from many countries and scripts, every right,
 channel and status, some overdue. One transaction, so a failure leaves nothing.
 
+Every demo case is one the application could have produced: its rows and its history's
+word entries are what a sequence of the services' own calls leaves behind (intake with
+its identity checks and tasks; the checks recorded; a clock event where the regime
+allows it; the tasks settled, the Art. 19 recipients told and an electronic reply
+recorded before Responded, as the Responded gate asks; a lead's approval requested
+before Awaiting approval; a reason for a refusal). The requesters are drawn by
+``services/demo_people.py``.
+
 Rows are built as tuples in a fixed column order, written in batches: on SQLite with the
 driver's ``executemany`` (2.6 times Core's rate: docs/machine.md, "Speed measurements"), on PostgreSQL with
 ``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
 sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
-transaction into one).
+transaction into one). The database's row entries for the loaded rows are written after
+the load in one pass per table (``store/history_sql.py``, ``record_loaded``).
 
 A large load on SQLite (``large_threshold`` cases or more) spends most of its time
-keeping the ~20 secondary indexes of ``cases`` and the full-text table up to date row by
-row. It therefore drops the secondary indexes of the tables it fills and the triggers
-that feed ``case_search``, loads, rebuilds the indexes from the SQL saved from
-``sqlite_master`` (so they come back exactly as they were), fills ``case_search`` for
-the new rows with one ``INSERT … SELECT`` and re-creates the triggers, all inside the
-same transaction: a failure at any point rolls back to the database as it was.
+keeping the secondary indexes and the full-text table up to date row by row. It
+therefore drops the secondary indexes of the tables it fills and the triggers that feed
+``case_search``, loads, rebuilds the indexes from the SQL saved from ``sqlite_master``
+(so they come back exactly as they were), fills ``case_search`` for the new rows with
+one ``INSERT … SELECT`` and re-creates the triggers, all inside the same transaction: a
+failure at any point rolls back to the database as it was.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time as _time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
 from itertools import accumulate
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
 from muse_care.domain.case import OPEN_STATUSES, Channel, Right, Status
-from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
+from muse_care.domain.clock import (
+    ClockEvent,
+    ClockEventKind,
+    compute_clock,
+    validate_new_event,
+)
+from muse_care.domain.errors import ValidationError
 from muse_care.domain.identity import required_steps
 from muse_care.domain.reference import ALPHABET, _check_char
-from muse_care.domain.regimes import REGIMES, get_regime
+from muse_care.domain.regimes import REGIMES
+from muse_care.domain.systems import Action, System, TaskStatus, tasks_for
+from muse_care.services.demo_people import email as people_email
+from muse_care.services.demo_people import phone as people_phone
 from muse_care.services.history import HistoryWriter, entry_hash_v2
-from muse_care.store import history_sql
+from muse_care.services.recipients import needs_recipients
 from muse_care.services.register import Register
+from muse_care.services.respond_gate import ELECTRONIC_REPLY
+from muse_care.store import history_sql
 from muse_care.store.models import CaseRecord, ClockEventRecord, HistoryRecord
 
 log = logging.getLogger(__name__)
 
-# country: (regime, holiday region, first names, surnames, streets, cities+postcodes, phone maker)
-PEOPLE: dict[str, dict[str, Any]] = {
-    "GB": {
-        "regime": "uk-gdpr", "region": "GB-ENG",
-        "first": ["Oliver", "Amelia", "Harry", "Isla", "Siobhán", "Rhys", "Priya", "Chloë", "Tomás", "Niamh"],
-        "last": ["Smith", "Jones", "O'Brien", "Patel", "Williams", "Taylor", "Nowak", "Davies", "Khan", "Brown"],
-        "streets": ["High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane"],
-        "places": [("London", "SW1A 2AA"), ("Manchester", "M1 1AE"), ("Leeds", "LS1 4DY"),
-                   ("Bristol", "BS1 4DJ"), ("Cardiff", "CF10 1EP"), ("Edinburgh", "EH1 1YZ")],
-        "phone": lambda r: f"+4420794600{r.randint(10, 99)}",
-    },
-    "DE": {
-        "regime": "eu-gdpr", "region": "DE",
-        "first": ["Jürgen", "Zoë", "Lukas", "Mia", "Björn", "Lea", "Jörg", "Hannah"],
-        "last": ["Müller", "Schröder", "Weiß", "Groß", "Köhler", "Fischer", "Meyer"],
-        "streets": ["Hauptstraße", "Schloßallee", "Bahnhofstraße", "Gartenweg"],
-        "places": [("Berlin", "10115"), ("München", "80331"), ("Köln", "50667"), ("Hamburg", "20095")],
-        "phone": lambda r: f"+4930901820{r.randint(10, 99)}",
-    },
-    "PL": {
-        "regime": "eu-gdpr", "region": "PL",
-        "first": ["Łukasz", "Zofia", "Paweł", "Małgorzata", "Wojciech", "Agnieszka"],
-        "last": ["Żółć", "Wiśniewski", "Kowalczyk", "Dąbrowska", "Łęcki", "Wójcik"],
-        "streets": ["ul. Marszałkowska", "ul. Piękna", "ul. Długa"],
-        "places": [("Warszawa", "00-001"), ("Kraków", "30-001"), ("Gdańsk", "80-001")],
-        "phone": lambda r: f"+482212345{r.randint(10, 99)}",
-    },
-    "IT": {
-        "regime": "eu-gdpr", "region": "IT",
-        "first": ["Giulia", "Francesco", "Chiara", "Niccolò", "Alessandra", "Matteo"],
-        "last": ["Rossi", "Bianchi", "Esposito", "Ricci", "De Luca", "Romano"],
-        "streets": ["Via Roma", "Corso Vittorio Emanuele", "Via Garibaldi"],
-        "places": [("Roma", "00184"), ("Milano", "20121"), ("Napoli", "80133"), ("Torino", "10121")],
-        "phone": lambda r: f"+3906698212{r.randint(10, 99)}",
-    },
-    "FR": {
-        "regime": "eu-gdpr", "region": "FR",
-        "first": ["Amélie", "Théo", "Zoé", "Loïc", "Hélène", "François"],
-        "last": ["Dubois", "Lefèvre", "Moreau", "Girard", "Bérénger"],
-        "streets": ["Rue de Rivoli", "Avenue des Champs-Élysées", "Rue du Bac"],
-        "places": [("Paris", "75001"), ("Lyon", "69001"), ("Marseille", "13001")],
-        "phone": lambda r: f"+331426853{r.randint(10, 99)}",
-    },
-    "PK": {
-        "regime": "uk-gdpr", "region": "GB-ENG",
-        "first": ["عائشہ", "محمد", "فاطمہ", "Ayesha", "Bilal", "Zainab", "Hamza"],
-        "last": ["خان", "علی", "Qureshi", "Siddiqui", "Malik", "Butt"],
-        "streets": ["Main Boulevard, Gulberg III", "Mall Road", "Shahrah-e-Faisal"],
-        "places": [("Lahore", "54660"), ("Karachi", "75500"), ("Islamabad", "44000")],
-        "phone": lambda r: f"+923001234{r.randint(100, 999)}",
-    },
-    "CN": {
-        "regime": "uk-gdpr", "region": "GB-ENG",
-        "first": ["小明", "丽", "伟", "芳", "Wei", "Xiu Ying"],
-        "last": ["王", "李", "张", "刘", "Chen", "Zhou"],
-        "streets": ["朝阳区建国路88号", "浦东新区世纪大道100号", "天河区天河路208号"],
-        "places": [("北京市", "100022"), ("上海市", "200120"), ("广州市", "510620")],
-        "phone": lambda r: f"+861380013{r.randint(1000, 9999)}",
-    },
-    "US": {
-        "regime": "ccpa", "region": "US-CA",
-        "first": ["Emily", "Jacob", "Sofía", "Michael", "Aaliyah", "Ethan"],
-        "last": ["Johnson", "García", "Nguyen", "Smith", "Martinez", "Lee"],
-        "streets": ["Market Street", "Sunset Boulevard", "Mission Street"],
-        "places": [("San Francisco", "94103"), ("Los Angeles", "90028"), ("San Diego", "92101")],
-        "phone": lambda r: f"+14155550{r.randint(100, 199)}",
-    },
-}
 COUNTRY_WEIGHTS = {"GB": 40, "DE": 10, "PL": 6, "IT": 12, "FR": 8, "PK": 10, "CN": 6, "US": 8}
 STATUS_WEIGHTS = {
     Status.NEW: 8, Status.AWAITING_IDENTITY: 12, Status.IN_PROGRESS: 25,
@@ -136,6 +90,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "clock_events": ("id", "case_id", "kind", "on_date", "reason", "recorded_by", "recorded_at"),
     "identity_checks": ("case_id", "step", "result", "reason", "checked_by", "checked_at"),
     "notes": ("case_id", "text", "written_by", "written_at"),
+    "case_tasks": ("case_id", "source_id", "right", "action", "status", "basis", "reason", "notes",
+                   "assignee", "done_by", "done_at", "created_at", "version"),
+    "case_recipients": ("case_id", "name", "state", "told_on", "method", "reason", "settled_by",
+                        "settled_at", "version"),
+    "approvals": ("case_id", "kind", "requested_by", "requested_at", "reason", "note", "payload"),
     "history": ("id", "case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash",
                 "salt", "old_digest", "new_digest", "redacted"),
 }
@@ -143,10 +102,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
-
-def _latin(text: str) -> bool:
-    """Written in Latin letters (Basic Latin to Latin Extended-B: "Łukasz", "Müller")."""
-    return all(ord(ch) < 0x250 for ch in text)
+REFUSAL_REASON = "Manifestly excessive: the fourth identical request this month (demo)"
+WITHDRAWAL_REASON = "The customer withdrew the request on the phone (demo)"
+REPLY_SUMMARY = "reply with the outcome of the request (demo)"
+NOTE_TEXT = "Demo case: customer called to follow up."
 
 
 @dataclass(frozen=True)
@@ -170,23 +129,83 @@ def _references(rng: random.Random, n: int, taken: set[str]) -> list[str]:
     return out
 
 
-def _stamp(x: datetime, zone: str) -> str:
-    """A timestamp as the database's text: what SQLAlchemy writes on SQLite (UTC, no
-    zone); on PostgreSQL the same with an explicit UTC offset."""
-    return x.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + zone
-
-
 def _iso(x: date | None) -> str | None:
     return None if x is None else x.isoformat()
 
 
-class _CaseMaker:
-    """Draws one demo case at a time. Every value derived from a few inputs (dates, names,
-    clocks, identity steps) is computed once and looked up after; the random draws are
-    made in the one fixed order the methods are called in by :func:`_rows`."""
+def _text(value: object) -> str:
+    """A value as the history writes it (services/history.py, ``_text``)."""
+    return "" if value is None else str(value)
 
-    def __init__(self, rng: random.Random, today: date) -> None:
-        self.rng, self.today = rng, today
+
+@dataclass(frozen=True)
+class _Clock:
+    state: Any
+    columns: tuple[Any, ...]
+
+
+class _Stamps:
+    """Timestamps as the database's text (UTC; with an explicit offset on PostgreSQL)."""
+
+    def __init__(self, zone: str) -> None:
+        self.zone = zone
+        self._cache: dict[datetime, str] = {}
+
+    def __call__(self, x: datetime) -> str:
+        got = self._cache.get(x)
+        if got is None:
+            got = self._cache[x] = x.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") + self.zone
+        return got
+
+
+class _Story:
+    """One case's rows and word entries, in the order the services would write them."""
+
+    def __init__(self, cid: int, actor: str) -> None:
+        self.cid, self.actor = cid, actor
+        self.entries: list[tuple[datetime, str, str, str]] = []  # (at, what, old, new)
+        self.writes = 1  # the case row's version: one per unit of work that touched it
+        self.updated: datetime | None = None
+        self.status = Status.NEW
+
+    def entry(self, at: datetime, what: str, old: object = "", new: object = "") -> None:
+        self.entries.append((at, what, _text(old), _text(new)))
+
+    def unit(self, at: datetime) -> None:
+        self.writes += 1
+        self.updated = at
+
+    def move(self, to: Status, at: datetime) -> None:
+        """A status move (``_move``): its entry; the caller counts the unit of work."""
+        self.entry(at, "status", self.status.value, to.value)
+        self.status = to
+
+    def confirm_identity(self, steps: tuple[str, ...], results: dict[str, str], at: datetime) -> None:
+        """record_check passed for each step: the first moves New to Awaiting identity,
+        the last on to In progress (services/cases.py, ``record_check``)."""
+        if not steps:
+            self.move(Status.IN_PROGRESS, at)  # change_status: no check is needed
+            self.unit(at)
+            return
+        for step in steps:
+            self.entry(at, f"check:{step}", "pending", "passed")
+            results[step] = "passed"
+            if self.status is Status.NEW:
+                self.move(Status.AWAITING_IDENTITY, at)
+            if all(r == "passed" for r in results.values()):
+                self.move(Status.IN_PROGRESS, at)
+            self.unit(at)
+
+
+class _CaseMaker:
+    """Draws one demo case at a time. Every value derived from a few inputs (regimes from
+    postcodes, clocks, identity steps, tasks) is computed once and looked up after."""
+
+    def __init__(self, register: Register, rng: random.Random, n: int, today: date, now: datetime,
+                 systems: list[tuple[int, System]], recipients: tuple[str, ...]) -> None:
+        from muse_care.services.demo_people import People
+
+        self.register, self.rng, self.today, self.now = register, rng, today, now
         self.countries = list(COUNTRY_WEIGHTS)
         self.country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
         self.statuses = list(STATUS_WEIGHTS)
@@ -198,70 +217,81 @@ class _CaseMaker:
         self.rights_of = {code: [r for r in self.rights if r not in own_rights or reg.period_for(r.value)]
                           for code, reg in REGIMES.items()}
         self.channel_values = [c.value for c in Channel]
-        self.regimes = {cc: get_regime(pool["regime"]) for cc, pool in PEOPLE.items()}
-        self.hours = [f"{h:02d}" for h in range(24)]
-        self.minutes = [f"{m:02d}" for m in range(60)]
-        self._days: dict[int, tuple[date, str]] = {}
-        self._names: dict[tuple[str, str, str], tuple[str, str]] = {}
-        self._clocks: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        total = sum(COUNTRY_WEIGHTS.values())
+        self.people = {cc: People(random.Random(f"{rng.random()}:{cc}"), cc, n * w // total + 1)
+                       for cc, w in COUNTRY_WEIGHTS.items()}
+        self.systems = systems
+        self.recipients = recipients
+        self._regimes: dict[tuple[str, str, str], tuple[Any, str, str]] = {}
+        self._clocks: dict[tuple[Any, ...], _Clock | None] = {}
         self._steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
+        self._tasks: dict[tuple[Right, ...], list[tuple[int, str, str, str]]] = {}
+        self._received: dict[tuple[str, date, int, int], tuple[datetime, str]] = {}
 
     def country_and_status(self) -> tuple[str, Status]:
         choices = self.rng.choices
         return (choices(self.countries, cum_weights=self.country_cum)[0],
                 choices(self.statuses, cum_weights=self.status_cum)[0])
 
-    def received(self, status: Status) -> tuple[int, date, str]:
-        """How many days ago the request came in (open cases recently), and that day."""
-        age = self.rng.randint(0, 45) if status in OPEN_STATUSES else self.rng.randint(20, 900)
-        day = self._days.get(age)
-        if day is None:
-            received = self.today - timedelta(days=age)
-            day = self._days[age] = (received, received.isoformat())
-        return age, *day
+    def regime_of(self, cc: str, postcode: str, region: str) -> tuple[Any, str, str]:
+        """Regime, holiday region and the history's note, as the intake finds them from the
+        address (services/cases.py, ``_regime_of``)."""
+        key = (cc, postcode, region)
+        got = self._regimes.get(key)
+        if got is None:
+            from muse_care.services.cases import CaseDraft, _regime_of
+
+            problems: dict[str, str] = {}
+            regime, holiday_region, note = _regime_of(
+                self.register, CaseDraft(country=cc, postcode=postcode, region=region), problems)
+            if problems or regime is None:
+                raise ValueError(f"demo address {cc} {postcode} has no regime: {problems}")
+            got = self._regimes[key] = (regime, holiday_region, note)
+        return got
+
+    def received(self, status: Status, zone: str) -> tuple[int, date, datetime]:
+        """How many days ago the request came in (open cases recently), the day where the
+        law applies, and the moment (a working hour in that zone)."""
+        rng = self.rng
+        age = rng.randint(0, 45) if status in OPEN_STATUSES else rng.randint(60, 900)
+        day = self.today - timedelta(days=age)
+        hour, minute = rng.randint(8, 19), rng.randint(0, 59)
+        key = (zone, day, hour, minute)
+        got = self._received.get(key)
+        if got is None:
+            at = datetime.combine(day, time(hour, minute), ZoneInfo(zone)).astimezone(UTC)
+            got = self._received[key] = (at, "")
+        at = got[0]
+        if at > self.now:  # today, later than now: earlier today
+            at = self.now - timedelta(minutes=minute + 1)
+            day = at.astimezone(ZoneInfo(zone)).date()
+            age = 0
+        return age, day, at
 
     def rights_asked(self, regime_code: str) -> tuple[Right, ...]:
         offered = self.rights_of[regime_code]
         return tuple(sorted(set(self.rng.sample(offered, self.rng.choice((1, 1, 1, 2)))),
                             key=self.rights.index))
 
-    def requester(self, cc: str, pool: dict[str, Any]) -> tuple[str, str, str, str, str]:
-        """Name, email stem, street line, postcode and city, written as in that country."""
-        choice, randint = self.rng.choice, self.rng.randint
-        first, last = choice(pool["first"]), choice(pool["last"])
-        if _latin(first) != _latin(last):  # no "عائشہ Butt": one script per name
-            same = [x for x in pool["last"] if _latin(x) == _latin(first)]
-            last = same[pool["last"].index(last) % len(same)]
-        person = self._names.get((cc, first, last))
-        if person is None:
-            name = f"{last}{first}" if cc == "CN" and not first.isascii() else f"{first} {last}"
-            ascii_name = "".join(ch for ch in f"{first}.{last}".lower()
-                                 if ch.isascii() and (ch.isalnum() or ch == "."))
-            person = self._names[(cc, first, last)] = (name, ascii_name.strip(".") or "customer")
-        city, postcode = choice(pool["places"])
-        street = choice(pool["streets"])
-        line = f"{street} {randint(1, 200)}" if cc in ("DE", "PL", "IT", "FR") else \
-            street if cc == "CN" else f"{randint(1, 200)} {street}"
-        return person[0], person[1], line, postcode, city
-
-    def clock(self, regime: Any, status: Status, received: date, age: int, region: str,
-              chosen: tuple[Right, ...]) -> tuple[tuple[ClockEvent, ...], tuple[Any, ...]]:
-        """The clock events a case in this status has, and its clock's columns."""
-        events: tuple[ClockEvent, ...] = ()
-        if status is Status.AWAITING_IDENTITY and regime.verification_stops_clock and self.rng.random() < 0.7:
-            events = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
-        elif status is Status.AWAITING_CLARIFICATION and regime.clarification_pauses_clock:
-            events = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
-        # every right asked for: some have periods of their own (the audit recomputes
-        # each case's clock from all of them)
+    def clock(self, regime: Any, received: date, events: tuple[ClockEvent, ...], region: str,
+              chosen: tuple[Right, ...]) -> _Clock | None:
+        """The clock from these events (None if the clock rules refuse an event, as the
+        service would): every right counts (the audit recomputes with all of them)."""
         access = tuple(sorted(r.value for r in chosen))
         key = (regime.code, received, events, region, access)
-        clock = self._clocks.get(key)
-        if clock is None:
+        if key in self._clocks:
+            return self._clocks[key]
+        got: _Clock | None
+        try:
+            for i, ev in enumerate(events):
+                validate_new_event(regime, received, list(events[:i]), ev, self.today, region, rights=access)
             c = compute_clock(regime, received, list(events), region, rights=access)
-            clock = self._clocks[key] = (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended,
-                                         c.waiting_for, c.explanation, _iso(c.acknowledge_by))
-        return events, clock
+            got = _Clock(c, (_iso(c.start), _iso(c.due), _iso(c.original_due), c.extended, c.waiting_for,
+                             c.explanation, _iso(c.acknowledge_by)))
+        except ValidationError:
+            got = None
+        self._clocks[key] = got
+        return got
 
     def check_steps(self, regime_code: str, chosen: tuple[Right, ...]) -> tuple[str, ...]:
         steps = self._steps.get((regime_code, chosen))
@@ -270,60 +300,183 @@ class _CaseMaker:
                 s.value for s in required_steps(regime_code, [r.value for r in chosen], False))
         return steps
 
-    def received_at(self, received_v: str, zone: str) -> str:
-        randint = self.rng.randint
-        return f"{received_v} {self.hours[randint(8, 19)]}:{self.minutes[randint(0, 59)]}:00.000000{zone}"
+    def tasks(self, chosen: tuple[Right, ...]) -> list[tuple[int, str, str, str]]:
+        """(system id, right, action, system code) of every task the rights create, in the
+        order ``tasks.create_for_case`` creates them."""
+        got = self._tasks.get(chosen)
+        if got is None:
+            by_code = {system.code: sid for sid, system in self.systems}
+            got = self._tasks[chosen] = [
+                (by_code[spec.system], spec.right, spec.action.value, spec.system)
+                for spec in tasks_for([r.value for r in chosen], [s for _, s in self.systems])]
+        return got
+
+    def keeps_under(self, code: str) -> str:
+        return next(s.keeps_under for _, s in self.systems if s.code == code) or "a legal duty to keep it"
 
 
-def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_event: int,
-          first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
-          zone: str, batch: int, salts: random.Random | None = None) -> Iterator[Rows]:
+def _clock_entries(story: _Story, at: datetime, before: Any, after: Any) -> None:
+    """The entries ``_apply_clock`` writes for each clock field an event changed."""
+    for attr, what in (("start", "clock_start"), ("due", "due date"), ("original_due", "original_due"),
+                       ("extended", "extended"), ("waiting_for", "waiting_for"),
+                       ("acknowledge_by", "acknowledge_by")):
+        old, new = getattr(before, attr), getattr(after, attr)
+        if old != new:
+            story.entry(at, what, old, new)
+
+
+def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, first_id: int,
+          first_event: int, first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
+          zone: str, batch: int, systems: list[tuple[int, System]], recipients: tuple[str, ...],
+          salts: random.Random | None = None) -> Iterator[Rows]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
-    The random draws are the same, in the same order, as they always were, so a seed
-    gives the same cases. The history entries' salts come from ``salts``, a generator of
-    their own (seeded from the seed too), so they do not shift those draws.
+    Each case is what a sequence of the services' own calls leaves behind (intake, the
+    identity checks, clock events, the tasks settled, the Art. 19 recipients told, an
+    electronic reply, the status moves), with the word entries those calls write, in
+    their order. A seed gives the same cases; the history entries' salts come from
+    ``salts``, a generator of their own, so they do not shift the case draws.
     """
     salt_bytes = (salts or random.Random(0)).randbytes
-    make = _CaseMaker(rng, today)
-    now_v = _stamp(now, zone)
-    note_text = "Demo case: customer called to follow up."
+    make = _CaseMaker(register, rng, n, today, now, systems, recipients)
+    stamp = _Stamps(zone)
     out: Rows = {t: [] for t in COLUMNS}
     cases, events, checks = out["cases"], out["clock_events"], out["identity_checks"]
-    notes, history = out["notes"], out["history"]
+    notes, history, tasks_out = out["notes"], out["history"], out["case_tasks"]
+    recips, approvals = out["case_recipients"], out["approvals"]
     next_event, next_history = first_event, first_history
+    non_post = [c for c in make.channel_values if c != Channel.POST.value]
     for i in range(n):
         cid, ref = first_id + i, refs[i]
         cc, status = make.country_and_status()
-        pool, regime = PEOPLE[cc], make.regimes[cc]
-        age, received, received_v = make.received(status)
+        people = make.people[cc]
+        (name, stem), (line, place) = people.name(), people.address()
+        regime, region, regime_note = make.regime_of(cc, place.postcode, place.region)
+        zone_name = regime.zone_for(region, cc)
+        age, received, received_at = make.received(status, zone_name)
         chosen = make.rights_asked(regime.code)
         channel = rng.choice(make.channel_values)
-        name, email_stem, line, postcode, city = make.requester(cc, pool)
-        case_events, clock = make.clock(regime, status, received, age, pool["region"], chosen)
+        # A reply to a postal request is a letter posted in a print run; the demo makes no
+        # letters, so its postal requests never reach Responded (the Responded gate).
+        closed_via = rng.choice((Status.RESPONDED, Status.RESPONDED, Status.WITHDRAWN, Status.REFUSED)) \
+            if status is Status.CLOSED else None
+        if channel == Channel.POST.value and (status is Status.RESPONDED or closed_via is Status.RESPONDED):
+            channel = rng.choice(non_post)
+        assignee = rng.choice(AGENTS)
+        story = _Story(cid, actor)
+        worked = min(now, received_at + timedelta(days=rng.randint(0, min(age, 20)) if age else 0,
+                                                  hours=rng.randint(1, 5)))
+        worked = max(worked, received_at)
+        created = received_at
 
+        intake = make.clock(regime, received, (), region, chosen)
+        assert intake is not None
         steps = make.check_steps(regime.code, chosen)
-        if status is not Status.NEW and status is not Status.AWAITING_IDENTITY:
-            checks.extend((cid, s, "passed", "", actor, now_v) for s in steps)
-        else:
-            checks.extend((cid, s, "pending", "", "", None) for s in steps)
-        for ev in case_events:
-            events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, now_v))
-            next_event += 1
-        cases.append((
-            cid, ref, status.value, regime.code, pool["region"], channel,
-            ",".join([r.value for r in chosen]), make.received_at(received_v, zone), received_v,
-            name, f"{email_stem}{cid}@example.com", pool["phone"](rng),
-            line, postcode, city, "", cc, f"ACC-{rng.randint(100000, 999999)}", "self", "", "",
-            rng.choice(AGENTS), *clock, now_v, actor, now_v, actor, 1,
-        ))
+        results = dict.fromkeys(steps, "pending")
+        checked_at: datetime | None = None
+        story.entry(created, "created", "", f"{ref}: {','.join(r.value for r in chosen)} by {channel}, "
+                    f"received {received.isoformat()}, {regime_note}; due "
+                    f"{intake.state.due.isoformat() if intake.state.due else 'not running'}")
+        case_events: tuple[ClockEvent, ...] = ()
+        clock = intake
         if i % 7 == 0:
-            notes.append((cid, note_text, actor, now_v))
-        row = _created_entry(next_history, cid, f"{ref}: demo case, {status.value}", salt_bytes(16),
-                             prev_hash, now, now_v, actor)
-        history.append(row)
-        prev_hash = row[8]
-        next_history += 1
+            notes.append((cid, NOTE_TEXT, actor, stamp(created)))
+            story.entry(created, "note", "", NOTE_TEXT)
+        settled_tasks = False
+        if status is Status.AWAITING_IDENTITY:
+            ev = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
+            with_event = make.clock(regime, received, ev, region, chosen) \
+                if regime.verification_stops_clock and rng.random() < 0.7 else None
+            if with_event is not None:
+                case_events = ev
+                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
+                _clock_entries(story, worked, clock.state, with_event.state)
+                clock = with_event
+            story.move(Status.AWAITING_IDENTITY, worked)
+            story.unit(worked)
+        elif status is Status.AWAITING_CLARIFICATION:
+            ev = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
+            with_event = make.clock(regime, received, ev, region, chosen) \
+                if regime.clarification_pauses_clock else None
+            if with_event is not None:
+                case_events = ev
+                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
+                _clock_entries(story, worked, clock.state, with_event.state)
+                clock = with_event
+            story.move(Status.AWAITING_CLARIFICATION, worked)
+            story.unit(worked)
+        elif status is Status.WITHDRAWN or closed_via is Status.WITHDRAWN:
+            story.move(Status.WITHDRAWN, worked)
+            story.entry(worked, "status reason", "", WITHDRAWAL_REASON)
+            story.unit(worked)
+        elif status is not Status.NEW:
+            story.confirm_identity(steps, results, worked)
+            checked_at = worked
+            if status is Status.AWAITING_APPROVAL:
+                payload = json.dumps({"reason": REFUSAL_REASON, "previous_status": story.status.value},
+                                     ensure_ascii=False)
+                approvals.append((cid, "refusal", actor, stamp(worked), REFUSAL_REASON, "", payload))
+                story.entry(worked, "approval requested:refusal", "", REFUSAL_REASON)
+                story.move(Status.AWAITING_APPROVAL, worked)
+                story.unit(worked)
+            elif status is Status.REFUSED or closed_via is Status.REFUSED:
+                story.move(Status.REFUSED, worked)
+                story.entry(worked, "status reason", "", REFUSAL_REASON)
+                story.unit(worked)
+            elif status is Status.RESPONDED or closed_via is Status.RESPONDED:
+                settled_tasks = True
+                for _sid, right, action, code in make.tasks(chosen):
+                    basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
+                    done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
+                    after = f"{code}/{right}: {done}" + (f" (basis: {basis})" if basis else "")
+                    story.entry(worked, "task", f"{code}/{right}: todo", after)
+                    story.unit(worked)
+                if needs_recipients(chosen):
+                    told = f"told {worked.date().isoformat()} by email"
+                    for who in recipients:
+                        recips.append((cid, who, "told", worked.date().isoformat(), "email", "", actor,
+                                       stamp(worked), 1))
+                        story.entry(worked, f"recipient:{who}"[:64], "to be told", told)
+                        story.unit(worked)
+                story.entry(worked, ELECTRONIC_REPLY, "", f"{worked.date().isoformat()} by email: {REPLY_SUMMARY}")
+                story.unit(worked)
+                story.move(Status.RESPONDED, worked)
+                story.unit(worked)
+        if status is Status.CLOSED:
+            story.move(Status.CLOSED, worked)
+            story.unit(worked)
+        assert story.status is status, (story.status, status)
+
+        done_v = stamp(worked)
+        for sid, right, action, code in make.tasks(chosen):
+            if settled_tasks:
+                basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
+                done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
+                tasks_out.append((cid, sid, right, action, done, basis, "", "", assignee, actor, done_v,
+                                  stamp(created), 2))
+            else:
+                tasks_out.append((cid, sid, right, action, TaskStatus.TODO.value, "", "", "", assignee, "",
+                                  None, stamp(created), 1))
+        checked_v = stamp(checked_at) if checked_at is not None else None
+        checks.extend((cid, s, r, "", actor if r != "pending" else "", checked_v if r != "pending" else None)
+                      for s, r in results.items())
+        for ev in case_events:
+            events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, stamp(worked)))
+            next_event += 1
+        updated = story.updated or created
+        cases.append((
+            cid, ref, status.value, regime.code, region, channel,
+            ",".join([r.value for r in chosen]), stamp(received_at), received.isoformat(),
+            name, people_email(stem, cid), people_phone(cc, cid), line, place.postcode, place.city,
+            place.region, cc, f"ACC-{(cid * 7_919_113 + 424_242) % 10_000_000:07d}", "self", "", "",
+            assignee, *clock.columns, stamp(created), actor, stamp(updated), actor, story.writes,
+        ))
+        for at, what, old, new in story.entries:
+            row = _word_entry(next_history, cid, at, stamp(at), actor, what, old, new, salt_bytes(16),
+                              prev_hash)
+            history.append(row)
+            prev_hash = row[8]
+            next_history += 1
         if len(cases) >= batch:
             yield out
             for rows in out.values():
@@ -332,22 +485,26 @@ def _rows(rng: random.Random, n: int, refs: list[str], *, first_id: int, first_e
         yield out
 
 
-def _created_entry(entry_id: int, cid: int, new: str, salt: bytes, prev_hash: str, now: datetime,
-                   now_v: str, actor: str) -> tuple[Any, ...]:
-    """The history row of a case's creation, hash-chained to ``prev_hash`` (version 2:
-    over salted digests, so anonymisation can later blank the value)."""
-    old_d = sha256(salt).hexdigest()
+def _word_entry(entry_id: int, cid: int, at: datetime, at_v: str, actor: str, what: str, old: str, new: str,
+                salt: bytes, prev_hash: str) -> tuple[Any, ...]:
+    """A word entry as ``HistoryWriter.add`` writes it, hash-chained to ``prev_hash``
+    (version 2: over salted digests, so anonymisation can later blank the values)."""
+    old_d = sha256(salt + old.encode("utf-8")).hexdigest()
     new_d = sha256(salt + new.encode("utf-8")).hexdigest()
-    digest = entry_hash_v2(prev_hash, cid, now, actor, "created", old_d, new_d)
-    return (entry_id, cid, now_v, actor, "created", "", new, prev_hash, digest,
-            salt.hex(), old_d, new_d, False)
+    digest = entry_hash_v2(prev_hash, cid, at, actor, what, old_d, new_d)
+    return (entry_id, cid, at_v, actor, what, old, new, prev_hash, digest, salt.hex(), old_d, new_d, False)
 
 
 # --- writing -------------------------------------------------------------------------
 
 def _insert_sql(table: str, mark: str) -> str:
     cols = COLUMNS[table]
-    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
+    return f"INSERT INTO {table} ({_listed(table)}) VALUES ({', '.join([mark] * len(cols))})"
+
+
+def _listed(table: str) -> str:
+    """The table's columns, quoted ("right" is a keyword of both dialects)."""
+    return ", ".join(f'"{c}"' for c in COLUMNS[table])
 
 
 def _write_sqlite(conn: Connection, rows: Rows) -> None:
@@ -370,7 +527,7 @@ def _write_postgresql(conn: Connection, rows: Rows, insert_only: set[str]) -> No
             if table in insert_only:
                 cursor.executemany(_insert_sql(table, "%s"), values)
                 continue
-            with cursor.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY {table} ({_listed(table)}) FROM STDIN") as copy:
                 write = copy.write_row
                 for row in values:
                     write(row)
@@ -441,6 +598,10 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
     now = register.now()
     actor = register.actor.login
     sqlite = register.dialect == "sqlite"
+    from muse_care.services.settings import get_setting, organisation
+
+    recipients = tuple(organisation(register).art19_recipients)
+    get_setting(register, "default_regime"), get_setting(register, "holiday_regions")  # read before the lock
     with register.unit_of_work() as session:
         conn = session.connection()
         if sqlite:
@@ -455,9 +616,11 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
         first_event = (conn.execute(select(func.max(ClockEventRecord.id))).scalar() or 0) + 1
         first_history = (conn.execute(select(func.max(HistoryRecord.id))).scalar() or 0) + 1
         prev_hash = HistoryWriter(session, actor, now)._head()
-        rows = _rows(rng, n, refs, first_id=first_id, first_event=first_event,
+        systems = _systems(session)
+        rows = _rows(register, rng, n, refs, first_id=first_id, first_event=first_event,
                      first_history=first_history, prev_hash=prev_hash, today=today, now=now,
-                     actor=actor, zone="" if sqlite else "+00:00", batch=batch,
+                     actor=actor, zone="" if sqlite else "+00:00", batch=batch, systems=systems,
+                     recipients=recipients,
                      salts=random.Random(f"muse-care demo history salts {seed}"))
         # The rows are recorded in the history by the database after the load, in one
         # pass per table (store/history_sql.py), not by a trigger per row.
@@ -471,6 +634,15 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
         history_sql.record_loaded(conn, first_ids)
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
+
+
+def _systems(session: Any) -> list[tuple[int, System]]:
+    """The active systems, in the order ``tasks.create_for_case`` reads them."""
+    from muse_care.services.tasks import system_from_record
+    from muse_care.store.models import SourceRecord
+
+    return [(rec.id, system_from_record(rec)) for rec in session.execute(
+        select(SourceRecord).where(SourceRecord.active.is_(True)).order_by(SourceRecord.id)).scalars()]
 
 
 def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, large: bool) -> None:
@@ -499,7 +671,7 @@ def _load_postgresql(conn: Connection, rows: Iterator[Rows]) -> None:
         "SELECT row_security_active(%s)", (t,)).scalar()}
     for chunk in rows:
         _write_postgresql(conn, chunk, insert_only)
-    for table in COLUMNS:
+    for table in (t for t, cols in COLUMNS.items() if "id" in cols):
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")

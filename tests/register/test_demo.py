@@ -13,14 +13,16 @@ from muse_care.services.history import verify_chain
 from muse_care.services.queue import search_filter
 from muse_care.store.models import CaseRecord
 
-TABLES = ("cases", "clock_events", "identity_checks", "notes", "history")
+TABLES = ("cases", "clock_events", "identity_checks", "notes", "case_tasks", "case_recipients", "approvals",
+          "history")
 
 
 def _counts(register) -> dict[str, int]:
     with register.read() as s:
-        # history: the word entries (the database adds a row entry per row besides)
+        # history: the "created" entries, one per case (the other word entries and the
+        # database's row entries come besides)
         return {t: s.execute(text(f"SELECT count(*) FROM {t}"
-                                  + (" WHERE tbl IS NULL" if t == "history" else ""))).scalar()
+                                  + (" WHERE what = 'created'" if t == "history" else ""))).scalar()
                 for t in TABLES}
 
 
@@ -62,6 +64,7 @@ def test_demo_has_every_status_right_and_channel_and_a_verified_chain(register) 
     assert counts["cases"] == counts["history"] == 700
     assert counts["notes"] == 100  # every seventh case
     assert counts["identity_checks"] >= 700 and counts["clock_events"] > 0
+    assert counts["case_tasks"] > 700 and counts["case_recipients"] > 0 and counts["approvals"] > 0
     with register.read() as s:
         rows = s.execute(select(CaseRecord.status, CaseRecord.rights, CaseRecord.channel,
                                 CaseRecord.is_open, CaseRecord.due_date)).all()
@@ -73,6 +76,81 @@ def test_demo_has_every_status_right_and_channel_and_a_verified_chain(register) 
     with register.read() as s:
         chain = verify_chain(s)
     assert chain.ok and chain.entries > 700, chain.problem  # the words and the rows' entries
+
+
+def test_every_demo_case_is_one_the_app_could_have_produced(register) -> None:
+    """The full audit passes (hashes, seal, each row replayed from its entries, no change
+    made outside MUSE Care, every clock recomputed from its events); every Responded case
+    passes every check of the Responded gate; identity, tasks and approvals agree with
+    each status; each case's history moves through the statuses the workflow allows,
+    ending at the case's own."""
+    from muse_care.domain.case import TRANSITIONS
+    from muse_care.domain.identity import identity_confirmed
+    from muse_care.services import respond_gate
+    from muse_care.services.history import audit
+    from muse_care.services.tasks import unsettled
+    from muse_care.store.models import HistoryRecord
+
+    demo.generate(register, 600, seed=11)
+    with register.read() as s:
+        report = audit(s)
+        assert report.ok, report.problems[:5]
+        today = register.today()
+        moves: dict[int, list[tuple[str, str]]] = {}
+        for case_id, old, new in s.execute(select(HistoryRecord.case_id, HistoryRecord.old_value,
+                                                  HistoryRecord.new_value)
+                                           .where(HistoryRecord.what == "status").order_by(HistoryRecord.id)):
+            moves.setdefault(case_id, []).append((old, new))
+        responded_checked = 0
+        for rec in s.execute(select(CaseRecord)).scalars():
+            status = Status(rec.status)
+            results = {c.step: c.result for c in rec.checks}
+            path = moves.get(rec.id, [])
+            assert (path[-1][1] if path else "new") == rec.status, rec.reference
+            for old, new in path:
+                assert Status(new) in TRANSITIONS[Status(old)], (rec.reference, old, new)
+            if status in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL, Status.RESPONDED):
+                assert identity_confirmed(results), rec.reference
+            if status is Status.AWAITING_APPROVAL:
+                assert s.execute(text("SELECT count(*) FROM approvals WHERE case_id = :c AND decision IS NULL"),
+                                 {"c": rec.id}).scalar() == 1
+            open_tasks = unsettled(s, rec.id)
+            assert open_tasks == [] if status is Status.RESPONDED else True
+            if status is Status.RESPONDED or ("responded" in {new for _, new in path}):
+                gate = respond_gate.Gate(s, rec, today, "agent", "", 30, register)
+                problems = [p for check in respond_gate.CHECKS if (p := check(gate))]
+                assert problems == [], (rec.reference, problems)
+                assert rec.channel != "post"  # the demo writes no letters: a postal reply is one
+                responded_checked += 1
+    assert responded_checked > 50
+
+
+def test_demo_requesters_are_valid_and_realistically_spread(register) -> None:
+    """Postcodes, phones and addresses pass the intake's own checks and a letter window;
+    phones and emails are each requester's own; no postcode is shared by more than a few."""
+    from collections import Counter
+
+    from muse_care.domain import validation as v
+    from muse_care.letters.fit import address_problem
+    from muse_care.letters.model import PostalAddress
+
+    demo.generate(register, 800, seed=12)
+    with register.read() as s:
+        rows = s.execute(select(CaseRecord.requester_name, CaseRecord.requester_phone,
+                                CaseRecord.requester_email, CaseRecord.postcode, CaseRecord.country,
+                                CaseRecord.city, CaseRecord.region, CaseRecord.address_lines)).all()
+    assert len({r.requester_phone for r in rows}) == len({r.requester_email for r in rows}) == 800
+    by_postcode = Counter((r.country, r.postcode) for r in rows)
+    assert max(by_postcode.values()) <= 15 and len(by_postcode) > 150
+    assert len({r.requester_name for r in rows}) > 400
+    assert len({r.country for r in rows}) == 8
+    for r in rows[:300]:
+        assert v.validate_postcode(r.postcode, r.country) == r.postcode
+        assert v.validate_phone(r.requester_phone, r.country) == r.requester_phone
+        assert v.validate_email(r.requester_email)
+        assert address_problem(PostalAddress(name=r.requester_name, lines=(r.address_lines,), city=r.city,
+                                             postcode=r.postcode, region=r.region, country=r.country),
+                               "uk", "GB") is None, r
 
 
 @pytest.mark.parametrize("threshold", [100, 10_000_000], ids=["large-path", "row-path"])
