@@ -15,11 +15,42 @@ from muse_care.services import recipients
 from muse_care.ui.context import AppContext, stale_text
 from muse_care.ui.intake import mark_error, qdate
 from muse_care.ui.operations import CaseOp
-from muse_care.ui.qt import QtWidgets, Qt
+from muse_care.ui.qt import QtGui, QtWidgets, Qt
+from muse_care.ui.table_models import Column, RowsModel
 
-COLUMNS = ("Recipient", "State", "Told on", "How", "By", "Reason")
 STATE_LABELS = {"pending": "To be told", "told": "Told", "not-possible": "Not possible"}
 METHODS = ("email", "post", "partner portal", "phone")
+
+
+class RecipientsModel(RowsModel):
+    """The case's recipients (plain :class:`recipients.RecipientView` rows); those still
+    to be told are in bold."""
+
+    COLUMNS = (
+        Column("name", "Recipient", "Who we disclosed the data to (the organisation profile's list)"),
+        Column("state", "State", "To be told, told, or not possible (with the reason)"),
+        Column("on", "Told on", "The day they were told"),
+        Column("method", "How", "How they were told"),
+        Column("by", "By", "The login that recorded it"),
+        Column("reason", "Reason", "Why telling them is impossible or disproportionate"),
+    )
+
+    def text(self, r: recipients.RecipientView, key: str) -> str:
+        if key == "state":
+            return STATE_LABELS.get(r.state, r.state)
+        if key == "on":
+            return f"{r.on:%d %b %Y}" if r.on else ""
+        return str(getattr(r, key) or "")
+
+    def role_data(self, r: recipients.RecipientView, key: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and key == "state" and r.state == "pending":
+            font = QtGui.QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def position(self, name: str | None) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.name == name), None)
 
 
 class RecipientsTab(QtWidgets.QWidget):
@@ -29,12 +60,14 @@ class RecipientsTab(QtWidgets.QWidget):
         self.view: CaseView | None = None
         self.rows: list[recipients.RecipientView] = []
         self._generation = 0
+        self._advance = False  # after a write, select the next recipient still to be told
         layout = QtWidgets.QVBoxLayout(self)
         self.summary = QtWidgets.QLabel(wordWrap=True)
         self.summary.setAccessibleName("Recipients summary")
         layout.addWidget(self.summary)
-        self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.model = RecipientsModel(self)
+        self.table = QtWidgets.QTableView()
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Recipients of the case")
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
@@ -106,25 +139,18 @@ class RecipientsTab(QtWidgets.QWidget):
 
     def _fill(self) -> None:
         selected = self.selected_name()
-        self.table.setRowCount(len(self.rows))
-        for i, r in enumerate(self.rows):
-            values = (r.name, STATE_LABELS.get(r.state, r.state), f"{r.on:%d %b %Y}" if r.on else "",
-                      r.method, r.by, r.reason)
-            for col, text in enumerate(values):
-                item = QtWidgets.QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, r.name)
-                if col == 1 and r.state == "pending":
-                    font = item.font()
-                    font.setBold(True)
-                    item.setFont(font)
-                self.table.setItem(i, col, item)
+        self.model.set_rows(self.rows)
         self.table.resizeColumnsToContents()
-        names = [r.name for r in self.rows]
-        if selected in names:
-            self.table.selectRow(names.index(selected))
+        at = self.model.position(selected)
+        pending = [i for i, r in enumerate(self.rows) if not r.settled]
+        if at is not None and self._advance and self.rows[at].settled and pending:
+            # just settled: on to the next one still to be told (after it, then from the top)
+            self.table.selectRow(next((i for i in pending if i > at), pending[0]))
+        elif at is not None:
+            self.table.selectRow(at)
         elif self.rows:
-            pending = [i for i, r in enumerate(self.rows) if not r.settled]
             self.table.selectRow(pending[0] if pending else 0)
+        self._advance = False
         left = sum(not r.settled for r in self.rows)
         if self.rows:
             self.summary.setText(
@@ -138,8 +164,9 @@ class RecipientsTab(QtWidgets.QWidget):
             w.setEnabled(on)
 
     def selected_name(self) -> str | None:
-        items = self.table.selectedItems()
-        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        rows = self.table.selectionModel().selectedRows()
+        found = self.model.row_at(rows[0].row()) if rows else None
+        return found.name if found is not None else None
 
     # --- writing ----------------------------------------------------------------------
     def mark_told(self) -> None:
@@ -170,6 +197,7 @@ class RecipientsTab(QtWidgets.QWidget):
             mark_error(self.error, None)
             if after:
                 after()
+            self._advance = True
             self.show_case(view)
 
         def failed(exc: BaseException) -> None:
