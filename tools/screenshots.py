@@ -83,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from muse_care.services import letters
 
+    from muse_care.ui.operations import announce
+
     letters.produce_letter(reg, caller.id, "acknowledgement")
-    ctx.case_changed.emit(cases.get_case(reg, caller.id))
+    announce(ctx, cases.get_case(reg, caller.id), letters=True)
     tab = win.case_view._extra["Letters"]
     win.case_view.ui.tabs.setCurrentWidget(tab.parentWidget())
     until(lambda: tab.model.rowCount() > 0)
@@ -105,6 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     tasks_tab.refresh()
     until(lambda: tasks_tab.model.rowCount() > 0)
     save(win, args.out / "tasks-tab.png")
+
+    # the Recipients tab (Art. 19): one recipient told, the next still to be told selected
+    from muse_care.services import recipients
+
+    names = [r.name for r in recipients.list_recipients(reg, caller.id)]
+    if names:
+        recipients.mark_told(reg, caller.id, names[0], reg.today(), "partner portal")
+    recipients_tab = win.case_view._extra["Recipients"]
+    win.case_view.ui.tabs.setCurrentWidget(recipients_tab.parentWidget())
+    recipients_tab.show_case(cases.get_case(reg, caller.id))
+    until(lambda: recipients_tab.model.rowCount() > 0 or not names)
+    save(win.case_view, args.out / "recipients-tab.png")
 
     # Team > Records and metrics: the year's figures, the open tasks per system
     records = win.open_records()
