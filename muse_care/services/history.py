@@ -21,6 +21,11 @@ Two kinds of entry:
 
 On a team database (PostgreSQL) the append-only trigger allows exactly that redaction,
 for admins, inside a transaction that has ``muse.redacting`` set (``store/team_sql.py``).
+
+On PostgreSQL (since migration 0015) the word entries are not inserted by MUSE Care but
+written by the database's ``muse_history_word`` in the login's name at the server's time,
+hashed as version 3 (``store/history_sql.py``); nobody may INSERT into the table. On
+SQLite ``HistoryWriter`` writes version-2 entries itself (docs/security.md, "Limits").
 """
 
 from __future__ import annotations

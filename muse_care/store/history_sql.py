@@ -11,6 +11,10 @@ anonymisation can redact them like any other entry). No client, modified or not,
 change a guarded row without its row entry; ``muse-care audit verify`` replays the
 row entries of each case and compares the result with the rows as they are.
 
+On PostgreSQL the word entries are written by the database too: ``muse_history_word``
+(SECURITY DEFINER, owned by ``muse_owner``) records ``session_user`` and the server's
+time, hashed as version 3 with no table; no login may INSERT into ``history`` itself.
+
 The window shows the word entries; a row entry is shown only when its transaction
 wrote no word entry for the case (a change made outside MUSE Care), so nothing appears
 twice. See docs/security.md, "History the database writes".

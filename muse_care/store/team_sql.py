@@ -4,9 +4,10 @@ A team works one PostgreSQL database. Every person connects as their own login r
 member of one group role; the database itself enforces what each group may do, so a
 modified client cannot exceed its role even with raw SQL:
 
-``muse_agent``  reads and works cases (no DELETE of cases), appends to the history as
-               itself only, requests approvals; cannot read ``users``, cannot write
-               ``settings``, cannot decide approvals.
+``muse_agent``  reads and works cases (no DELETE of cases), writes word entries only
+               through ``muse_history_word`` (as itself, at the server's time; nobody
+               INSERTs into ``history``), requests approvals, logs prints of its letters;
+               cannot read ``users``, cannot write ``settings``, cannot decide approvals.
 ``muse_lead``   everything an agent may, plus reading ``users`` and deciding approvals
                (never their own: a row-level policy and a CHECK constraint say so).
 ``muse_admin``  everything a lead may, plus ``users``, ``settings`` and ``sources``
@@ -23,6 +24,10 @@ only, and the trigger lets an UPDATE through only when the role may act as
 ``muse_admin``, the transaction has set ``muse.redacting`` to ``on``, the entry has
 digests, and the update blanks both values, erases the salt and sets ``redacted`` while
 every other column stays as it was. The chain, over the digests, still verifies.
+
+Every row field that names a person is held to ``session_user`` by a BEFORE trigger
+(``NAME_FIELDS``), and the print log has row-level security like the letters
+(docs/security.md, "Roles").
 
 The statements here are applied by ``muse-care team init`` (idempotent; run it again
 after every upgrade). The change notifications (LISTEN/NOTIFY) come from migration 0003.
