@@ -292,3 +292,51 @@ def test_an_admin_still_anonymises_a_case_with_a_print_log(team_url, make_login,
                          ).scalar_one() == 2  # (a print from the case has its reason too)
     report = verify(a)
     assert report.ok, report.problems
+
+
+def test_upgrading_a_0014_team_database_closes_the_findings_before_team_init(pg_url, make_login) -> None:
+    """A team database at 0014 (agents INSERT into history, the print log a work table),
+    upgraded: the migration itself takes the INSERT away and guards the print log."""
+    import uuid
+
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from muse_care.services import team
+    from muse_care.store import db
+
+    name = f"muse_e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(db._alembic_config(conn), "0014")
+        team.apply_security(engine)
+        with superuser(url) as c:  # what `team init` granted before 0015
+            c.execute("GRANT INSERT ON history TO muse_agent")
+            c.execute("CREATE POLICY history_append ON history FOR INSERT TO muse_agent "
+                      "WITH CHECK (actor = session_user)")
+            c.execute("ALTER TABLE letter_prints DISABLE ROW LEVEL SECURITY")
+            c.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON letter_prints TO muse_agent")
+        agent = make_login("agent")
+        with raw(url, agent) as c:
+            assert c.execute("SELECT has_table_privilege('history', 'INSERT')").fetchone()[0]
+        db.upgrade(engine)
+        with raw(url, agent) as c:
+            assert not c.execute("SELECT has_table_privilege('history', 'INSERT')").fetchone()[0]
+            assert not c.execute("SELECT has_table_privilege('letter_prints', 'UPDATE')").fetchone()[0]
+            assert c.execute("SELECT relrowsecurity FROM pg_class WHERE relname = 'letter_prints'").fetchone()[0]
+            # the word function is theirs to call, and runs as its owner
+            assert c.execute("SELECT has_function_privilege('muse_history_word(bigint, text, text, text, "
+                             "text, timestamptz)', 'EXECUTE')").fetchone()[0]
+            assert c.execute("SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = "
+                             "'muse_history_word'").fetchone()[0] == "muse_owner"
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
