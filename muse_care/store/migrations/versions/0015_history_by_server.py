@@ -40,6 +40,7 @@ def upgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     raw = bind.connection.driver_connection
+    assert raw is not None
     tables = list(sa.inspect(bind).get_table_names(schema="public"))
     for sql in team_sql.names_statements(tables):
         raw.execute(sql)
