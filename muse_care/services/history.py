@@ -21,6 +21,11 @@ Two kinds of entry:
 
 On a team database (PostgreSQL) the append-only trigger allows exactly that redaction,
 for admins, inside a transaction that has ``muse.redacting`` set (``store/team_sql.py``).
+
+On PostgreSQL (since migration 0015) the word entries are not inserted by MUSE Care but
+written by the database's ``muse_history_word`` in the login's name at the server's time,
+hashed as version 3 (``store/history_sql.py``); nobody may INSERT into the table. On
+SQLite ``HistoryWriter`` writes version-2 entries itself (docs/security.md, "Limits").
 """
 
 from __future__ import annotations
@@ -103,6 +108,14 @@ class HistoryWriter:
     def add(self, case_id: int | None, what: str, old: object = "", new: object = "") -> None:
         old_s, new_s = _text(old), _text(new)
         with self.session.no_autoflush:
+            if self.session.get_bind().dialect.name == "postgresql":
+                # The database writes it (``muse_history_word``, store/history_sql.py): in
+                # the login's name at the server's time; no login may INSERT into the
+                # history itself (docs/security.md, "History the database writes").
+                self.session.execute(text("SELECT muse_history_word(:c, :w, :o, :n, :a, :t)"),
+                                     {"c": case_id, "w": what, "o": old_s, "n": new_s, "a": self.actor,
+                                      "t": self.at})
+                return
             prev = self._head()
             if self._txn is None:
                 self._txn = db.current_txn(self.session.connection())
@@ -369,29 +382,56 @@ def _has_row_columns(session: Session) -> bool:
     return bool(cached)
 
 
+def _mismatch(entry_id: int, detail: str = "") -> str:
+    """An entry that does not match its own hash. Whether it was changed after it was
+    written or written that way (inserted into the table around MUSE Care and the
+    database) cannot be told from the entry: the report says both."""
+    return (f"entry {entry_id} does not match its hash{f' ({detail})' if detail else ''}: it was changed "
+            "later, or never written by MUSE Care or the database (forged)")
+
+
+def _shape_problem(r: _Raw) -> str | None:
+    """An entry that claims to be what it cannot be: a word entry named like one of the
+    database's row entries, or a row entry whose name does not fit its table."""
+    from muse_care.store.history_sql import ROW_OPS
+
+    if r.tbl is None:
+        if r.what.startswith("row:"):
+            return (f"entry {r.id} is named {_short(r.what)} like a row entry of the database, but names "
+                    "no table: a forged row entry (the database writes those itself)")
+        return None
+    if r.data_digest is None or r.what not in {f"row:{r.tbl}:{op}" for op in ROW_OPS}:
+        return (f"entry {r.id} is a row entry of {_short(str(r.tbl))} named {_short(r.what)}, which the "
+                "database never writes: a forged row entry")
+    return None
+
+
 def _raw_problem(r: _Raw) -> str | None:
     """What is wrong with one entry's own fields, or None."""
     at = _parse_at(r.at)
     if at is None:
         return f"entry {r.id} has an unreadable time ({_short(str(r.at))})"
-    if r.data_digest is not None:  # version 3: a row entry written by the database
+    shape = _shape_problem(r)
+    if shape:
+        return shape
+    if r.data_digest is not None:  # version 3: written by the database (a row entry, or a word entry since 0015)
         if r.old_digest is None or r.new_digest is None:
-            return f"entry {r.id} was changed after it was written (digests missing)"
+            return _mismatch(r.id, "digests missing")
         if r.redacted:
             if r.old_value or r.new_value or r.data:
-                return f"entry {r.id} was changed after it was written (redacted, yet holds values)"
+                return _mismatch(r.id, "redacted, yet holds values")
         elif not _salt_ok(r.salt) or value_digest(r.salt or "", r.old_value) != r.old_digest \
                 or value_digest(r.salt or "", r.new_value) != r.new_digest \
                 or value_digest(r.salt or "", r.data) != r.data_digest:
-            return f"entry {r.id} was changed after it was written"
+            return _mismatch(r.id, "its values do not match their digests")
         if r.hash != entry_hash_v3(r.prev_hash, r.case_id, _stamp(at), r.actor, r.what, r.old_digest,
                                    r.new_digest, r.data_digest, r.tbl or "", r.row_id):
-            return f"entry {r.id} was changed after it was written"
+            return _mismatch(r.id)
         return None
     rec = HistoryRecord(id=r.id, case_id=r.case_id, at=at, actor=r.actor, what=r.what, old_value=r.old_value,
                         new_value=r.new_value, prev_hash=r.prev_hash, hash=r.hash, salt=r.salt,
                         old_digest=r.old_digest, new_digest=r.new_digest, redacted=r.redacted)
-    return None if _entry_ok(rec) else f"entry {r.id} was changed after it was written"
+    return None if _entry_ok(rec) else _mismatch(r.id)
 
 
 def _salt_ok(salt: str | None) -> bool:
@@ -541,10 +581,13 @@ def _replay(session: Session, redacted_cases: dict[int, int], problems: list[str
             else:
                 state[key] = _image(str(data or ""))
         for table in history_sql.GUARDED:
-            case_col = "id" if table == "cases" else "case_id"
+            if table == "letter_prints":  # a print's case is its letter's
+                source, case_col = "letter_prints t JOIN letters l ON l.id = t.letter_id", "l.case_id"
+            else:
+                source, case_col = f"{table} t", "t.id" if table == "cases" else "t.case_id"
             current = session.execute(text(
-                f"SELECT t.id, t.{case_col}, {images[table]} FROM {table} t "
-                f"WHERE t.{case_col} BETWEEN :a AND :b ORDER BY t.id"), {"a": lo, "b": hi}).all()
+                f"SELECT t.id, {case_col}, {images[table]} FROM {source} "
+                f"WHERE {case_col} BETWEEN :a AND :b ORDER BY t.id"), {"a": lo, "b": hi}).all()
             seen = set()
             for row_id, case_id, image in current:
                 key = (table, int(row_id))

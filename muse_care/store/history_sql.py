@@ -11,6 +11,10 @@ anonymisation can redact them like any other entry). No client, modified or not,
 change a guarded row without its row entry; ``muse-care audit verify`` replays the
 row entries of each case and compares the result with the rows as they are.
 
+On PostgreSQL the word entries are written by the database too: ``muse_history_word``
+(SECURITY DEFINER, owned by ``muse_owner``) records ``session_user`` and the server's
+time, hashed as version 3 with no table; no login may INSERT into ``history`` itself.
+
 The window shows the word entries; a row entry is shown only when its transaction
 wrote no word entry for the case (a change made outside MUSE Care), so nothing appears
 twice. See docs/security.md, "History the database writes".
@@ -41,9 +45,12 @@ V3 = "muse-history-v3"
 LOCK_KEY = 0x4D55_5345  # "MUSE": the same advisory lock as the application's appends
 GUARDED_AT_0007 = ("cases", "identity_checks", "clock_events", "notes", "letters", "retrievals", "approvals")
 """The guarded tables when migration 0007 installed the triggers (it keeps to these)."""
-GUARDED = (*GUARDED_AT_0007, "case_tasks")
-"""Tables whose every change the database records (``case_tasks`` since migration 0013)."""
-NO_DELETE = ("notes", "letters", "retrievals", "clock_events", "identity_checks", "case_tasks")
+GUARDED_AT_0013 = (*GUARDED_AT_0007, "case_tasks")
+"""The guarded tables from migration 0013 (``case_tasks``) to 0014."""
+GUARDED = (*GUARDED_AT_0013, "letter_prints")
+"""Tables whose every change the database records (``case_tasks`` since migration 0013,
+the print log ``letter_prints`` since 0015)."""
+NO_DELETE = ("notes", "letters", "retrievals", "clock_events", "identity_checks", "case_tasks", "letter_prints")
 """Rows nobody deletes (withdrawal is a recorded change); only anonymisation of the
 case (``cases.anonymised_at`` set) removes them."""
 IMAGE_EXCLUDED = ("is_open",)
@@ -51,6 +58,21 @@ IMAGE_EXCLUDED = ("is_open",)
 BLOB_AS_DIGEST = {"letters": ("pdf",)}
 """Binary columns kept in the image as their SHA-256 (hex)."""
 KEYRING_SERVICE = "muse-care"
+ROW_OPS = ("insert", "update", "delete", "baseline", "load")
+"""The operations a row entry names (``row:<table>:<op>``)."""
+
+
+def case_of(table: str, alias: str) -> str:
+    """SQL for the case a row of ``table`` belongs to. A print of a letter
+    (``letter_prints``) has no case column: its letter's case, or, once the letter is
+    gone (anonymisation), the case its earlier row entries named."""
+    if table == "cases":
+        return f'{alias}."id"'
+    if table == "letter_prints":
+        return (f'coalesce((SELECT l.case_id FROM letters l WHERE l.id = {alias}."letter_id"), '
+                f"(SELECT h.case_id FROM history h WHERE h.tbl = 'letter_prints' AND h.row_id = {alias}.\"id\" "
+                "ORDER BY h.id DESC LIMIT 1))")
+    return f'{alias}."case_id"'
 
 
 # --- the hash of a version-3 entry (also computed in SQL, below) -------------------------
@@ -225,7 +247,6 @@ def sqlite_trigger_statements(conn: Any, tables: tuple[str, ...] = GUARDED) -> l
     out: list[str] = []
     for table in tables:
         cols = _sqlite_columns(conn, table)
-        case_col = "id" if table == "cases" else "case_id"
         for op, when in (("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")):
             name = f"muse_row_{table}_{op}"
             out.append(f'DROP TRIGGER IF EXISTS "{name}"')
@@ -234,13 +255,13 @@ def sqlite_trigger_statements(conn: Any, tables: tuple[str, ...] = GUARDED) -> l
             cond = "muse_recording()"
             if op == "update":
                 cond += f" AND {sqlite_image(table, cols, 'OLD')} IS NOT {sqlite_image(table, cols, 'NEW')}"
-            body = _sqlite_entry_insert(table, f"{ref}.\"{case_col}\"", f"{ref}.\"id\"", op, data)
+            body = _sqlite_entry_insert(table, case_of(table, ref), f"{ref}.\"id\"", op, data)
             out.append(f'CREATE TRIGGER "{name}" AFTER {when} ON "{table}" FOR EACH ROW WHEN {cond} '
                        f"BEGIN {body} END")
         if table in NO_DELETE:
             out.append(f'DROP TRIGGER IF EXISTS "muse_nodelete_{table}"')
             out.append(f'CREATE TRIGGER "muse_nodelete_{table}" BEFORE DELETE ON "{table}" FOR EACH ROW '
-                       "WHEN (SELECT anonymised_at FROM cases WHERE id = OLD.case_id) IS NULL BEGIN "
+                       f"WHEN (SELECT anonymised_at FROM cases WHERE id = {case_of(table, 'OLD')}) IS NULL BEGIN "
                        f"SELECT RAISE(ABORT, '{table} rows cannot be deleted: withdraw instead "
                        "(a recorded change)'); END")
     out += [
@@ -297,6 +318,41 @@ BEGIN
             p_tbl, p_row, p_data, v_dd, txid_current()::text);
 END $$;
 
+CREATE OR REPLACE FUNCTION muse_history_word(p_case bigint, p_what text, p_old text, p_new text,
+                                             p_actor text, p_at timestamptz)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    v_prev text; v_salt text; v_at timestamptz := now(); v_actor text := session_user;
+    v_old text := coalesce(p_old, ''); v_new text := coalesce(p_new, '');
+    v_d_old text; v_d_new text; v_dd text; v_hash text;
+BEGIN
+    -- A word entry is in the name of the login that writes it, at the server's time.
+    -- Only a superuser (who can write anything anyway) may write in a name and at a
+    -- time of the application's: a single-user register on a server, the demo data.
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        v_actor := coalesce(nullif(p_actor, ''), session_user);
+        v_at := coalesce(p_at, now());
+    END IF;
+    IF coalesce(p_what, '') = '' OR p_what LIKE 'row:%' THEN
+        RAISE EXCEPTION 'a word entry needs a name, and row entries (row:...) are the database''s own'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM pg_advisory_xact_lock({LOCK_KEY});
+    SELECT hash INTO v_prev FROM history ORDER BY id DESC LIMIT 1;
+    v_prev := coalesce(v_prev, '{GENESIS}');
+    v_salt := replace(gen_random_uuid()::text, '-', '');
+    v_d_old := muse_digest(v_salt, v_old);
+    v_d_new := muse_digest(v_salt, v_new);
+    v_dd := muse_digest(v_salt, '');
+    v_hash := muse_sha(concat_ws(E'\\n', '{V3}', v_prev, coalesce(p_case::text, ''),
+        to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        muse_sha(v_actor), muse_sha(p_what), v_d_old, v_d_new, v_dd, '', ''));
+    INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt,
+                         old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn)
+    VALUES (p_case, v_at, v_actor, p_what, v_old, v_new, v_prev, v_hash, v_salt, v_d_old, v_d_new, false,
+            NULL, NULL, '', v_dd, txid_current()::text);
+END $$;
+
 CREATE OR REPLACE FUNCTION muse_row_image(p_tbl text, p_row jsonb) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
@@ -327,6 +383,10 @@ BEGIN
         v_data := muse_row_image(TG_TABLE_NAME, v_row)::text;
     END IF;
     v_case := CASE WHEN TG_TABLE_NAME = 'cases' THEN (v_row ->> 'id')::bigint
+                   WHEN TG_TABLE_NAME = 'letter_prints' THEN coalesce(
+                       (SELECT l.case_id FROM letters l WHERE l.id = (v_row ->> 'letter_id')::bigint),
+                       (SELECT h.case_id FROM history h WHERE h.tbl = 'letter_prints'
+                        AND h.row_id = (v_row ->> 'id')::bigint ORDER BY h.id DESC LIMIT 1))
                    ELSE (v_row ->> 'case_id')::bigint END;
     IF TG_OP = 'DELETE' AND TG_TABLE_NAME IN ({", ".join(f"'{t}'" for t in NO_DELETE)})
        AND ((SELECT anonymised_at FROM cases WHERE id = v_case) IS NULL
@@ -355,6 +415,15 @@ BEGIN
     UPDATE history_seal SET entries = entries + 1, head = NEW.hash WHERE id = 1;
     RETURN NULL;
 END $$;
+
+-- Nobody calls the definer functions but their owner (the triggers run them); a new
+-- function is PUBLIC's until this. The team's members get the word-entry function from
+-- `team init` (store/team_sql.py).
+REVOKE ALL ON FUNCTION muse_history_append(bigint, text, bigint, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION muse_history_row() FROM PUBLIC;
+REVOKE ALL ON FUNCTION muse_history_chain() FROM PUBLIC;
+REVOKE ALL ON FUNCTION muse_history_seal() FROM PUBLIC;
+REVOKE ALL ON FUNCTION muse_history_word(bigint, text, text, text, text, timestamptz) FROM PUBLIC;
 """
 
 
@@ -375,8 +444,11 @@ def pg_trigger_statements(tables: tuple[str, ...] = GUARDED) -> list[str]:
     return out
 
 
+WORD_FUNCTION = "muse_history_word(bigint, text, text, text, text, timestamptz)"
+"""Writes a word entry (PostgreSQL): the only way a team member's login writes the
+history (``services/history.py``, ``HistoryWriter``)."""
 PG_DEFINER_FUNCTIONS = ("muse_history_append(bigint, text, bigint, text, text)", "muse_history_row()",
-                        "muse_history_chain()", "muse_history_seal()")
+                        "muse_history_chain()", "muse_history_seal()", WORD_FUNCTION)
 
 
 def pg_image_sql(table: str, alias: str) -> str:
@@ -402,18 +474,18 @@ def install(conn: Any, tables: tuple[str, ...] = GUARDED) -> None:
 def record_baseline(conn: Any, table: str, min_id: int = 0, op: str = "baseline") -> int:
     """Write a row entry for each row of ``table`` with ``id >= min_id``, in id order
     (after a migration, or a bulk load that paused the triggers). Returns how many."""
-    case_col = "id" if table == "cases" else "case_id"
+    case_expr = case_of(table, "t")
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
         n = conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT muse_history_append(t.\"{case_col}\"::bigint, '{table}', "
+            f"SELECT count(*) FROM (SELECT muse_history_append(({case_expr})::bigint, '{table}', "
             f"t.id::bigint, '{op}', {pg_image_sql(table, 't')}) FROM \"{table}\" t WHERE t.id >= %(m)s "
             "ORDER BY t.id) x", {"m": min_id}).scalar_one()
         return int(n)
     cols = _sqlite_columns(conn, table)
     image = sqlite_image(table, cols, "t")
     rows = conn.exec_driver_sql(
-        f"SELECT t.id, t.\"{case_col}\", {image} FROM \"{table}\" t WHERE t.id >= ? ORDER BY t.id",
+        f"SELECT t.id, {case_expr}, {image} FROM \"{table}\" t WHERE t.id >= ? ORDER BY t.id",
         (min_id,)).all()
     if not rows:
         return 0

@@ -4,9 +4,10 @@ A team works one PostgreSQL database. Every person connects as their own login r
 member of one group role; the database itself enforces what each group may do, so a
 modified client cannot exceed its role even with raw SQL:
 
-``muse_agent``  reads and works cases (no DELETE of cases), appends to the history as
-               itself only, requests approvals; cannot read ``users``, cannot write
-               ``settings``, cannot decide approvals.
+``muse_agent``  reads and works cases (no DELETE of cases), writes word entries only
+               through ``muse_history_word`` (as itself, at the server's time; nobody
+               INSERTs into ``history``), requests approvals, logs prints of its letters;
+               cannot read ``users``, cannot write ``settings``, cannot decide approvals.
 ``muse_lead``   everything an agent may, plus reading ``users`` and deciding approvals
                (never their own: a row-level policy and a CHECK constraint say so).
 ``muse_admin``  everything a lead may, plus ``users``, ``settings`` and ``sources``
@@ -23,6 +24,10 @@ only, and the trigger lets an UPDATE through only when the role may act as
 ``muse_admin``, the transaction has set ``muse.redacting`` to ``on``, the entry has
 digests, and the update blanks both values, erases the salt and sets ``redacted`` while
 every other column stays as it was. The chain, over the digests, still verifies.
+
+Every row field that names a person is held to ``session_user`` by a BEFORE trigger
+(``NAME_FIELDS``), and the print log has row-level security like the letters
+(docs/security.md, "Roles").
 
 The statements here are applied by ``muse-care team init`` (idempotent; run it again
 after every upgrade). The change notifications (LISTEN/NOTIFY) come from migration 0003.
@@ -172,7 +177,111 @@ _AGENT_CASE = "assignee IN ('', session_user)"
 
 # Tables with their own rules; every other table is a work table (agents read and write).
 SPECIAL_TABLES = {"history", "users", "settings", "approvals", "alembic_version", "cases", "sources",
-                  "history_seal"}
+                  "history_seal", "letter_prints"}
+
+# The print log (who printed which letter when): evidence like the case's other rows.
+# Everyone reads it (as everyone reads the cases); an agent logs a print only of a letter
+# whose case is theirs or free (as for the letter itself); nobody but an admin changes a
+# row (anonymisation blanks a reprint's reason), and the row trigger refuses deletes.
+_LETTER_MINE = ("EXISTS (SELECT 1 FROM letters l JOIN cases c ON c.id = l.case_id "
+                f"WHERE l.id = letter_id AND c.{_AGENT_CASE})")
+LETTER_PRINTS_STATEMENTS = [
+    f"REVOKE ALL ON letter_prints FROM PUBLIC, {AGENT}, {LEAD}, {ADMIN}",
+    f"GRANT SELECT, INSERT ON letter_prints TO {AGENT}",
+    f"GRANT UPDATE, DELETE ON letter_prints TO {ADMIN}",
+    "ALTER TABLE letter_prints ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS letter_prints_read ON letter_prints",
+    f"CREATE POLICY letter_prints_read ON letter_prints FOR SELECT TO {AGENT} USING (true)",
+    "DROP POLICY IF EXISTS letter_prints_agent_insert ON letter_prints",
+    f"CREATE POLICY letter_prints_agent_insert ON letter_prints FOR INSERT TO {AGENT} WITH CHECK ({_LETTER_MINE})",
+    "DROP POLICY IF EXISTS letter_prints_lead ON letter_prints",
+    f"CREATE POLICY letter_prints_lead ON letter_prints FOR ALL TO {LEAD} USING (true) WITH CHECK (true)",
+]
+
+# The history: every member reads it; nobody INSERTs into it. Row entries come from the
+# row triggers, word entries from ``muse_history_word`` (store/history_sql.py), both
+# SECURITY DEFINER functions owned by muse_owner that write ``session_user`` and the
+# server's time.
+HISTORY_WRITE_STATEMENTS = [
+    f"REVOKE INSERT ON history FROM PUBLIC, {AGENT}, {LEAD}, {ADMIN}",
+    "DROP POLICY IF EXISTS history_append ON history",
+]
+
+# --- names in row fields: the server's, not the client's --------------------------------
+
+NAME_FIELDS: dict[str, dict[str, str]] = {
+    "cases": {"created_by": "fixed", "updated_by": "writer"},
+    "clock_events": {"recorded_by": "fixed"},
+    "identity_checks": {"checked_by": "set"},
+    "notes": {"written_by": "fixed"},
+    "letters": {"generated_by": "fixed", "approved_by": "set", "dispatched_by": "set"},
+    "letter_prints": {"printed_by": "fixed"},
+    "print_runs": {"built_by": "fixed"},
+    "retrievals": {"retrieved_by": "fixed"},
+    "settings": {"updated_by": "writer"},
+    "case_recipients": {"settled_by": "settled"},
+    "case_holds": {"placed_by": "fixed", "released_by": "set"},
+    "retention_log": {"actor": "fixed"},
+    "case_tasks": {"done_by": "set"},
+}
+"""Every row field that names a person (``approvals`` has its own row-level rules,
+``history.actor`` is the history functions'). On PostgreSQL a BEFORE trigger holds them
+to the login writing the row (``session_user``); a superuser's writes pass as they are.
+
+- ``fixed``: who made the row: the writer's login on INSERT, never changed afterwards.
+- ``set``: who did a later step (checked, dispatched, done…): empty, or set to the
+  writer's login when it changes.
+- ``settled``: like ``set``, but never empty.
+- ``writer``: who changed the row last: the server sets it to the writer's login on
+  every INSERT and UPDATE, whatever the client sent."""
+
+
+def names_function_sql(table: str, fields: dict[str, str]) -> str:
+    """The BEFORE INSERT OR UPDATE trigger function of one table's name fields."""
+    checks = []
+    for col, mode in fields.items():
+        q = f'NEW."{col}"'
+        if mode == "writer":
+            checks.append(f"    {q} := session_user;")
+            continue
+        allowed = f"{q} = session_user" if mode in ("fixed", "settled") else f"({q} = '' OR {q} = session_user)"
+        if mode == "fixed":
+            checks.append(
+                f"    IF (TG_OP = 'INSERT' AND NOT coalesce({allowed}, false))\n"
+                f"       OR (TG_OP = 'UPDATE' AND {q} IS DISTINCT FROM OLD.\"{col}\") THEN\n"
+                f"        RAISE EXCEPTION '{table}.{col} names who made the row: session_user (%), not %, "
+                f"and it never changes (no row in another''s name)', session_user, {q} "
+                "USING ERRCODE = 'insufficient_privilege';\n"
+                "    END IF;")
+        else:
+            checks.append(
+                f"    IF (TG_OP = 'INSERT' OR {q} IS DISTINCT FROM OLD.\"{col}\") AND NOT coalesce({allowed}, false) THEN\n"
+                f"        RAISE EXCEPTION '{table}.{col} may name only session_user (%), not % "
+                f"(no row in another''s name)', session_user, {q} USING ERRCODE = 'insufficient_privilege';\n"
+                "    END IF;")
+    body = "\n".join(checks)
+    return (f"CREATE OR REPLACE FUNCTION muse_names_{table}() RETURNS trigger\n"
+            "LANGUAGE plpgsql SET search_path = public, pg_temp AS $$\n"
+            "BEGIN\n"
+            "    IF (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN\n"
+            "        RETURN NEW;  -- a superuser can write anything anyway (docs/security.md, \"Limits\")\n"
+            "    END IF;\n"
+            f"{body}\n"
+            "    RETURN NEW;\n"
+            "END $$")
+
+
+def names_statements(tables: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Create (again) the name triggers on those of ``NAME_FIELDS``' tables in ``tables``."""
+    out = []
+    for table, fields in NAME_FIELDS.items():
+        if tables is not None and table not in tables:
+            continue
+        out.append(names_function_sql(table, fields))
+        out.append(f'DROP TRIGGER IF EXISTS muse_names ON "{table}"')
+        out.append(f'CREATE TRIGGER muse_names BEFORE INSERT OR UPDATE ON "{table}" '
+                   f"FOR EACH ROW EXECUTE FUNCTION muse_names_{table}()")
+    return out
 
 
 def database_statements(database: str, tables: list[str], sequences: list[str]) -> list[str]:
@@ -204,19 +313,17 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
         f"GRANT INSERT, UPDATE ON settings TO {ADMIN}",
         f"GRANT SELECT ON users TO {LEAD}",
         f"GRANT INSERT, UPDATE, DELETE ON users TO {ADMIN}",
-        # history: read and append, nothing else, for everyone including the owner
-        f"GRANT SELECT, INSERT ON history TO {AGENT}",
+        # history: read, nothing else, for everyone including the owner; the definer
+        # functions append (HISTORY_WRITE_STATEMENTS)
+        f"GRANT SELECT ON history TO {AGENT}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON history FROM PUBLIC, {OWNER}, {groups}",
+        *HISTORY_WRITE_STATEMENTS,
         # (a table-level REVOKE also takes back column grants:) redaction, admins only,
         # and the trigger checks the rest
         f"GRANT UPDATE (old_value, new_value, data, salt, redacted) ON history TO {ADMIN}",
         "ALTER TABLE history ENABLE ROW LEVEL SECURITY",
         "DROP POLICY IF EXISTS history_read ON history",
         f"CREATE POLICY history_read ON history FOR SELECT TO {AGENT} USING (true)",
-        "DROP POLICY IF EXISTS history_append ON history",
-        # nobody writes history in someone else's name
-        f"CREATE POLICY history_append ON history FOR INSERT TO {AGENT} "
-        "WITH CHECK (actor = session_user)",
         "DROP POLICY IF EXISTS history_redact ON history",
         f"CREATE POLICY history_redact ON history FOR UPDATE TO {ADMIN} USING (old_digest IS NOT NULL) "
         "WITH CHECK (redacted AND old_value = '' AND new_value = '' AND data = '' AND salt IS NULL)",
@@ -270,14 +377,23 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
             f'DROP POLICY IF EXISTS {t}_lead ON "{t}"',
             f'CREATE POLICY {t}_lead ON "{t}" FOR ALL TO {LEAD} USING (true) WITH CHECK (true)',
         ]
+    if "letter_prints" in tables:
+        out += LETTER_PRINTS_STATEMENTS
     out.append(FOUR_EYES_GUARD)
     out.append(f"ALTER FUNCTION muse_four_eyes() OWNER TO {OWNER}")
-    from muse_care.store.history_sql import PG_DEFINER_FUNCTIONS
+    for sql in names_statements(tables):
+        out.append(sql)
+        if sql.startswith("CREATE OR REPLACE FUNCTION muse_names_"):
+            name = sql.split()[4]  # muse_names_<table>()
+            out.append(f"ALTER FUNCTION {name} OWNER TO {OWNER}")
+    from muse_care.store.history_sql import PG_DEFINER_FUNCTIONS, WORD_FUNCTION
 
     for fn in PG_DEFINER_FUNCTIONS:
         out.append(f"ALTER FUNCTION {fn} OWNER TO {OWNER}")
         out.append(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
-    # the row trigger runs as its owner; agents never call the append function directly
+    # the row trigger runs as its owner; agents never call the append function directly,
+    # and write word entries only through the word function (in their own name)
+    out.append(f"GRANT EXECUTE ON FUNCTION {WORD_FUNCTION} TO {AGENT}")
     return out
 
 

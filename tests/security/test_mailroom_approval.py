@@ -1,6 +1,6 @@
 """Finding 4: the lead's approval of a reply that discloses data could be bypassed by
 an agent inserting the letter with raw SQL (``needs_approval = false``, a made-up
-``approved_by``); the lead's print run then printed it. The mailroom now asks the
+``approved_by``: since 0015 only the agent's own name); the lead's print run then printed it. The mailroom now asks the
 approvals table itself, and trusts nothing the letter row says about approval."""
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def _forged_access_response(team_url: str, make_login, client):  # noqa: ANN001,
             "pdf, recipient_name, needs_approval, approved_by, approved_at, dispatch_method, dispatched_by, "
             "print_count, version, recipient_address, request_json) "
             "SELECT case_id, 'access-response', layout, generated_at, generated_by, sha256, page_count, pdf, "
-            "recipient_name, false, 'ot_lead_x', now(), '', '', 0, 1, recipient_address, request_json "
+            "recipient_name, false, session_user, now(), '', '', 0, 1, recipient_address, request_json "
             "FROM letters WHERE id = %s RETURNING id", (ack.id,)).fetchone()[0]
+        # (naming a lead as the approver is refused by the server since migration 0015,
+        # tests/security/test_server_evidence.py; the agent's own name is the forgery left)
     return a, lead_reg, view, ack, forged
 
 

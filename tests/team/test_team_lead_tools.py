@@ -4,7 +4,7 @@ team's audit trail."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -91,8 +91,12 @@ def test_team_audit_filters_and_exports_with_the_verify_result(make_login, clien
     assert by_agent and all(e.actor == a for e in by_agent)
     notes = audit_entries(reg_l, AuditFilter(kind="note", case=ref0))
     assert [(e.what, e.new, e.case_reference) for e in notes] == [("note", "called back", ref0)]
-    assert audit_entries(reg_l, AuditFilter(date_to=date(2026, 11, 24))) == []
-    on_the_day = audit_entries(reg_l, AuditFilter(date_from=date(2026, 11, 25), date_to=date(2026, 11, 25)))
+    # the entries carry the server's time, not the client's (docs/security.md)
+    tz = reg_l.timezone()
+    first, last = (min(e.at for e in everything).astimezone(tz).date(),
+                   max(e.at for e in everything).astimezone(tz).date())
+    assert audit_entries(reg_l, AuditFilter(date_to=first - timedelta(days=1))) == []
+    on_the_day = audit_entries(reg_l, AuditFilter(date_from=first, date_to=last))
     assert {e.what for e in on_the_day} >= {"created", "note", "assignee"}
     people, kinds = audit_people_and_kinds(reg_l)
     assert {a, lead} <= set(people) and {"note", "assignee", "created"} <= set(kinds)

@@ -21,7 +21,7 @@ depends_on = None
 def upgrade() -> None:
     from muse_care.store import history_sql
 
-    history_sql.install(op.get_bind())
+    history_sql.install(op.get_bind(), history_sql.GUARDED_AT_0013)  # the guarded tables of its time
 
 
 def downgrade() -> None:
