@@ -169,10 +169,11 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
 
 
 _CONTAINERS = (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream, pikepdf.ObjectType.array)
+_FONT_NAME = re.compile(rb"(?<=[\s<])/Name /[^\s/\[\]<>()]+(?=[\s/>])")
 _REF = re.compile(rb"(?<![0-9.])([0-9]+) ([0-9]+) R")
 
 
-def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int = 0) -> bytes:
+def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int = 0, font: bool = False) -> bytes:
     """A digest of the indirect object ``obj`` and everything it refers to: equal
     digests mean equal bytes, so two fonts with equal digests draw the same glyphs
     with the same widths and text. Within one run a reference that is not followed
@@ -193,6 +194,12 @@ def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int =
         text = obj.stream_dict.unparse(resolved=True)
     else:
         text = obj.unparse(resolved=True)
+        if font:
+            # A font's /Name is the resource name the letter that made it used (F1+0,
+            # F2+0 ...); obsolete since PDF 1.1 and read by no viewer (ISO 32000-1
+            # §9.6.2.1), it is left out so letters that met their fonts in another
+            # order share them.
+            text = _FONT_NAME.sub(b" ", text, count=1)
 
     def follow(match: re.Match[bytes]) -> bytes:
         try:
@@ -219,7 +226,7 @@ def _share_fonts(pdf: Any, page: Any, seen: dict[bytes, Any], memo: dict[tuple[i
         font = font_dict[name]
         if not font.is_indirect:
             continue
-        first = seen.setdefault(_digest(pdf, font, memo), font)
+        first = seen.setdefault(_digest(pdf, font, memo, font=True), font)
         if first.objgen != font.objgen:
             font_dict[name] = first
 

@@ -55,8 +55,9 @@ def _font_bytes(font: pikepdf.Object) -> bytes:
 
 def test_a_run_embeds_each_font_subset_once() -> None:
     letters = [render_letter(r) for r in _requests(16)]
-    run = render_print_run(letters, date(2026, 3, 5), DEFAULT_ORGANISATION)
-    rows = _pdffonts(run)
+    # The seal (Courier) makes the cover number its fonts differently from the letters.
+    run = render_print_run(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, seal="16:0123abcd")
+    rows = [r for r in _pdffonts(run) if r[0] != "Courier"]
     names = [r[0] for r in rows]
     assert all(r[-5] == "yes" for r in rows), "every font is embedded"
     # One font object per subset: pdffonts lists each name once.
