@@ -158,3 +158,27 @@ def test_the_shared_first_subset_holds_the_templates_characters() -> None:
     body = fonts.faces()[0]
     outside = sorted({c for c in text if ord(c) > 0x7F and ord(c) in body.cmap and c not in fonts.SHARED})
     assert not outside, outside
+
+
+def _pixels(pdf: bytes, first: int, last: int) -> list[bytes]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", "-f", str(first), "-l", str(last), str(path),
+                        str(Path(tmp) / "p")], check=True, capture_output=True)
+        return [p.read_bytes() for p in sorted(Path(tmp).glob("p-*.pgm"))]
+
+
+def test_run_pages_look_exactly_like_the_stored_letters() -> None:
+    """poppler draws each page of the run pixel for pixel as it draws the stored letter
+    (Arabic, Chinese, Hebrew and Polish names included)."""
+    requests = [r for r in _requests(8) if r.recipient.country in ("PK", "CN", "IL", "DE", "GR")][:5]
+    letters = [render_letter(r) for r in requests]
+    run = render_print_run(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, seal="5:feed")
+    start = 3  # 1-based: after the cover and its back
+    for lt in letters:
+        alone = _pixels(lt.pdf, 1, lt.page_count)
+        joined = _pixels(run, start, start + lt.page_count - 1)
+        assert len(alone) == lt.page_count
+        assert joined == alone, lt.reference
+        start += lt.page_count + lt.page_count % 2
