@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from pdf_probe import MM, norm, page_texts, qpdf_check
 
 from muse_care.domain.organisation import DEFAULT_ORGANISATION
 from muse_care.letters import fonts
@@ -24,7 +25,6 @@ from muse_care.letters.errors import UnprintableText
 from muse_care.letters.model import Layout, LetterKind
 from muse_care.letters.render import render_letter
 from muse_care.letters.samples import sample_request
-from pdf_probe import MM, norm, page_texts, qpdf_check
 
 PEOPLE = ["uk", "de", "pk", "cn", "gr", "ru", "tr", "il"]
 
@@ -93,7 +93,7 @@ def test_every_page_of_the_run_is_the_stored_letters_page() -> None:
                     # ... with, under every resource name, a font drawing the same glyphs.
                     mine, theirs = page.Resources.Font, copy.Resources.Font
                     assert set(mine.keys()) == set(theirs.keys())
-                    for name in mine.keys():
+                    for name in mine:
                         assert _font_bytes(theirs[name]) == _font_bytes(mine[name]), (lt.reference, name)
             padded = lt.page_count + lt.page_count % 2
             if padded > lt.page_count:
@@ -182,3 +182,28 @@ def test_run_pages_look_exactly_like_the_stored_letters() -> None:
         assert len(alone) == lt.page_count
         assert joined == alone, lt.reference
         start += lt.page_count + lt.page_count % 2
+
+
+def test_the_shared_subset_encodes_text_as_reportlab_does() -> None:
+    """The body faces encode text wholly in the shared subset with one translate();
+    the codes must be those reportlab's own splitString gives, for any text."""
+    import random
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class Doc:
+        pass
+
+    fonts.faces()
+    chars = [chr(c) for c in range(0x20, 0x250)] + list("•–—“”…€™ŁłŻćĞİş\u00a0\u0590\u05d0")
+    rnd = random.Random(16)
+    for name in (fonts.BODY_FONT, fonts.BODY_FONT_BOLD):
+        font = pdfmetrics.getFont(name)
+        ours, theirs = Doc(), Doc()
+        font.splitString("", ours)
+        TTFont.splitString(font, font._shared, theirs)
+        font.state[theirs].nextCode = 256
+        for _ in range(3000):
+            text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 12)))
+            assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs), text
