@@ -255,11 +255,11 @@ def render_print_run(
         sources.append(src)
         count = len(src.pages)
         out.pages.extend(src.pages)
-        for page in out.pages[len(out.pages) - count:]:
-            _share_fonts(out, page, seen, memo)
         if count % 2:
             box = [float(v) for v in src.pages[-1].mediabox]
             out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
+    for page in out.pages:
+        _share_fonts(out, page, seen, memo)
     out.docinfo = out.make_indirect(pikepdf.Dictionary({
         "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
         "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),
