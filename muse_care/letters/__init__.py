@@ -1,6 +1,6 @@
 """Printed letters: kinds, templates, window-envelope layouts, fonts, print runs.
 
-Pure: no Qt, no database. The data types import nothing heavy; reportlab and pypdf are
+Pure: no Qt, no database. The data types import nothing heavy; reportlab, pypdf and pikepdf are
 imported only when a letter is rendered (``render_letter`` and friends are looked up
 lazily), so screens that merely build a :class:`LetterRequest` start fast.
 

@@ -5,6 +5,10 @@ cover sheet listing every letter, then the letters, each padded with blank pages
 even count so that every letter (and the first letter after the cover) starts on the
 front of a sheet. Page numbers stay those printed within each letter.
 
+The letters' pages are copied as they are by qpdf (pikepdf), and a font that several
+letters embed byte for byte is kept once (docs/letters.md, "Fonts").
+:func:`render_letters` renders many letters with worker processes.
+
 :func:`encrypt_pdf` protects a PDF with AES-256 through pypdf; reportlab's own AES
 output cannot be opened by poppler or pypdf (docs/letters.md, "Protected PDFs").
 
