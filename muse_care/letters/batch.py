@@ -54,14 +54,15 @@ _ROW_PT, _LEADING, _PAD = 9.0, 11.5, 2.0
 _RULE_GREY = colors.Color(0.75, 0.75, 0.75)
 
 
-def _wrap(text: str, width: float, bold: bool = False) -> tuple[float, list[str]]:
-    """``text`` (prepared) in lines no wider than ``width``: first smaller type (9, 8,
-    7 pt), then broken at spaces, and a word longer than the cell at characters.
+def _wrap(text: str, width: float, bold: bool = False,
+          sizes: tuple[float, ...] = (_ROW_PT, 8.0, 7.0)) -> tuple[float, list[str]]:
+    """``text`` (prepared) in lines no wider than ``width``: first smaller type
+    (``sizes``), then broken at spaces, and a word longer than the cell at characters.
     Right-to-left text is in visual order, so its first line is taken from the right."""
-    for size in (_ROW_PT, 8.0, 7.0):
+    for size in sizes:
         if fonts.text_width(text, size, bold) <= width:
             return size, [text]
-    size = 7.0
+    size = sizes[-1]
     rtl = bool(_RTL.search(text))
     words = text.split(" ")
     if rtl:
@@ -115,7 +116,7 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
 
     def line(text: str, size: float, leading: float, bold: bool = False) -> None:
         nonlocal y
-        for part in _wrap(text, width, bold)[1] if fonts.text_width(text, size, bold) > width else [text]:
+        for part in _wrap(text, width, bold, (size,))[1]:
             y -= leading
             fonts.draw_text(c, _MARGIN_X, y, part, size, bold)
 
