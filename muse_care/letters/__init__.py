@@ -1,10 +1,11 @@
 """Printed letters: kinds, templates, window-envelope layouts, fonts, print runs.
 
-Pure: no Qt, no database. The data types import nothing heavy; reportlab and pypdf are
+Pure: no Qt, no database. The data types import nothing heavy; reportlab, pypdf and pikepdf are
 imported only when a letter is rendered (``render_letter`` and friends are looked up
 lazily), so screens that merely build a :class:`LetterRequest` start fast.
 
     render_letter(req: LetterRequest) -> RenderedLetter
+    render_letters(requests: Sequence[LetterRequest], workers=None) -> list[RenderedLetter]
     render_print_run(letters: Sequence[RenderedLetter], run_date: date,
                      organisation: OrganisationProfile) -> bytes
     encrypt_pdf(pdf: bytes, password: str) -> bytes
@@ -31,7 +32,7 @@ from muse_care.letters.model import (
 )
 
 if TYPE_CHECKING:
-    from muse_care.letters.batch import encrypt_pdf, render_print_run
+    from muse_care.letters.batch import encrypt_pdf, render_letters, render_print_run
     from muse_care.letters.render import render_letter
 
 __all__ = [
@@ -48,12 +49,14 @@ __all__ = [
     "UnprintableText",
     "encrypt_pdf",
     "render_letter",
+    "render_letters",
     "render_print_run",
 ]
 
 _LAZY = {
     "render_letter": "muse_care.letters.render",
     "render_print_run": "muse_care.letters.batch",
+    "render_letters": "muse_care.letters.batch",
     "encrypt_pdf": "muse_care.letters.batch",
 }
 

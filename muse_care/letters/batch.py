@@ -5,6 +5,10 @@ cover sheet listing every letter, then the letters, each padded with blank pages
 even count so that every letter (and the first letter after the cover) starts on the
 front of a sheet. Page numbers stay those printed within each letter.
 
+The letters' pages are copied as they are by qpdf (pikepdf), and a font that several
+letters embed byte for byte is kept once (docs/letters.md, "Fonts").
+:func:`render_letters` renders many letters with worker processes.
+
 :func:`encrypt_pdf` protects a PDF with AES-256 through pypdf; reportlab's own AES
 output cannot be opened by poppler or pypdf (docs/letters.md, "Protected PDFs").
 
@@ -16,118 +20,220 @@ sheet names the paper and each letter's destination country.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import multiprocessing
+import os
+import re
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from typing import Any
 
+import pikepdf
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 
 from muse_care.domain.organisation import OrganisationProfile
-from muse_care.letters import fonts
+from muse_care.letters import fonts, kinds
 from muse_care.letters.errors import LetterError
-from muse_care.letters import kinds
-from muse_care.letters.model import RenderedLetter, paper_of
-from muse_care.letters.render import format_date
+from muse_care.letters.model import LetterRequest, RenderedLetter, paper_of
+from muse_care.letters.render import format_date, render_letter
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+_MARGIN_X, _MARGIN_TOP, _MARGIN_BOTTOM = 20 * mm, 18 * mm, 18 * mm
+_HEADINGS = ("#", "Reference", "Recipient", "Country", "Paper", "Letter", "Pages")
+_ROW_PT, _LEADING, _PAD = 9.0, 11.5, 2.0
+_RULE_GREY = colors.Color(0.75, 0.75, 0.75)
+
+
+def _wrap(text: str, width: float, bold: bool = False,
+          sizes: tuple[float, ...] = (_ROW_PT, 8.0, 7.0)) -> tuple[float, list[str]]:
+    """``text`` (prepared) in lines no wider than ``width``: first smaller type
+    (``sizes``), then broken at spaces, and a word longer than the cell at characters.
+    Right-to-left text is in visual order, so its first line is taken from the right."""
+    for size in sizes:
+        if fonts.text_width(text, size, bold) <= width:
+            return size, [text]
+    size = sizes[-1]
+    rtl = bool(_RTL.search(text))
+    words = text.split(" ")
+    if rtl:
+        words.reverse()
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        while fonts.text_width(word, size, bold) > width:  # a word wider than the cell
+            cut = max(1, next(i for i in range(len(word), 0, -1) if fonts.text_width(word[:i], size, bold) <= width)
+                      if fonts.text_width(word[:1], size, bold) <= width else 1)
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        trial = (f"{word} {line}" if rtl else f"{line} {word}") if line else word
+        if fonts.text_width(trial, size, bold) <= width:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return size, lines
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
 def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationProfile,
            label: str = "", seal: str = "") -> bytes:
+    """The cover sheet, drawn line by line on one canvas (a table of Paragraphs took
+    2.7 ms a letter: docs/performance.md, "Print run")."""
     fonts.faces()
     paper = paper_of(letters[0].layout)
     pagesize = LETTER if paper == "US Letter" else A4
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=pagesize,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"Print run {run_date.isoformat()}",
-        subject=f"Print run {run_date.isoformat()}: {_plural(len(letters), 'letter')}",
-        author=org.controller_name,
-        creator="MUSE Care",
-        invariant=1,
-        printScaling="None",
-        initialFontName=fonts.BODY_FONT,
-    )
-    h1 = ParagraphStyle("h1", fontName=fonts.BODY_FONT_BOLD, fontSize=14, leading=18, spaceAfter=4)
-    body = ParagraphStyle("b", fontName=fonts.BODY_FONT, fontSize=9, leading=11.5)
-    bold = ParagraphStyle("bb", parent=body, fontName=fonts.BODY_FONT_BOLD)
+    c = Canvas(buf, pagesize=pagesize, invariant=1, initialFontName=fonts.BODY_FONT)
+    c.setTitle(f"Print run {run_date.isoformat()}")
+    c.setSubject(f"Print run {run_date.isoformat()}: {_plural(len(letters), 'letter')}")
+    c.setAuthor(org.controller_name)
+    c.setCreator("MUSE Care")
     total_pages = sum(lt.page_count + lt.page_count % 2 for lt in letters)
     heading = f"Print run {label} of {format_date(run_date, 'uk')}" if label else \
         f"Print run of {format_date(run_date, 'uk')}"
-    story = [
-        Paragraph(fonts.markup(fonts.prepare(heading, "run date"), True), h1),
-        Paragraph(fonts.markup(fonts.prepare(f"Paper: {paper} only. Load {paper} paper; every letter in this "
-                                             "run is on it.", "paper"), True), bold),
-        Paragraph(
-            fonts.markup(
-                fonts.prepare(
-                    f"{org.controller_name} · {_plural(len(letters), 'letter')} · "
-                    f"{_plural(total_pages, 'page')} after this cover "
-                    "· print duplex: every letter starts on the front of a sheet",
-                    "organisation controller_name",
-                )
-            ),
-            body,
-        ),
-        Spacer(1, 6 * mm),
-    ]
+    width = pagesize[0] - 2 * _MARGIN_X
+    cols = [8 * mm, 32 * mm, width - 128 * mm, 17 * mm, 18 * mm, 40 * mm, 13 * mm]
+    xs = [_MARGIN_X + sum(cols[:i]) for i in range(len(cols))]
+    top = pagesize[1] - _MARGIN_TOP
+    y = top
+
+    def line(text: str, size: float, leading: float, bold: bool = False) -> None:
+        nonlocal y
+        for part in _wrap(text, width, bold, (size,))[1]:
+            y -= leading
+            fonts.draw_text(c, _MARGIN_X, y, part, size, bold)
+
+    line(fonts.prepare(heading, "run date"), 14, 18, bold=True)
+    y -= 4
+    line(fonts.prepare(f"Paper: {paper} only. Load {paper} paper; every letter in this run is on it.", "paper"),
+         9, 11.5, bold=True)
     if seal:
-        story.insert(2, Paragraph(f"History seal before this run: {seal}",
-                                  ParagraphStyle("seal", fontName="Courier", fontSize=6.5, leading=9)))
-    rows = [[Paragraph(fonts.markup(h, True), bold)
-             for h in ("#", "Reference", "Recipient", "Country", "Paper", "Letter", "Pages")]]
+        y -= 9
+        c.setFont("Courier", 6.5)
+        c.drawString(_MARGIN_X, y, f"History seal before this run: {seal}")
+    line(fonts.prepare(f"{org.controller_name} · {_plural(len(letters), 'letter')} · "
+                       f"{_plural(total_pages, 'page')} after this cover "
+                       "· print duplex: every letter starts on the front of a sheet",
+                       "organisation controller_name"), 9, 11.5)
+    y -= 6 * mm
+
+    def row(cells: Sequence[tuple[str, bool]]) -> None:
+        nonlocal y
+        laid = [_wrap(text, w - 2 * _PAD, bold) for (text, bold), w in zip(cells, cols)]
+        height = max(len(lines) for _, lines in laid) * _LEADING + 3
+        if y - height < _MARGIN_BOTTOM:
+            c.showPage()
+            y = top
+            header()
+        for x, (text, bold), (size, lines) in zip(xs, cells, laid):
+            for i, part in enumerate(lines):
+                fonts.draw_text(c, x + _PAD, y - _LEADING * (i + 1) + 2.5, part, size, bold)
+        y -= height
+        c.setStrokeColor(_RULE_GREY)
+        c.setLineWidth(0.25)
+        c.line(_MARGIN_X, y, _MARGIN_X + width, y)
+
+    def header() -> None:
+        nonlocal y
+        for x, text in zip(xs, _HEADINGS):
+            fonts.draw_text(c, x + _PAD, y - _LEADING + 2.5, text, _ROW_PT, bold=True)
+        y -= _LEADING + 3
+        c.setStrokeColor(colors.black)
+        c.setLineWidth(0.6)
+        c.line(_MARGIN_X, y, _MARGIN_X + width, y)
+
+    header()
     for i, lt in enumerate(letters, start=1):
-        rows.append(
-            [
-                Paragraph(str(i), body),
-                Paragraph(fonts.markup(fonts.prepare(lt.reference, f"letter {i} reference")), body),
-                Paragraph(fonts.markup(fonts.prepare(lt.recipient_name, f"letter {i} recipient name"), size=9), body),
-                Paragraph(fonts.markup(lt.country or "?"), body),
-                Paragraph(fonts.markup(paper_of(lt.layout)), body),
-                Paragraph(fonts.markup(fonts.prepare(kinds.title(lt.kind), f"letter {i} kind")), body),
-                Paragraph(str(lt.page_count), body),
-            ]
-        )
-    width = pagesize[0] - 40 * mm
-    table = LongTable(rows, colWidths=[8 * mm, 32 * mm, width - 128 * mm, 17 * mm, 18 * mm, 40 * mm, 13 * mm],
-                      repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.Color(0.75, 0.75, 0.75)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
-            ]
-        )
-    )
-    story.append(table)
-    doc.build(story)
+        row([(str(i), False),
+             (fonts.prepare(lt.reference, f"letter {i} reference"), False),
+             (fonts.prepare(lt.recipient_name, f"letter {i} recipient name"), False),
+             (fonts.prepare(lt.country or "?", f"letter {i} country"), False),
+             (paper_of(lt.layout), False),
+             (fonts.prepare(kinds.title(lt.kind), f"letter {i} kind"), False),
+             (str(lt.page_count), False)])
+    c.showPage()
+    c.save()
     return buf.getvalue()
 
 
-def _append_padded(writer: PdfWriter, pdf: bytes) -> None:
-    reader = PdfReader(io.BytesIO(pdf))
-    for page in reader.pages:
-        writer.add_page(page)
-    if len(reader.pages) % 2:
-        last = reader.pages[-1].mediabox
-        writer.add_blank_page(width=float(last.width), height=float(last.height))
+_CONTAINERS = (pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream, pikepdf.ObjectType.array)
+_FONT_NAME = re.compile(rb"(?<=[\s<])/Name /[^\s/\[\]<>()]+(?=[\s/>])")
+_REF = re.compile(rb"(?<![0-9.])([0-9]+) ([0-9]+) R")
+
+
+def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int = 0, font: bool = False) -> bytes:
+    """A digest of the indirect object ``obj`` and everything it refers to: equal
+    digests mean equal bytes, so two fonts with equal digests draw the same glyphs
+    with the same widths and text. Within one run a reference that is not followed
+    ("n g R") names one object, so leaving it as written never makes two different
+    objects equal."""
+    og = obj.objgen
+    if og in memo:
+        return memo[og]
+    memo[og] = b"%d %d R" % og  # what a cycle back to this object sees
+    if depth > 8:
+        return memo[og]
+    digest = hashlib.sha256()
+    kind = obj._type_code
+    if kind == pikepdf.ObjectType.stream:
+        raw = obj.read_raw_bytes()
+        digest.update(b"stream %d:" % len(raw))
+        digest.update(raw)
+        text = obj.stream_dict.unparse(resolved=True)
+    else:
+        text = obj.unparse(resolved=True)
+        if font:
+            # A font's /Name is the resource name the letter that made it used (F1+0,
+            # F2+0 ...); obsolete since PDF 1.1 and read by no viewer (ISO 32000-1
+            # §9.6.2.1), it is left out so letters that met their fonts in another
+            # order share them.
+            text = _FONT_NAME.sub(b" ", text, count=1)
+
+    def follow(match: re.Match[bytes]) -> bytes:
+        try:
+            target = pdf.get_object((int(match[1]), int(match[2])))
+        except (ValueError, KeyError, IndexError):
+            return match[0]
+        if target._type_code in _CONTAINERS:
+            return b"{" + _digest(pdf, target, memo, depth + 1) + b"}"
+        return match[0]
+
+    digest.update(_REF.sub(follow, text))
+    memo[og] = digest.hexdigest().encode()
+    return memo[og]
+
+
+def _share_fonts(pdf: Any, page: Any, seen: dict[bytes, Any], memo: dict[tuple[int, int], bytes]) -> None:
+    """Point ``page``'s fonts at the run's first copy of an identical font, so a font
+    subset that every letter carries is in the run once (docs/letters.md, "Fonts")."""
+    resources = page.obj.get("/Resources")
+    font_dict = resources.get("/Font") if resources is not None else None
+    if font_dict is None:
+        return
+    for name in list(font_dict.keys()):
+        font = font_dict[name]
+        if not font.is_indirect:
+            continue
+        first = seen.setdefault(_digest(pdf, font, memo, font=True), font)
+        if first.objgen != font.objgen:
+            font_dict[name] = first
 
 
 def render_print_run(
@@ -136,30 +242,74 @@ def render_print_run(
 ) -> bytes:
     """One PDF: a cover sheet, then every letter, each padded to an even page count.
     Every letter must be on the same paper size. ``seal``: the history's seal
-    (COUNT:HASH), printed on the cover so paper carries it."""
+    (COUNT:HASH), printed on the cover so paper carries it.
+
+    The letters' pages are copied as they are (qpdf, through pikepdf); a font that
+    several letters embed byte for byte is kept once."""
     if not letters:
         raise LetterError("print run", "there are no letters to print")
     papers = sorted({paper_of(lt.layout) for lt in letters})
     if len(papers) > 1:
         raise LetterError("print run", f"the letters are on {' and '.join(papers)}: one run is one paper size")
-    writer = PdfWriter()
-    _append_padded(writer, _cover(letters, run_date, organisation, label, seal))
-    for letter in letters:
-        _append_padded(writer, letter.pdf)
-    writer.add_metadata(
-        {
-            "/Title": f"Print run {run_date.isoformat()}",
-            "/Subject": f"{_plural(len(letters), 'letter')} on {papers[0]}",
-            "/Author": organisation.controller_name,
-            "/Creator": "MUSE Care",
-        }
-    )
-    prefs = writer.create_viewer_preferences()
-    prefs[NameObject("/PrintScaling")] = NameObject("/None")
-    prefs[NameObject("/Duplex")] = NameObject("/DuplexFlipLongEdge")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    out = pikepdf.new()
+    sources = []  # kept open until the run is written: qpdf copies their streams then
+    seen: dict[bytes, Any] = {}
+    memo: dict[tuple[int, int], bytes] = {}
+    for pdf in [_cover(letters, run_date, organisation, label, seal), *(lt.pdf for lt in letters)]:
+        src = pikepdf.open(io.BytesIO(pdf))
+        sources.append(src)
+        count = len(src.pages)
+        out.pages.extend(src.pages)
+        if count % 2:
+            box = [float(v) for v in src.pages[-1].mediabox]
+            out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
+    for page in out.pages:
+        _share_fonts(out, page, seen, memo)
+    out.docinfo = out.make_indirect(pikepdf.Dictionary({
+        "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
+        "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),
+        "/Author": pikepdf.String(organisation.controller_name),
+        "/Creator": pikepdf.String("MUSE Care"),
+    }))
+    out.Root.ViewerPreferences = pikepdf.Dictionary({"/PrintScaling": pikepdf.Name("/None"),
+                                                     "/Duplex": pikepdf.Name("/DuplexFlipLongEdge")})
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True)
+    for src in sources:
+        src.close()
+    return buf.getvalue()
+
+
+def _warm_up() -> None:
+    fonts.faces()
+
+
+def _render_in_worker(req: LetterRequest) -> RenderedLetter | tuple[type[LetterError], str, str]:
+    # A LetterError's (field, message) does not survive pickling as an exception.
+    try:
+        return render_letter(req)
+    except LetterError as e:
+        return type(e), e.field, e.message
+
+
+def render_letters(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter]:
+    """Every letter of ``requests`` rendered, in order, by ``workers`` processes (None:
+    one per core; 1: in this process). The workers are started with "spawn", as on
+    Windows and macOS, and each renders exactly what :func:`render_letter` renders
+    here (the same bytes: documents are invariant). A :class:`LetterError` in one
+    letter is raised here, naming its field."""
+    count = (os.cpu_count() or 1) if workers is None else workers
+    count = max(1, min(count, len(requests)))
+    if count == 1 or len(requests) < 2 * count:
+        return [render_letter(r) for r in requests]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm_up) as pool:
+        done = list(pool.map(_render_in_worker, requests, chunksize=max(1, len(requests) // (count * 8))))
+    for item in done:
+        if isinstance(item, tuple):
+            kind, field, message = item
+            raise kind(field, message)
+    return done  # type: ignore[return-value]
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:

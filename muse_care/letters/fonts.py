@@ -21,11 +21,12 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
 from bidi.algorithm import get_display
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from muse_care.letters.errors import UnprintableText
@@ -104,16 +105,144 @@ def _subset_tag(n: int, *args: object) -> bytes:
 ttfonts.SUBSETN = _subset_tag
 
 
-class _TaggedTTFont(TTFont):  # type: ignore[misc]
-    """A TrueType font whose subsets are named by their content (see above)."""
+# --- one subset per run -------------------------------------------------------------------
+# reportlab fills a font's first subset (256 codes) with ASCII and then with the letter's
+# other characters in the order they first appear, so two letters whose text differs in
+# one "é" carry different first subsets, and a print run of 1,000 letters embedded
+# 1,000 copies of nearly the same font. The body faces' first subset is therefore
+# always ASCII plus SHARED, in this order, and closed: a character outside it goes into
+# a second subset. Every letter carries the same first subset (same bytes, same tag),
+# and the print run keeps one copy of it (docs/letters.md, "Fonts").
+SHARED = "".join(chr(c) for c in range(0xA1, 0x100)) + bytes(range(0x80, 0xA0)).decode("cp1252", "ignore")
+_SUBSET_CODES = 256 - 1 - 96  # code 0 is .notdef, 32-127 are ASCII
 
-    def addObjects(self, doc: object) -> None:  # noqa: N802 (reportlab's name)
+
+class _FlateOnce:
+    """reportlab's Flate filter for font files, remembering what it compressed."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self) -> None:
+        self._done: dict[bytes | str, bytes] = {}
+
+    def encode(self, data: bytes | str) -> bytes:
+        out = self._done.get(data)
+        if out is None:
+            out = pdfdoc.PDFZCompress.encode(data)
+            if len(self._done) < 256:
+                self._done[data] = out
+        return out
+
+    def decode(self, encoded: bytes) -> bytes:
+        return pdfdoc.PDFZCompress.decode(encoded)
+
+
+_FLATE_ONCE = _FlateOnce()
+
+
+class _FormattedArray(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A PDF array of numbers whose bytes are made once."""
+
+    def __init__(self, sequence: tuple[int, ...], data: bytes) -> None:
+        super().__init__(sequence)
+        self._data = data
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: N803 (reportlab's name)
+        return self._data
+
+
+_ARRAYS: dict[tuple[int, ...], _FormattedArray] = {}
+
+
+def _formatted_array(numbers: tuple[int, ...]) -> _FormattedArray:
+    found = _ARRAYS.get(numbers)
+    if found is None:
+        found = _FormattedArray(numbers, pdfdoc.PDFArray(list(numbers)).format(None))
+        if len(_ARRAYS) < 256:
+            _ARRAYS[numbers] = found
+    return found
+
+
+def _subset0_table(assignments: dict[int, int]) -> dict[int, str]:
+    """str.translate table: each character of the closed first subset to its code, and
+    every other character below U+0100 to U+FFFF, so that text which is not wholly in
+    the subset is recognised (its result has a character above U+00FF)."""
+    table = {c: "\uffff" for c in range(0x100)}
+    table.update({c: chr(n) for c, n in assignments.items() if n < 256 and c})
+    table[0xA0] = table[0x20]  # reportlab prints a no-break space as a space
+    return table
+
+
+class _TaggedTTFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose subsets are named by their content (see above); the body
+    faces start each document with the shared first subset."""
+
+    def __init__(self, name: str, filename: str, *, shared: str = "", ascii_readable: bool = True) -> None:
+        super().__init__(name, filename, asciiReadable=ascii_readable)
+        self._shared = "".join(ch for ch in shared if ord(ch) in self.face.charToGlyph)
+        self._codes: dict[int, str] | None = None  # the shared subset's codes, once seeded
+        if len(self._shared) > _SUBSET_CODES:
+            raise RuntimeError(f"{name}: {len(self._shared)} shared characters do not fit one subset")
+        # A subset's font file depends only on its characters: make it once per process.
+        made: dict[tuple[int, ...], bytes] = {}
+        make = self.face.makeSubset
+
+        def make_subset(subset: list[int]) -> bytes:
+            key = tuple(subset)
+            data = made.get(key)
+            if data is None:
+                data = made[key] = make(subset)
+            return data
+
+        self.face.makeSubset = make_subset
+        # ... and compress it once: the first subset's 30 KB are the same in every letter.
+        add = self.face.addSubsetObjects
+
+        def add_subset_objects(doc: Any, fontname: str, subset: list[int]) -> Any:
+            ref = add(doc, fontname, subset)
+            stream = doc.idToObject.get(f"fontFile:{self.face.filename}({fontname})")
+            if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
+                stream.filters = [_FLATE_ONCE]
+            return ref
+
+        self.face.addSubsetObjects = add_subset_objects
+
+    def splitString(self, text: str, doc: object, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        if not self._shared:
+            return super().splitString(text, doc, encoding)
+        if doc not in self.state:
+            super().splitString(self._shared, doc)
+            state = self.state[doc]
+            state.nextCode = 256  # subset 0 is closed: later characters start subset 1
+            if self._codes is None:
+                self._codes = _subset0_table(state.assignments)
+        if isinstance(text, str) and self._codes is not None:
+            # Text wholly in the shared subset (nearly all of it) is encoded by one
+            # translate(); anything else takes reportlab's own path.
+            coded = text.translate(self._codes)
+            if coded and max(coded) < "\u0100":
+                return [(0, coded.encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
         state = self.state[doc]
         _tag_state.font = (self.fontName, [tuple(s) for s in state.subsets])
+        names = [f"{state.internalName}+{n}" for n in range(len(state.subsets))]
         try:
             super().addObjects(doc)
         finally:
             _tag_state.font = None
+        # The shared subset's widths and text mapping are the same in every letter:
+        # written out once per process, not number by number per letter.
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            font = fonts.get(name)
+            if font is None:
+                continue
+            font.Widths = _formatted_array(tuple(font.Widths.sequence))
+            cmap = doc.idToObject.get(getattr(font.ToUnicode, "name", ""))
+            if cmap is not None and cmap.filters == [pdfdoc.PDFZCompress]:
+                cmap.filters = [_FLATE_ONCE]
 
 
 def faces() -> tuple[Face, ...]:
@@ -125,12 +254,16 @@ def faces() -> tuple[Face, ...]:
         if _faces is None:
             loaded = []
             for family, regular_file, bold_file in _FACE_FILES:
-                regular = _TaggedTTFont(family, str(fonts_dir() / regular_file))
+                # Only the body face draws ASCII (runs() takes the first face that maps a
+                # character), so the others embed only the glyphs a letter uses.
+                body = family == BODY_FONT
+                kw = {"shared": SHARED} if body else {"ascii_readable": False}
+                regular = _TaggedTTFont(family, str(fonts_dir() / regular_file), **kw)
                 pdfmetrics.registerFont(regular)
                 bold_name = family if bold_file == regular_file else f"{family}-Bold"
                 bold = regular
                 if bold_name != family:
-                    bold = _TaggedTTFont(bold_name, str(fonts_dir() / bold_file))
+                    bold = _TaggedTTFont(bold_name, str(fonts_dir() / bold_file), **kw)
                     pdfmetrics.registerFont(bold)
                 loaded.append(
                     Face(

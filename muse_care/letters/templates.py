@@ -14,6 +14,7 @@ template and field alike is escaped, so neither can inject markup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -346,8 +347,10 @@ def nobreak(text: str) -> str:
     return _UNBREAKABLE.sub(glue, text) if any(ch.isdigit() for ch in text) else text
 
 
+@functools.lru_cache(maxsize=4096)
 def _text_markup(text: str, field: str, bold: bool = False) -> str:
-    """Markup for plain, possibly multi-line text: each line prepared, joined by <br/>."""
+    """Markup for plain, possibly multi-line text: each line prepared, joined by <br/>.
+    Remembered: the templates' own wording is the same in every letter."""
     if not text:
         return ""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -704,9 +704,10 @@ def build_print_run(register: Register, on: date | None = None,
         sha = hashlib.sha256(pdf).hexdigest()
         from io import BytesIO
 
-        from pypdf import PdfReader
+        import pikepdf
 
-        pages = len(PdfReader(BytesIO(pdf)).pages)
+        with pikepdf.open(BytesIO(pdf)) as joined:  # qpdf: the run's page count without parsing it in Python
+            pages = len(joined.pages)
         run.pages, run.pdf_sha256 = pages, sha
         label = f"run {run.id} of {run_date.isoformat()}"
         history = HistoryWriter(session, register.actor.login, now)
