@@ -96,6 +96,10 @@ def _add_case_commands(cp: Any) -> None:
     e.add_argument("kind", help="the event: id-requested, id-received, extended, …")
     e.add_argument("--on", required=True, type=date_arg("on"), help="the day it happened, YYYY-MM-DD")
     e.add_argument("--reason", default="")
+    e.add_argument("--late-reason", default="",
+                   help="why an event dated back more than the margin (setting late_event_margin_days), "
+                   "or one moving a due date that has passed, is recorded now; a team lead's, where "
+                   "four eyes is on")
     e.add_argument("--json", action="store_true")
 
     c = cp.add_parser("check", help="record an identity check result")
@@ -268,7 +272,8 @@ def _run_case(args: argparse.Namespace, reg: Any) -> None:
                 print_row(r)
             print(f"{len(rows)} case(s)")
     elif cc == "event":
-        emit(args, cases.record_event(reg, args.ref, args.kind, args.on, args.reason))
+        emit(args, cases.record_event(reg, args.ref, args.kind, args.on, args.reason,
+                                      late_reason=args.late_reason))
     elif cc == "check":
         emit(args, cases.record_check(reg, args.ref, args.step, args.result, args.reason))
     elif cc == "status":

@@ -221,6 +221,7 @@ class ClockEventView:
     reason: str
     recorded_by: str
     recorded_at: datetime
+    late_note: str = ""  # recorded late: when, by whom, why (docs/rules.md, "Events recorded late")
 
 
 @dataclass(frozen=True)

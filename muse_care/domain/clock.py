@@ -17,10 +17,14 @@ The steps of ``compute_clock``, each a function below, each a section of docs/ru
 4. ``_period_end`` and ``_rolled``: the corresponding date (or N days, or N business
    days) on, pushed by the days that do not count, then to a working day ("Months",
    "Weekends and holidays");
-5. ``_extension_applies``: an extension told on or before the original due date,
-   or during a clarification pause ("Extension");
+5. ``_period_extension`` and ``_extension_applies``: the extension told in the period
+   that runs (one told before a restart is not carried), on or before the original
+   due date or during a clarification pause ("Extension");
 6. ``_right_deadlines``: rights with their own period (CCPA opt-out and limit, "CCPA")
    and the receipt confirmation ("Business days").
+
+Events recorded late carry a note the explanation repeats (``_late_notes``);
+``recorded_late`` says whether a new one is ("Events recorded late").
 """
 
 from __future__ import annotations
@@ -66,9 +70,14 @@ class ClockEventKind(StrEnum):
 
 @dataclass(frozen=True)
 class ClockEvent:
+    """One event of a case's clock. ``late_note`` is set when the event was recorded
+    late (dated back, or moving a due date that had passed) and says when, by whom and
+    why (docs/rules.md, "Events recorded late"); the explanation repeats it."""
+
     kind: ClockEventKind
     on: date
     reason: str = ""
+    late_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,7 @@ class _History:
     outstanding: dict[str, date] = field(default_factory=dict)  # what -> requested on
     answered: dict[str, tuple[date, date]] = field(default_factory=dict)  # last round
     rounds: list[_Round] = field(default_factory=list)  # answered rounds, in order
-    extension: ClockEvent | None = None
+    extensions: list[ClockEvent] = field(default_factory=list)  # in date order
 
     def all_rounds(self) -> list[_Round]:
         """Answered rounds then outstanding ones, each kind in the order asked."""
@@ -223,11 +232,7 @@ def _apply(history: _History, event: ClockEvent) -> None:
         history.answered[what] = (requested, event.on)
         history.rounds.append(_Round(what, requested, event.on))
     else:
-        if history.extension is not None:
-            raise ValidationError(
-                "kind", f"extended: already extended on {day_text(history.extension.on)}"
-            )
-        history.extension = event
+        history.extensions.append(event)
 
 
 def _region_for(regime: Regime, holiday_region: str | None) -> str:
@@ -403,7 +408,7 @@ class _Paused:
 
     days: frozenset[date]
     open_round: _Round | None
-    late: tuple[_Round, ...]
+    late: tuple[tuple[_Round, date], ...]  # with the period's last day when it was asked
     day_zero: tuple[_Round, ...] = ()
 
 
@@ -414,7 +419,7 @@ def _pause_days(period: _Period, rounds: list[_Round]) -> _Paused:
     The start day is day zero, no part of the period (docs/rules.md, "Clarification"):
     a round answered on it leaves nothing out."""
     days: set[date] = set()
-    late: list[_Round] = []
+    late: list[tuple[_Round, date]] = []
     day_zero: list[_Round] = []
     for one in rounds:
         if one.answered is not None and one.answered < period.start:
@@ -423,8 +428,11 @@ def _pause_days(period: _Period, rounds: list[_Round]) -> _Paused:
             day_zero.append(one)
             continue
         first = max(one.asked, period.start + timedelta(days=1))
-        if first > _period_end(period, frozenset(days)):
-            late.append(one)
+        end = _period_end(period, frozenset(days))
+        if first > end:
+            # after the last day of the period, even if the reply may wait for the
+            # working day the due date rolls to: the period itself no longer runs
+            late.append((one, end))
             continue
         if one.answered is None:
             return _Paused(frozenset(days), one, tuple(late), tuple(day_zero))
@@ -461,16 +469,61 @@ def _due_for(period: _Period, paused: _Paused, steps: list[str]) -> date | None:
     return _rolled(period.regime, period.region, counted, steps)
 
 
-def _round_notes(paused: _Paused, notes: list[str]) -> None:
-    """The clarification rounds that left no day out: on day zero, or asked too late."""
+def _round_notes(paused: _Paused, due: date | None, notes: list[str]) -> None:
+    """The clarification rounds that left no day out: on day zero, or asked too late.
+    One asked between the period's last day and the working day the due date rolls to
+    says so: the roll gives time to reply, not more period to pause (docs/rules.md,
+    "Clarification")."""
     for one in paused.day_zero:
         when = "on" if one.asked == one.answered else "ended on"
         notes.append(
             f"clarification {short_day(one.asked)}–{short_day(one.answered or one.asked)}: "
             f"{when} the day the clock started (day zero): no pause"
         )
-    for one in paused.late:
-        notes.append(f"clarification asked {short_day(one.asked)}, after the due date: no pause")
+    for one, end in paused.late:
+        if due is not None and one.asked <= due:
+            notes.append(
+                f"clarification asked {short_day(one.asked)}, after the period ended "
+                f"{short_day(end)} (the due date {short_day(due)} is only the roll to a "
+                "working day): no pause"
+            )
+        else:
+            notes.append(f"clarification asked {short_day(one.asked)}, after the due date: no pause")
+
+
+def _period_extension(
+    extensions: Sequence[ClockEvent], start: date | None, notes: list[str]
+) -> ClockEvent | None:
+    """The extension of the period that runs from ``start``: one recorded on or after
+    the start day. One recorded earlier was told in a period that restarted since (the
+    requested identity, authority or fee arrived later) and is not carried into the new
+    period (docs/rules.md, "Extension": the notice belongs to the month that begins with
+    the relevant time; the earlier reading). While the clock is stopped, none applies."""
+    current: list[ClockEvent] = []
+    for one in extensions:
+        if start is not None and one.on >= start:
+            current.append(one)
+        elif start is None:
+            notes.append(
+                f"extended {day_text(one.on)}, before the clock stopped: not carried into the "
+                "period that starts when the answer arrives; extend again if still needed"
+            )
+        else:
+            notes.append(
+                f"extended {day_text(one.on)}, before the clock restarted {day_text(start)}: "
+                "not carried into the restarted period; extend again if still needed"
+            )
+    if len(current) > 1:
+        raise ValidationError("events", f"extended: already extended on {day_text(current[0].on)}")
+    return current[0] if current else None
+
+
+def _late_notes(events: Sequence[ClockEvent], notes: list[str]) -> None:
+    """Events recorded late say so, with when, by whom and why (docs/rules.md, "Events
+    recorded late"): the dates they move were not known on the day they are dated."""
+    for one in sorted(events, key=_sort_key):
+        if one.late_note:
+            notes.append(f"{one.kind} {day_text(one.on)} {' '.join(one.late_note.split())}")
 
 
 def _extension_applies(
@@ -551,25 +604,26 @@ def _compute(
         history = _replay(events)
     except ValidationError as error:
         raise ValidationError("events", error.message) from None
-    extension = history.extension
-    if extension is not None and not regime.can_extend:
+    if history.extensions and not regime.can_extend:
         raise ValidationError("events", f"extended: {regime.name} allows no extension")
-    extension_reason = " ".join(extension.reason.split()) if extension is not None else ""
     outstanding = sorted(
         history.outstanding.items(), key=lambda item: (item[1], _WAIT_ORDER[item[0]])
     )
     waiting_for = outstanding[0][0] if outstanding else None
     parts = [f"received {day_text(received)}"]
+    _late_notes(events, parts)
     acknowledge_by = _acknowledge_by(regime, region, received, rights)
 
     stopping = _stopping_rounds(regime, received, events, history, region, rights, parts)
     start, stops = _clock_start(received, stopping, parts)
+    extension = _period_extension(history.extensions, start, parts)
+    extension_reason = " ".join(extension.reason.split()) if extension is not None else ""
     if start is None:
         parts.append(f"clock stopped: {_outstanding_text(stops)}")
         return ClockState(
-            start=None, due=None, original_due=None, extended=extension is not None,
+            start=None, due=None, original_due=None, extended=False,
             paused_days=0, waiting_for=stops[0][0], explanation="; ".join(parts), received=received,
-            extension_reason=extension_reason, acknowledge_by=acknowledge_by,
+            extension_reason="", acknowledge_by=acknowledge_by,
         )
 
     regime_period = _has_regime_period(regime, rights)
@@ -590,7 +644,7 @@ def _compute(
             steps[0] = f"extended by {_amount(regime.extension, regime.period_unit)}{reason}: {steps[0]}"
     else:
         paused, steps, due = original_paused, original_steps, original_due
-    _round_notes(paused, parts)
+    _round_notes(paused, due, parts)
 
     open_round = paused.open_round if regime_period else None
     if open_round is not None:
@@ -719,20 +773,27 @@ def _validate_extension(
         raise ValidationError(
             "kind", f"extended: {', '.join(sorted(rights))} requests cannot be extended"
         )
-    if history.extension is not None:
-        raise ValidationError(
-            "kind", f"extended: already extended on {day_text(history.extension.on)}"
-        )
+    state = _compute(regime, received, existing, region, rights)
+    start = state.start
+    # One extension a period; one told before the period restarted does not count.
+    current = [e for e in history.extensions if start is not None and e.on >= start]
+    if current:
+        raise ValidationError("kind", f"extended: already extended on {day_text(current[0].on)}")
     if not new.reason.strip():
         raise ValidationError(
             "reason", "an extension needs a reason; the requester must be told it"
         )
-    state = _compute(regime, received, existing, region, rights)
-    if state.start is None:
+    if start is None:
         waiting = sorted(history.outstanding.items(), key=lambda item: item[1])
         raise ValidationError(
             "kind",
             f"extended: cannot extend while the clock is stopped ({_outstanding_text(waiting)})",
+        )
+    if new.on < start:
+        raise ValidationError(
+            "on",
+            f"extended dated {day_text(new.on)} is before the clock restarted {day_text(start)}; "
+            "an extension is told within the period it extends",
         )
     # Paused for clarification (original_due None): the month is still running.
     if state.original_due is not None and new.on > state.original_due:
@@ -741,3 +802,27 @@ def _validate_extension(
             "extension must be told on or before the original due date "
             f"{day_text(state.original_due)}",
         )
+
+
+def recorded_late(
+    new: ClockEvent, before: ClockState, after: ClockState, today: date, margin_days: int
+) -> str:
+    """Why ``new`` is recorded late, or '' (docs/rules.md, "Events recorded late").
+
+    Late is dated more than ``margin_days`` before ``today``, or moving a due date that
+    has already passed (``before`` and ``after`` are the clock without and with the
+    event): the two ways an event typed now can rescue a case that went overdue. Such an
+    event is recorded only with the reason it is late (and by a team lead where four
+    eyes is on); the explanation keeps the note."""
+    why: list[str] = []
+    back = (today - new.on).days
+    if back > margin_days:
+        why.append(f"{back} days after its date")
+    if before.due is not None and before.due < today and (after.due is None or after.due > before.due):
+        if after.due is None:
+            why.append(f"stopping the clock after the due date {day_text(before.due)} had passed")
+        else:
+            why.append(
+                f"moving the due date {day_text(before.due)}, which had passed, to {day_text(after.due)}"
+            )
+    return "; ".join(why)

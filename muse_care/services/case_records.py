@@ -48,7 +48,7 @@ def _load(session: Session, ref: str | int, *, lock: bool = False) -> CaseRecord
 
 
 def _events(rec: CaseRecord) -> list[ClockEvent]:
-    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in rec.events]
+    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason, e.late_note or "") for e in rec.events]
 
 
 def _rights(rec: CaseRecord) -> list[str]:
@@ -93,7 +93,8 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
         acknowledged=acknowledged,
         acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
                                  and as_of > rec.acknowledge_by),
-        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at)
+        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
+                                    e.late_note or "")
                      for e in rec.events),
         checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
                                        c.reason, c.checked_by, c.checked_at) for c in rec.checks),

@@ -22,15 +22,16 @@ from muse_care.domain.case import (
     Status, check_transition, parse_enum,
 )
 from muse_care.domain.clock import (
-    ClockEvent, ClockEventKind, compute_clock, received_day, validate_new_event,
+    ClockEvent, ClockEventKind, compute_clock, received_day, recorded_late, validate_new_event,
 )
-from muse_care.domain.errors import StaleRecord, ValidationError
+from muse_care.domain.errors import PermissionDenied, StaleRecord, ValidationError
 from muse_care.domain.identity import (
     identity_confirmed, required_steps, unconfirmed_steps,
     validate_check,
 )
 from muse_care.domain.reference import new_reference
 from muse_care.domain.regimes import get_regime
+from muse_care.domain.workdays import day_text
 from muse_care.services.case_records import (  # the primitives, used here and re-exported
     _apply_clock as _apply_clock, _Change as _Change, _clock as _clock, _events as _events, _load as _load,
     _rights as _rights, _write as _write, get_case as get_case, to_view as to_view,
@@ -335,21 +336,52 @@ def add_case(register: Register, draft: CaseDraft) -> CaseView:
 
 
 def record_event(register: Register, ref: str | int, kind: str, on: date, reason: str = "",
-                 expected_version: int | None = None) -> CaseView:
+                 expected_version: int | None = None, *, late_reason: str = "") -> CaseView:
+    """Record a clock event. One recorded late (dated back more than the setting
+    ``late_event_margin_days``, or moving a due date that has passed) needs
+    ``late_reason``, and a team lead where four eyes is on (docs/rules.md, "Events
+    recorded late")."""
     kind_v = parse_enum(ClockEventKind, "event", kind)
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, multiline=True)
+    late_reason = v.clean_text("late_reason", late_reason, max_len=v.MAX_REASON, multiline=True)
     if kind_v is ClockEventKind.EXTENDED:
         from muse_care.services.four_eyes import needs_lead
 
         if needs_lead(register):  # four eyes on the decision: see docs/security.md, "Four eyes"
             return defer_decision(register, ref, "extension", reason, {"on": on.isoformat()},
                                   expected_version)
-    return _write(register, ref, expected_version, event_action(kind_v, on, reason))
+    return _write(register, ref, expected_version, event_action(kind_v, on, reason, late_reason))
 
 
-def event_action(kind_v: ClockEventKind, on: date, reason: str) -> Any:
+def late_note(register: Register, rec: CaseRecord, new: ClockEvent, late_reason: str) -> str:
+    """'' for an event recorded in time. For one recorded late (docs/rules.md, "Events
+    recorded late"), the note kept with it (when, by whom, why), or PermissionDenied
+    where four eyes wants a lead, or a ValidationError asking for the reason."""
+    from muse_care.services.four_eyes import needs_lead
+
+    today = register.today()
+    regime = get_regime(rec.regime)
+    before = compute_clock(regime, rec.received_date, _events(rec), rec.holiday_region, rights=_rights(rec))
+    after = compute_clock(regime, rec.received_date, [*_events(rec), new], rec.holiday_region,
+                          rights=_rights(rec))
+    why = recorded_late(new, before, after, today, int(get_setting(register, "late_event_margin_days")))
+    if not why:
+        return ""
+    what = f"{new.kind} dated {day_text(new.on)} is recorded late ({why})"
+    if needs_lead(register):
+        raise PermissionDenied(f"{what}: only a team lead may record it, with the reason it is late "
+                               "(four eyes; docs/rules.md, \"Events recorded late\")")
+    if not late_reason.strip():
+        raise ValidationError("late_reason", f"{what}: give the reason it is late; the due date's "
+                              "explanation will show it")
+    actor = register.actor
+    return f"recorded {day_text(today)} by {actor.login} ({actor.role}), {why}: {' '.join(late_reason.split())}"
+
+
+def event_action(kind_v: ClockEventKind, on: date, reason: str, late_reason: str = "") -> Any:
     """The change a clock event makes, to run inside a unit of work (also used by the
-    letters service: sending an identity request letter starts the wait)."""
+    letters service: sending an identity request letter starts the wait, and by a lead's
+    approval of an extension). ``late_reason``: see :func:`late_note`."""
 
     def action(ch: _Change) -> None:
         rec = ch.rec
@@ -359,11 +391,14 @@ def event_action(kind_v: ClockEventKind, on: date, reason: str) -> Any:
         new = ClockEvent(kind_v, on, reason)
         validate_new_event(regime, rec.received_date, _events(rec), new, ch.register.today(),
                            rec.holiday_region, rights=_rights(rec))
+        note = late_note(ch.register, rec, new, late_reason)
         ch.session.add(ClockEventRecord(case_id=rec.id, kind=kind_v.value, on_date=on, reason=reason,
-                                        recorded_by=ch.register.actor.login, recorded_at=ch.register.now()))
+                                        recorded_by=ch.register.actor.login, recorded_at=ch.register.now(),
+                                        late_note=note))
         ch.session.flush()
         ch.session.refresh(rec, ["events"])
-        ch.history.add(rec.id, f"event:{kind_v.value}", "", f"{on.isoformat()} {reason}".strip())
+        value = f"{on.isoformat()} {reason}".strip() + (f" ({note})" if note else "")
+        ch.history.add(rec.id, f"event:{kind_v.value}", "", value)
         _apply_clock(ch)
         status = Status(rec.status)
         if kind_v in (ClockEventKind.ID_REQUESTED, ClockEventKind.AUTHORITY_REQUESTED,
@@ -652,9 +687,11 @@ def defer_decision(register: Register, case: str | int, kind: str, reason: str,
             raise ValidationError("status", f"case {rec.reference} is {rec.status}; nothing to decide")
         if kind == "extension":
             on = date.fromisoformat(payload["on"])
-            validate_new_event(get_regime(rec.regime), rec.received_date, _events(rec),
-                               ClockEvent(ClockEventKind.EXTENDED, on, reason), register.today(),
-                               rec.holiday_region)
+            new = ClockEvent(ClockEventKind.EXTENDED, on, reason)
+            validate_new_event(get_regime(rec.regime), rec.received_date, _events(rec), new,
+                               register.today(), rec.holiday_region, rights=_rights(rec))
+            # an extension dated back is no decision to put to a lead later: a lead records it
+            late_note(register, rec, new, "")
         pending = ch.session.execute(
             select(approvals.c.requested_by).where(approvals.c.case_id == rec.id, approvals.c.kind == kind,
                                                    approvals.c.decision.is_(None))).first()

@@ -180,6 +180,12 @@ DECLARED: dict[str, Setting] = {s.key: s for s in (
     Setting("holiday_regions", "Holiday regions", dict, _default_regions,
             "Per regime, whose public holidays move a due date (e.g. GB-ENG, GB-SCT, IT).", "rules",
             check=_check_regions),
+    Setting("late_event_margin_days", "Dated-back clock events (days)", int, lambda: 7,
+            "A clock event dated more than this many days before the day it is recorded, or one "
+            "that would move a due date that has passed (whatever its date), is recorded only with "
+            "the reason it is late, and by a team lead where four eyes is on (docs/rules.md, "
+            "\"Events recorded late\"). 7: a letter sent before a bank-holiday weekend can be "
+            "logged the week after.", "rules", minimum=0, maximum=31),
     Setting("letter_layout", "Letter layout", str, lambda: "uk",
             "The printed letter layout: DIN 5008 form A or B, uk (GOV.UK Notify) or us10 "
             "(US #10 window).", "letters", choices=_layouts),

@@ -674,8 +674,10 @@ def _apply_decision(session: Any, register: Register, case_id: int, kind: str, d
         ch.set("status", back)
     if decision == "approved":
         if kind == "extension":
+            # approved days after it was asked, it is recorded late: the note says why
             cases_service.event_action(ClockEventKind.EXTENDED, date.fromisoformat(body["on"]),
-                                       str(body.get("reason", "")))(ch)
+                                       str(body.get("reason", "")),
+                                       late_reason="waited for a team lead's approval")(ch)
         else:
             cases_service._move(ch, Status.REFUSED, str(body.get("reason", "")))
     rec.updated_at, rec.updated_by = register.now(), register.actor.login

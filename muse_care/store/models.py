@@ -131,6 +131,8 @@ class ClockEventRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # who recorded it late, when and why (migration 0019; docs/rules.md, "Events recorded late")
+    late_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[CaseRecord] = relationship(back_populates="events")
 

@@ -16,7 +16,7 @@ from muse_care.domain.case import (
     FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, CaseView, Requester, Status,
 )
 from muse_care.domain.clock import ClockEventKind
-from muse_care.domain.errors import StaleRecord, StorageUnavailable, ValidationError
+from muse_care.domain.errors import PermissionDenied, StaleRecord, StorageUnavailable, ValidationError
 from muse_care.domain.identity import CheckResult, identity_confirmed
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases
@@ -188,6 +188,15 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.assignee_edit.returnPressed.connect(ui.assign_button.click)
         ui.check_reason_edit.returnPressed.connect(ui.record_check_button.click)
         ui.event_reason_edit.returnPressed.connect(ui.add_event_button.click)
+        # An event recorded late needs the reason (docs/rules.md, "Events recorded late"):
+        # the row shows when the service asks for it; focus goes there, so no Alt key.
+        self.late_reason_edit = QtWidgets.QLineEdit(placeholderText="Why this event is recorded only now")
+        self.late_reason_edit.setAccessibleName("Reason the event is recorded late")
+        self.late_reason_label = QtWidgets.QLabel("Late because:")
+        self.late_reason_label.setBuddy(self.late_reason_edit)
+        ui.event_form.insertRow(3, self.late_reason_label, self.late_reason_edit)
+        self.late_reason_edit.returnPressed.connect(ui.add_event_button.click)
+        self._show_late_reason(False)
         ui.new_note_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         ui.rq_address_edit.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
         for tree in (ui.checks_tree, ui.events_tree, ui.history_tree):
@@ -323,8 +332,9 @@ class CaseViewWidget(QtWidgets.QWidget):
         ui.events_tree.clear()
         for event in view.events:
             label = EVENT_LABELS.get(ClockEventKind(event.kind), event.kind) if event.kind in ClockEventKind._value2member_map_ else event.kind
+            reason = f"{event.reason} — {event.late_note}" if event.late_note else event.reason
             ui.events_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
-                [event.on.isoformat(), label, event.reason, event.recorded_by]))
+                [event.on.isoformat(), label, reason.strip(" —"), event.recorded_by]))
         ui.event_date.setDate(qdate(view.as_of))
         ui.event_date.setMaximumDate(qdate(view.as_of))
         ui.extend_button.setEnabled(bool(regime and regime.can_extend and not view.extended and view.is_open))
@@ -407,6 +417,8 @@ class CaseViewWidget(QtWidgets.QWidget):
         self.ui.event_kind_combo.setCurrentIndex(0)
         for label in (self.ui.check_error, self.ui.event_error):
             mark_error(label, None)
+        self.late_reason_edit.clear()
+        self._show_late_reason(False)
 
     def _show_days_left(self, view: CaseView) -> None:
         label = self.ui.days_left_label
@@ -570,9 +582,10 @@ class CaseViewWidget(QtWidgets.QWidget):
 
     # --- other actions ----------------------------------------------------------------------
     def _write(self, fn: Any, error_label: QtWidgets.QLabel | None = None,
-               after: Any = None, what: str = "") -> None:
+               after: Any = None, what: str = "", handle: Any = None) -> None:
         """Run one write to the shown case as a :class:`CaseOp`; the pane shows its
-        result when the change-set arrives."""
+        result when the change-set arrives. ``handle(exc)`` may take a failure first
+        (True: handled)."""
         if self.view is None or self.ctx.register is None:
             return
 
@@ -583,6 +596,8 @@ class CaseViewWidget(QtWidgets.QWidget):
                 after()
 
         def failed(exc: BaseException) -> None:
+            if handle is not None and handle(exc):
+                return
             if isinstance(exc, StaleRecord):
                 if error_label is not None:
                     mark_error(error_label, stale_text(exc) + " The case has been reloaded; try again.")
@@ -614,8 +629,32 @@ class CaseViewWidget(QtWidgets.QWidget):
         kind = self.ui.event_kind_combo.currentData()
         on: date = self.ui.event_date.date().toPython()
         reason = self.ui.event_reason_edit.text()
-        self._write(lambda: cases.record_event(reg, v.id, kind, on, reason, v.version),
-                    self.ui.event_error, self.ui.event_reason_edit.clear, "clock event")
+        late = self.late_reason_edit.text() if self._late_asked else ""
+
+        def done() -> None:
+            self.ui.event_reason_edit.clear()
+            self.late_reason_edit.clear()
+            self._show_late_reason(False)
+
+        def late_refused(exc: BaseException) -> bool:
+            """Recorded late: ask for the reason, or say a team lead must record it."""
+            if isinstance(exc, ValidationError) and exc.field == "late_reason":
+                mark_error(self.ui.event_error, exc.message)
+                self._show_late_reason(True)
+                self.late_reason_edit.setFocus()
+                return True
+            if isinstance(exc, PermissionDenied):
+                mark_error(self.ui.event_error, str(exc))
+                return True
+            return False
+
+        self._write(lambda: cases.record_event(reg, v.id, kind, on, reason, v.version, late_reason=late),
+                    self.ui.event_error, done, "clock event", handle=late_refused)
+
+    def _show_late_reason(self, shown: bool) -> None:
+        self._late_asked = shown
+        self.late_reason_label.setVisible(shown)
+        self.late_reason_edit.setVisible(shown)
 
     def extend(self) -> None:
         if self.view is None:

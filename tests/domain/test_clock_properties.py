@@ -90,7 +90,9 @@ def without_extension(case: Case) -> tuple[ClockEvent, ...]:
 
 
 def extended(case: Case) -> tuple[ClockEvent, ...]:
-    on = case.received + timedelta(days=1)
+    """The case extended on the day its clock started: an extension told before a
+    restart is not carried into the restarted period (docs/rules.md, "Extension")."""
+    on = case.clock(without_extension(case)).start or case.received
     return (*without_extension(case), ClockEvent(K.EXTENDED, on, "complex request"))
 
 
@@ -141,6 +143,21 @@ def test_extension_never_brings_the_due_date_forward(case: Case) -> None:
     assert longer.due >= plain.due
     assert longer.original_due == plain.due
     assert longer.extended and not plain.extended
+
+
+@CLOCK
+@given(cases(closed=True))
+def test_an_extension_told_before_the_clock_restarted_is_not_carried(case: Case) -> None:
+    """docs/rules.md, "Extension": the extension belongs to the period it was told in;
+    one told the day before the start of a restarted period leaves the dates as without."""
+    plain = case.clock(without_extension(case))
+    assert plain.start is not None
+    if not case.regime.can_extend or plain.start == case.received:
+        return
+    early = ClockEvent(K.EXTENDED, plain.start - timedelta(days=1), "complex request")
+    state = case.clock((*without_extension(case), early))
+    assert (state.due, state.original_due, state.extended) == (plain.due, plain.original_due, False)
+    assert "not carried into the restarted period" in state.explanation
 
 
 @CLOCK

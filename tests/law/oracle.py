@@ -210,7 +210,8 @@ def clock(code: str, received: date, region: str, rights: frozenset[str],
             elif got > start:
                 start = got
     if stopped_by:
-        return Answer(None, None, None, bool(extensions), 0, min(stopped_by)[2], acknowledge)
+        # no period runs yet, so nothing extends it (docs/rules.md, "Extension")
+        return Answer(None, None, None, False, 0, min(stopped_by)[2], acknowledge)
 
     pausing = law.clarification_stops and "access" in rights and base
     clar = [(asked, got) for what, asked, got in rounds if what == "clarification"
@@ -224,7 +225,11 @@ def clock(code: str, received: date, region: str, rights: frozenset[str],
 
     own = [nth_business_day_after(received, law.own[r], regions) for r in rights if r in law.own]
     original, paused, open_ = due_after(law.period) if base else (None, set(), False)
-    extended = bool(base and extensions and (original is None or extensions[0] <= original))
+    # An extension is told within the period it extends: within one month of the
+    # relevant time (DPA 2018 s.54(3B); UK GDPR Art. 12A; Art. 12(3)). One told before
+    # the period restarted (identity, authority or fee arriving later) is not carried.
+    told = sorted(on for on in extensions if on >= start)
+    extended = bool(base and told and (original is None or told[0] <= original))
     if extended:
         due, paused, open_ = due_after(law.period + law.extension)
     else:

@@ -271,3 +271,61 @@ def test_a_clarification_on_day_zero_is_explained_and_lets_no_late_extension_thr
     identity = compute_clock(UK, received, [ev(kind, on) for kind, on in history], rights=ACCESS)
     assert ("clarification Fri 5 Sep–Wed 10 Sep: ended on the day the clock started (day zero): "
             "no pause") in identity.explanation
+
+
+# 8. "Clarification": asked between the period's last day and the working day the due
+#    date rolls to. Received Thu 31 Jul 2025 (England): one month is Sun 31 Aug 2025, the
+#    reply may wait for Mon 1 Sep (25 Aug was the bank holiday, 1 Sep is a working day).
+
+
+def test_a_clarification_asked_on_the_rolled_due_date_pauses_nothing_and_says_why() -> None:
+    plain = compute_clock(UK, D(2025, 7, 31), [], rights=ACCESS)
+    assert plain.due == D(2025, 9, 1)
+    events = [ev(K.CLARIFICATION_REQUESTED, D(2025, 9, 1)), ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 3))]
+    state = compute_clock(UK, D(2025, 7, 31), events, rights=ACCESS)
+    assert (state.due, state.paused_days) == (D(2025, 9, 1), 0)
+    assert ("clarification asked Mon 1 Sep, after the period ended Sun 31 Aug (the due date Mon 1 Sep "
+            "is only the roll to a working day): no pause") in state.explanation
+    law = oracle.clock("uk-gdpr", D(2025, 7, 31), "GB-ENG", frozenset(ACCESS),
+                       [("clarification-requested", D(2025, 9, 1)), ("clarification-received", D(2025, 9, 3))])
+    assert law.due == state.due and law.paused_days == 0
+
+
+def test_a_clarification_asked_on_the_periods_last_day_pauses() -> None:
+    # Sun 31 Aug to Wed 3 Sep, 4 days, do not count: 31 Aug + 4 = Thu 4 Sep 2025.
+    events = [ev(K.CLARIFICATION_REQUESTED, D(2025, 8, 31)), ev(K.CLARIFICATION_RECEIVED, D(2025, 9, 3))]
+    state = compute_clock(UK, D(2025, 7, 31), events, rights=ACCESS)
+    assert (state.due, state.paused_days) == (D(2025, 9, 4), 4)
+
+
+# 9. "Extension": told before the period restarted, it is not carried into the new one.
+#    Received Wed 3 Sep 2025, extended Fri 5 Sep, identity asked Mon 8 Sep and received
+#    Mon 15 Sep: the period runs from 15 Sep, due Wed 15 Oct, not Mon 15 Dec.
+
+
+def test_an_extension_told_before_a_restart_is_not_carried_and_may_be_told_again() -> None:
+    told = ev(K.EXTENDED, D(2025, 9, 5), "complex")
+    rounds = [ev(K.ID_REQUESTED, D(2025, 9, 8)), ev(K.ID_RECEIVED, D(2025, 9, 15))]
+    stopped = compute_clock(UK, D(2025, 9, 3), [told, rounds[0]])
+    assert (stopped.due, stopped.extended) == (None, False)
+    assert "extended Fri 5 Sep 2025, before the clock stopped: not carried" in stopped.explanation
+    state = compute_clock(UK, D(2025, 9, 3), [told, *rounds])
+    assert (state.start, state.due, state.extended) == (D(2025, 9, 15), D(2025, 10, 15), False)
+    assert ("extended Fri 5 Sep 2025, before the clock restarted Mon 15 Sep 2025: not carried into the "
+            "restarted period; extend again if still needed") in state.explanation
+    # told again in the running period: taken (and only once)
+    again = ev(K.EXTENDED, D(2025, 9, 20), "complex")
+    validate_new_event(UK, D(2025, 9, 3), [told, *rounds], again, D(2025, 9, 20))
+    extended = compute_clock(UK, D(2025, 9, 3), [told, *rounds, again])
+    assert (extended.due, extended.original_due, extended.extended) == (D(2025, 12, 15), D(2025, 10, 15), True)
+    with pytest.raises(ValidationError, match="already extended on Sat 20 Sep 2025"):
+        validate_new_event(UK, D(2025, 9, 3), [told, *rounds, again], ev(K.EXTENDED, D(2025, 9, 22), "x"),
+                           D(2025, 9, 22))
+    # dated back into the period that restarted: refused
+    with pytest.raises(ValidationError, match="is before the clock restarted Mon 15 Sep 2025"):
+        validate_new_event(UK, D(2025, 9, 3), [told, *rounds], ev(K.EXTENDED, D(2025, 9, 10), "x"),
+                           D(2025, 9, 20))
+    law = oracle.clock("uk-gdpr", D(2025, 9, 3), "GB-ENG", frozenset(),
+                       [("extended", D(2025, 9, 5)), ("id-requested", D(2025, 9, 8)),
+                        ("id-received", D(2025, 9, 15))])
+    assert (law.due, law.extended) == (D(2025, 10, 15), False)

@@ -10,6 +10,7 @@ import os
 import random
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,12 +66,17 @@ def history(seed: int):
         events.append((KINDS[what][1], free[what]))
     if REGIMES[code].can_extend and rng.random() < 0.5:
         plain = oracle.clock(code, received, region, rights, events)
-        how = rng.choice(("any", "on-due", "after-due"))
-        if how == "any" or plain.original_due is None:
+        how = rng.choice(("any", "on-due", "after-due", "day-zero"))
+        if how == "day-zero":
+            on = received  # before any restart: not carried into a restarted period
+        elif how == "any" or plain.original_due is None:
             on = received + timedelta(days=rng.randint(0, 70))
         else:
             on = plain.original_due + timedelta(days=0 if how == "on-due" else 1)
         events.append(("extended", on))
+        # told before the period restarted, it is not carried: the team extends again
+        if plain.start is not None and on < plain.start and rng.random() < 0.6:
+            events.append(("extended", plain.start + timedelta(days=rng.randint(0, 40))))
     return code, region, received, rights, events
 
 
@@ -95,3 +101,26 @@ def test_the_differential_run_was_at_least_ten_thousand_histories() -> None:
         test_the_clock_agrees_with_the_oracle()
     print(f"differential: {RUNS['count']} histories, clock and oracle agree")
     assert RUNS["count"] >= EXAMPLES
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True)
+@given(st.dates(date(2019, 1, 1), date(2030, 11, 30)), st.sampled_from(REGIONS["uk-gdpr"]), st.integers(0, 12))
+def test_a_clarification_in_the_roll_after_the_period_pauses_nothing(received: date, region: str,
+                                                                     length: int) -> None:
+    """docs/rules.md, "Clarification": asked after the period's last day but on or before
+    the working day its due date rolls to, a clarification pauses nothing (clock and
+    oracle agree, and the explanation says so); asked on the last day itself, it pauses."""
+    plain = compute_clock(REGIMES["uk-gdpr"], received, [], region, rights=("access",))
+    assert plain.due is not None
+    last = received + relativedelta(months=1)  # the period's last day (no pause yet)
+    for asked in (last + timedelta(days=n) for n in range((plain.due - last).days + 1)):
+        events = [("clarification-requested", asked), ("clarification-received", asked + timedelta(days=length))]
+        ours = compute_clock(REGIMES["uk-gdpr"], received,
+                             [ClockEvent(ClockEventKind(k), on) for k, on in events], region, rights=("access",))
+        law = oracle.clock("uk-gdpr", received, region, frozenset({"access"}), events)
+        assert (ours.due, ours.paused_days) == (law.due, law.paused_days), ours.explanation
+        if asked == last:
+            assert ours.paused_days == length + 1 and ours.due is not None and ours.due >= plain.due
+        else:
+            assert (ours.due, ours.paused_days) == (plain.due, 0)
+            assert "is only the roll to a working day): no pause" in ours.explanation

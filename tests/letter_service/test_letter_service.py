@@ -47,11 +47,11 @@ def test_a_disclosing_reply_needs_a_confirmed_identity(register) -> None:
     view = postal_case(register)
     with pytest.raises(ValidationError, match="identity of the requester .* is not confirmed"):
         letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
-    cases.record_event(register, view.reference, "id-requested", date(2026, 11, 3))
+    cases.record_event(register, view.reference, "id-requested", date(2026, 11, 20))
     confirm_identity(register, view)
     with pytest.raises(ValidationError, match="requested identity has not arrived"):
         letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
-    cases.record_event(register, view.reference, "id-received", date(2026, 11, 5))
+    cases.record_event(register, view.reference, "id-received", date(2026, 11, 22))
     info = letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
     assert info.kind == "access-response"
     assert [i.kind for i in letters.list_letters(register, view.reference)] == ["access-response"]

@@ -42,12 +42,17 @@ def test_ico_example_across_christmas(register) -> None:
 
 
 def test_id_cycle_moves_due_date_and_status(register) -> None:
+    from muse_care.services.settings import set_setting
+
+    set_setting(register, "four_eyes", False)  # recorded late (docs/rules.md): no lead needed
     view = cases.add_case(register, draft(received=date(2026, 10, 1)))
     assert view.due_date == date(2026, 11, 2)  # 1 Nov 2026 is a Sunday
-    view = cases.record_event(register, view.reference, "id-requested", date(2026, 10, 2))
+    view = cases.record_event(register, view.reference, "id-requested", date(2026, 10, 2),
+                              late_reason="the request letter was found unlogged")
     assert view.status.value == "awaiting-identity"
     assert view.due_date is None and view.waiting_for == "identity"
-    view = cases.record_event(register, view.reference, "id-received", date(2026, 10, 9))
+    view = cases.record_event(register, view.reference, "id-received", date(2026, 10, 9),
+                              late_reason="the request letter was found unlogged")
     assert view.clock_start == date(2026, 10, 9)
     assert view.due_date == date(2026, 11, 9)
     whats = [h.what for h in view.history]
@@ -127,15 +132,15 @@ def test_event_out_of_order_rejected_and_nothing_written(register) -> None:
 
 
 def test_failure_mid_write_leaves_database_as_before(register, monkeypatch) -> None:
-    view = cases.add_case(register, draft(received=date(2026, 10, 1)))
+    view = cases.add_case(register, draft(received=date(2026, 11, 20)))
 
     def explode(ch):  # noqa: ANN001
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(cases, "_auto_progress", explode)
-    cases.record_event(register, view.reference, "id-requested", date(2026, 10, 2))
+    cases.record_event(register, view.reference, "id-requested", date(2026, 11, 21))
     with pytest.raises(RuntimeError):
-        cases.record_event(register, view.reference, "id-received", date(2026, 10, 5))
+        cases.record_event(register, view.reference, "id-received", date(2026, 11, 24))
     after = cases.get_case(register, view.reference)
     assert [e.kind for e in after.events] == ["id-requested"]
     assert after.due_date is None

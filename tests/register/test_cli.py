@@ -53,7 +53,8 @@ def test_extension_from_a_31st_and_its_notice_date(capsys, sqlite_url) -> None:
     case = add(capsys, sqlite_url, "2026-10-31", "--regime", "uk-gdpr")
     assert case["due_date"] == "2026-11-30"
     code, out, err = run(capsys, sqlite_url, "case", "event", case["reference"], "extended",
-                         "--on", "2026-11-20", "--reason", "complex: twelve years of orders", "--json")
+                         "--on", "2026-11-20", "--reason", "complex: twelve years of orders",
+                         "--late-reason", "decided on the day; typed in later", "--json")
     assert code == 0, err
     extended = json.loads(out)
     assert extended["due_date"] == "2027-02-01"  # 31 Jan 2027 is a Sunday
@@ -71,9 +72,11 @@ def test_scotland_has_st_andrews_day(capsys, sqlite_url) -> None:
 def test_clarification_pause_then_show_and_list(capsys, sqlite_url) -> None:
     case = add(capsys, sqlite_url, "2026-09-03")
     ref = case["reference"]
-    assert run(capsys, sqlite_url, "case", "event", ref, "clarification-requested", "--on", "2026-09-07")[0] == 0
+    late = ("--late-reason", "logged from the post book")
+    assert run(capsys, sqlite_url, "case", "event", ref, "clarification-requested", "--on", "2026-09-07",
+               *late)[0] == 0
     code, out, _ = run(capsys, sqlite_url, "case", "event", ref, "clarification-received",
-                       "--on", "2026-09-09", "--json")
+                       "--on", "2026-09-09", *late, "--json")
     assert json.loads(out)["due_date"] == "2026-10-06"  # 3 Oct + 3 paused days = 6 Oct
     code, out, _ = run(capsys, sqlite_url, "case", "show", ref, "--as-of", "2026-10-06", "--json")
     shown = json.loads(out)

@@ -97,7 +97,7 @@ def test_extension_by_an_agent_waits_for_a_lead(team_url, make_login, client) ->
     a, lead_reg = client(agent), client(lead)
     case_id = some_cases(a, 1)[0]
     before = cases.get_case(a, case_id)
-    view = cases.record_event(a, case_id, "extended", before.received, "complex: 12 years of orders")
+    view = cases.record_event(a, case_id, "extended", a.today(), "complex: 12 years of orders")
     assert view.status.value == "awaiting-approval"
     assert (view.due_date, view.extended) == (before.due_date, False)
     req = team.approval_queue(lead_reg)[0]

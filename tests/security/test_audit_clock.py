@@ -42,7 +42,7 @@ def test_muse_cares_own_writes_are_not_outside_changes(sqlite_register) -> None:
     set_setting(reg, "four_eyes", False)
     view = cases.add_case(reg, draft(channel="post", address_lines=["1 High St"], city="London",
                                      postcode="EC1Y 8SY", country="GB"))
-    cases.record_event(reg, view.id, "id-requested", view.received, "photo ID")
+    cases.record_event(reg, view.id, "id-requested", reg.today(), "photo ID")
     info = letters.produce_letter(reg, view.id, "acknowledgement")
     letters.build_print_run(reg, ids=[info.id])
     letters.record_print(reg, info.id, "printed again at the desk")

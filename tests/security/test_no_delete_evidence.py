@@ -21,7 +21,7 @@ def test_agent_cannot_delete_clock_events_or_identity_checks(team_url, make_logi
     reg = client(agent)
     case_id = some_cases(reg, 1)[0]
     cases.assign(reg, case_id, agent)
-    cases.record_event(reg, case_id, "id-requested", cases.get_case(reg, case_id).received, "photo ID")
+    cases.record_event(reg, case_id, "id-requested", reg.today(), "photo ID")
     with raw(team_url, agent) as c:
         for sql in ("DELETE FROM clock_events WHERE kind = 'id-requested'",
                     f"DELETE FROM identity_checks WHERE case_id = {case_id}"):
@@ -32,8 +32,7 @@ def test_agent_cannot_delete_clock_events_or_identity_checks(team_url, make_logi
 
 def test_nobody_deletes_clock_events_or_identity_checks_on_sqlite(sqlite_register) -> None:
     case_id = some_cases(sqlite_register, 1)[0]
-    cases.record_event(sqlite_register, case_id, "id-requested",
-                       cases.get_case(sqlite_register, case_id).received, "photo ID")
+    cases.record_event(sqlite_register, case_id, "id-requested", sqlite_register.today(), "photo ID")
     from muse_care.store.history_sql import register_sqlite_functions
 
     conn = sqlite3.connect(make_url(sqlite_register.url).database)

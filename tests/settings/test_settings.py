@@ -28,6 +28,7 @@ OTHER_VALUES = {
     "anonymise_after_years": "5",
     "retention_warn_days": "14",
     "evidence_keep_months": "3",
+    "late_event_margin_days": "7",
     "retention_auto": "off",
     "display_name": "Aisha K.",
     "login": "aisha.k",

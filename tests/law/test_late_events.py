@@ -1,0 +1,174 @@
+"""Events recorded late (docs/rules.md, "Events recorded late"): an event dated back
+more than the margin, or one moving a due date that has passed, needs the reason it is
+late, from a team lead where four eyes is on, and the explanation keeps the note.
+Through the service (SQLite and the real PostgreSQL server) and the command line; the
+window's Clock tab is in tests/ui/test_clock_late_events.py."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from muse_care.cli.main import main
+from muse_care.domain.errors import PermissionDenied, ValidationError
+from muse_care.services import cases
+from muse_care.services.register import Actor, Register
+from muse_care.services.settings import set_setting
+from tests.conftest import FIXED_NOW  # Wed 25 Nov 2026
+
+TODAY = FIXED_NOW.date()
+
+
+def draft(**kw: object) -> cases.CaseDraft:
+    base = dict(name="Ann Lee", rights=["access"], channel="email", received=date(2026, 10, 1),
+                regime="uk-gdpr", email="ann@example.com", country="GB")
+    base.update(kw)
+    return cases.CaseDraft(**base)  # type: ignore[arg-type]
+
+
+def lead_of(register: Register) -> Register:
+    return Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False,
+                         now=lambda: FIXED_NOW)
+
+
+def test_an_overdue_case_is_not_rescued_by_an_identity_request_dated_back(register) -> None:
+    # Received Thu 1 Oct 2026: due Mon 2 Nov (1 Nov is a Sunday); on 25 Nov it is overdue.
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft())
+    assert view.overdue and view.due_date == date(2026, 11, 2)
+    with pytest.raises(ValidationError) as error:
+        cases.record_event(register, view.reference, "id-requested", date(2026, 10, 20))
+    assert error.value.field == "late_reason"
+    assert error.value.message.startswith(
+        "id-requested dated Tue 20 Oct 2026 is recorded late (36 days after its date; stopping the "
+        "clock after the due date Mon 2 Nov 2026 had passed)")
+    after = cases.get_case(register, view.reference)
+    assert (after.events, after.due_date, after.version) == ((), view.due_date, view.version)
+    # with the reason, it is taken, and the explanation says it was recorded late
+    done = cases.record_event(register, view.reference, "id-requested", date(2026, 10, 20),
+                              late_reason="the letter went out; it was not logged")
+    assert done.due_date is None and done.waiting_for == "identity"
+    note = ("id-requested Tue 20 Oct 2026 recorded Wed 25 Nov 2026 by aisha (agent), 36 days after its "
+            "date; stopping the clock after the due date Mon 2 Nov 2026 had passed: the letter went out; "
+            "it was not logged")
+    assert note in done.due_explained
+    assert done.events[0].late_note.startswith("recorded Wed 25 Nov 2026 by aisha (agent)")
+    assert any(h.what == "event:id-requested" and "recorded Wed 25 Nov 2026" in h.new for h in done.history)
+
+
+def test_inside_the_margin_an_event_moving_a_passed_due_date_still_needs_the_reason(register) -> None:
+    # Received Tue 20 Oct 2026, due Fri 20 Nov: passed on 25 Nov. An extension dated
+    # Thu 19 Nov is 6 days back (inside the 7-day margin) but would move the due date.
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft(received=date(2026, 10, 20)))
+    assert view.due_date == date(2026, 11, 20)
+    with pytest.raises(ValidationError, match="moving the due date Fri 20 Nov 2026, which had passed, "
+                       "to Wed 20 Jan 2027"):
+        cases.record_event(register, view.reference, "extended", date(2026, 11, 19), "complex")
+    # an event inside the margin that moves nothing passed is taken as typed, with no note
+    fresh = cases.add_case(register, draft(received=date(2026, 11, 10), email="bo@example.com"))
+    taken = cases.record_event(register, fresh.reference, "id-requested", date(2026, 11, 19))
+    assert taken.events[0].late_note == "" and "recorded" not in taken.due_explained
+
+
+def test_the_margin_is_the_setting(register) -> None:
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft(received=date(2026, 11, 10)))
+    set_setting(register, "late_event_margin_days", 2)
+    with pytest.raises(ValidationError, match=r"\(3 days after its date\)"):
+        cases.record_event(register, view.reference, "id-requested", date(2026, 11, 22))
+    set_setting(register, "late_event_margin_days", 3)
+    assert cases.record_event(register, view.reference, "id-requested", date(2026, 11, 22)).waiting_for == "identity"
+
+
+@pytest.mark.pg
+def test_on_a_team_only_a_lead_records_an_event_late(db_url) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the PostgreSQL half of the register fixture")
+    agent = Register.open(db_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
+    lead = lead_of(agent)
+    try:
+        set_setting(agent, "four_eyes", True)
+        view = cases.add_case(agent, draft())
+        # an agent, even with a reason: refused, nothing written
+        with pytest.raises(PermissionDenied, match="only a team lead may record it"):
+            cases.record_event(agent, view.reference, "id-requested", date(2026, 10, 20),
+                               late_reason="found in the post tray")
+        # nor as an extension put to a lead: a dated-back extension is no decision to defer
+        with pytest.raises(PermissionDenied, match="extended dated Fri 30 Oct 2026 is recorded late"):
+            cases.record_event(agent, view.reference, "extended", date(2026, 10, 30), "complex")
+        assert cases.get_case(agent, view.reference).status.value == "new"
+        # a lead, with the reason: taken, the note names the lead
+        done = cases.record_event(lead, view.reference, "id-requested", date(2026, 10, 20),
+                                  late_reason="found in the post tray")
+        assert "recorded Wed 25 Nov 2026 by sam (lead)" in done.due_explained
+        with pytest.raises(ValidationError, match="give the reason it is late"):
+            cases.record_event(lead, view.reference, "id-received", date(2026, 11, 2))
+    finally:
+        lead.dispose()
+        agent.dispose()
+
+
+def test_a_lead_approving_an_extension_days_later_records_why(register) -> None:
+    """A deferred extension approved after the margin: the approval is the reason."""
+    if register.dialect != "postgresql":
+        pytest.skip("approvals are a team's")
+    from muse_care.services import team
+
+    # the team's approval runs as a lead whose login is not the requester
+    set_setting(register, "four_eyes", True)
+    view = cases.add_case(register, draft(received=date(2026, 11, 1)))
+    asked = cases.record_event(register, view.reference, "extended", date(2026, 11, 20), "complex")
+    assert asked.status.value == "awaiting-approval"
+    later = Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False,
+                          now=lambda: FIXED_NOW.replace(day=30))
+    try:
+        request = team.approval_queue(later)[0]
+        team.decide_approval(later, request.id, "approved", "agreed")
+        shown = cases.get_case(later, view.reference)
+        assert shown.extended
+        assert "extended Fri 20 Nov 2026 recorded Mon 30 Nov 2026 by sam (lead), 10 days after its date: " \
+               "waited for a team lead's approval" in shown.due_explained
+    finally:
+        later.dispose()
+
+
+# --- the command line -------------------------------------------------------------------
+
+def run(capsys, url: str, *argv: str) -> tuple[int, str, str]:
+    code = main(["--db", url, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_line_asks_for_the_late_reason_and_refuses_future_and_early_dates(
+        capsys, sqlite_url) -> None:
+    code, out, err = run(capsys, sqlite_url, "case", "add", "--right", "access", "--channel", "email",
+                         "--received", "2025-09-03", "--regime", "uk-gdpr", "--name", "Ann Lee",
+                         "--email", "ann@example.com", "--json")
+    assert code == 0, err
+    ref = json.loads(out)["reference"]
+    # Fri 3 Oct 2025 was the due date; an extension dated then, typed in now, rescues it
+    code, _, err = run(capsys, sqlite_url, "case", "event", ref, "extended", "--on", "2025-10-03",
+                       "--reason", "complex")
+    assert code == 2
+    assert err.startswith("muse-care: late_reason: extended dated Fri 3 Oct 2025 is recorded late (")
+    assert "moving the due date Fri 3 Oct 2025, which had passed, to Wed 3 Dec 2025" in err
+    code, out, _ = run(capsys, sqlite_url, "case", "show", ref, "--json")
+    assert json.loads(out)["extended"] is False
+    code, out, err = run(capsys, sqlite_url, "case", "event", ref, "extended", "--on", "2025-10-03",
+                         "--reason", "complex", "--late-reason", "decided on the day, logged now", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["due_date"] == "2025-12-03"
+    assert "extended Fri 3 Oct 2025 recorded " in shown["due_explained"]
+    assert ": decided on the day, logged now" in shown["due_explained"]
+    # in the future, or before the request was received: refused, whatever the reason
+    code, _, err = run(capsys, sqlite_url, "case", "event", ref, "clarification-requested",
+                       "--on", "2099-01-04", "--late-reason", "x")
+    assert code == 2 and "is in the future" in err
+    code, _, err = run(capsys, sqlite_url, "case", "event", ref, "clarification-requested",
+                       "--on", "2025-09-02", "--late-reason", "x")
+    assert code == 2 and "is before the request was received (Wed 3 Sep 2025)" in err
