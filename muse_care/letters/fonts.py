@@ -21,7 +21,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
@@ -134,7 +134,7 @@ class _FlateOnce:
         return out
 
     def decode(self, encoded: bytes) -> bytes:
-        return pdfdoc.PDFZCompress.decode(encoded)
+        return cast(bytes, pdfdoc.PDFZCompress.decode(encoded))
 
 
 _FLATE_ONCE = _FlateOnce()
@@ -209,7 +209,7 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
 
     def splitString(self, text: str, doc: object, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
         if not self._shared:
-            return super().splitString(text, doc, encoding)
+            return cast("list[tuple[int, bytes]]", super().splitString(text, doc, encoding))
         if doc not in self.state:
             super().splitString(self._shared, doc)
             state = self.state[doc]
@@ -222,7 +222,7 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
             coded = text.translate(self._codes)
             if coded and max(coded) < "\u0100":
                 return [(0, coded.encode("latin-1"))]
-        return super().splitString(text, doc, encoding)
+        return cast("list[tuple[int, bytes]]", super().splitString(text, doc, encoding))
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
         state = self.state[doc]
