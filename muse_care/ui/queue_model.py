@@ -2,7 +2,13 @@
 200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the
 database.
 Nothing here blocks the GUI thread: a row not yet fetched shows "…" until its page
-arrives."""
+arrives.
+
+The first page comes before the count (docs/performance.md, "Queue and search"): the
+model shows it at once, and only when it is full asks for the count, whose rows are
+inserted after it. Each read carries the model's generation; a read made stale by a
+newer query (the next keystroke, another view) is skipped before it starts and, on
+SQLite, interrupted while it runs, and its result is never shown."""
 
 from __future__ import annotations
 
@@ -46,11 +52,17 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
     return None
 
 
+_STALE = object()  # what a read returns once a newer query has made it stale
+
+
 class QueueModel(QtCore.QAbstractTableModel):
     """Rows of the current :class:`QueueQuery`. ``set_query`` resets the model when the
-    first page arrives; ``loaded`` is emitted then (with the row count)."""
+    first page arrives and emits ``first_page_shown`` (with the rows it holds);
+    ``loaded`` is emitted once the row count is known too (at once when the first page
+    is not full, else when the count arrives)."""
 
     loaded = Signal(int)
+    first_page_shown = Signal(int)
     row_refreshed = Signal(int)  # a case id whose row was replaced in place
 
     def __init__(self, ctx: AppContext, parent: QtCore.QObject | None = None) -> None:
@@ -61,6 +73,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
+        self.count_known = True
 
     # --- loading --------------------------------------------------------------------
     def set_query(self, query: QueueQuery) -> None:
@@ -74,8 +87,23 @@ class QueueModel(QtCore.QAbstractTableModel):
         self._generation += 1
         gen, reg, query = self._generation, self.ctx.register, self.query
         log.info("queue: reading %s again", query)
-        self.ctx.worker.submit(lambda: queue.first_page(reg, query),
-                               lambda result: self._on_first(gen, result), owner=self)
+        self._submit_latest(gen, lambda stale: queue.fetch_rows(reg, query, 0, PAGE_SIZE, cancelled=stale),
+                            lambda rows: self._on_first(gen, rows))
+
+    def _submit_latest(self, gen: int, read: Any, done: Any) -> None:
+        """Run ``read(stale)`` on the worker unless generation ``gen`` is stale by then;
+        ``done(result)`` on the GUI thread only while ``gen`` is still current."""
+        def stale() -> bool:
+            return gen != self._generation
+
+        def job() -> Any:
+            try:
+                return read(stale)
+            except queue.QueryCancelled:
+                return _STALE
+
+        self.ctx.worker.submit(job, lambda result: None if stale() or result is _STALE else done(result),
+                               owner=self)
 
     def refresh_case(self, case_id: int) -> None:
         """After a write to one case: replace its row where it is, or, when the case
@@ -104,17 +132,41 @@ class QueueModel(QtCore.QAbstractTableModel):
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
         self.row_refreshed.emit(case_id)
 
-    def _on_first(self, gen: int, result: tuple[int, list[CaseRow]]) -> None:
+    def _on_first(self, gen: int, rows: list[CaseRow]) -> None:
         if gen != self._generation:
             return
-        total, rows = result
         self.beginResetModel()
-        self._count = total
+        self._count = len(rows)
+        self.count_known = len(rows) < PAGE_SIZE  # a page not full holds the whole query
         self._pages.clear()
         self._pending.clear()
         if rows:
             self._pages[0] = rows
         self.endResetModel()
+        self.first_page_shown.emit(len(rows))
+        if self.count_known:
+            self.loaded.emit(self._count)
+            return
+        reg, query = self.ctx.register, self.query
+        self._submit_latest(gen, lambda stale: queue.count(reg, query, cancelled=stale),
+                            lambda total: self._on_count(gen, total))
+
+    def _on_count(self, gen: int, total: int) -> None:
+        """The count after the first page: the rows below it are inserted (or, if cases
+        left the query between the two reads, removed)."""
+        if gen != self._generation:
+            return
+        if total > self._count:
+            self.beginInsertRows(QtCore.QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:
+            self.beginRemoveRows(QtCore.QModelIndex(), total, self._count - 1)
+            self._count = total
+            if 0 in self._pages:
+                del self._pages[0][total:]
+            self.endRemoveRows()
+        self.count_known = True
         self.loaded.emit(total)
 
     def _request(self, page: int) -> None:
@@ -128,9 +180,9 @@ class QueueModel(QtCore.QAbstractTableModel):
         elif page + 1 in self._pages and self._pages[page + 1]:
             before = queue.sort_key(self._pages[page + 1][0], self.query.sort)
         gen, reg, query, total = self._generation, self.ctx.register, self.query, self._count
-        self.ctx.worker.submit(
-            lambda: queue.fetch_rows(reg, query, offset, PAGE_SIZE, total=total, after=after, before=before),
-            lambda rows: self._on_page(gen, page, rows), owner=self)
+        self._submit_latest(gen, lambda stale: queue.fetch_rows(reg, query, offset, PAGE_SIZE, total=total,
+                                                               after=after, before=before, cancelled=stale),
+                            lambda rows: self._on_page(gen, page, rows))
 
     def _on_page(self, gen: int, page: int, rows: list[CaseRow]) -> None:
         if gen != self._generation:
