@@ -511,6 +511,19 @@ def require_role(register: Register, *roles: str) -> None:
 
 # --- take next case --------------------------------------------------------------------
 
+def next_case_select(register: Register) -> Any:
+    """The oldest-due unassigned open case, locked (PostgreSQL: skipping rows another
+    agent holds): the first entry of the (assignee, is_open, due_date, id) index range,
+    with no sort (``tests/team/test_team_side_by_side.py`` checks the plan)."""
+    stmt = (select(CaseRecord)
+            .where(CaseRecord.assignee == "", CaseRecord.is_open == true())
+            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
+            .limit(1))
+    if register.dialect == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=CaseRecord)
+    return stmt
+
+
 def take_next_case(register: Register) -> CaseView | None:
     """Hand the oldest-due unassigned open case to the actor, or None when there is none.
 
@@ -527,14 +540,7 @@ def take_next_case(register: Register) -> CaseView | None:
 
     login = register.actor.login
     now = register.now()
-    # "is_open = true" (not "IS TRUE"): the condition the (assignee, is_open, due_date, id)
-    # index serves, so the oldest-due free case is the first entry of an index range
-    stmt = (select(CaseRecord)
-            .where(CaseRecord.assignee == "", CaseRecord.is_open == true())
-            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
-            .limit(1))
-    if register.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=CaseRecord)
+    stmt = next_case_select(register)
     with register.unit_of_work() as session:
         rec = session.execute(stmt).scalar_one_or_none()
         if rec is None:
