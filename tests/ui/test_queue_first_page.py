@@ -27,10 +27,10 @@ def many(ctx):
     return ctx
 
 
-def _statements(register):  # noqa: ANN202
+def _statements(register):
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, *_rest) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement, *_rest) -> None:
         seen.append(statement)
 
     event.listen(register.engine, "before_cursor_execute", record)
@@ -124,7 +124,7 @@ def test_the_view_counts_wait_for_the_queue_reads(qtbot, window, ctx, monkeypatc
     order: list[str] = []
     real = queue.view_counts
 
-    def counting(register):  # noqa: ANN001, ANN202
+    def counting(register):
         order.append("counts read")
         return real(register)
 
