@@ -287,7 +287,11 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
         return window_ms, replay(statements)
 
     shown: list[QueueQuery] = []
-    model.first_page_shown.connect(lambda _n: shown.append(model.query))
+    def page_shown(_n: int) -> None:
+        capturing[0] = False  # here, before the model asks for the count (not the page's SQL)
+        shown.append(model.query)
+
+    model.first_page_shown.connect(page_shown)
 
     def first_page(q: QueueQuery) -> tuple[float, float]:
         shown.clear()
