@@ -7,14 +7,25 @@ the same page, so the window's overhead is a ratio. No assertions: it prints.
 
 Cases are written by a raw ``executemany`` bulk path (the fastest here: docs/machine.md, "Speed measurements")
 into a temporary SQLite file migrated as the application would; the FTS triggers fire
-as they do in real use. Pass ``--demo`` to use ``muse_care.services.demo`` instead
-(realistic, slower).
+as they do in real use. Pass ``--demo`` to use ``muse_care.services.demo`` instead.
+
+The register has realistic cardinality: surnames and first names drawn from thousands
+with a long-tailed (Zipf) spread, the commonest surname about 1% of cases as in the UK;
+postcodes of a few households each at 1M cases; mobile numbers nearly unique; email
+addresses at real providers, gmail.com for 30% of them: "gmail" is the term matching
+30% of cases, typed one key at a time like every search.
+
+Each window figure is timed from the action to the first page painted (the count
+follows it), beside its floor: the SQL statements the action ran, captured as the
+window ran them and replayed on plain ``sqlite3`` (warm), so the ratio is the window's
+own overhead: the worker round trip, SQLAlchemy, making rows, painting.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import random
 import sqlite3
@@ -22,22 +33,45 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _table import row  # noqa: E402
+from _table import row
 
-FIRST = ["Aisha", "Tom", "Li", "Giulia", "Jörg", "Chloë", "Muhammad", "Fatima", "Hiroshi", "Ana", "Olu",
-         "Priya", "Łukasz", "Sofia", "Wei", "Zainab", "James", "Mei", "Ahmed", "Nadia"]
-LAST = ["Khan", "Baker", "Wei", "Rossi", "Schröder", "Smith", "Ali", "Hussain", "Tanaka", "Silva",
-        "Adeyemi", "Patel", "Żółć", "Bianchi", "Chen", "Malik", "Jones", "Wong", "Hassan", "Novak"]
-POSTCODES = ["SW1A 2AA", "EC1A 1BB", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "W1A 0AX", "BS1 4DJ",
-             "LS1 4AP", "G1 1XQ", "00184", "20121", "10115", "54770"]
+SYLLABLES = ["an", "ber", "cal", "dor", "el", "far", "gan", "hol", "ing", "jar", "kel", "lin", "mor", "nor",
+             "ov", "pen", "quin", "ros", "sel", "tan", "ul", "ven", "wes", "yar", "zel", "ash", "brook",
+             "ford", "ham", "ley", "ton", "wood", "well", "by", "worth", "son", "man", "ard", "ick", "ott"]
+COMMON_LAST = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
+               "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green",
+               "Hall", "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Khan", "Ali", "Hussain", "Rossi",
+               "Schröder", "Żółć", "Nowak", "Silva", "Chen", "Wang", "Tanaka", "Adeyemi", "Okafor", "Murphy"]
+COMMON_FIRST = ["Oliver", "Amelia", "George", "Olivia", "Harry", "Isla", "Jack", "Ava", "Muhammad", "Emily",
+                "Noah", "Sophia", "Leo", "Grace", "Aisha", "Tom", "Li", "Giulia", "Jörg", "Chloë", "Fatima",
+                "Hiroshi", "Ana", "Olu", "Priya", "Łukasz", "Sofia", "Wei", "Zainab", "James", "Mei", "Ahmed"]
+DOMAINS = ["gmail.com", "outlook.com", "hotmail.co.uk", "yahoo.co.uk", "icloud.com", "btinternet.com",
+           "sky.com", "live.co.uk", "aol.com", "proton.me"]
+DOMAIN_WEIGHTS = [30, 14, 12, 10, 8, 6, 5, 5, 3, 2]  # gmail.com: the term matching 30% of cases
+
+
+def name_pool(rng: random.Random, common: list[str], n: int, offset: int) -> tuple[list[str], list[float]]:
+    """``n`` distinct names, the common ones first, and their cumulative weights: a
+    Zipf-like 1/(rank + offset), so the commonest is 1-3% and the tail long."""
+    names = list(common)
+    seen = set(names)
+    while len(names) < n:
+        made = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        if made not in seen:
+            seen.add(made)
+            names.append(made)
+    return names, list(itertools.accumulate(1 / (rank + offset) for rank in range(n)))
+
+
 STATUSES = ["new", "awaiting-identity", "in-progress", "awaiting-clarification", "awaiting-approval",
             "responded", "closed", "refused", "withdrawn"]
 RIGHTS = ["access", "erasure", "rectification", "marketing-opt-out", "portability", "objection",
@@ -89,6 +123,9 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
     sql = f"INSERT INTO cases ({cols}) VALUES ({', '.join('?' * 33)})"
     seen: set[str] = set()
     batch: list[tuple[Any, ...]] = []
+    lasts, last_w = name_pool(rng, COMMON_LAST, 20_000, 10)  # Smith ~1.3% of cases
+    firsts, first_w = name_pool(rng, COMMON_FIRST, 2_000, 5)
+    domain_w = list(itertools.accumulate(DOMAIN_WEIGHTS))
     for i in range(n):
         while True:
             body = "".join(rng.choice(ALPHABET) for _ in range(6))
@@ -101,12 +138,14 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
         received = today - timedelta(days=rng.randint(0, 400))
         stopped = status == "awaiting-identity" and rng.random() < 0.7
         due = None if stopped else received + timedelta(days=30 + rng.randint(0, 3))
-        # one requester in three is a Smith: the "term matching 30% of cases" of issue 16
-        first, last = rng.choice(FIRST), ("Smith" if rng.random() < 0.3 else rng.choice(LAST))
+        first, last = rng.choices(firsts, cum_weights=first_w)[0], rng.choices(lasts, cum_weights=last_w)[0]
+        local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}{last}{rng.randint(1, 99)}",
+                            f"{last}.{first[0]}{rng.randint(60, 99)}"]).lower()
+        email = f"{local}@{rng.choices(DOMAINS, cum_weights=domain_w)[0]}"
         batch.append((
             ref, status, "uk-gdpr", "GB-ENG", rng.choice(CHANNELS), rng.choice(RIGHTS),
             f"{received.isoformat()} 09:30:00.000000", received.isoformat(), f"{first} {last}",
-            f"{first.lower()}.{last.lower()}{i}@example.com", f"+4479{rng.randint(0, 99_999_999):08d}",
+            email, f"+447{rng.randint(100_000_000, 999_999_999)}",
             f"{rng.randint(1, 200)} High Street", postcode(rng), "London", "", "GB", "", "self", "",
             "", rng.choice(AGENTS), None if stopped else received.isoformat(),
             due.isoformat() if due else None, due.isoformat() if due else None, 0,
@@ -161,7 +200,7 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["bench"])
     folder = Path(tempfile.mkdtemp(prefix="muse-care-bench-"))
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
-    fixed = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+    fixed = datetime(2026, 11, 25, 10, tzinfo=UTC)
     reg = Register.open(url, Actor("aisha", "Aisha Khan"), now=lambda: fixed)
     if use_demo:
         from muse_care.services.demo import generate
@@ -177,47 +216,34 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
     gc.collect()
     rss_before = rss_mb()
 
-    # raw: the same queries called directly, no Qt, no worker (second run: warm cache)
-    def raw(q: QueueQuery) -> float:
-        timed(lambda: queue.first_page(reg, q))
-        return timed(lambda: queue.first_page(reg, q))[0]
-
     con = sqlite3.connect(folder / "bench.sqlite3")
     selective = con.execute("SELECT postcode FROM cases WHERE id = ?", (n // 2,)).fetchone()[0]
-    common = "Smith"
-    share = con.execute("SELECT count(*) FROM cases WHERE requester_name LIKE '% Smith'").fetchone()[0] / n
+    common = "gmail"
+    share = con.execute("SELECT count(*) FROM cases WHERE requester_email LIKE '%@gmail.com'").fetchone()[0] / n
+    commonest = con.execute("SELECT count(*) FROM cases WHERE requester_name LIKE '% Smith'").fetchone()[0] / n
 
-    def raw_page(q: QueueQuery) -> float:
-        """The floor: the page's own statement, compiled once, run on plain sqlite3."""
-        sql = str(queue.page_statement(reg, q).compile(reg.engine, compile_kwargs={"literal_binds": True}))
-        con.execute(sql).fetchall()
-        return timed(lambda: con.execute(sql).fetchall())[0]
+    # What the window's reads send to the database, captured as they run on the worker.
+    captured: list[tuple[str, Any]] = []
+    capturing = [False]
 
-    def keystrokes(term: str) -> tuple[float, float, float]:
-        """Type ``term`` one character at a time: the median over keystrokes of the first
-        page the window asks for (queue.first_page, which also counts), of the page
-        alone, and of the raw statement."""
-        page, rows_only, floor = [], [], []
-        for i in range(1, len(term) + 1):
-            q = QueueQuery(search=term[:i])
-            if not queue.search_filter(reg, q.search) is not None:
-                continue
-            page.append(timed(lambda: queue.first_page(reg, q))[0])
-            rows_only.append(timed(lambda: queue.fetch_rows(reg, q, 0, queue.PAGE_SIZE, total=queue.PAGE_SIZE))[0])
-            floor.append(raw_page(q))
-        med = statistics.median
-        return med(page), med(rows_only), med(floor)
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if capturing[0] and statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
 
-    typing = {"selective": (selective, *keystrokes(selective)), "common": (common, *keystrokes(common))}
+    from sqlalchemy import event
 
+    event.listen(reg.engine, "before_cursor_execute", capture)
+
+    def replay(statements: list[tuple[str, Any]]) -> float:
+        """The floor: the same statements on plain sqlite3, warm (the second of two runs)."""
+        def once() -> None:
+            for sql, params in statements:
+                con.execute(sql, params).fetchall()
+        once()
+        return timed(once)[0]
+
+    total = queue.count(reg, QueueQuery("all-open"))
     open_q = QueueQuery("all-open")
-    raw_first = raw(open_q)
-    raw_sort = raw(QueueQuery("all-open", sort="requester"))
-    raw_sort_desc = raw(QueueQuery("all-open", sort="requester", descending=True))
-    raw_search = raw(QueueQuery(search=selective))
-    total = queue.count(reg, open_q)
-    raw_bottom = timed(lambda: queue.fetch_rows(reg, open_q, total - 200, 200, total=total))[0]
-    raw_middle = timed(lambda: queue.fetch_rows(reg, open_q, total // 2 - 100, 200, total=total))[0]
 
     ctx = AppContext(reg, reg.actor, settings=QtCore.QSettings(str(folder / "l.ini"),
                                                                QtCore.QSettings.Format.IniFormat))
@@ -243,38 +269,78 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
         if not cond():
             raise TimeoutError
 
-    def painted(action: Callable[[], None], check: Callable[[], bool]) -> float:
-        """From the action to the first visible rows fetched and painted."""
-        loads = []
-        model.loaded.connect(loads.append)
+    def measured(action: Callable[[], None], done: Callable[[], bool]) -> tuple[float, float]:
+        """From the action to its rows painted (the count may still follow), and the
+        floor: the statements it ran before that, replayed. Waits for the count after."""
+        until(lambda: ctx.worker.idle)
+        captured.clear()
+        capturing[0] = True
         started = time.perf_counter()
         action()
-        until(lambda: bool(loads) and ctx.worker.idle and check())
+        until(done)
+        capturing[0] = False
         view.viewport().repaint()
         app.processEvents()
-        model.loaded.disconnect(loads.append)
-        return (time.perf_counter() - started) * 1000
+        window_ms = (time.perf_counter() - started) * 1000
+        statements = list(captured)
+        until(lambda: ctx.worker.idle and model.count_known)
+        return window_ms, replay(statements)
 
-    first_paint = painted(lambda: model.set_query(open_q), lambda: model.row_at(0) is not None)
-    resort = painted(lambda: model.sort(1, QtCore.Qt.SortOrder.AscendingOrder), lambda: model.row_at(0) is not None)
-    resort_desc = painted(lambda: model.sort(1, QtCore.Qt.SortOrder.DescendingOrder),
-                          lambda: model.row_at(0) is not None)
-    search = painted(lambda: model.set_query(QueueQuery(search=selective)),
-                     lambda: model.rowCount() == 0 or model.row_at(0) is not None)
-    model.set_query(open_q)
-    until(lambda: model.rowCount() == total and model.row_at(0) is not None and ctx.worker.idle)
-    started = time.perf_counter()
-    view.scrollToBottom()
-    app.processEvents()
-    until(lambda: model.row_at(total - 1) is not None and ctx.worker.idle)
-    bottom = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    view.scrollTo(model.index(total // 2, 0), QtWidgets.QAbstractItemView.ScrollHint.PositionAtCenter)
-    app.processEvents()
-    until(lambda: model.row_at(total // 2) is not None and ctx.worker.idle)
-    middle = (time.perf_counter() - started) * 1000
+    shown: list[QueueQuery] = []
+    def page_shown(_n: int) -> None:
+        capturing[0] = False  # here, before the model asks for the count (not the page's SQL)
+        shown.append(model.query)
+
+    model.first_page_shown.connect(page_shown)
+
+    def first_page(q: QueueQuery) -> tuple[float, float]:
+        shown.clear()
+        return measured(lambda: model.set_query(q), lambda: bool(shown) and shown[-1] == q)
+
+    first_page(open_q)  # warm-up: imports, caches
+    first_paint = first_page(open_q)
+    resort = first_page(QueueQuery("all-open", sort="requester"))
+    resort_desc = first_page(QueueQuery("all-open", sort="requester", descending=True))
+    first_page(open_q)
+    bottom = measured(lambda: (view.scrollToBottom(), app.processEvents()),
+                      lambda: model.row_at(total - 1) is not None)
+    middle = measured(lambda: (view.scrollTo(model.index(total // 2, 0),
+                                             QtWidgets.QAbstractItemView.ScrollHint.PositionAtCenter),
+                               app.processEvents()),
+                      lambda: model.row_at(total // 2) is not None)
+
+    def keystrokes(term: str) -> tuple[float, float, float]:
+        """Type ``term`` one key at a time, each key's page painted before the next: the
+        medians of the window, of the service call alone, and of the replayed floor."""
+        window, service, floor = [], [], []
+        for i in range(1, len(term) + 1):
+            q = QueueQuery(search=term[:i])
+            if queue.search_filter(reg, q.search) is None:
+                continue
+            w, f = first_page(q)
+            window.append(w)
+            floor.append(f)
+            service.append(timed(lambda q=q: queue.fetch_rows(reg, q, 0, queue.PAGE_SIZE))[0])
+        med = statistics.median
+        return med(window), med(service), med(floor)
+
+    typing = {"selective": (selective, *keystrokes(selective)), "common": (common, *keystrokes(common))}
+
+    # Typed faster than the reads: every key sent at once; only the last key's read runs.
+    first_page(open_q)
+    captured.clear()
+    capturing[0] = True
+    shown.clear()
+    for i in range(1, len(common) + 1):
+        model.set_query(QueueQuery(search=common[:i]))
+    until(lambda: ctx.worker.idle and model.count_known)
+    capturing[0] = False
+    burst = (sum("case_search MATCH" in sql and "count(" not in sql.lower() for sql, _ in captured),
+             len(common), [q.search for q in shown])
+
     # a repaint of the visible rows
     repaint = timed(lambda: (view.viewport().repaint(), app.processEvents()))[0]
+    event.remove(reg.engine, "before_cursor_execute", capture)
     rss_after = rss_mb()
     view.close()
     creep = open_many(ctx, until, opens)
@@ -283,15 +349,15 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
     return {
         "cases": n, "open": total, "write_s": write_s, "db_mb": size_mb,
         "rows": [
-            ("first paint (All open, by due date)", first_paint, raw_first),
-            ("re-sort by requester", resort, raw_sort),
-            ("re-sort descending", resort_desc, raw_sort_desc),
-            (f"search '{selective}'", search, raw_search),
-            ("jump to the bottom", bottom, raw_bottom),
-            ("jump to the middle", middle, raw_middle),
+            ("first paint (All open, by due date)", *first_paint),
+            ("re-sort by requester", *resort),
+            ("re-sort descending", *resort_desc),
+            ("jump to the bottom", *bottom),
+            ("jump to the middle", *middle),
         ],
         "repaint_ms": repaint, "rss_before": rss_before, "rss_after": rss_after,
-        "typing": typing, "share": share, "creep": creep, "opens": opens,
+        "typing": typing, "share": share, "commonest": commonest, "burst": burst, "creep": creep,
+        "opens": opens,
         "folder": folder,
     }
 
@@ -299,25 +365,27 @@ def run(n: int, use_demo: bool, opens: int = 1000) -> dict[str, Any]:
 def report(r: dict[str, Any]) -> None:
     print(f"\n{r['cases']:,} cases ({r['open']:,} open), written in {r['write_s']:.1f} s, "
           f"database {r['db_mb']:.0f} MB")
-    print(f"  {'':38} {'window':>10} {'raw query':>10} {'ratio':>7}")
+    print(f"  {'':38} {'window':>10} {'raw SQL':>10} {'ratio':>7}")
     for label, window_ms, raw_ms in r["rows"]:
         ratio = window_ms / raw_ms if raw_ms else float("nan")
         print(f"  {label:38} {window_ms:8.1f} ms {raw_ms:8.1f} ms {ratio:6.1f}x")
     print(f"  repaint of the visible rows: {r['repaint_ms']:.1f} ms")
     n = f"{r['cases']:,} cases"
     for label, window_ms, raw_ms in r["rows"]:
-        if label.startswith("search"):
-            continue
-        row(f"queue {label}, {n}", f"{window_ms:.1f} ms", f"raw query {raw_ms:.1f} ms", window_ms / raw_ms,
-            "<= 1.5x", window_ms / raw_ms <= 1.5)
+        row(f"queue {label}, {n}", f"{window_ms:.1f} ms", f"its SQL on raw sqlite3 {raw_ms:.1f} ms",
+            window_ms / raw_ms, "<= 1.5x", window_ms / raw_ms <= 1.5)
+    print(f"  (the commonest surname, Smith, is {r['commonest']:.1%} of cases)")
     for kind, limit in (("selective", 5.0), ("common", 50.0)):
-        term, page, rows_only, floor = r["typing"][kind]
+        term, page, service, floor = r["typing"][kind]
         what = "selective term" if kind == "selective" else f"term matching {r['share']:.0%} of cases"
-        print(f"  search as you type, {what} '{term}': median per keystroke {page:.1f} ms "
-              f"(page without the count {rows_only:.1f} ms; raw page statement {floor:.1f} ms)")
-        row(f"search as you type, {what}, {n}", f"{page:.1f} ms/keystroke (page alone {rows_only:.1f} ms)",
-            f"raw page statement {floor:.1f} ms", page / floor if floor else None, f"<= {limit:.0f} ms",
+        print(f"  search as you type, {what} '{term}': median per keystroke {page:.1f} ms to the first page "
+              f"painted (service call {service:.1f} ms; its SQL on raw sqlite3 {floor:.1f} ms)")
+        row(f"search as you type, {what} ('{term}'), {n}", f"{page:.1f} ms/keystroke (service {service:.1f} ms)",
+            f"its SQL on raw sqlite3 {floor:.1f} ms", page / floor if floor else None, f"<= {limit:.0f} ms",
             page <= limit)
+    ran, keys, shown = r["burst"]
+    print(f"  '{r['typing']['common'][0]}' typed in one burst: {ran} of {keys} keystrokes' page reads ran; "
+          f"pages shown: {shown}")
     before, after = r["creep"]
     per10k = (after - before) * 10_000 / r["opens"]
     print(f"  opening {r['opens']:,} cases in the window: RSS {before:.0f} -> {after:.0f} MB "

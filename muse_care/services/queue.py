@@ -13,12 +13,19 @@ on the phone wants the caller's case wherever it is. A typed reference finds its
 exactly (``normalise_reference``); a typed phone number is normalised with
 phonenumbers so ``07700 900123`` finds ``+447700900123``; otherwise every word is a
 prefix (FTS5 on SQLite, a ``simple`` tsquery on PostgreSQL over the GIN index).
+
+The window reads the first page before the count (docs/performance.md, "Queue and
+search"): ``fetch_rows`` and ``count`` take a ``cancelled`` callable, checked before the
+query starts and, on SQLite, while it runs (a progress handler interrupts it), so a
+keystroke's query that a newer keystroke has made stale stops instead of holding up
+the newer one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -326,6 +333,43 @@ def query_filter(register: Register, query: QueueQuery) -> ColumnElement[bool]:
     return chosen
 
 
+# --- cancelling a stale query ----------------------------------------------------------
+
+class QueryCancelled(Exception):
+    """The caller no longer wants the result (a newer keystroke, another view)."""
+
+
+Cancelled = Callable[[], bool]
+# SQLite calls the progress handler every this many virtual-machine steps (~0.1 ms).
+INTERRUPT_STEPS = 5_000
+
+
+@contextmanager
+def interruptible(session: Any, cancelled: Cancelled | None) -> Iterator[None]:
+    """Run the queries inside so that ``cancelled()`` turning true stops them: checked
+    before they start and, on SQLite, by a progress handler while they run (the query
+    ends with "interrupted", raised here as :class:`QueryCancelled`). PostgreSQL
+    queries are only checked before they start."""
+    if cancelled is None:
+        yield
+        return
+    if cancelled():
+        raise QueryCancelled
+    raw = None
+    if session.get_bind().dialect.name == "sqlite":
+        raw = session.connection().connection.dbapi_connection
+        raw.set_progress_handler(lambda: 1 if cancelled() else 0, INTERRUPT_STEPS)
+    try:
+        yield
+    except Exception as exc:
+        if cancelled():
+            raise QueryCancelled from exc
+        raise
+    finally:
+        if raw is not None:
+            raw.set_progress_handler(None, 0)
+
+
 # --- counts --------------------------------------------------------------------------
 
 def view_counts(register: Register) -> dict[str, int]:
@@ -339,11 +383,11 @@ def view_counts(register: Register) -> dict[str, int]:
     return out
 
 
-def count(register: Register, query: QueueQuery) -> int:
-    with register.read() as session:
-        return int(session.execute(
-            select(func.count()).select_from(CaseRecord).where(query_filter(register, query))
-        ).scalar_one())
+def count(register: Register, query: QueueQuery, *, cancelled: Cancelled | None = None) -> int:
+    """How many rows ``query`` holds; :class:`QueryCancelled` once ``cancelled()``."""
+    where = query_filter(register, query)
+    with register.read() as session, interruptible(session, cancelled):
+        return int(session.execute(select(func.count()).select_from(CaseRecord).where(where)).scalar_one())
 
 
 # --- rows ----------------------------------------------------------------------------
@@ -404,12 +448,13 @@ def _dated() -> ColumnElement[bool]:
 
 def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = PAGE_SIZE, *,
                total: int | None = None, after: SortKey | None = None,
-               before: SortKey | None = None) -> list[CaseRow]:
+               before: SortKey | None = None, cancelled: Cancelled | None = None) -> list[CaseRow]:
     """Rows ``offset .. offset+limit`` of the queue in the query's order.
 
     ``after`` is the sort key of row ``offset-1`` (a keyset page forward); ``before`` that
     of row ``offset+limit`` (a keyset page backward). Without either, a deferred join
     reads the page, from the end when it lies in the second half of ``total`` rows.
+    Raises :class:`QueryCancelled` once ``cancelled()`` is true (see :func:`interruptible`).
     """
     if limit <= 0 or offset < 0:
         return []
@@ -437,7 +482,7 @@ def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = 
         keyset = (base.where(kwhere, cmp).order_by(*_order(query, reverse=True, dialect=register.dialect,
                                                             dated=True))
                   .limit(limit), True)
-    with register.read() as session:
+    with register.read() as session, interruptible(session, cancelled):
         if keyset is not None:
             rows = [_to_row(r, today) for r in session.execute(keyset[0])]
             if len(rows) == limit:  # else the page crosses NULL keys: read it by position
@@ -467,7 +512,8 @@ def case_row(register: Register, query: QueueQuery, case_id: int) -> CaseRow | N
 
 
 def first_page(register: Register, query: QueueQuery, limit: int = PAGE_SIZE) -> tuple[int, list[CaseRow]]:
-    """The row count and the first page: what the model needs to paint."""
+    """The row count and the first page (for scripts; the window reads the page first
+    and the count after it, ``ui/queue_model.py``)."""
     return count(register, query), fetch_rows(register, query, 0, limit)
 
 

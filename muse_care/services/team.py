@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, inspect, select, text, update
+from sqlalchemy import Engine, event, insert, inspect, select, text, true, update
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -510,35 +510,50 @@ def require_role(register: Register, *roles: str) -> None:
 
 # --- take next case --------------------------------------------------------------------
 
+def next_case_select(register: Register) -> Any:
+    """The oldest-due unassigned open case, locked (PostgreSQL: skipping rows another
+    agent holds): the first entry of the (assignee, is_open, due_date, id) index range,
+    with no sort (``tests/team/test_team_side_by_side.py`` checks the plan)."""
+    stmt = (select(CaseRecord)
+            .where(CaseRecord.assignee == "", CaseRecord.is_open == true())
+            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
+            .limit(1))
+    if register.dialect == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=CaseRecord)
+    return stmt
+
+
 def take_next_case(register: Register) -> CaseView | None:
     """Hand the oldest-due unassigned open case to the actor, or None when there is none.
 
     On PostgreSQL the candidate row is locked with ``FOR UPDATE SKIP LOCKED`` and assigned
     in the same transaction: two agents asking at the same moment get different cases.
     On SQLite the unit of work holds the database's write lock.
+
+    Speed (docs/performance.md, "Team take-next"): every write appends to the one
+    hash-chained history under one lock held until commit, so agents taking cases at
+    once queue for it; the unit of work holds it only for the assignment and its
+    history entries, and the case is read for the window after the commit.
     """
     from muse_care.services.cases import to_view
 
     login = register.actor.login
     now = register.now()
-    stmt = (select(CaseRecord.id)
-            .where(CaseRecord.assignee == "", CaseRecord.is_open.is_(True))
-            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
-            .limit(1))
-    if register.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+    stmt = next_case_select(register)
     with register.unit_of_work() as session:
-        case_id = session.execute(stmt).scalar_one_or_none()
-        if case_id is None:
+        rec = session.execute(stmt).scalar_one_or_none()
+        if rec is None:
             return None
-        rec = session.get(CaseRecord, case_id)
-        assert rec is not None
+        case_id = rec.id
         rec.assignee = login
         rec.updated_at = now
         rec.updated_by = login
         HistoryWriter(session, login, now).add(rec.id, "assignee", "", f"{login} (took next case)")
         session.flush()
-        return to_view(session, rec, register.today())
+    with register.read() as session:
+        taken = session.get(CaseRecord, case_id)
+        assert taken is not None
+        return to_view(session, taken, register.today())
 
 
 # --- four eyes -------------------------------------------------------------------------

@@ -87,6 +87,7 @@ class MainWindow(QtWidgets.QMainWindow):
         header.setSectionsClickable(True)
         table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._queue_loaded)
+        self.model.first_page_shown.connect(self._first_page_shown)
 
     def _build_case_view(self) -> None:
         """The case pane, with the tabs of letters, retrieval and approvals."""
@@ -322,7 +323,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def refresh_counts(self) -> None:
         reg = self.ctx.register
         if reg is not None:
-            self.ctx.worker.submit(lambda: queue.view_counts(reg), self._show_counts, owner=self)
+            # after the queue's own reads, never before them (docs/performance.md, "Queue and search")
+            self.ctx.worker.submit_idle(lambda: queue.view_counts(reg), self._show_counts, owner=self,
+                                        key=(id(self), "view counts"))
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         log.info("counts: the saved views' counts read again")
@@ -366,6 +369,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.clear_search()
             return True
         return super().eventFilter(watched, event)
+
+    def _first_page_shown(self, rows: int) -> None:
+        if not self.model.count_known:  # the count follows the rows
+            self.ui.count_label.setText(f"{rows:,}+ cases: counting…")
 
     def _queue_loaded(self, total: int) -> None:
         q = self.model.query

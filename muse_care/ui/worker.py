@@ -5,6 +5,10 @@ thread, touch widgets.
 
 ``worker.submit(fn, on_success, on_failure)``
     database work: ``fn()`` runs on the database thread.
+``worker.submit_idle(fn, on_success, key=...)``
+    database work that may wait (the saved views' counts): handed to the database
+    thread only when it has nothing else queued, so it never holds up a page or a
+    search; a job not started yet is replaced by a newer one with the same ``key``.
 ``worker.submit_output(fn, on_success, on_failure, label=..., parent=...)``
     output work: ``fn(task)`` runs on the output thread and may call
     ``task.progress(done, total, text)`` and ``task.check()`` (raises
@@ -123,6 +127,7 @@ class Worker(QtCore.QObject):
         self._pending = 0
         self._closed = False
         self._tasks: set[Task] = set()
+        self._waiting: dict[object, tuple[Any, ...]] = {}  # submit_idle jobs, oldest first
         self.default_failure: Callable[[BaseException], None] = _reraise
         self._done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
@@ -161,6 +166,28 @@ class Worker(QtCore.QObject):
             return None
         return self._db.submit(fn, on_success, on_failure, self._owner(owner, on_success))
 
+    def submit_idle(self, fn: Callable[[], Any], on_success: Callback | None = None,
+                    on_failure: Callable[[BaseException], None] | None = None, *,
+                    owner: QtCore.QObject | None = None, key: object = None) -> None:
+        """Database work that waits until the database thread has nothing else queued
+        (docs/architecture.md, "Workers"). A waiting job with the same ``key`` is
+        replaced: the newer one reads the same things, later."""
+        if self._closed:
+            return
+        key = object() if key is None else key
+        if self._waiting.pop(key, None) is None:
+            self._count(+1)
+        self._waiting[key] = (fn, on_success, on_failure, self._owner(owner, on_success))
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        if self._closed or self._db.pending or not self._waiting:
+            return
+        key = next(iter(self._waiting))
+        fn, on_success, on_failure, owner = self._waiting.pop(key)
+        self._db.submit(fn, on_success, on_failure, owner)
+        self._count(-1)  # (after the lane counted it: busy never flickers off)
+
     def submit_output(self, fn: Callable[[Task], Any], on_success: Callback | None = None,
                       on_failure: Callable[[BaseException], None] | None = None, *,
                       owner: QtCore.QObject | None = None, label: str = "Working",
@@ -197,12 +224,17 @@ class Worker(QtCore.QObject):
             else:
                 (callback or self.default_failure)(value)
         finally:
+            if lane is self._db:
+                self._start_waiting()
             self._count(-1)
 
     def shutdown(self) -> None:
         """Finish the database job in hand (a write is never cut off), drop the queued
         ones; ask a running output job to stop."""
         self._closed = True
+        for _ in range(len(self._waiting)):
+            self._count(-1)
+        self._waiting.clear()
         for task in list(self._tasks):
             task.cancel()
         self._db.pool.shutdown(wait=True, cancel_futures=True)

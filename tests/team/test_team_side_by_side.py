@@ -110,3 +110,16 @@ def test_a_change_reaches_another_clients_listener(make_login, client) -> None:
         assert approvals_seen.get(timeout=5) == (req.id, case_id)
     finally:
         listener.stop()
+
+
+def test_take_next_reads_the_oldest_due_free_case_off_its_index(admin_register) -> None:
+    """The candidate is the first entry of an index range (no sort of every free case),
+    which keeps take-next fast at a million cases (docs/performance.md)."""
+    add_cases(admin_register, 30)
+    stmt = team.next_case_select(admin_register)
+    sql = str(stmt.compile(admin_register.engine, compile_kwargs={"literal_binds": True}))
+    with admin_register.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # as the planner does at a million rows
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+    assert "ix_cases_assignee_open_due" in plan and "Sort" not in plan, plan
+    assert "SKIP LOCKED" in sql.upper()
