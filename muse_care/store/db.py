@@ -320,10 +320,8 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
 
 def upgrade(engine: Engine) -> str | None:
     """Bring the schema to the newest revision. Returns the path of the safety copy made
-    of an existing SQLite file, if one was made."""
-    from alembic import command
-    from sqlalchemy import inspect
-
+    of an existing SQLite file, if one was made. At the head it returns before Alembic
+    is imported (docs/performance.md, "Start-up")."""
     url = engine.url.render_as_string(hide_password=False)
     before = current_revision_safe(engine)
     head = head_revision()
@@ -334,6 +332,9 @@ def upgrade(engine: Engine) -> str | None:
         copy = str(backup_sqlite(url, path.with_name(f"{path.name}.before-{head}-{stamp}.bak")))
     if before == head:
         return None
+    from alembic import command
+    from sqlalchemy import inspect
+
     with storage_errors(), engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
         if inspect(conn).has_table("history_seal"):
