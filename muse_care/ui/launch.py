@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from muse_care.domain.actor import Actor
-from muse_care.services.queue_columns import PAGE_SIZE
 
 
 @dataclass
@@ -37,6 +36,7 @@ def read_first_page_soon(path: Path) -> Future[Any]:
 
     def run() -> None:
         try:
+            from muse_care.services.queue_columns import PAGE_SIZE
             from muse_care.store.first_page import read_first_page
 
             future.set_result(read_first_page(path, PAGE_SIZE))
