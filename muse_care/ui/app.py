@@ -29,24 +29,9 @@ DEMO_CASES = 2000
 DEMO_STEPS = 10
 
 
-_fonts_loaded = False
-
-
-def needs_shipped_fonts(texts: Any) -> bool:
-    """Whether any of ``texts`` is in a script past Latin, Greek and Cyrillic (Arabic,
-    CJK, …), which the system may have no font for."""
-    return any(ord(ch) >= 0x0590 for text in texts for ch in text)
-
-
 def load_fonts() -> int:
     """Register the shipped fonts (Arabic script, CJK, Latin) so Urdu and Chinese names
-    render on every machine, not only where the system has those fonts. Once; the
-    window's start calls it before its first paint only when the first page needs it
-    (finding the fonts imports the letters package), else once the window is complete."""
-    global _fonts_loaded
-    if _fonts_loaded:
-        return 0
-    _fonts_loaded = True
+    render on every machine, not only where the system has those fonts."""
     try:
         from muse_care.letters.resources import fonts_dir
 
@@ -61,7 +46,7 @@ def load_fonts() -> int:
     return loaded
 
 
-def make_application(argv: list[str] | None = None, fonts: bool = True) -> QtWidgets.QApplication:
+def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(argv or ["muse-care"])
     app.setOrganizationName("THE MUSE-LVM")
     app.setApplicationName("MUSE Care")
@@ -69,8 +54,7 @@ def make_application(argv: list[str] | None = None, fonts: bool = True) -> QtWid
     from muse_care.ui.main_window import icon
 
     app.setWindowIcon(icon("muse-care"))
-    if fonts:
-        load_fonts()
+    load_fonts()
     # Follow the system's light or dark mode (Qt 6.5+). The classic Windows style cannot
     # draw dark; Fusion can, with the palette Qt derives from the system scheme.
     if app.styleHints().colorScheme() == QtCore.Qt.ColorScheme.Dark and \
@@ -170,8 +154,6 @@ class Starter(QtCore.QObject):
         except Exception:  # the queue model reads the page once the register is open
             log.exception("start: the first page could not be read through sqlite3")
             page = None
-        if page is not None and needs_shipped_fonts(r.requester_name for r in page.rows):
-            load_fonts()  # before the page is painted: Urdu or Chinese names on it
         if self.window is None or self._started or not self.window.show_first_page(page):
             if not self._started:
                 self.start()
@@ -228,7 +210,6 @@ class Starter(QtCore.QObject):
         if self.window is None:
             self.window = MainWindow(self.ctx, skeleton=True)
         self.window.complete(load=False)
-        load_fonts()
         self.window.show()
         self.window.start()
         if not self.smoke:  # our own retention: at start, then daily (services/anonymise.py)
@@ -346,7 +327,7 @@ def run_app(args: argparse.Namespace, launch: Launch | None = None) -> int:
     if launch is None:
         return 2
     smoke = launch.smoke
-    app = make_application(sys.argv[:1], fonts=False)  # loaded by the Starter (load_fonts)
+    app = make_application(sys.argv[:1])
     starter = Starter(app, launch.url, launch.actor, smoke=smoke, launch=launch)
     if smoke:
         QtCore.QTimer.singleShot(60_000, lambda: app.exit(4))  # never hang a CI job
