@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from muse_care.domain.actor import Actor
 from muse_care.domain.private_files import private_dir, sweep_partials, write_private
 from muse_care.domain.validation import clean_text
-from muse_care.services.register import Actor
 
 CONFIG_ENV = "MUSE_CARE_CONFIG_DIR"
 

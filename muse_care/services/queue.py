@@ -32,64 +32,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, select, text, true, tuple_
 
-from muse_care.domain.case import OPEN_STATUSES, STATUS_LABELS, CaseRow, Channel, Right, Status
+from muse_care.domain.case import CaseRow, Channel, Right, Status
 from muse_care.domain.reference import normalise_reference
+from muse_care.services.queue_columns import (  # noqa: F401 - re-exported: callers import them from here
+    COLUMN_LOOKS, PAGE_SIZE, SAVED_VIEWS, VIEW_KEYS, SavedView, days_left_text, rights_text, status_text,
+)
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, LetterRecord, RetrievalRecord
 from muse_care.store.search_fold import fold, pg_search_document
 
-PAGE_SIZE = 200
-
-
-@dataclass(frozen=True)
-class SavedView:
-    key: str
-    label: str
-    description: str
-
-
-SAVED_VIEWS: tuple[SavedView, ...] = (
-    SavedView("mine", "My cases", "Open cases assigned to you"),
-    SavedView("my-tasks", "My tasks", "Open cases with a task in a system assigned to you"),
-    SavedView("unassigned", "Unassigned", "Open cases nobody has taken yet"),
-    SavedView("due-7", "Due in 7 days", "Open cases due today or in the next 7 days"),
-    SavedView("overdue", "Overdue", "Open cases past their due date"),
-    SavedView("awaiting-identity", "Awaiting identity", "Waiting for the requester's ID, "
-              "authority or fee"),
-    SavedView("awaiting-clarification", "Awaiting clarification",
-              "Waiting for the requester to say what they want"),
-    SavedView("awaiting-approval", "Awaiting approval", "Waiting for a team lead's approval"),
-    SavedView("all-open", "All open", "Every case whose clock is running or stopped"),
-    SavedView("closed", "Closed", "Responded, refused, withdrawn and closed cases"),
-    SavedView("acknowledgement", "Acknowledgement due/overdue",
-              "Open cases whose receipt must be confirmed (CCPA: 10 business days) and no "
-              "acknowledgement letter has been made yet"),
-)
-VIEW_KEYS = tuple(v.key for v in SAVED_VIEWS)
-
-# --- the queue's columns, declared once ---------------------------------------------
-
-def days_left_text(row: Any) -> str:
-    """"5 days", "due today", "2 days overdue", "clock stopped"; "—" once closed."""
-    if row.status not in OPEN_STATUSES:
-        return "—"
-    if row.days_left is None:
-        return "clock stopped"
-    n = row.days_left
-    if n == 0:
-        return "due today"
-    if n < 0:
-        return f"{-n} day{'s' if n != -1 else ''} overdue"
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
-def status_text(status: Status) -> str:
-    return STATUS_LABELS[status]
-
-
-def rights_text(row: CaseRow) -> str:
-    return ", ".join(r.value.replace("-", " ") for r in row.rights)
-
+# --- the queue's columns, declared once (their looks in queue_columns.py) ----------
 
 @dataclass(frozen=True)
 class QueueColumn:
@@ -107,26 +59,20 @@ class QueueColumn:
     keep_visible: bool = False
 
 
-QUEUE_COLUMNS: tuple[QueueColumn, ...] = (
-    QueueColumn("reference", "Reference", "MC-XXX-XXXX ⚠", CaseRecord.reference, lambda r: r.reference,
-                lambda r: r.reference + (" ⚠" if r.retention_at_risk else ""), keep_visible=True),
-    QueueColumn("requester", "Requester", "Margaret Thatcher-Jones", CaseRecord.requester_name,
-                lambda r: r.requester_name, lambda r: r.requester_name, keep_visible=True),
-    QueueColumn("due", "Due date", "2026-11-25", CaseRecord.due_date, lambda r: r.due_date,
-                lambda r: r.due_date.isoformat() if r.due_date else "—", keep_visible=True),
-    QueueColumn("days_left", "Days left", "10 days overdue", CaseRecord.due_date, lambda r: r.due_date,
-                days_left_text, keep_visible=True),
-    QueueColumn("status", "Status", "Awaiting clarification", CaseRecord.status, lambda r: r.status.value,
-                lambda r: status_text(r.status)),
-    QueueColumn("rights", "Rights", "access, erasure", CaseRecord.rights,
-                lambda r: ",".join(x.value for x in r.rights), rights_text),
-    QueueColumn("channel", "Channel", "live chat", CaseRecord.channel, lambda r: r.channel.value,
-                lambda r: r.channel.value.replace("-", " ")),
-    QueueColumn("received", "Received", "2026-11-25", CaseRecord.received_date, lambda r: r.received,
-                lambda r: r.received.isoformat()),
-    QueueColumn("assignee", "Assignee", "giulia", CaseRecord.assignee, lambda r: r.assignee,
-                lambda r: r.assignee or "—"),
-)
+# How the database sorts each column, and the same value read from a loaded row.
+_SORTS: dict[str, tuple[Any, Callable[[CaseRow], Any]]] = {
+    "reference": (CaseRecord.reference, lambda r: r.reference),
+    "requester": (CaseRecord.requester_name, lambda r: r.requester_name),
+    "due": (CaseRecord.due_date, lambda r: r.due_date),
+    "days_left": (CaseRecord.due_date, lambda r: r.due_date),
+    "status": (CaseRecord.status, lambda r: r.status.value),
+    "rights": (CaseRecord.rights, lambda r: ",".join(x.value for x in r.rights)),
+    "channel": (CaseRecord.channel, lambda r: r.channel.value),
+    "received": (CaseRecord.received_date, lambda r: r.received),
+    "assignee": (CaseRecord.assignee, lambda r: r.assignee),
+}
+QUEUE_COLUMNS: tuple[QueueColumn, ...] = tuple(
+    QueueColumn(c.key, c.header, c.width_sample, *_SORTS[c.key], c.text, c.keep_visible) for c in COLUMN_LOOKS)
 COLUMN_BY_KEY = {c.key: c for c in QUEUE_COLUMNS}
 # Sort keys the window's columns map to, and the stored column each sorts on.
 SORT_COLUMNS: dict[str, Any] = {c.key: c.sort_column for c in QUEUE_COLUMNS}

@@ -11,7 +11,6 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,20 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from muse_care.domain.actor import Actor as Actor  # re-exported (declared in the domain)
 from muse_care.domain.errors import StaleRecord
 from muse_care.store import db
 from muse_care.store.models import SettingRecord
 
 _NOT_SET = object()
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: recorded in every history entry."""
-
-    login: str
-    display_name: str
-    role: str = "agent"  # agent | lead | admin
 
 
 def utc_now() -> datetime:

@@ -20,16 +20,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 from muse_care.domain.errors import StorageUnavailable, ValidationError
 from muse_care.domain.private_files import (
     PARTIAL_SUFFIX, check_destination, make_private, private_dir, sweep_partials,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy is imported inside the functions that need it: the window's start resolves
+# a SQLite URL, finds its file and reads the stored revision without it (docs/performance.md,
+# "Start-up"). A URL that is not a plain ``sqlite:///FILE`` goes to SQLAlchemy's parser.
 
 ENV_VAR = "MUSE_CARE_DB"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -56,6 +60,12 @@ def resolve_url(cli_value: str | None = None) -> str:
         return f"sqlite:///{default_sqlite_path()}"
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
+    plain = _plain_sqlite_database(value)
+    if plain is not None:  # as make_url(value).render_as_string() has it
+        return "sqlite:///" + quote(plain, safe=" +/")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(value)
     except ArgumentError:
@@ -67,8 +77,23 @@ def resolve_url(cli_value: str | None = None) -> str:
     return url.render_as_string(hide_password=False)
 
 
+_SQLITE_PREFIX = "sqlite:///"
+_SCHEME = re.compile(r"^([\w+]+)://")
+
+
+def _plain_sqlite_database(url: str) -> str | None:
+    """The database part of a plain ``sqlite:///FILE`` URL (no query string), decoded as
+    SQLAlchemy's ``make_url`` decodes it; None for any other URL."""
+    if not url.startswith(_SQLITE_PREFIX) or "?" in url:
+        return None
+    return unquote(url[len(_SQLITE_PREFIX):])
+
+
 def redact(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -76,10 +101,20 @@ def redact(url: str) -> str:
 
 
 def is_sqlite(url: str) -> bool:
+    scheme = _SCHEME.match(url)
+    if scheme is not None:
+        return scheme.group(1).split("+")[0] == "sqlite"
+    from sqlalchemy.engine import make_url
+
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def sqlite_file(url: str) -> Path | None:
+    plain = _plain_sqlite_database(url)
+    if plain is not None:
+        return None if not plain or plain == ":memory:" else Path(plain)
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
@@ -169,6 +204,8 @@ def current_txn(conn: Any) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; for SQLite the folder is created and pragmas set."""
+    from sqlalchemy import create_engine, event
+
     if is_sqlite(url):
         path = sqlite_file(url)
         if path is not None:
@@ -192,6 +229,8 @@ def _alembic_config(connection: Any) -> Any:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect
+
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -207,7 +246,7 @@ def current_revision(engine: Engine) -> str | None:
 _REV = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*['"]?([\w-]+|None)['"]?""", re.M)
 
 
-def _head_from_files() -> str | None:
+def head_from_files() -> str | None:
     """The head read from the migration files' ``revision``/``down_revision`` lines, so
     a start on a database already at the head does not load Alembic (about 200 ms of
     the start path); None when the files do not name exactly one head."""
@@ -223,7 +262,7 @@ def _head_from_files() -> str | None:
 
 
 def head_revision() -> str:
-    quick = _head_from_files()
+    quick = head_from_files()
     if quick is not None:
         return quick
     from alembic.config import Config
@@ -281,9 +320,8 @@ def _copy_sqlite(source: Path, dest: Path) -> None:
 
 def upgrade(engine: Engine) -> str | None:
     """Bring the schema to the newest revision. Returns the path of the safety copy made
-    of an existing SQLite file, if one was made."""
-    from alembic import command
-
+    of an existing SQLite file, if one was made. At the head it returns before Alembic
+    is imported (docs/performance.md, "Start-up")."""
     url = engine.url.render_as_string(hide_password=False)
     before = current_revision_safe(engine)
     head = head_revision()
@@ -294,6 +332,9 @@ def upgrade(engine: Engine) -> str | None:
         copy = str(backup_sqlite(url, path.with_name(f"{path.name}.before-{head}-{stamp}.bak")))
     if before == head:
         return None
+    from alembic import command
+    from sqlalchemy import inspect
+
     with storage_errors(), engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
         if inspect(conn).has_table("history_seal"):
@@ -342,6 +383,8 @@ def classify(exc: BaseException) -> BaseException:
 
 
 def has_schema(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     return inspect(engine).has_table("cases")
 
 

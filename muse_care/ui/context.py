@@ -34,12 +34,15 @@ widget gets ``show_case(view: CaseView)`` each time the shown case changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from muse_care.domain.actor import Actor
 from muse_care.domain.errors import MuseCareError, NotFound, StaleRecord, StorageUnavailable, ValidationError
-from muse_care.services.register import Actor, Register
 from muse_care.ui.qt import QtCore, QtWidgets, Signal
 from muse_care.ui.worker import Worker
+
+if TYPE_CHECKING:  # the window starts before SQLAlchemy has loaded (docs/performance.md, "Start-up")
+    from muse_care.services.register import Register
 
 
 def stale_text(exc: StaleRecord) -> str:

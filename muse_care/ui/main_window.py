@@ -1,23 +1,41 @@
 """The main window: saved views with their counts on the left, the queue (search as
-you type, sort by any column) above, the open case below."""
+you type, sort by any column) above, the open case below.
+
+It is built in two steps, so that it is on screen before the database has opened
+(docs/performance.md, "Start-up"). ``MainWindow(ctx, skeleton=True)`` is the window,
+its menus, the saved views and the queue table, and imports no SQLAlchemy:
+``show_first_page`` puts the first page read through ``sqlite3``
+(``muse_care.store.first_page``) in the table. ``complete()``, once the register is
+open, adds the queue model, the case pane and its tabs; the queue model reads the
+queue again through the service and takes the table over when its first page is in.
+An action used in between runs once the window is complete. ``MainWindow(ctx)`` does
+both steps at once.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from muse_care.services import queue
-from muse_care.services.queue import SAVED_VIEWS
-from muse_care.ui.case_view import CaseViewWidget
-from muse_care.ui.context import AppContext
-from muse_care.ui.operations import CaseChanges, CaseOp
+from muse_care.services.queue_columns import COLUMN_LOOKS, LOOK_KEYS, SAVED_VIEWS
 from muse_care.ui.forms.ui_main_window import Ui_MainWindow
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt
-from muse_care.ui.queue_model import COLUMNS, QueueModel, column
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.queue_look import FirstPageModel
+
+if TYPE_CHECKING:
+    from muse_care.store.first_page import FirstPage
+    from muse_care.ui.context import AppContext
+    from muse_care.ui.operations import CaseChanges
 
 SEARCH_DELAY_MS = 250
 log = logging.getLogger("muse_care.ui.main_window")
+
+
+def column(key: str) -> int:
+    """The position of the column ``key`` in the queue."""
+    return LOOK_KEYS.index(key)
 
 
 def icon(name: str) -> QtGui.QIcon:
@@ -27,7 +45,11 @@ def icon(name: str) -> QtGui.QIcon:
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    first_page_shown = Signal(int)
+    """The queue's first page is in the table (the row count): the one read at start,
+    or else the queue model's first."""
+
+    def __init__(self, ctx: AppContext, *, skeleton: bool = False) -> None:
         super().__init__()
         self.ctx = ctx
         self.ui = Ui_MainWindow()
@@ -36,21 +58,114 @@ class MainWindow(QtWidgets.QMainWindow):
         self.approvals_window: Any = None
         self.dashboard_window: Any = None
         self.live: Any = None
+        self.model: Any = None  # the QueueModel, from complete()
+        self.case_view: Any = None  # the CaseViewWidget, from complete()
+        self.completed = False
+        self.first_page = FirstPageModel(self)
+        self._first_page_fits = True  # the table still asks for All open by due date
+        self._first_page_sent = False
+        self._when_complete: list[Callable[[], Any]] = []
         self.counts: dict[str, int] = {}
         self._pending_select: int | None = None
         self._select_single_result = False
         self._following = False
         self._set_icons_and_shortcuts()
         self._build_queue()
-        self._build_case_view()
         self._build_status_bar()
         self._build_views()
         self._build_search()
         self._connect_actions()
         self._size_panes()
         self.restore_layout()
-        self.statusBar().showMessage(f"Signed in as {ctx.actor.display_name} ({ctx.actor.login})")
         self.ui.views_list.setCurrentRow([v.key for v in SAVED_VIEWS].index("all-open"))
+        self._title = self.windowTitle()
+        if skeleton:  # says so until complete(): the case pane and the actions are not there yet
+            self.setWindowTitle(f"{self._title} – opening the database…")
+            self.statusBar().showMessage("Opening the database…")
+        else:
+            self.complete()
+
+    # --- the second step: the queue model and the case pane ----------------------------
+    def complete(self, load: bool = True) -> None:
+        """Add what needs the register: the queue model (asking for what the table shows:
+        the selected view, a search typed meanwhile, the header's sort), the case pane
+        with its tabs; then run the actions used meanwhile. ``load``: read the queue now
+        (``start()`` reads it too)."""
+        if self.completed:
+            return
+        from muse_care.services.queue import QueueQuery
+        from muse_care.ui.queue_model import QueueModel
+
+        self.model = QueueModel(self.ctx, self)
+        self.model.loaded.connect(self._queue_loaded)
+        self.model.first_page_shown.connect(self._model_first_page)
+        self._build_case_view()
+        header = self.ui.queue_table.horizontalHeader()
+        section = header.sortIndicatorSection()
+        sort = LOOK_KEYS[section] if 0 <= section < len(LOOK_KEYS) else "due"
+        item = self.ui.views_list.currentItem()
+        view = item.data(Qt.ItemDataRole.UserRole) if item is not None else "all-open"
+        self.model.query = QueueQuery(view=view, search=self.ui.search_edit.text(), sort=sort,
+                                      descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+        if not self.first_page.shown:
+            self._take_table()
+        self.ctx.op_executed.connect(self._op_executed)
+        self.ctx.open_case.connect(self.open_case)
+        self.completed = True
+        self.setWindowTitle(self._title)
+        self.statusBar().showMessage(f"Signed in as {self.ctx.actor.display_name} ({self.ctx.actor.login})")
+        if load:
+            self.model.reload()
+        pending, self._when_complete = self._when_complete, []
+        for action in pending:
+            action()
+
+    def _when_ready(self, action: Callable[[], Any]) -> Callable[[], None]:
+        """``action`` now if the window is complete, else once it is."""
+        def run(*_args: Any) -> None:
+            if self.completed:
+                action()
+            else:
+                self._when_complete.append(action)
+        return run
+
+    def show_first_page(self, page: FirstPage | None) -> bool:
+        """Show the first page read at start while the register opens, if the table still
+        asks for exactly that page (All open, by due date, no search) and the queue model
+        has not taken the table over. Returns whether it is shown."""
+        if page is None or self.completed or not self._first_page_fits:
+            return False
+        self.first_page.show_page(page.total, list(page.rows))
+        self._count_text(page.total, "")
+        self._announce_first_page(page.total)
+        return True
+
+    def _announce_first_page(self, total: int) -> None:
+        if not self._first_page_sent:
+            self._first_page_sent = True
+            self.first_page_shown.emit(total)
+
+    def _first_page_unfit(self) -> None:
+        """The table asks for something the start's page cannot answer: show nothing
+        rather than another view's rows, until the queue model has the answer."""
+        self._first_page_fits = False
+        if self.first_page.shown:
+            self.first_page.clear()
+            self.ui.count_label.setText("")
+
+    def _take_table(self) -> None:
+        """The queue model takes the table over from the start's page; a case the agent
+        selected meanwhile stays selected and opens."""
+        table = self.ui.queue_table
+        if table.model() is self.model:
+            return
+        current = table.currentIndex()
+        chosen = self.first_page.row_at(current.row()) if current.isValid() else None
+        table.setModel(self.model)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.first_page.clear()
+        if chosen is not None:
+            self.open_case(chosen.id)
 
     # --- building the window, step by step ----------------------------------------------
     def _set_icons_and_shortcuts(self) -> None:
@@ -67,30 +182,34 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_queue(self) -> None:
         """The queue table: columns sized from their declared samples, sorted by the
-        database (due date first), the due date and days left kept on screen."""
+        database (due date first), the due date and days left kept on screen. It holds
+        the start's first page until the queue model takes it over (``complete``)."""
         ui = self.ui
-        self.model = QueueModel(self.ctx, self)
         table = ui.queue_table
-        table.setModel(self.model)
+        table.setModel(self.first_page)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         width = self.fontMetrics().horizontalAdvance
-        for i, col in enumerate(COLUMNS):
+        for i, col in enumerate(COLUMN_LOOKS):
             table.setColumnWidth(i, max(width(col.width_sample), width(col.header)) + width("MMM"))
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
         header.setSortIndicator(column("due"), Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorShown(True)
-        header.sortIndicatorChanged.connect(self.model.sort)
+        header.sortIndicatorChanged.connect(self._sort_changed)
         header.setSectionsClickable(True)
-        table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.model.loaded.connect(self._queue_loaded)
-        self.model.first_page_shown.connect(self._first_page_shown)
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if self.model is not None:
+            self.model.sort(section, order)
+        elif section != column("due") or order != Qt.SortOrder.AscendingOrder:
+            self._first_page_unfit()
 
     def _build_case_view(self) -> None:
         """The case pane, with the tabs of letters, retrieval and approvals."""
+        from muse_care.ui.case_view import CaseViewWidget
         from muse_care.ui.letters_tab import LettersTab
         from muse_care.ui.retrieval_tab import RetrievalTab
         from muse_care.ui.team_windows import CaseApprovalsTab
@@ -135,27 +254,27 @@ class MainWindow(QtWidgets.QMainWindow):
         ui.search_edit.installEventFilter(self)
 
     def _connect_actions(self) -> None:
-        ui, ctx = self.ui, self.ctx
-        ui.action_new_case.triggered.connect(self.new_case)
+        """Actions that need the register or the case pane run once the window is
+        complete when used before (``_when_ready``); the search box works at once."""
+        ui, ctx, ready = self.ui, self.ctx, self._when_ready
+        ui.action_new_case.triggered.connect(ready(self.new_case))
         ui.action_find.triggered.connect(self.focus_search)
-        ui.action_save.triggered.connect(self.case_view.save_requester)
-        ui.action_refresh.triggered.connect(self.refresh)
-        ui.action_next_case.triggered.connect(lambda: self.step_case(1))
-        ui.action_previous_case.triggered.connect(lambda: self.step_case(-1))
-        ui.action_settings.triggered.connect(self.open_settings)
+        ui.action_save.triggered.connect(ready(lambda: self.case_view.save_requester()))
+        ui.action_refresh.triggered.connect(ready(self.refresh))
+        ui.action_next_case.triggered.connect(ready(lambda: self.step_case(1)))
+        ui.action_previous_case.triggered.connect(ready(lambda: self.step_case(-1)))
+        ui.action_settings.triggered.connect(ready(self.open_settings))
         ui.action_quit.triggered.connect(self.close)
         ui.action_about.triggered.connect(self._about)
         ui.action_shortcuts.triggered.connect(self.open_shortcuts)
-        ui.action_getting_started.triggered.connect(self.open_getting_started)
-        ui.action_take_next.triggered.connect(self.take_next_case)
-        ui.action_print_run.triggered.connect(self.open_print_run)
-        ui.action_approvals.triggered.connect(self.open_approvals)
-        ui.action_dashboard.triggered.connect(self.open_dashboard)
+        ui.action_getting_started.triggered.connect(ready(self.open_getting_started))
+        ui.action_take_next.triggered.connect(ready(self.take_next_case))
+        ui.action_print_run.triggered.connect(ready(self.open_print_run))
+        ui.action_approvals.triggered.connect(ready(self.open_approvals))
+        ui.action_dashboard.triggered.connect(ready(self.open_dashboard))
         self.action_records = ui.menu_team.addAction("&Records and metrics…")
-        self.action_records.triggered.connect(self.open_records)
+        self.action_records.triggered.connect(ready(self.open_records))
         self.records_window: Any = None
-        ctx.op_executed.connect(self._op_executed)
-        ctx.open_case.connect(self.open_case)
         ctx.worker.busy_changed.connect(self._busy)
 
     def _size_panes(self) -> None:
@@ -189,7 +308,7 @@ class MainWindow(QtWidgets.QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        if self.case_view.dirty:
+        if self.case_view is not None and self.case_view.dirty:
             answer = QtWidgets.QMessageBox.question(
                 self, "Unsaved changes", "The requester details you typed are not saved. Quit anyway?",
                 QtWidgets.QMessageBox.StandardButton.Discard | QtWidgets.QMessageBox.StandardButton.Cancel,
@@ -256,6 +375,7 @@ class MainWindow(QtWidgets.QMainWindow):
     # --- team: take next, approvals, dashboard, print run -----------------------------
     def take_next_case(self) -> None:
         from muse_care.services import team
+        from muse_care.ui.operations import CaseOp
 
         reg = self.ctx.register
         if reg is None:
@@ -321,6 +441,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.case_view.load(self.case_view.view.id)
 
     def refresh_counts(self) -> None:
+        from muse_care.services import queue
+
         reg = self.ctx.register
         if reg is not None:
             # after the queue's own reads, never before them (docs/performance.md, "Queue and search")
@@ -342,11 +464,20 @@ class MainWindow(QtWidgets.QMainWindow):
             self.ui.search_edit.blockSignals(True)
             self.ui.search_edit.clear()
             self.ui.search_edit.blockSignals(False)
-        self.model.set_query(replace(self.model.query, view=current.data(Qt.ItemDataRole.UserRole), search=""))
+        view = current.data(Qt.ItemDataRole.UserRole)
+        if self.model is None:  # still starting: complete() asks for the selected view
+            if view != "all-open":
+                self._first_page_unfit()
+            return
+        self.model.set_query(replace(self.model.query, view=view, search=""))
 
     def _apply_search(self) -> None:
         self._search_timer.stop()
         text = self.ui.search_edit.text()
+        if self.model is None:  # still starting: complete() searches for what was typed
+            if text.strip():
+                self._first_page_unfit()
+            return
         if text.strip() == self.model.query.search.strip():
             return
         # the agent typed: a single case found is opened (once, for this search only)
@@ -370,14 +501,22 @@ class MainWindow(QtWidgets.QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    def _first_page_shown(self, rows: int) -> None:
-        if not self.model.count_known:  # the count follows the rows
+    def _model_first_page(self, rows: int) -> None:
+        """The queue model's first page is in (its count follows): it takes the table over
+        from the start's page, and the count label says the count is on its way."""
+        self._take_table()
+        self._announce_first_page(rows)
+        if not self.model.count_known:
             self.ui.count_label.setText(f"{rows:,}+ cases: counting…")
 
-    def _queue_loaded(self, total: int) -> None:
-        q = self.model.query
-        what = f"found for “{q.search.strip()}”" if q.search.strip() else "in this view"
+    def _count_text(self, total: int, search: str) -> None:
+        what = f"found for “{search.strip()}”" if search.strip() else "in this view"
         self.ui.count_label.setText(f"{total:,} case{'s' if total != 1 else ''} {what}")
+
+    def _queue_loaded(self, total: int) -> None:
+        self._take_table()
+        self._count_text(total, self.model.query.search)
+        self._announce_first_page(total)
         pending, self._pending_select = self._pending_select, None
         single, self._select_single_result = self._select_single_result, False
         if pending is not None:

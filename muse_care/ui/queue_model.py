@@ -17,39 +17,22 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from muse_care.domain.case import OPEN_STATUSES, CaseRow
+from muse_care.domain.case import CaseRow
 from muse_care.services import queue
 from muse_care.services.queue import PAGE_SIZE, QUEUE_COLUMNS, QueueQuery, days_left_text, rights_text, status_text
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, QtGui, Qt, Signal
+from muse_care.ui.queue_look import CUE_OVERDUE, CUE_SOON, CUE_TODAY, days_left_cue  # declared there
 
 log = logging.getLogger("muse_care.ui.queue")
 COLUMNS = QUEUE_COLUMNS  # declared once, in the queue service
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 MAX_PAGES = 40  # 8,000 rows cached at most
 
-# The days-left cues: a background AND its own text colour, so they read the same in
-# light and dark mode; the text says it too ("5 days overdue"), never colour alone.
-CUE_OVERDUE = (QtGui.QColor("#b3261e"), QtGui.QColor("#ffffff"))
-CUE_TODAY = (QtGui.QColor("#e8a317"), QtGui.QColor("#000000"))
-CUE_SOON = (QtGui.QColor("#fbe7a1"), QtGui.QColor("#000000"))
-
 
 def column(key: str) -> int:
     """The position of the column ``key`` in the queue."""
     return COLUMN_KEYS.index(key)
-
-
-def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | None:
-    if row.status not in OPEN_STATUSES or row.days_left is None:
-        return None
-    if row.days_left < 0:
-        return CUE_OVERDUE
-    if row.days_left == 0:
-        return CUE_TODAY
-    if row.days_left <= 3:
-        return CUE_SOON
-    return None
 
 
 _STALE = object()  # what a read returns once a newer query has made it stale

@@ -1,0 +1,140 @@
+"""The window's start path (docs/performance.md, "Start-up"): ``muse-care`` reads the
+window's options without the whole command-line parser; the window is painted with the
+register's real first page before SQLAlchemy, Alembic, reportlab, pypdf, keyring or
+the Qt add-ons load; the queue model then takes over with the same rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from muse_care.entry import window_args
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sqlalchemy", "alembic", "reportlab", "pypdf", "keyring", "psycopg")
+QT_ADDONS = ("PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport")
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--db", "x.sqlite3"], ["--db=sqlite:////tmp/a b.sqlite3"], ["--smoke-test"],
+    ["--as-user", "aisha", "--db", "x.db"], ["--db", "x.db", "--smoke-test", "--as-user=tom"], ["--db="],
+])
+def test_the_window_options_are_read_as_the_cli_reads_them(argv: list[str]) -> None:
+    from muse_care.cli.main import build_parser
+
+    fast = window_args(argv)
+    assert fast is not None
+    full = vars(build_parser().parse_args(argv))
+    assert full["command"] is None
+    assert {k: full[k] for k in vars(fast)} == vars(fast)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--help"], ["case", "list"], ["--db", "a", "--db", "b"], ["--d", "x"], ["--db"], ["--db", "--smoke-test"],
+    ["--smoke-test", "--smoke-test"], ["--version"], ["x.sqlite3"],
+])
+def test_anything_else_goes_to_the_cli(argv: list[str]) -> None:
+    assert window_args(argv) is None
+
+
+PROBE = """
+import json, sys
+from muse_care.ui import app
+
+HEAVY, ADDONS = {heavy!r}, {addons!r}
+painted = app.Starter._bench_painted
+marks = {{}}
+
+def at_paint(self):
+    fp = self.window.first_page
+    marks["paint"] = dict(
+        loaded=sorted({{m for m in sys.modules if m.split(".")[0] in HEAVY or m.startswith(ADDONS)}}),
+        from_start=fp.shown, completed=self.window.completed, total=self.window.ui.queue_table.model().rowCount(),
+        rows=[[r.reference, r.requester_name, r.days_left] for r in fp.rows],
+        title=self.window.windowTitle())
+    if self.window.completed:
+        return done(self)
+    app.QtCore.QTimer.singleShot(0, lambda: wait_complete(self))
+
+def wait_complete(self):
+    if not (self.window.completed and self.ctx.worker.idle and self.window.ui.queue_table.model() is self.window.model):
+        return app.QtCore.QTimer.singleShot(50, lambda: wait_complete(self))
+    done(self)
+
+def done(self):
+    m = self.window.model
+    marks["complete"] = dict(total=m.rowCount() if m is not None else None,
+                             rows=[[r.reference, r.requester_name, r.days_left]
+                                   for r in (m.row_at(i) for i in range(min(200, m.rowCount())))],
+                             title=self.window.windowTitle())
+    print("PROBE " + json.dumps(marks), flush=True)
+    painted(self)
+
+app.Starter._bench_painted = at_paint
+from muse_care.entry import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _start(tmp_path: Path, url: str) -> dict:
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE.format(heavy=HEAVY, addons=QT_ADDONS), encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUSE_CARE_BENCH_STARTUP": "1",
+           "MUSE_CARE_CONFIG_DIR": str(tmp_path / "config"), "MUSE_CARE_USER": "aisha",
+           "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config"), "PYTHONPATH": str(ROOT)}
+    env.pop("MUSE_CARE_DB", None)
+    done = subprocess.run([sys.executable, str(script), "--db", url], env=env, capture_output=True, text=True,
+                          timeout=240, cwd=tmp_path, check=False)
+    probes = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
+    assert done.returncode == 0 and probes, done.stdout[-2000:] + done.stderr[-4000:]
+    return json.loads(probes[0][len("PROBE "):])
+
+
+def test_the_first_page_is_painted_before_sqlalchemy_loads_and_the_model_takes_over(sqlite_url, tmp_path) -> None:
+    from muse_care.services import cases, queue
+    from muse_care.services.register import Actor, Register
+
+    reg = Register.open(sqlite_url, Actor("aisha", "Aisha Khan"), migrate=False)
+    try:
+        for i, name in enumerate(("Zoë Ærøskøbing", "محمد علی خان", "王小明", "Ngọc Ánh Nguyễn", "Margaret Jones")):
+            cases.add_case(reg, cases.CaseDraft(
+                name=name, rights=["access"], channel="phone", received=date(2026, 10, 1 + i),
+                email=f"p{i}@example.org", country="GB", postcode="SW1A 2AA", address_lines=["1 High Street"],
+                city="London"))
+        total, rows = queue.first_page(reg, queue.QueueQuery())
+    finally:
+        reg.dispose()
+    expected = [[r.reference, r.requester_name, r.days_left] for r in rows]
+    marks = _start(tmp_path, sqlite_url)
+    paint = marks["paint"]
+    assert paint["from_start"] and not paint["completed"]
+    assert paint["loaded"] == []  # no SQLAlchemy, Alembic, reportlab, pypdf, keyring or Qt add-on yet
+    assert paint["total"] == total == 5 and paint["rows"] == expected
+    assert paint["title"] != "MUSE Care"  # says it is still opening the database
+    complete = marks["complete"]
+    assert complete["total"] == total and complete["rows"] == expected and complete["title"] == "MUSE Care"
+
+
+def test_a_new_database_is_opened_first_then_painted(tmp_path) -> None:
+    """No register yet (a first start): nothing is read through sqlite3 (the file is not
+    created by it); the window shows the queue once the worker has made the database."""
+    url = f"sqlite:///{tmp_path / 'new' / 'first.sqlite3'}"
+    marks = _start(tmp_path, url)
+    paint = marks["paint"]
+    assert not paint["from_start"] and paint["completed"] and paint["total"] == 0
+    assert "sqlalchemy" in paint["loaded"]
+
+
+def test_opening_a_register_at_the_head_does_not_load_alembic(sqlite_url) -> None:
+    code = ("import sys; from muse_care.services.register import Actor, Register; "
+            f"r = Register.open({sqlite_url!r}, Actor('aisha', 'Aisha Khan')); r.timezone(); r.dispose(); "
+            "assert 'alembic' not in sys.modules, 'Alembic loaded'; "
+            "assert 'sqlalchemy' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
