@@ -227,6 +227,8 @@ class _CaseMaker:
         self._steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
         self._tasks: dict[tuple[Right, ...], list[tuple[int, str, str, str]]] = {}
         self._received: dict[tuple[str, date, int, int], tuple[datetime, str]] = {}
+        self._settled: dict[tuple[str, str], tuple[str, str]] = {}
+        self.non_post = [c for c in self.channel_values if c != Channel.POST.value]
 
     def country_and_status(self) -> tuple[str, Status]:
         choices = self.rng.choices
@@ -314,6 +316,14 @@ class _CaseMaker:
     def keeps_under(self, code: str) -> str:
         return next(s.keeps_under for _, s in self.systems if s.code == code) or "a legal duty to keep it"
 
+    def settled(self, code: str, action: str) -> tuple[str, str]:
+        """(basis, status) of a task settled: kept under the system's legal duty, or done."""
+        got = self._settled.get((code, action))
+        if got is None:
+            basis = self.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
+            got = self._settled[(code, action)] = (basis, TaskStatus.KEPT.value if basis else TaskStatus.DONE.value)
+        return got
+
 
 def _clock_entries(story: _Story, at: datetime, before: Any, after: Any) -> None:
     """The entries ``_apply_clock`` writes for each clock field an event changed."""
@@ -325,164 +335,257 @@ def _clock_entries(story: _Story, at: datetime, before: Any, after: Any) -> None
             story.entry(at, what, old, new)
 
 
+@dataclass
+class _Drawn:
+    """What is drawn for one case before anything happens to it: the request as it came in."""
+
+    cid: int
+    ref: str
+    cc: str
+    status: Status  # where the case is to end
+    name: str
+    stem: str  # the requester's email stem
+    line: str
+    place: Any
+    regime: Any
+    region: str
+    regime_note: str
+    age: int  # days since the request came in
+    received: date
+    received_at: datetime
+    chosen: tuple[Right, ...]
+    channel: str
+    closed_via: Status | None  # for a Closed case, the status it was closed from
+    assignee: str
+    worked: datetime  # when the case was worked on after intake
+
+
+@dataclass
+class _Path:
+    """What a case's way through the workflow leaves besides its word entries."""
+
+    clock: _Clock
+    results: dict[str, str]  # identity step -> result
+    events: tuple[ClockEvent, ...] = ()
+    checked_at: datetime | None = None
+    settled_tasks: bool = False
+    approval: bool = False  # a refusal waiting for a lead's approval
+    told: bool = False  # the Art. 19 recipients told
+
+
+def _draw(make: _CaseMaker, cid: int, ref: str) -> _Drawn:
+    """The request: requester, address, regime, when it came in, the rights and the
+    channel, and where the case is to end. The draws happen in this fixed order."""
+    rng = make.rng
+    cc, status = make.country_and_status()
+    people = make.people[cc]
+    (name, stem), (line, place) = people.name(), people.address()
+    regime, region, regime_note = make.regime_of(cc, place.postcode, place.region)
+    age, received, received_at = make.received(status, regime.zone_for(region, cc))
+    chosen = make.rights_asked(regime.code)
+    channel = rng.choice(make.channel_values)
+    # A reply to a postal request is a letter posted in a print run; the demo makes no
+    # letters, so its postal requests never reach Responded (the Responded gate).
+    closed_via = rng.choice((Status.RESPONDED, Status.RESPONDED, Status.WITHDRAWN, Status.REFUSED)) \
+        if status is Status.CLOSED else None
+    if channel == Channel.POST.value and (status is Status.RESPONDED or closed_via is Status.RESPONDED):
+        channel = rng.choice(make.non_post)
+    assignee = rng.choice(AGENTS)
+    worked = min(make.now, received_at + timedelta(days=rng.randint(0, min(age, 20)) if age else 0,
+                                                   hours=rng.randint(1, 5)))
+    return _Drawn(cid, ref, cc, status, name, stem, line, place, regime, region, regime_note, age, received,
+                  received_at, chosen, channel, closed_via, assignee, max(worked, received_at))
+
+
+def _intake(make: _CaseMaker, d: _Drawn, story: _Story, with_note: bool) -> _Path:
+    """``create_case``: the created entry, the clock from the day received, the identity
+    checks pending; every seventh case a note at intake."""
+    intake = make.clock(d.regime, d.received, (), d.region, d.chosen)
+    assert intake is not None
+    due = intake.state.due.isoformat() if intake.state.due else "not running"
+    story.entry(d.received_at, "created", "", f"{d.ref}: {','.join(r.value for r in d.chosen)} by {d.channel}, "
+                f"received {d.received.isoformat()}, {d.regime_note}; due {due}")
+    if with_note:
+        story.entry(d.received_at, "note", "", NOTE_TEXT)
+    return _Path(intake, dict.fromkeys(make.check_steps(d.regime.code, d.chosen), "pending"))
+
+
+def _wait_with_event(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path, kind: ClockEventKind,
+                     after_days: int, applies: bool, to: Status) -> None:
+    """Awaiting identity / clarification: the clock event where the regime lets it
+    stop or pause the clock (and the clock rules accept it), then the status move."""
+    ev = (ClockEvent(kind, d.received + timedelta(days=min(d.age, after_days))),)
+    with_event = make.clock(d.regime, d.received, ev, d.region, d.chosen) if applies else None
+    if with_event is not None:
+        path.events = ev
+        story.entry(d.worked, f"event:{kind.value}", "", ev[0].on.isoformat())
+        _clock_entries(story, d.worked, path.clock.state, with_event.state)
+        path.clock = with_event
+    story.move(to, d.worked)
+    story.unit(d.worked)
+
+
+def _respond(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """What the Responded gate asks for: every task settled, the Art. 19 recipients told
+    where the rights need it, an electronic reply recorded; then the move."""
+    at, day = d.worked, d.worked.date().isoformat()
+    path.settled_tasks = True
+    for _sid, right, action, code in make.tasks(d.chosen):
+        basis, done = make.settled(code, action)
+        story.entry(at, "task", f"{code}/{right}: todo", f"{code}/{right}: {done}" + (f" (basis: {basis})" if basis else ""))
+        story.unit(at)
+    if needs_recipients(d.chosen):
+        path.told = True
+        for who in make.recipients:
+            story.entry(at, f"recipient:{who}"[:64], "to be told", f"told {day} by email")
+            story.unit(at)
+    story.entry(at, ELECTRONIC_REPLY, "", f"{day} by email: {REPLY_SUMMARY}")
+    story.unit(at)
+    story.move(Status.RESPONDED, at)
+    story.unit(at)
+
+
+def _work(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """The identity confirmed, then on to the case's end: a refusal asked of a lead,
+    refused, or responded."""
+    at, end = d.worked, d.status
+    story.confirm_identity(tuple(path.results), path.results, at)
+    path.checked_at = at
+    if end is Status.AWAITING_APPROVAL:
+        path.approval = True
+        story.entry(at, "approval requested:refusal", "", REFUSAL_REASON)
+        story.move(Status.AWAITING_APPROVAL, at)
+        story.unit(at)
+    elif end is Status.REFUSED or d.closed_via is Status.REFUSED:
+        story.move(Status.REFUSED, at)
+        story.entry(at, "status reason", "", REFUSAL_REASON)
+        story.unit(at)
+    elif end is Status.RESPONDED or d.closed_via is Status.RESPONDED:
+        _respond(make, d, story, path)
+
+
+def _walk(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """The case's way from New to its status, the path each status takes."""
+    regime, end = d.regime, d.status
+    if end is Status.AWAITING_IDENTITY:
+        _wait_with_event(make, d, story, path, ClockEventKind.ID_REQUESTED, 1,
+                         regime.verification_stops_clock and make.rng.random() < 0.7, end)
+    elif end is Status.AWAITING_CLARIFICATION:
+        _wait_with_event(make, d, story, path, ClockEventKind.CLARIFICATION_REQUESTED, 2,
+                         regime.clarification_pauses_clock, end)
+    elif end is Status.WITHDRAWN or d.closed_via is Status.WITHDRAWN:
+        story.move(Status.WITHDRAWN, d.worked)
+        story.entry(d.worked, "status reason", "", WITHDRAWAL_REASON)
+        story.unit(d.worked)
+    elif end is not Status.NEW:
+        _work(make, d, story, path)
+    if end is Status.CLOSED:
+        story.move(Status.CLOSED, d.worked)
+        story.unit(d.worked)
+    assert story.status is end, (story.status, end)
+
+
+class _Emitter:
+    """Turns each case's draws, path and story into the rows of every table, values as
+    the database's text forms; ids of clock events and history entries run on."""
+
+    def __init__(self, make: _CaseMaker, actor: str, zone: str, first_event: int, first_history: int,
+                 prev_hash: str, salt_bytes: Any) -> None:
+        self.make, self.actor, self.stamp = make, actor, _Stamps(zone)
+        self.next_event, self.next_history, self.prev_hash = first_event, first_history, prev_hash
+        self.salt_bytes = salt_bytes
+        self.out: Rows = {t: [] for t in COLUMNS}
+
+    def case(self, d: _Drawn, story: _Story, path: _Path, with_note: bool) -> None:
+        out, stamp, actor, cid = self.out, self.stamp, self.actor, d.cid
+        created = d.received_at
+        if with_note:
+            out["notes"].append((cid, NOTE_TEXT, actor, stamp(created)))
+        if path.approval:
+            payload = json.dumps({"reason": REFUSAL_REASON, "previous_status": Status.IN_PROGRESS.value},
+                                 ensure_ascii=False)
+            out["approvals"].append((cid, "refusal", actor, stamp(d.worked), REFUSAL_REASON, "", payload))
+        if path.told:
+            day = d.worked.date().isoformat()
+            out["case_recipients"].extend((cid, who, "told", day, "email", "", actor, stamp(d.worked), 1)
+                                          for who in self.make.recipients)
+        self.tasks(d, path)
+        checked_v = stamp(path.checked_at) if path.checked_at is not None else None
+        out["identity_checks"].extend(
+            (cid, s, r, "", actor if r != "pending" else "", checked_v if r != "pending" else None)
+            for s, r in path.results.items())
+        for ev in path.events:
+            out["clock_events"].append((self.next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor,
+                                        stamp(d.worked)))
+            self.next_event += 1
+        out["cases"].append(self.case_row(d, story, path))
+        self.history(cid, story)
+
+    def tasks(self, d: _Drawn, path: _Path) -> None:
+        stamp, make = self.stamp, self.make
+        created_v, done_v = stamp(d.received_at), stamp(d.worked)
+        rows = self.out["case_tasks"]
+        for sid, right, action, code in make.tasks(d.chosen):
+            if path.settled_tasks:
+                basis, done = make.settled(code, action)
+                rows.append((d.cid, sid, right, action, done, basis, "", "", d.assignee, self.actor, done_v,
+                             created_v, 2))
+            else:
+                rows.append((d.cid, sid, right, action, TaskStatus.TODO.value, "", "", "", d.assignee, "",
+                             None, created_v, 1))
+
+    def case_row(self, d: _Drawn, story: _Story, path: _Path) -> tuple[Any, ...]:
+        stamp, actor, cid, place = self.stamp, self.actor, d.cid, d.place
+        return (
+            cid, d.ref, d.status.value, d.regime.code, d.region, d.channel,
+            ",".join([r.value for r in d.chosen]), stamp(d.received_at), d.received.isoformat(),
+            d.name, people_email(d.stem, cid), people_phone(d.cc, cid), d.line, place.postcode, place.city,
+            place.region, d.cc, f"ACC-{(cid * 7_919_113 + 424_242) % 10_000_000:07d}", "self", "", "",
+            d.assignee, *path.clock.columns, stamp(d.received_at), actor, stamp(story.updated or d.received_at),
+            actor, story.writes,
+        )
+
+    def history(self, cid: int, story: _Story) -> None:
+        """The story's word entries, each hash-chained onto the one before."""
+        rows, stamp, actor, salt_bytes = self.out["history"], self.stamp, self.actor, self.salt_bytes
+        prev_hash, entry_id = self.prev_hash, self.next_history
+        for at, what, old, new in story.entries:
+            row = _word_entry(entry_id, cid, at, stamp(at), actor, what, old, new, salt_bytes(16), prev_hash)
+            rows.append(row)
+            prev_hash = row[8]
+            entry_id += 1
+        self.prev_hash, self.next_history = prev_hash, entry_id
+
+
 def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, first_id: int,
           first_event: int, first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
           zone: str, batch: int, systems: list[tuple[int, System]], recipients: tuple[str, ...],
           salts: random.Random | None = None) -> Iterator[Rows]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
-    Each case is what a sequence of the services' own calls leaves behind (intake, the
-    identity checks, clock events, the tasks settled, the Art. 19 recipients told, an
-    electronic reply, the status moves), with the word entries those calls write, in
-    their order. A seed gives the same cases; the history entries' salts come from
-    ``salts``, a generator of their own, so they do not shift the case draws.
+    Each case is what a sequence of the services' own calls leaves behind: drawn
+    (``_draw``), taken in (``_intake``), walked to its status (``_walk``: identity,
+    clock events, tasks settled, recipients told, a reply, the moves), then written out
+    as rows with the word entries those calls write, in their order (``_Emitter``). A
+    seed gives the same cases; the history entries' salts come from ``salts``, a
+    generator of their own, so they do not shift the case draws.
     """
-    salt_bytes = (salts or random.Random(0)).randbytes
     make = _CaseMaker(register, rng, n, today, now, systems, recipients)
-    stamp = _Stamps(zone)
-    out: Rows = {t: [] for t in COLUMNS}
-    cases, events, checks = out["cases"], out["clock_events"], out["identity_checks"]
-    notes, history, tasks_out = out["notes"], out["history"], out["case_tasks"]
-    recips, approvals = out["case_recipients"], out["approvals"]
-    next_event, next_history = first_event, first_history
-    non_post = [c for c in make.channel_values if c != Channel.POST.value]
+    emit = _Emitter(make, actor, zone, first_event, first_history, prev_hash,
+                    (salts or random.Random(0)).randbytes)
     for i in range(n):
-        cid, ref = first_id + i, refs[i]
-        cc, status = make.country_and_status()
-        people = make.people[cc]
-        (name, stem), (line, place) = people.name(), people.address()
-        regime, region, regime_note = make.regime_of(cc, place.postcode, place.region)
-        zone_name = regime.zone_for(region, cc)
-        age, received, received_at = make.received(status, zone_name)
-        chosen = make.rights_asked(regime.code)
-        channel = rng.choice(make.channel_values)
-        # A reply to a postal request is a letter posted in a print run; the demo makes no
-        # letters, so its postal requests never reach Responded (the Responded gate).
-        closed_via = rng.choice((Status.RESPONDED, Status.RESPONDED, Status.WITHDRAWN, Status.REFUSED)) \
-            if status is Status.CLOSED else None
-        if channel == Channel.POST.value and (status is Status.RESPONDED or closed_via is Status.RESPONDED):
-            channel = rng.choice(non_post)
-        assignee = rng.choice(AGENTS)
-        story = _Story(cid, actor)
-        worked = min(now, received_at + timedelta(days=rng.randint(0, min(age, 20)) if age else 0,
-                                                  hours=rng.randint(1, 5)))
-        worked = max(worked, received_at)
-        created = received_at
-
-        intake = make.clock(regime, received, (), region, chosen)
-        assert intake is not None
-        steps = make.check_steps(regime.code, chosen)
-        results = dict.fromkeys(steps, "pending")
-        checked_at: datetime | None = None
-        story.entry(created, "created", "", f"{ref}: {','.join(r.value for r in chosen)} by {channel}, "
-                    f"received {received.isoformat()}, {regime_note}; due "
-                    f"{intake.state.due.isoformat() if intake.state.due else 'not running'}")
-        case_events: tuple[ClockEvent, ...] = ()
-        clock = intake
-        if i % 7 == 0:
-            notes.append((cid, NOTE_TEXT, actor, stamp(created)))
-            story.entry(created, "note", "", NOTE_TEXT)
-        settled_tasks = False
-        if status is Status.AWAITING_IDENTITY:
-            ev = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
-            with_event = make.clock(regime, received, ev, region, chosen) \
-                if regime.verification_stops_clock and rng.random() < 0.7 else None
-            if with_event is not None:
-                case_events = ev
-                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
-                _clock_entries(story, worked, clock.state, with_event.state)
-                clock = with_event
-            story.move(Status.AWAITING_IDENTITY, worked)
-            story.unit(worked)
-        elif status is Status.AWAITING_CLARIFICATION:
-            ev = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
-            with_event = make.clock(regime, received, ev, region, chosen) \
-                if regime.clarification_pauses_clock else None
-            if with_event is not None:
-                case_events = ev
-                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
-                _clock_entries(story, worked, clock.state, with_event.state)
-                clock = with_event
-            story.move(Status.AWAITING_CLARIFICATION, worked)
-            story.unit(worked)
-        elif status is Status.WITHDRAWN or closed_via is Status.WITHDRAWN:
-            story.move(Status.WITHDRAWN, worked)
-            story.entry(worked, "status reason", "", WITHDRAWAL_REASON)
-            story.unit(worked)
-        elif status is not Status.NEW:
-            story.confirm_identity(steps, results, worked)
-            checked_at = worked
-            if status is Status.AWAITING_APPROVAL:
-                payload = json.dumps({"reason": REFUSAL_REASON, "previous_status": story.status.value},
-                                     ensure_ascii=False)
-                approvals.append((cid, "refusal", actor, stamp(worked), REFUSAL_REASON, "", payload))
-                story.entry(worked, "approval requested:refusal", "", REFUSAL_REASON)
-                story.move(Status.AWAITING_APPROVAL, worked)
-                story.unit(worked)
-            elif status is Status.REFUSED or closed_via is Status.REFUSED:
-                story.move(Status.REFUSED, worked)
-                story.entry(worked, "status reason", "", REFUSAL_REASON)
-                story.unit(worked)
-            elif status is Status.RESPONDED or closed_via is Status.RESPONDED:
-                settled_tasks = True
-                for _sid, right, action, code in make.tasks(chosen):
-                    basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
-                    done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
-                    after = f"{code}/{right}: {done}" + (f" (basis: {basis})" if basis else "")
-                    story.entry(worked, "task", f"{code}/{right}: todo", after)
-                    story.unit(worked)
-                if needs_recipients(chosen):
-                    told = f"told {worked.date().isoformat()} by email"
-                    for who in recipients:
-                        recips.append((cid, who, "told", worked.date().isoformat(), "email", "", actor,
-                                       stamp(worked), 1))
-                        story.entry(worked, f"recipient:{who}"[:64], "to be told", told)
-                        story.unit(worked)
-                story.entry(worked, ELECTRONIC_REPLY, "", f"{worked.date().isoformat()} by email: {REPLY_SUMMARY}")
-                story.unit(worked)
-                story.move(Status.RESPONDED, worked)
-                story.unit(worked)
-        if status is Status.CLOSED:
-            story.move(Status.CLOSED, worked)
-            story.unit(worked)
-        assert story.status is status, (story.status, status)
-
-        done_v = stamp(worked)
-        for sid, right, action, code in make.tasks(chosen):
-            if settled_tasks:
-                basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
-                done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
-                tasks_out.append((cid, sid, right, action, done, basis, "", "", assignee, actor, done_v,
-                                  stamp(created), 2))
-            else:
-                tasks_out.append((cid, sid, right, action, TaskStatus.TODO.value, "", "", "", assignee, "",
-                                  None, stamp(created), 1))
-        checked_v = stamp(checked_at) if checked_at is not None else None
-        checks.extend((cid, s, r, "", actor if r != "pending" else "", checked_v if r != "pending" else None)
-                      for s, r in results.items())
-        for ev in case_events:
-            events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, stamp(worked)))
-            next_event += 1
-        updated = story.updated or created
-        cases.append((
-            cid, ref, status.value, regime.code, region, channel,
-            ",".join([r.value for r in chosen]), stamp(received_at), received.isoformat(),
-            name, people_email(stem, cid), people_phone(cc, cid), line, place.postcode, place.city,
-            place.region, cc, f"ACC-{(cid * 7_919_113 + 424_242) % 10_000_000:07d}", "self", "", "",
-            assignee, *clock.columns, stamp(created), actor, stamp(updated), actor, story.writes,
-        ))
-        for at, what, old, new in story.entries:
-            row = _word_entry(next_history, cid, at, stamp(at), actor, what, old, new, salt_bytes(16),
-                              prev_hash)
-            history.append(row)
-            prev_hash = row[8]
-            next_history += 1
-        if len(cases) >= batch:
-            yield out
-            for rows in out.values():
+        d = _draw(make, first_id + i, refs[i])
+        story = _Story(d.cid, actor)
+        with_note = i % 7 == 0
+        path = _intake(make, d, story, with_note)
+        _walk(make, d, story, path)
+        emit.case(d, story, path, with_note)
+        if len(emit.out["cases"]) >= batch:
+            yield emit.out
+            for rows in emit.out.values():
                 rows.clear()
-    if cases:
-        yield out
+    if emit.out["cases"]:
+        yield emit.out
 
 
 def _word_entry(entry_id: int, cid: int, at: datetime, at_v: str, actor: str, what: str, old: str, new: str,
