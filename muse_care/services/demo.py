@@ -55,7 +55,8 @@ from muse_care.domain.regimes import REGIMES
 from muse_care.domain.systems import Action, System, TaskStatus, tasks_for
 from muse_care.services.demo_people import email as people_email
 from muse_care.services.demo_people import phone as people_phone
-from muse_care.services.history import HistoryWriter, entry_hash_v2
+from muse_care.services.history import _V2, HistoryWriter
+from muse_care.services.history import _stamp as history_stamp
 from muse_care.services.recipients import needs_recipients
 from muse_care.services.register import Register
 from muse_care.services.respond_gate import ELECTRONIC_REPLY
@@ -101,6 +102,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 """The tables a demo load fills, in the order they are written (parents first)."""
 
 Rows = dict[str, list[tuple[Any, ...]]]
+
+_V2_JSON = json.dumps(_V2)
 
 REFUSAL_REASON = "Manifestly excessive: the fourth identical request this month (demo)"
 WITHDRAWAL_REASON = "The customer withdrew the request on the phone (demo)"
@@ -494,6 +497,7 @@ class _Emitter:
         self.make, self.actor, self.stamp = make, actor, _Stamps(zone)
         self.next_event, self.next_history, self.prev_hash = first_event, first_history, prev_hash
         self.salt_bytes = salt_bytes
+        self.json = _Json()
         self.out: Rows = {t: [] for t in COLUMNS}
 
     def case(self, d: _Drawn, story: _Story, path: _Path, with_note: bool) -> None:
@@ -546,11 +550,14 @@ class _Emitter:
         )
 
     def history(self, cid: int, story: _Story) -> None:
-        """The story's word entries, each hash-chained onto the one before."""
+        """The story's word entries, each hash-chained onto the one before (``_word_entry``)."""
         rows, stamp, actor, salt_bytes = self.out["history"], self.stamp, self.actor, self.salt_bytes
         prev_hash, entry_id = self.prev_hash, self.next_history
+        js = self.json
+        actor_j = js.text(actor)
         for at, what, old, new in story.entries:
-            row = _word_entry(entry_id, cid, at, stamp(at), actor, what, old, new, salt_bytes(16), prev_hash)
+            row = _word_entry(entry_id, cid, stamp(at), actor, what, old, new, salt_bytes(16), prev_hash,
+                              js.moment(at), actor_j, js.text(what))
             rows.append(row)
             prev_hash = row[8]
             entry_id += 1
@@ -588,13 +595,37 @@ def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, fi
         yield emit.out
 
 
-def _word_entry(entry_id: int, cid: int, at: datetime, at_v: str, actor: str, what: str, old: str, new: str,
-                salt: bytes, prev_hash: str) -> tuple[Any, ...]:
+class _Json:
+    """Strings as JSON, each encoded once (the pieces of a word entry's hash payload)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Any, str] = {}
+
+    def text(self, value: str) -> str:
+        got = self._cache.get(value)
+        if got is None:
+            got = self._cache[value] = json.dumps(value, ensure_ascii=False)
+        return got
+
+    def moment(self, at: datetime) -> str:
+        got = self._cache.get(at)
+        if got is None:
+            got = self._cache[at] = json.dumps(history_stamp(at))
+        return got
+
+
+def _word_entry(entry_id: int, cid: int, at_v: str, actor: str, what: str, old: str, new: str,
+                salt: bytes, prev_hash: str, at_j: str, actor_j: str, what_j: str) -> tuple[Any, ...]:
     """A word entry as ``HistoryWriter.add`` writes it, hash-chained to ``prev_hash``
-    (version 2: over salted digests, so anonymisation can later blank the values)."""
+    (version 2: over salted digests, so anonymisation can later blank the values).
+
+    The hash is ``entry_hash_v2``'s (services/history.py), its JSON payload put together
+    here from pieces encoded once each (``at_j``, ``actor_j``, ``what_j``: ``_Json``):
+    the same bytes, as the seeded content test in tests/register/test_demo.py holds."""
     old_d = sha256(salt + old.encode("utf-8")).hexdigest()
     new_d = sha256(salt + new.encode("utf-8")).hexdigest()
-    digest = entry_hash_v2(prev_hash, cid, at, actor, what, old_d, new_d)
+    payload = f'[{_V2_JSON},"{prev_hash}",{cid},{at_j},{actor_j},{what_j},"{old_d}","{new_d}"]'
+    digest = sha256(payload.encode("utf-8")).hexdigest()
     return (entry_id, cid, at_v, actor, what, old, new, prev_hash, digest, salt.hex(), old_d, new_d, False)
 
 
@@ -671,6 +702,33 @@ def _fill_search(conn: Connection, first_id: int) -> None:
         "WHERE id >= ? ORDER BY id", (first_id,))
 
 
+def _sqlite_history_triggers(conn: Connection) -> list[_SchemaItem]:
+    """The per-row triggers a load's inserts would fire on SQLite: each filled table's
+    row-entry trigger, and on ``history`` the chain check and the seal's move. The load
+    writes what they would have written itself (``_record_rows_sqlite``)."""
+    names = [f"muse_row_{t}_insert" for t in COLUMNS if t in history_sql.GUARDED]
+    names += ["muse_history_chain", "muse_history_seal"]
+    listed = ", ".join(f"'{name}'" for name in names)
+    found = conn.exec_driver_sql(
+        f"SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({listed}) "
+        "ORDER BY name").all()
+    return [_SchemaItem(*row) for row in found]
+
+
+def _record_rows_sqlite(conn: Connection, first_ids: dict[str, int], first_history: int) -> None:
+    """With the history triggers dropped: the row entries of the loaded rows, in one pass
+    per table (``history_sql.record_loaded``), then the seal moved on once, as the seal
+    trigger would have moved it entry by entry (count, newest hash and its HMAC)."""
+    history_sql.record_loaded(conn, first_ids)
+    added, head = conn.exec_driver_sql(
+        "SELECT count(*), (SELECT hash FROM history ORDER BY id DESC LIMIT 1) FROM history WHERE id >= ?",
+        (first_history,)).one()
+    if added:
+        conn.exec_driver_sql(
+            "UPDATE history_seal SET entries = entries + ?, head = ?, "
+            "mac = muse_seal_mac(db_id, entries + ?, ?) WHERE id = 1", (added, head, added, head))
+
+
 def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
     started = _time.perf_counter()
     for item in saved:
@@ -678,7 +736,7 @@ def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
             conn.exec_driver_sql(item.sql)
     log.info("indexes rebuilt in %.1f s", _time.perf_counter() - started)
     started = _time.perf_counter()
-    if any(item.type == "trigger" for item in saved):
+    if any(item.type == "trigger" and "case_search" in item.sql for item in saved):
         _fill_search(conn, first_id)
     for item in saved:
         if item.type == "trigger":
@@ -725,16 +783,16 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
                      actor=actor, zone="" if sqlite else "+00:00", batch=batch, systems=systems,
                      recipients=recipients,
                      salts=random.Random(f"muse-care demo history salts {seed}"))
-        # The rows are recorded in the history by the database after the load, in one
-        # pass per table (store/history_sql.py), not by a trigger per row.
+        # The rows are recorded in the history after the load, in one pass per table
+        # (store/history_sql.py), not by a trigger per row.
         first_ids = history_sql.next_ids(conn)
-        history_sql.set_bulk(conn, True)
         if sqlite:
-            _load_sqlite(conn, rows, first_id, large=n >= large_threshold)
+            _load_sqlite(conn, rows, first_id, first_ids, first_history, large=n >= large_threshold)
         else:
+            history_sql.set_bulk(conn, True)
             _load_postgresql(conn, rows)
-        history_sql.set_bulk(conn, False)
-        history_sql.record_loaded(conn, first_ids)
+            history_sql.set_bulk(conn, False)
+            history_sql.record_loaded(conn, first_ids)
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
 
@@ -748,22 +806,26 @@ def _systems(session: Any) -> list[tuple[int, System]]:
         select(SourceRecord).where(SourceRecord.active.is_(True)).order_by(SourceRecord.id)).scalars()]
 
 
-def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, large: bool) -> None:
-    if not large:
-        for chunk in rows:
-            _write_sqlite(conn, chunk)
-        return
+def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, first_ids: dict[str, int],
+                 first_history: int, large: bool) -> None:
+    """Drop the history's per-row triggers (and, for a large load, the secondary indexes
+    and the search triggers), write the rows, their row entries and the seal, then put
+    back what was dropped from its saved SQL: all in the caller's one transaction."""
     raw = conn.connection.driver_connection
     cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]  # type: ignore[union-attr]
-    raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")  # type: ignore[union-attr]
+    if large:
+        raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")  # type: ignore[union-attr]
     try:
-        saved = _sqlite_bulk_schema(conn)
+        saved = (_sqlite_bulk_schema(conn) if large else []) + _sqlite_history_triggers(conn)
         for item in saved:
             conn.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
         started = _time.perf_counter()
         for chunk in rows:
             _write_sqlite(conn, chunk)
         log.info("rows written in %.1f s", _time.perf_counter() - started)
+        started = _time.perf_counter()
+        _record_rows_sqlite(conn, first_ids, first_history)
+        log.info("row entries written in %.1f s", _time.perf_counter() - started)
         _restore(conn, saved, first_id)
     finally:
         raw.execute(f"PRAGMA cache_size = {int(cache_size)}")  # type: ignore[union-attr]

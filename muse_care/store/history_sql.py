@@ -412,11 +412,6 @@ def record_baseline(conn: Any, table: str, min_id: int = 0, op: str = "baseline"
         return int(n)
     cols = _sqlite_columns(conn, table)
     image = sqlite_image(table, cols, "t")
-    rows = conn.exec_driver_sql(
-        f"SELECT t.id, t.\"{case_col}\", {image} FROM \"{table}\" t WHERE t.id >= ? ORDER BY t.id",
-        (min_id,)).all()
-    if not rows:
-        return 0
     state = sqlite_state(conn)
     at = state.get("at") or datetime.now(timezone.utc)
     actor = str(state.get("actor") or "sqlite")
@@ -424,22 +419,35 @@ def record_baseline(conn: Any, table: str, min_id: int = 0, op: str = "baseline"
     at_s, at_db = stamp(at), at.astimezone(timezone.utc).strftime(SQLITE_STAMP)
     prev = conn.exec_driver_sql("SELECT hash FROM history ORDER BY id DESC LIMIT 1").scalar() or GENESIS
     what = f"row:{table}:{op}"
-    out = []
-    for row_id, case_id, data in rows:
-        salt = secrets.token_hex(16)
-        d0, dd = value_digest(salt, ""), value_digest(salt, data)
-        h = entry_hash_v3(prev, case_id, at_s, actor, what, d0, d0, dd, table, row_id)
-        out.append((case_id, at_db, actor, what, prev, h, salt, d0, d0, table, row_id, data, dd, txn))
-        prev = h
-    cursor = conn.connection.driver_connection.cursor()
+    # entry_hash_v3's payload: the fields the same for every row of the table, hashed once
+    mid = "\n".join([at_s, sha_hex(actor), sha_hex(what)])
+    sha256 = hashlib.sha256
+    raw = conn.connection.driver_connection
+    reader, writer = raw.cursor(), raw.cursor()
+    n = 0
     try:
-        cursor.executemany(
-            "INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt, "
-            "old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn) "
-            "VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", out)
+        reader.execute(f"SELECT t.id, t.\"{case_col}\", {image} FROM \"{table}\" t WHERE t.id >= ? "
+                       "ORDER BY t.id", (min_id,))
+        while rows := reader.fetchmany(50_000):
+            salts = secrets.token_bytes(16 * len(rows))
+            out = []
+            for i, (row_id, case_id, data) in enumerate(rows):
+                salt = salts[16 * i:16 * i + 16]
+                d0, dd = sha256(salt).hexdigest(), sha256(salt + data.encode("utf-8")).hexdigest()
+                payload = (f"{V3}\n{prev}\n{'' if case_id is None else case_id}\n{mid}\n{d0}\n{d0}\n{dd}\n"
+                           f"{table}\n{'' if row_id is None else row_id}")
+                h = sha256(payload.encode("utf-8")).hexdigest()
+                out.append((case_id, at_db, actor, what, prev, h, salt.hex(), d0, d0, table, row_id, data, dd, txn))
+                prev = h
+            writer.executemany(
+                "INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt, "
+                "old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn) "
+                "VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", out)
+            n += len(out)
     finally:
-        cursor.close()
-    return len(out)
+        reader.close()
+        writer.close()
+    return n
 
 
 def sqlite_state(conn: Any) -> dict[str, Any]:
