@@ -13,16 +13,25 @@ Rows are built as tuples in a fixed column order, written in batches: on SQLite 
 driver's ``executemany`` (2.6 times Core's rate: docs/machine.md, "Speed measurements"), on PostgreSQL with
 ``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
 sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
-transaction into one). The database's row entries for the loaded rows are written after
-the load in one pass per table (``store/history_sql.py``, ``record_loaded``).
+transaction into one).
 
-A large load on SQLite (``large_threshold`` cases or more) spends most of its time
-keeping the secondary indexes and the full-text table up to date row by row. It
+The history is written the way the triggers would have written it, not by them
+(docs/security.md, "History the database writes"): the per-row triggers of the history
+(each filled table's row-entry trigger, the chain check and the seal's move) are
+dropped on SQLite for the load (put back from the SQL saved from ``sqlite_master``) and
+disabled on PostgreSQL for a superuser's load (``ALTER TABLE … DISABLE TRIGGER``, which
+locks the tables until the transaction ends; another role's load keeps them, and the
+database appends each row entry itself). The word entries are hash-chained here; the
+row entries of the loaded rows follow in one pass per table, hashed in Python
+(``store/history_sql.py``), then the seal moves on once. ``audit`` verifies the result.
+
+A large load on SQLite (``large_threshold`` cases or more) would also spend much of its
+time keeping the secondary indexes and the full-text table up to date row by row. It
 therefore drops the secondary indexes of the tables it fills and the triggers that feed
-``case_search``, loads, rebuilds the indexes from the SQL saved from ``sqlite_master``
-(so they come back exactly as they were), fills ``case_search`` for the new rows with
-one ``INSERT … SELECT`` and re-creates the triggers, all inside the same transaction: a
-failure at any point rolls back to the database as it was.
+``case_search``, loads, writes the row entries, rebuilds the indexes from their saved
+SQL (so they come back exactly as they were), fills ``case_search`` for the new rows
+with one ``INSERT … SELECT`` and re-creates the triggers. Everything happens inside the
+one transaction: a failure at any point rolls back to the database as it was.
 """
 
 from __future__ import annotations
