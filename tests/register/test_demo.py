@@ -242,10 +242,12 @@ def _assert_failure_leaves_no_trace(register, monkeypatch, name: str, call: int)
         assert verify_chain(s).ok
 
 
-@pytest.mark.parametrize(("name", "call"), [("_write_sqlite", 3), ("_restore", 1), ("_fill_search", 1)])
+@pytest.mark.parametrize(("name", "call"), [("_write_sqlite", 3), ("_record_rows_sqlite", 1), ("_restore", 1),
+                                           ("_fill_search", 1)])
 def test_failure_mid_load_leaves_sqlite_as_it_was(sqlite_register, monkeypatch, name, call) -> None:
-    """While rows go in (indexes and triggers dropped), before the rebuild, and after
-    the indexes are rebuilt but before search is filled and the triggers re-created."""
+    """While rows go in (indexes and triggers dropped), before the row entries and the
+    seal are written, before the rebuild, and after the indexes are rebuilt but before
+    search is filled and the triggers re-created."""
     _assert_failure_leaves_no_trace(sqlite_register, monkeypatch, name, call)
     with sqlite_register.read() as s:
         assert s.execute(text("PRAGMA cache_size")).scalar() == -2000
