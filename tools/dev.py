@@ -146,7 +146,7 @@ BENCHES = (
     ("bench_queue.py", ["--sizes", "100000", "--opens", "1000"], ["--sizes", "1000000", "--opens", "10000"]),
     ("bench_startup.py", ["--cases", "100000", "--runs", "3"], ["--cases", "1000000", "--runs", "5"]),
     ("bench_print_run.py", ["--letters", "300"], ["--letters", "1000"]),
-    ("bench_demo.py", ["--cases", "100000"], ["--cases", "1000000"]),
+    ("bench_demo.py", [], ["--full"]),
     ("bench_team.py", ["--cases", "20000", "--agents", "8", "--takes", "200"],
      ["--cases", "1000000", "--agents", "8", "--takes", "400"]),
     ("bench_evidence.py", ["--mib", "128"], ["--mib", "512"]),

@@ -13,16 +13,25 @@ Rows are built as tuples in a fixed column order, written in batches: on SQLite 
 driver's ``executemany`` (2.6 times Core's rate: docs/machine.md, "Speed measurements"), on PostgreSQL with
 ``COPY`` (one statement per table and batch, so the NOTIFY trigger of migration 0003
 sends one ``'*'`` per batch, and PostgreSQL folds identical notifications in a
-transaction into one). The database's row entries for the loaded rows are written after
-the load in one pass per table (``store/history_sql.py``, ``record_loaded``).
+transaction into one).
 
-A large load on SQLite (``large_threshold`` cases or more) spends most of its time
-keeping the secondary indexes and the full-text table up to date row by row. It
+The history is written the way the triggers would have written it, not by them
+(docs/security.md, "History the database writes"): the per-row triggers of the history
+(each filled table's row-entry trigger, the chain check and the seal's move) are
+dropped on SQLite for the load (put back from the SQL saved from ``sqlite_master``) and
+disabled on PostgreSQL for a superuser's load (``ALTER TABLE … DISABLE TRIGGER``, which
+locks the tables until the transaction ends; another role's load keeps them, and the
+database appends each row entry itself). The word entries are hash-chained here; the
+row entries of the loaded rows follow in one pass per table, hashed in Python
+(``store/history_sql.py``), then the seal moves on once. ``audit`` verifies the result.
+
+A large load on SQLite (``large_threshold`` cases or more) would also spend much of its
+time keeping the secondary indexes and the full-text table up to date row by row. It
 therefore drops the secondary indexes of the tables it fills and the triggers that feed
-``case_search``, loads, rebuilds the indexes from the SQL saved from ``sqlite_master``
-(so they come back exactly as they were), fills ``case_search`` for the new rows with
-one ``INSERT … SELECT`` and re-creates the triggers, all inside the same transaction: a
-failure at any point rolls back to the database as it was.
+``case_search``, loads, writes the row entries, rebuilds the indexes from their saved
+SQL (so they come back exactly as they were), fills ``case_search`` for the new rows
+with one ``INSERT … SELECT`` and re-creates the triggers. Everything happens inside the
+one transaction: a failure at any point rolls back to the database as it was.
 """
 
 from __future__ import annotations
@@ -55,7 +64,8 @@ from muse_care.domain.regimes import REGIMES
 from muse_care.domain.systems import Action, System, TaskStatus, tasks_for
 from muse_care.services.demo_people import email as people_email
 from muse_care.services.demo_people import phone as people_phone
-from muse_care.services.history import HistoryWriter, entry_hash_v2
+from muse_care.services.history import _V2, HistoryWriter
+from muse_care.services.history import _stamp as history_stamp
 from muse_care.services.recipients import needs_recipients
 from muse_care.services.register import Register
 from muse_care.services.respond_gate import ELECTRONIC_REPLY
@@ -101,6 +111,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 """The tables a demo load fills, in the order they are written (parents first)."""
 
 Rows = dict[str, list[tuple[Any, ...]]]
+
+_V2_JSON = json.dumps(_V2)
 
 REFUSAL_REASON = "Manifestly excessive: the fourth identical request this month (demo)"
 WITHDRAWAL_REASON = "The customer withdrew the request on the phone (demo)"
@@ -227,6 +239,8 @@ class _CaseMaker:
         self._steps: dict[tuple[str, tuple[Right, ...]], tuple[str, ...]] = {}
         self._tasks: dict[tuple[Right, ...], list[tuple[int, str, str, str]]] = {}
         self._received: dict[tuple[str, date, int, int], tuple[datetime, str]] = {}
+        self._settled: dict[tuple[str, str], tuple[str, str]] = {}
+        self.non_post = [c for c in self.channel_values if c != Channel.POST.value]
 
     def country_and_status(self) -> tuple[str, Status]:
         choices = self.rng.choices
@@ -314,6 +328,14 @@ class _CaseMaker:
     def keeps_under(self, code: str) -> str:
         return next(s.keeps_under for _, s in self.systems if s.code == code) or "a legal duty to keep it"
 
+    def settled(self, code: str, action: str) -> tuple[str, str]:
+        """(basis, status) of a task settled: kept under the system's legal duty, or done."""
+        got = self._settled.get((code, action))
+        if got is None:
+            basis = self.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
+            got = self._settled[(code, action)] = (basis, TaskStatus.KEPT.value if basis else TaskStatus.DONE.value)
+        return got
+
 
 def _clock_entries(story: _Story, at: datetime, before: Any, after: Any) -> None:
     """The entries ``_apply_clock`` writes for each clock field an event changed."""
@@ -325,173 +347,294 @@ def _clock_entries(story: _Story, at: datetime, before: Any, after: Any) -> None
             story.entry(at, what, old, new)
 
 
+@dataclass
+class _Drawn:
+    """What is drawn for one case before anything happens to it: the request as it came in."""
+
+    cid: int
+    ref: str
+    cc: str
+    status: Status  # where the case is to end
+    name: str
+    stem: str  # the requester's email stem
+    line: str
+    place: Any
+    regime: Any
+    region: str
+    regime_note: str
+    age: int  # days since the request came in
+    received: date
+    received_at: datetime
+    chosen: tuple[Right, ...]
+    channel: str
+    closed_via: Status | None  # for a Closed case, the status it was closed from
+    assignee: str
+    worked: datetime  # when the case was worked on after intake
+
+
+@dataclass
+class _Path:
+    """What a case's way through the workflow leaves besides its word entries."""
+
+    clock: _Clock
+    results: dict[str, str]  # identity step -> result
+    events: tuple[ClockEvent, ...] = ()
+    checked_at: datetime | None = None
+    settled_tasks: bool = False
+    approval: bool = False  # a refusal waiting for a lead's approval
+    told: bool = False  # the Art. 19 recipients told
+
+
+def _draw(make: _CaseMaker, cid: int, ref: str) -> _Drawn:
+    """The request: requester, address, regime, when it came in, the rights and the
+    channel, and where the case is to end. The draws happen in this fixed order."""
+    rng = make.rng
+    cc, status = make.country_and_status()
+    people = make.people[cc]
+    (name, stem), (line, place) = people.name(), people.address()
+    regime, region, regime_note = make.regime_of(cc, place.postcode, place.region)
+    age, received, received_at = make.received(status, regime.zone_for(region, cc))
+    chosen = make.rights_asked(regime.code)
+    channel = rng.choice(make.channel_values)
+    # A reply to a postal request is a letter posted in a print run; the demo makes no
+    # letters, so its postal requests never reach Responded (the Responded gate).
+    closed_via = rng.choice((Status.RESPONDED, Status.RESPONDED, Status.WITHDRAWN, Status.REFUSED)) \
+        if status is Status.CLOSED else None
+    if channel == Channel.POST.value and (status is Status.RESPONDED or closed_via is Status.RESPONDED):
+        channel = rng.choice(make.non_post)
+    assignee = rng.choice(AGENTS)
+    worked = min(make.now, received_at + timedelta(days=rng.randint(0, min(age, 20)) if age else 0,
+                                                   hours=rng.randint(1, 5)))
+    return _Drawn(cid, ref, cc, status, name, stem, line, place, regime, region, regime_note, age, received,
+                  received_at, chosen, channel, closed_via, assignee, max(worked, received_at))
+
+
+def _intake(make: _CaseMaker, d: _Drawn, story: _Story, with_note: bool) -> _Path:
+    """``create_case``: the created entry, the clock from the day received, the identity
+    checks pending; every seventh case a note at intake."""
+    intake = make.clock(d.regime, d.received, (), d.region, d.chosen)
+    assert intake is not None
+    due = intake.state.due.isoformat() if intake.state.due else "not running"
+    story.entry(d.received_at, "created", "", f"{d.ref}: {','.join(r.value for r in d.chosen)} by {d.channel}, "
+                f"received {d.received.isoformat()}, {d.regime_note}; due {due}")
+    if with_note:
+        story.entry(d.received_at, "note", "", NOTE_TEXT)
+    return _Path(intake, dict.fromkeys(make.check_steps(d.regime.code, d.chosen), "pending"))
+
+
+def _wait_with_event(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path, kind: ClockEventKind,
+                     after_days: int, applies: bool, to: Status) -> None:
+    """Awaiting identity / clarification: the clock event where the regime lets it
+    stop or pause the clock (and the clock rules accept it), then the status move."""
+    ev = (ClockEvent(kind, d.received + timedelta(days=min(d.age, after_days))),)
+    with_event = make.clock(d.regime, d.received, ev, d.region, d.chosen) if applies else None
+    if with_event is not None:
+        path.events = ev
+        story.entry(d.worked, f"event:{kind.value}", "", ev[0].on.isoformat())
+        _clock_entries(story, d.worked, path.clock.state, with_event.state)
+        path.clock = with_event
+    story.move(to, d.worked)
+    story.unit(d.worked)
+
+
+def _respond(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """What the Responded gate asks for: every task settled, the Art. 19 recipients told
+    where the rights need it, an electronic reply recorded; then the move."""
+    at, day = d.worked, d.worked.date().isoformat()
+    path.settled_tasks = True
+    for _sid, right, action, code in make.tasks(d.chosen):
+        basis, done = make.settled(code, action)
+        story.entry(at, "task", f"{code}/{right}: todo", f"{code}/{right}: {done}" + (f" (basis: {basis})" if basis else ""))
+        story.unit(at)
+    if needs_recipients(d.chosen):
+        path.told = True
+        for who in make.recipients:
+            story.entry(at, f"recipient:{who}"[:64], "to be told", f"told {day} by email")
+            story.unit(at)
+    story.entry(at, ELECTRONIC_REPLY, "", f"{day} by email: {REPLY_SUMMARY}")
+    story.unit(at)
+    story.move(Status.RESPONDED, at)
+    story.unit(at)
+
+
+def _work(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """The identity confirmed, then on to the case's end: a refusal asked of a lead,
+    refused, or responded."""
+    at, end = d.worked, d.status
+    story.confirm_identity(tuple(path.results), path.results, at)
+    path.checked_at = at
+    if end is Status.AWAITING_APPROVAL:
+        path.approval = True
+        story.entry(at, "approval requested:refusal", "", REFUSAL_REASON)
+        story.move(Status.AWAITING_APPROVAL, at)
+        story.unit(at)
+    elif end is Status.REFUSED or d.closed_via is Status.REFUSED:
+        story.move(Status.REFUSED, at)
+        story.entry(at, "status reason", "", REFUSAL_REASON)
+        story.unit(at)
+    elif end is Status.RESPONDED or d.closed_via is Status.RESPONDED:
+        _respond(make, d, story, path)
+
+
+def _walk(make: _CaseMaker, d: _Drawn, story: _Story, path: _Path) -> None:
+    """The case's way from New to its status, the path each status takes."""
+    regime, end = d.regime, d.status
+    if end is Status.AWAITING_IDENTITY:
+        _wait_with_event(make, d, story, path, ClockEventKind.ID_REQUESTED, 1,
+                         regime.verification_stops_clock and make.rng.random() < 0.7, end)
+    elif end is Status.AWAITING_CLARIFICATION:
+        _wait_with_event(make, d, story, path, ClockEventKind.CLARIFICATION_REQUESTED, 2,
+                         regime.clarification_pauses_clock, end)
+    elif end is Status.WITHDRAWN or d.closed_via is Status.WITHDRAWN:
+        story.move(Status.WITHDRAWN, d.worked)
+        story.entry(d.worked, "status reason", "", WITHDRAWAL_REASON)
+        story.unit(d.worked)
+    elif end is not Status.NEW:
+        _work(make, d, story, path)
+    if end is Status.CLOSED:
+        story.move(Status.CLOSED, d.worked)
+        story.unit(d.worked)
+    assert story.status is end, (story.status, end)
+
+
+class _Emitter:
+    """Turns each case's draws, path and story into the rows of every table, values as
+    the database's text forms; ids of clock events and history entries run on."""
+
+    def __init__(self, make: _CaseMaker, actor: str, zone: str, first_event: int, first_history: int,
+                 prev_hash: str, salt_bytes: Any) -> None:
+        self.make, self.actor, self.stamp = make, actor, _Stamps(zone)
+        self.next_event, self.next_history, self.prev_hash = first_event, first_history, prev_hash
+        self.salt_bytes = salt_bytes
+        self.json = _Json()
+        self.out: Rows = {t: [] for t in COLUMNS}
+
+    def case(self, d: _Drawn, story: _Story, path: _Path, with_note: bool) -> None:
+        out, stamp, actor, cid = self.out, self.stamp, self.actor, d.cid
+        created = d.received_at
+        if with_note:
+            out["notes"].append((cid, NOTE_TEXT, actor, stamp(created)))
+        if path.approval:
+            payload = json.dumps({"reason": REFUSAL_REASON, "previous_status": Status.IN_PROGRESS.value},
+                                 ensure_ascii=False)
+            out["approvals"].append((cid, "refusal", actor, stamp(d.worked), REFUSAL_REASON, "", payload))
+        if path.told:
+            day = d.worked.date().isoformat()
+            out["case_recipients"].extend((cid, who, "told", day, "email", "", actor, stamp(d.worked), 1)
+                                          for who in self.make.recipients)
+        self.tasks(d, path)
+        checked_v = stamp(path.checked_at) if path.checked_at is not None else None
+        out["identity_checks"].extend(
+            (cid, s, r, "", actor if r != "pending" else "", checked_v if r != "pending" else None)
+            for s, r in path.results.items())
+        for ev in path.events:
+            out["clock_events"].append((self.next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor,
+                                        stamp(d.worked)))
+            self.next_event += 1
+        out["cases"].append(self.case_row(d, story, path))
+        self.history(cid, story)
+
+    def tasks(self, d: _Drawn, path: _Path) -> None:
+        stamp, make = self.stamp, self.make
+        created_v, done_v = stamp(d.received_at), stamp(d.worked)
+        rows = self.out["case_tasks"]
+        for sid, right, action, code in make.tasks(d.chosen):
+            if path.settled_tasks:
+                basis, done = make.settled(code, action)
+                rows.append((d.cid, sid, right, action, done, basis, "", "", d.assignee, self.actor, done_v,
+                             created_v, 2))
+            else:
+                rows.append((d.cid, sid, right, action, TaskStatus.TODO.value, "", "", "", d.assignee, "",
+                             None, created_v, 1))
+
+    def case_row(self, d: _Drawn, story: _Story, path: _Path) -> tuple[Any, ...]:
+        stamp, actor, cid, place = self.stamp, self.actor, d.cid, d.place
+        return (
+            cid, d.ref, d.status.value, d.regime.code, d.region, d.channel,
+            ",".join([r.value for r in d.chosen]), stamp(d.received_at), d.received.isoformat(),
+            d.name, people_email(d.stem, cid), people_phone(d.cc, cid), d.line, place.postcode, place.city,
+            place.region, d.cc, f"ACC-{(cid * 7_919_113 + 424_242) % 10_000_000:07d}", "self", "", "",
+            d.assignee, *path.clock.columns, stamp(d.received_at), actor, stamp(story.updated or d.received_at),
+            actor, story.writes,
+        )
+
+    def history(self, cid: int, story: _Story) -> None:
+        """The story's word entries, each hash-chained onto the one before (``_word_entry``)."""
+        rows, stamp, actor, salt_bytes = self.out["history"], self.stamp, self.actor, self.salt_bytes
+        prev_hash, entry_id = self.prev_hash, self.next_history
+        js = self.json
+        actor_j = js.text(actor)
+        for at, what, old, new in story.entries:
+            row = _word_entry(entry_id, cid, stamp(at), actor, what, old, new, salt_bytes(16), prev_hash,
+                              js.moment(at), actor_j, js.text(what))
+            rows.append(row)
+            prev_hash = row[8]
+            entry_id += 1
+        self.prev_hash, self.next_history = prev_hash, entry_id
+
+
 def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, first_id: int,
           first_event: int, first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
           zone: str, batch: int, systems: list[tuple[int, System]], recipients: tuple[str, ...],
           salts: random.Random | None = None) -> Iterator[Rows]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
-    Each case is what a sequence of the services' own calls leaves behind (intake, the
-    identity checks, clock events, the tasks settled, the Art. 19 recipients told, an
-    electronic reply, the status moves), with the word entries those calls write, in
-    their order. A seed gives the same cases; the history entries' salts come from
-    ``salts``, a generator of their own, so they do not shift the case draws.
+    Each case is what a sequence of the services' own calls leaves behind: drawn
+    (``_draw``), taken in (``_intake``), walked to its status (``_walk``: identity,
+    clock events, tasks settled, recipients told, a reply, the moves), then written out
+    as rows with the word entries those calls write, in their order (``_Emitter``). A
+    seed gives the same cases; the history entries' salts come from ``salts``, a
+    generator of their own, so they do not shift the case draws.
     """
-    salt_bytes = (salts or random.Random(0)).randbytes
     make = _CaseMaker(register, rng, n, today, now, systems, recipients)
-    stamp = _Stamps(zone)
-    out: Rows = {t: [] for t in COLUMNS}
-    cases, events, checks = out["cases"], out["clock_events"], out["identity_checks"]
-    notes, history, tasks_out = out["notes"], out["history"], out["case_tasks"]
-    recips, approvals = out["case_recipients"], out["approvals"]
-    next_event, next_history = first_event, first_history
-    non_post = [c for c in make.channel_values if c != Channel.POST.value]
+    emit = _Emitter(make, actor, zone, first_event, first_history, prev_hash,
+                    (salts or random.Random(0)).randbytes)
     for i in range(n):
-        cid, ref = first_id + i, refs[i]
-        cc, status = make.country_and_status()
-        people = make.people[cc]
-        (name, stem), (line, place) = people.name(), people.address()
-        regime, region, regime_note = make.regime_of(cc, place.postcode, place.region)
-        zone_name = regime.zone_for(region, cc)
-        age, received, received_at = make.received(status, zone_name)
-        chosen = make.rights_asked(regime.code)
-        channel = rng.choice(make.channel_values)
-        # A reply to a postal request is a letter posted in a print run; the demo makes no
-        # letters, so its postal requests never reach Responded (the Responded gate).
-        closed_via = rng.choice((Status.RESPONDED, Status.RESPONDED, Status.WITHDRAWN, Status.REFUSED)) \
-            if status is Status.CLOSED else None
-        if channel == Channel.POST.value and (status is Status.RESPONDED or closed_via is Status.RESPONDED):
-            channel = rng.choice(non_post)
-        assignee = rng.choice(AGENTS)
-        story = _Story(cid, actor)
-        worked = min(now, received_at + timedelta(days=rng.randint(0, min(age, 20)) if age else 0,
-                                                  hours=rng.randint(1, 5)))
-        worked = max(worked, received_at)
-        created = received_at
-
-        intake = make.clock(regime, received, (), region, chosen)
-        assert intake is not None
-        steps = make.check_steps(regime.code, chosen)
-        results = dict.fromkeys(steps, "pending")
-        checked_at: datetime | None = None
-        story.entry(created, "created", "", f"{ref}: {','.join(r.value for r in chosen)} by {channel}, "
-                    f"received {received.isoformat()}, {regime_note}; due "
-                    f"{intake.state.due.isoformat() if intake.state.due else 'not running'}")
-        case_events: tuple[ClockEvent, ...] = ()
-        clock = intake
-        if i % 7 == 0:
-            notes.append((cid, NOTE_TEXT, actor, stamp(created)))
-            story.entry(created, "note", "", NOTE_TEXT)
-        settled_tasks = False
-        if status is Status.AWAITING_IDENTITY:
-            ev = (ClockEvent(ClockEventKind.ID_REQUESTED, received + timedelta(days=min(age, 1))),)
-            with_event = make.clock(regime, received, ev, region, chosen) \
-                if regime.verification_stops_clock and rng.random() < 0.7 else None
-            if with_event is not None:
-                case_events = ev
-                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
-                _clock_entries(story, worked, clock.state, with_event.state)
-                clock = with_event
-            story.move(Status.AWAITING_IDENTITY, worked)
-            story.unit(worked)
-        elif status is Status.AWAITING_CLARIFICATION:
-            ev = (ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, received + timedelta(days=min(age, 2))),)
-            with_event = make.clock(regime, received, ev, region, chosen) \
-                if regime.clarification_pauses_clock else None
-            if with_event is not None:
-                case_events = ev
-                story.entry(worked, f"event:{ev[0].kind.value}", "", ev[0].on.isoformat())
-                _clock_entries(story, worked, clock.state, with_event.state)
-                clock = with_event
-            story.move(Status.AWAITING_CLARIFICATION, worked)
-            story.unit(worked)
-        elif status is Status.WITHDRAWN or closed_via is Status.WITHDRAWN:
-            story.move(Status.WITHDRAWN, worked)
-            story.entry(worked, "status reason", "", WITHDRAWAL_REASON)
-            story.unit(worked)
-        elif status is not Status.NEW:
-            story.confirm_identity(steps, results, worked)
-            checked_at = worked
-            if status is Status.AWAITING_APPROVAL:
-                payload = json.dumps({"reason": REFUSAL_REASON, "previous_status": story.status.value},
-                                     ensure_ascii=False)
-                approvals.append((cid, "refusal", actor, stamp(worked), REFUSAL_REASON, "", payload))
-                story.entry(worked, "approval requested:refusal", "", REFUSAL_REASON)
-                story.move(Status.AWAITING_APPROVAL, worked)
-                story.unit(worked)
-            elif status is Status.REFUSED or closed_via is Status.REFUSED:
-                story.move(Status.REFUSED, worked)
-                story.entry(worked, "status reason", "", REFUSAL_REASON)
-                story.unit(worked)
-            elif status is Status.RESPONDED or closed_via is Status.RESPONDED:
-                settled_tasks = True
-                for _sid, right, action, code in make.tasks(chosen):
-                    basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
-                    done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
-                    after = f"{code}/{right}: {done}" + (f" (basis: {basis})" if basis else "")
-                    story.entry(worked, "task", f"{code}/{right}: todo", after)
-                    story.unit(worked)
-                if needs_recipients(chosen):
-                    told = f"told {worked.date().isoformat()} by email"
-                    for who in recipients:
-                        recips.append((cid, who, "told", worked.date().isoformat(), "email", "", actor,
-                                       stamp(worked), 1))
-                        story.entry(worked, f"recipient:{who}"[:64], "to be told", told)
-                        story.unit(worked)
-                story.entry(worked, ELECTRONIC_REPLY, "", f"{worked.date().isoformat()} by email: {REPLY_SUMMARY}")
-                story.unit(worked)
-                story.move(Status.RESPONDED, worked)
-                story.unit(worked)
-        if status is Status.CLOSED:
-            story.move(Status.CLOSED, worked)
-            story.unit(worked)
-        assert story.status is status, (story.status, status)
-
-        done_v = stamp(worked)
-        for sid, right, action, code in make.tasks(chosen):
-            if settled_tasks:
-                basis = make.keeps_under(code) if action == Action.KEEP_LEGAL_DUTY.value else ""
-                done = TaskStatus.KEPT.value if basis else TaskStatus.DONE.value
-                tasks_out.append((cid, sid, right, action, done, basis, "", "", assignee, actor, done_v,
-                                  stamp(created), 2))
-            else:
-                tasks_out.append((cid, sid, right, action, TaskStatus.TODO.value, "", "", "", assignee, "",
-                                  None, stamp(created), 1))
-        checked_v = stamp(checked_at) if checked_at is not None else None
-        checks.extend((cid, s, r, "", actor if r != "pending" else "", checked_v if r != "pending" else None)
-                      for s, r in results.items())
-        for ev in case_events:
-            events.append((next_event, cid, ev.kind.value, ev.on.isoformat(), "", actor, stamp(worked)))
-            next_event += 1
-        updated = story.updated or created
-        cases.append((
-            cid, ref, status.value, regime.code, region, channel,
-            ",".join([r.value for r in chosen]), stamp(received_at), received.isoformat(),
-            name, people_email(stem, cid), people_phone(cc, cid), line, place.postcode, place.city,
-            place.region, cc, f"ACC-{(cid * 7_919_113 + 424_242) % 10_000_000:07d}", "self", "", "",
-            assignee, *clock.columns, stamp(created), actor, stamp(updated), actor, story.writes,
-        ))
-        for at, what, old, new in story.entries:
-            row = _word_entry(next_history, cid, at, stamp(at), actor, what, old, new, salt_bytes(16),
-                              prev_hash)
-            history.append(row)
-            prev_hash = row[8]
-            next_history += 1
-        if len(cases) >= batch:
-            yield out
-            for rows in out.values():
+        d = _draw(make, first_id + i, refs[i])
+        story = _Story(d.cid, actor)
+        with_note = i % 7 == 0
+        path = _intake(make, d, story, with_note)
+        _walk(make, d, story, path)
+        emit.case(d, story, path, with_note)
+        if len(emit.out["cases"]) >= batch:
+            yield emit.out
+            for rows in emit.out.values():
                 rows.clear()
-    if cases:
-        yield out
+    if emit.out["cases"]:
+        yield emit.out
 
 
-def _word_entry(entry_id: int, cid: int, at: datetime, at_v: str, actor: str, what: str, old: str, new: str,
-                salt: bytes, prev_hash: str) -> tuple[Any, ...]:
+class _Json:
+    """Strings as JSON, each encoded once (the pieces of a word entry's hash payload)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Any, str] = {}
+
+    def text(self, value: str) -> str:
+        got = self._cache.get(value)
+        if got is None:
+            got = self._cache[value] = json.dumps(value, ensure_ascii=False)
+        return got
+
+    def moment(self, at: datetime) -> str:
+        got = self._cache.get(at)
+        if got is None:
+            got = self._cache[at] = json.dumps(history_stamp(at))
+        return got
+
+
+def _word_entry(entry_id: int, cid: int, at_v: str, actor: str, what: str, old: str, new: str,
+                salt: bytes, prev_hash: str, at_j: str, actor_j: str, what_j: str) -> tuple[Any, ...]:
     """A word entry as ``HistoryWriter.add`` writes it, hash-chained to ``prev_hash``
-    (version 2: over salted digests, so anonymisation can later blank the values)."""
+    (version 2: over salted digests, so anonymisation can later blank the values).
+
+    The hash is ``entry_hash_v2``'s (services/history.py), its JSON payload put together
+    here from pieces encoded once each (``at_j``, ``actor_j``, ``what_j``: ``_Json``):
+    the same bytes, as the seeded content test in tests/register/test_demo.py holds."""
     old_d = sha256(salt + old.encode("utf-8")).hexdigest()
     new_d = sha256(salt + new.encode("utf-8")).hexdigest()
-    digest = entry_hash_v2(prev_hash, cid, at, actor, what, old_d, new_d)
+    payload = f'[{_V2_JSON},"{prev_hash}",{cid},{at_j},{actor_j},{what_j},"{old_d}","{new_d}"]'
+    digest = sha256(payload.encode("utf-8")).hexdigest()
     return (entry_id, cid, at_v, actor, what, old, new, prev_hash, digest, salt.hex(), old_d, new_d, False)
 
 
@@ -568,6 +711,33 @@ def _fill_search(conn: Connection, first_id: int) -> None:
         "WHERE id >= ? ORDER BY id", (first_id,))
 
 
+def _sqlite_history_triggers(conn: Connection) -> list[_SchemaItem]:
+    """The per-row triggers a load's inserts would fire on SQLite: each filled table's
+    row-entry trigger, and on ``history`` the chain check and the seal's move. The load
+    writes what they would have written itself (``_record_rows_sqlite``)."""
+    names = [f"muse_row_{t}_insert" for t in COLUMNS if t in history_sql.GUARDED]
+    names += ["muse_history_chain", "muse_history_seal"]
+    listed = ", ".join(f"'{name}'" for name in names)
+    found = conn.exec_driver_sql(
+        f"SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({listed}) "
+        "ORDER BY name").all()
+    return [_SchemaItem(*row) for row in found]
+
+
+def _record_rows_sqlite(conn: Connection, first_ids: dict[str, int], first_history: int) -> None:
+    """With the history triggers dropped: the row entries of the loaded rows, in one pass
+    per table (``history_sql.record_loaded``), then the seal moved on once, as the seal
+    trigger would have moved it entry by entry (count, newest hash and its HMAC)."""
+    history_sql.record_loaded(conn, first_ids)
+    added, head = conn.exec_driver_sql(
+        "SELECT count(*), (SELECT hash FROM history ORDER BY id DESC LIMIT 1) FROM history WHERE id >= ?",
+        (first_history,)).one()
+    if added:
+        conn.exec_driver_sql(
+            "UPDATE history_seal SET entries = entries + ?, head = ?, "
+            "mac = muse_seal_mac(db_id, entries + ?, ?) WHERE id = 1", (added, head, added, head))
+
+
 def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
     started = _time.perf_counter()
     for item in saved:
@@ -575,7 +745,7 @@ def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
             conn.exec_driver_sql(item.sql)
     log.info("indexes rebuilt in %.1f s", _time.perf_counter() - started)
     started = _time.perf_counter()
-    if any(item.type == "trigger" for item in saved):
+    if any(item.type == "trigger" and "case_search" in item.sql for item in saved):
         _fill_search(conn, first_id)
     for item in saved:
         if item.type == "trigger":
@@ -622,16 +792,13 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
                      actor=actor, zone="" if sqlite else "+00:00", batch=batch, systems=systems,
                      recipients=recipients,
                      salts=random.Random(f"muse-care demo history salts {seed}"))
-        # The rows are recorded in the history by the database after the load, in one
-        # pass per table (store/history_sql.py), not by a trigger per row.
+        # The rows are recorded in the history after the load, in one pass per table
+        # (store/history_sql.py), not by a trigger per row.
         first_ids = history_sql.next_ids(conn)
-        history_sql.set_bulk(conn, True)
         if sqlite:
-            _load_sqlite(conn, rows, first_id, large=n >= large_threshold)
+            _load_sqlite(conn, rows, first_id, first_ids, first_history, large=n >= large_threshold)
         else:
-            _load_postgresql(conn, rows)
-        history_sql.set_bulk(conn, False)
-        history_sql.record_loaded(conn, first_ids)
+            _load_postgresql(conn, rows, first_ids, first_history)
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
 
@@ -645,28 +812,53 @@ def _systems(session: Any) -> list[tuple[int, System]]:
         select(SourceRecord).where(SourceRecord.active.is_(True)).order_by(SourceRecord.id)).scalars()]
 
 
-def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, large: bool) -> None:
-    if not large:
-        for chunk in rows:
-            _write_sqlite(conn, chunk)
-        return
+def _load_sqlite(conn: Connection, rows: Iterator[Rows], first_id: int, first_ids: dict[str, int],
+                 first_history: int, large: bool) -> None:
+    """Drop the history's per-row triggers (and, for a large load, the secondary indexes
+    and the search triggers), write the rows, their row entries and the seal, then put
+    back what was dropped from its saved SQL: all in the caller's one transaction."""
     raw = conn.connection.driver_connection
     cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]  # type: ignore[union-attr]
-    raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")  # type: ignore[union-attr]
+    if large:
+        raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")  # type: ignore[union-attr]
     try:
-        saved = _sqlite_bulk_schema(conn)
+        saved = (_sqlite_bulk_schema(conn) if large else []) + _sqlite_history_triggers(conn)
         for item in saved:
             conn.exec_driver_sql(f'DROP {item.type.upper()} "{item.name}"')
         started = _time.perf_counter()
         for chunk in rows:
             _write_sqlite(conn, chunk)
         log.info("rows written in %.1f s", _time.perf_counter() - started)
+        started = _time.perf_counter()
+        _record_rows_sqlite(conn, first_ids, first_history)
+        log.info("row entries written in %.1f s", _time.perf_counter() - started)
         _restore(conn, saved, first_id)
     finally:
         raw.execute(f"PRAGMA cache_size = {int(cache_size)}")  # type: ignore[union-attr]
 
 
-def _load_postgresql(conn: Connection, rows: Iterator[Rows]) -> None:
+def _pg_history_triggers(conn: Connection) -> list[tuple[str, str]]:
+    """(table, trigger) of the per-row history triggers a load's COPY would fire on
+    PostgreSQL: the filled tables' row-entry triggers, the chain check, the seal's move."""
+    wanted = [(t, f"muse_row_{t}") for t in COLUMNS if t in history_sql.GUARDED]
+    wanted += [("history", "muse_history_chain"), ("history", "muse_history_seal")]
+    found = {(str(t), str(name)) for t, name in conn.exec_driver_sql(
+        "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal").all()}
+    return [pair for pair in wanted if pair in found]
+
+
+def _load_postgresql(conn: Connection, rows: Iterator[Rows], first_ids: dict[str, int],
+                     first_history: int) -> None:
+    """COPY every table. A superuser's load disables the history's per-row triggers for
+    the transaction (``ALTER TABLE … DISABLE TRIGGER``: the tables are locked until it
+    ends), writes the row entries with COPY (``history_sql.copy_row_entries``), moves
+    the seal on once and enables the triggers again; any other role's load pauses only
+    what the row trigger lets it pause, and the database appends each row entry itself."""
+    fast = conn.exec_driver_sql("SELECT current_setting('is_superuser') = 'on'").scalar()
+    triggers = _pg_history_triggers(conn) if fast else []
+    for table, name in triggers:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
+    history_sql.set_bulk(conn, True)
     insert_only = {t for t in COLUMNS if conn.exec_driver_sql(
         "SELECT row_security_active(%s)", (t,)).scalar()}
     for chunk in rows:
@@ -675,3 +867,18 @@ def _load_postgresql(conn: Connection, rows: Iterator[Rows]) -> None:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")
+    history_sql.set_bulk(conn, False)
+    if not fast:
+        history_sql.record_loaded(conn, first_ids)
+        return
+    conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+    for table in history_sql.GUARDED:
+        history_sql.copy_row_entries(conn, table, first_ids[table])
+    added, head = conn.exec_driver_sql(
+        "SELECT count(*), (SELECT hash FROM history ORDER BY id DESC LIMIT 1) FROM history WHERE id >= %s",
+        (first_history,)).one()
+    if added:
+        conn.exec_driver_sql("UPDATE history_seal SET entries = entries + %s, head = %s WHERE id = 1",
+                             (added, head))
+    for table, name in triggers:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')

@@ -484,34 +484,83 @@ def record_baseline(conn: Any, table: str, min_id: int = 0, op: str = "baseline"
         return int(n)
     cols = _sqlite_columns(conn, table)
     image = sqlite_image(table, cols, "t")
-    rows = conn.exec_driver_sql(
-        f"SELECT t.id, {case_expr}, {image} FROM \"{table}\" t WHERE t.id >= ? ORDER BY t.id",
-        (min_id,)).all()
-    if not rows:
-        return 0
     state = sqlite_state(conn)
     at = state.get("at") or datetime.now(timezone.utc)
-    actor = str(state.get("actor") or "sqlite")
-    txn = state.get("txn") or ""
-    at_s, at_db = stamp(at), at.astimezone(timezone.utc).strftime(SQLITE_STAMP)
+    entries = _RowEntries(table, op, at, str(state.get("actor") or "sqlite"), state.get("txn") or "",
+                          at.astimezone(timezone.utc).strftime(SQLITE_STAMP))
     prev = conn.exec_driver_sql("SELECT hash FROM history ORDER BY id DESC LIMIT 1").scalar() or GENESIS
-    what = f"row:{table}:{op}"
-    out = []
-    for row_id, case_id, data in rows:
-        salt = secrets.token_hex(16)
-        d0, dd = value_digest(salt, ""), value_digest(salt, data)
-        h = entry_hash_v3(prev, case_id, at_s, actor, what, d0, d0, dd, table, row_id)
-        out.append((case_id, at_db, actor, what, prev, h, salt, d0, d0, table, row_id, data, dd, txn))
-        prev = h
-    cursor = conn.connection.driver_connection.cursor()
+    raw = conn.connection.driver_connection
+    reader, writer = raw.cursor(), raw.cursor()
+    n = 0
     try:
-        cursor.executemany(
-            "INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt, "
-            "old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn) "
-            "VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", out)
+        reader.execute(f"SELECT t.id, {case_expr}, {image} FROM \"{table}\" t WHERE t.id >= ? "
+                       "ORDER BY t.id", (min_id,))
+        while rows := reader.fetchmany(50_000):
+            out, prev = entries.chain(rows, prev)
+            writer.executemany(
+                f"INSERT INTO history ({', '.join(ROW_ENTRY_COLUMNS)}) "
+                "VALUES (?, ?, ?, ?, '', '', ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", out)
+            n += len(out)
     finally:
-        cursor.close()
-    return len(out)
+        reader.close()
+        writer.close()
+    return n
+
+
+ROW_ENTRY_COLUMNS = ("case_id", "at", "actor", "what", "old_value", "new_value", "prev_hash", "hash", "salt",
+                     "old_digest", "new_digest", "redacted", "tbl", "row_id", "data", "data_digest", "txn")
+"""A row entry's columns; ``_RowEntries.chain`` gives each row's values without the
+constant ``old_value``, ``new_value`` (both '') and ``redacted`` (false)."""
+
+
+class _RowEntries:
+    """Row entries of one table's rows, hashed as ``entry_hash_v3`` hashes them (and as
+    ``muse_history_append`` does in SQL), the fields the same for every row hashed once."""
+
+    def __init__(self, table: str, op: str, at: datetime, actor: str, txn: str, at_db: Any) -> None:
+        self.table, self.actor, self.txn, self.at_db = table, actor, txn, at_db
+        self.what = f"row:{table}:{op}"
+        self.mid = "\n".join([stamp(at), sha_hex(actor), sha_hex(self.what)])
+
+    def chain(self, rows: list[tuple[Any, Any, str]], prev: str) -> tuple[list[tuple[Any, ...]], str]:
+        """(row id, case id, image) rows -> entry values chained from ``prev``; and the new head."""
+        sha256, table, mid, at_db, actor, what, txn = (hashlib.sha256, self.table, self.mid, self.at_db,
+                                                      self.actor, self.what, self.txn)
+        salts = secrets.token_bytes(16 * len(rows))
+        out = []
+        for i, (row_id, case_id, data) in enumerate(rows):
+            salt = salts[16 * i:16 * i + 16]
+            d0, dd = sha256(salt).hexdigest(), sha256(salt + data.encode("utf-8")).hexdigest()
+            payload = (f"{V3}\n{prev}\n{'' if case_id is None else case_id}\n{mid}\n{d0}\n{d0}\n{dd}\n"
+                       f"{table}\n{'' if row_id is None else row_id}")
+            h = sha256(payload.encode("utf-8")).hexdigest()
+            out.append((case_id, at_db, actor, what, prev, h, salt.hex(), d0, d0, table, row_id, data, dd, txn))
+            prev = h
+        return out, prev
+
+
+def copy_row_entries(conn: Any, table: str, min_id: int, op: str = "load") -> int:
+    """PostgreSQL, with the history's chain and seal triggers disabled by the caller
+    (a superuser's bulk load): the row entries ``record_baseline`` would write, hashed
+    here and sent with one COPY; the caller moves the seal on afterwards."""
+    case_expr = case_of(table, "t")
+    raw = conn.connection.driver_connection
+    at, actor, txn = raw.execute("SELECT now(), session_user, txid_current()::text").fetchone()
+    entries = _RowEntries(table, op, at, actor, txn, at)
+    prev = raw.execute("SELECT hash FROM history ORDER BY id DESC LIMIT 1").fetchone()
+    prev = prev[0] if prev else GENESIS
+    columns = ", ".join(ROW_ENTRY_COLUMNS)
+    n = 0
+    with raw.cursor(name=f"muse_rows_{table}") as reader, raw.cursor() as writer:
+        reader.execute(f"SELECT t.id, {case_expr}, {pg_image_sql(table, 't')} FROM \"{table}\" t "
+                       "WHERE t.id >= %s ORDER BY t.id", (min_id,))
+        while rows := reader.fetchmany(50_000):
+            out, prev = entries.chain(rows, prev)
+            with writer.copy(f"COPY history ({columns}) FROM STDIN") as copy:
+                for row in out:
+                    copy.write_row((*row[:4], "", "", *row[4:9], False, *row[9:]))
+            n += len(out)
+    return n
 
 
 def sqlite_state(conn: Any) -> dict[str, Any]:
