@@ -26,6 +26,11 @@ pytestmark = pytest.mark.pg
 
 FORGED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 
+BEFORE_0015 = "0019"
+"""The revision 0015 follows (each migration file's ``Revises:`` line gives the order):
+a register as it was before the print log was guarded and the history became the
+server's to write."""
+
 
 def _head(c) -> str:  # noqa: ANN001
     return c.execute("SELECT hash FROM history ORDER BY id DESC LIMIT 1").fetchone()[0]
@@ -241,14 +246,14 @@ def test_upgrading_a_0014_register_records_and_guards_its_print_log(empty_db) ->
 
     engine = db.make_engine(empty_db)
     with engine.begin() as conn:
-        command.upgrade(db._alembic_config(conn), "0014")
-    assert db.current_revision(engine) == "0014"
+        command.upgrade(db._alembic_config(conn), BEFORE_0015)
+    assert db.current_revision(engine) == BEFORE_0015
     reg = Register(engine, Actor("aisha", "Aisha Khan"), fixed_now)
     try:
         _case_id, letter_id = _printed_letter(reg)
         letters.reprint(reg, letter_id, "lost in the post")
         db.upgrade(engine)
-        assert db.current_revision(engine) == db.head_revision() != "0014"
+        assert db.current_revision(engine) == db.head_revision() != BEFORE_0015
         import sqlalchemy as sa
 
         with reg.read() as s:
@@ -314,7 +319,7 @@ def test_upgrading_a_0014_team_database_closes_the_findings_before_team_init(pg_
     engine = db.make_engine(url)
     try:
         with engine.begin() as conn:
-            command.upgrade(db._alembic_config(conn), "0014")
+            command.upgrade(db._alembic_config(conn), BEFORE_0015)
         team.apply_security(engine)
         with superuser(url) as c:  # what `team init` granted before 0015
             c.execute("GRANT INSERT ON history TO muse_agent")

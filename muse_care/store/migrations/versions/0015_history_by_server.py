@@ -15,14 +15,14 @@ No schema change. Run ``muse-care team init`` again afterwards (as after every u
 the grants above are applied here too on a team database. See docs/security.md.
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -8,14 +8,14 @@ is accepted only with the reason it is late, from a team lead where four eyes is
 explanation repeats it. Events recorded before this revision have none.
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
