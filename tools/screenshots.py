@@ -42,12 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     generate(reg, args.cases, seed=7)
     caller = cases.add_case(reg, cases.CaseDraft(
         name="Margaret Jones", rights=["access", "erasure"], channel="phone",
-        received=datetime(2026, 11, 9).date(), email="margaret.jones@example.org", phone="020 7946 0958",
+        received=datetime(2026, 11, 16).date(), email="margaret.jones@example.org", phone="020 7946 0958",
         postcode="SW1A 2AA", country="GB", address_lines=["10 Downing Street"], city="London",
         assignee="aisha", note="Wants a copy of her call recordings from March, then her account deleted."))
-    cases.record_event(reg, caller.id, "id-requested", datetime(2026, 11, 10).date(),
+    cases.record_event(reg, caller.id, "id-requested", datetime(2026, 11, 18).date(),
                        "asked for the last order number by email")
-    cases.record_event(reg, caller.id, "id-received", datetime(2026, 11, 13).date(), "order number given")
+    cases.record_event(reg, caller.id, "id-received", datetime(2026, 11, 20).date(), "order number given")
     cases.record_check(reg, caller.id, "account-email", "passed")
     cases.record_check(reg, caller.id, "order-number", "passed", "order 48121 matches")
     ctx = AppContext(reg, reg.actor, settings=QtCore.QSettings(str(folder / "layout.ini"),
