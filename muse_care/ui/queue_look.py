@@ -55,6 +55,20 @@ def cell(row: CaseRow, column: int, role: int) -> Any:
     return None
 
 
+def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    """The queue's header, for both its models: the column's name, and its tooltip."""
+    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMN_LOOKS):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMN_LOOKS[section].header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Sort by {COLUMN_LOOKS[section].header.lower()}"
+    return None
+
+
+ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+"""A queue cell's flags (both models): selectable, never edited, never a tree."""
+
+
 class FirstPageModel(QtCore.QAbstractTableModel):
     """The queue while the database opens: the row count and the first page of the
     default view (All open, by due date), nothing else. Rows past the first page show
@@ -87,17 +101,10 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMN_LOOKS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMN_LOOKS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMN_LOOKS[section].header
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {COLUMN_LOOKS[section].header.lower()}"
-        return None
+        return header_data(section, orientation, role)
 
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < self.total) or \

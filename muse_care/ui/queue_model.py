@@ -22,7 +22,9 @@ from muse_care.services import queue
 from muse_care.services.queue import PAGE_SIZE, QUEUE_COLUMNS, QueueQuery, days_left_text, rights_text, status_text
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, QtGui, Qt, Signal
-from muse_care.ui.queue_look import CUE_OVERDUE, CUE_SOON, CUE_TODAY, days_left_cue  # declared there
+from muse_care.ui.queue_look import (  # declared there
+    CUE_OVERDUE, CUE_SOON, CUE_TODAY, ROW_FLAGS, days_left_cue, header_data,
+)
 
 log = logging.getLogger("muse_care.ui.queue")
 COLUMNS = QUEUE_COLUMNS  # declared once, in the queue service
@@ -234,17 +236,10 @@ class QueueModel(QtCore.QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section].header
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Sort by {COLUMNS[section].header.lower()}"
-        return None
+        return header_data(section, orientation, role)
 
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = _DISPLAY) -> Any:
         if role not in _ANSWERED or not index.isValid():
