@@ -63,6 +63,8 @@ def check_destination(dest: Path, field: str = "output") -> Path:
     dest = Path(dest)
     if dest.is_dir():
         raise ValidationError(field, f"{dest.name or dest} is a folder; give a file name")
+    if dest.parent.exists() and not dest.parent.is_dir():
+        raise ValidationError(field, f"{dest} cannot be written: {dest.parent} is a file, not a folder")
     if not dest.parent.is_dir():
         raise ValidationError(field, f"folder {dest.parent} does not exist")
     try:  # can a file be made there at all? (a read-only folder, /proc, a full disk)

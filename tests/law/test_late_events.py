@@ -84,10 +84,8 @@ def test_the_margin_is_the_setting(register) -> None:
 
 
 @pytest.mark.pg
-def test_on_a_team_only_a_lead_records_an_event_late(db_url) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the PostgreSQL half of the register fixture")
-    agent = Register.open(db_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
+def test_on_a_team_only_a_lead_records_an_event_late(pg_url) -> None:
+    agent = Register.open(pg_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
     lead = lead_of(agent)
     try:
         set_setting(agent, "four_eyes", True)
@@ -111,11 +109,13 @@ def test_on_a_team_only_a_lead_records_an_event_late(db_url) -> None:
         agent.dispose()
 
 
-def test_a_lead_approving_an_extension_days_later_records_why(register) -> None:
-    """A deferred extension approved after the margin: the approval is the reason."""
-    if register.dialect != "postgresql":
-        pytest.skip("approvals are a team's")
+@pytest.mark.pg
+def test_a_lead_approving_an_extension_days_later_records_why(pg_url) -> None:
+    """A deferred extension approved after the margin (a team's approvals, on PostgreSQL):
+    the approval is the reason."""
     from muse_care.services import team
+
+    register = Register.open(pg_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
 
     # the team's approval runs as a lead whose login is not the requester
     set_setting(register, "four_eyes", True)
@@ -133,6 +133,7 @@ def test_a_lead_approving_an_extension_days_later_records_why(register) -> None:
                "waited for a team lead's approval" in shown.due_explained
     finally:
         later.dispose()
+        register.dispose()
 
 
 # --- the command line -------------------------------------------------------------------

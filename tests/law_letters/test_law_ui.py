@@ -21,7 +21,7 @@ def test_recipients_tab_marks_each_recipient_and_gates_responded(qtbot, window, 
     wait_idle(qtbot, ctx)
     tab = window.case_view._extra["Recipients"]
     wait_idle(qtbot, ctx)
-    names = [tab.table.item(i, 0).text() for i in range(tab.table.rowCount())]
+    names = [tab.model.data(tab.model.index(i, 0)) for i in range(tab.model.rowCount())]
     assert names[:3] == ["DHL", "FedEx", "TCS"]
     assert "still to be told" in tab.summary.text()
     tab.table.selectRow(0)
@@ -29,15 +29,15 @@ def test_recipients_tab_marks_each_recipient_and_gates_responded(qtbot, window, 
     tab.method_combo.setCurrentText("email")
     tab.mark_told()
     wait_idle(qtbot, ctx)
-    qtbot.waitUntil(lambda: tab.table.item(0, 1).text() == "Told", timeout=5000)
-    assert tab.table.item(0, 3).text() == "email" and tab.table.item(0, 4).text() == "aisha"
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(0, 1)) == "Told", timeout=5000)
+    assert tab.model.data(tab.model.index(0, 3)) == "email" and tab.model.data(tab.model.index(0, 4)) == "aisha"
     tab.table.selectRow(1)
     tab.mark_not_possible()  # no reason: refused in the tab, nothing written
     assert not tab.error.isHidden() and "disproportionate" in tab.error.text()
     tab.reason_edit.setText("FedEx never carried an order of this customer")
     tab.mark_not_possible()
     wait_idle(qtbot, ctx)
-    qtbot.waitUntil(lambda: tab.table.item(1, 1).text() == "Not possible", timeout=5000)
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(1, 1)) == "Not possible", timeout=5000)
     states = {r.name: r.state for r in recipients.list_recipients(ctx.register, view.id)}
     assert states["DHL"] == "told" and states["FedEx"] == "not-possible" and states["TCS"] == "pending"
     with pytest.raises(Exception, match="TCS"):

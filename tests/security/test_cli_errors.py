@@ -20,14 +20,20 @@ def _letters(reg) -> int:  # noqa: ANN001
         return s.execute(text("SELECT count(*) FROM letters")).scalar_one()
 
 
-@pytest.mark.parametrize("where", ["proc", "read-only"])
+# A folder that is a file cannot be written by anyone, root included; a read-only folder
+# stops everyone but root, so that case is only collected for other users.
+_UNWRITABLE = ["proc", "under-a-file"] + (["read-only"] if os.geteuid() != 0 else [])
+
+
+@pytest.mark.parametrize("where", _UNWRITABLE)
 def test_output_in_a_folder_that_cannot_be_written_is_exit_2(sqlite_register, tmp_path, capsys, where) -> None:
-    if where == "read-only" and os.geteuid() == 0:
-        pytest.skip("root writes in any folder")
     view = cases.add_case(sqlite_register, draft(channel="post", address_lines=["1 High St"],
                                                  city="London", postcode="EC1Y 8SY", country="GB"))
     if where == "proc":
         target = "/proc/self/x.pdf"
+    elif where == "under-a-file":
+        (tmp_path / "notes.txt").write_text("a file, not a folder", encoding="utf-8")
+        target = str(tmp_path / "notes.txt" / "x.pdf")
     else:
         folder = tmp_path / "locked"
         folder.mkdir()
@@ -37,7 +43,7 @@ def test_output_in_a_folder_that_cannot_be_written_is_exit_2(sqlite_register, tm
         code = cli_main(["--db", sqlite_register.url, "letter", view.reference, "--kind", "acknowledgement",
                          "-o", target])
     finally:
-        if where != "proc":
+        if where == "read-only":
             (tmp_path / "locked").chmod(0o700)
     err = capsys.readouterr().err
     assert code == 2, err
