@@ -90,7 +90,6 @@ class RetrievalTableModel(RowsModel):
 
     COLUMNS = ("#", "Source", "Interaction", "Result", "Identifier", "Item ref", "File", "Purged on",
                "Redaction", "Disclosed")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -108,7 +107,7 @@ class RetrievalTableModel(RowsModel):
     def entry(self, row: int) -> rt.RetrievalView:
         return self.row(row)  # type: ignore[no-any-return]
 
-    def _text(self, e: rt.RetrievalView, column: str) -> str:
+    def text(self, e: rt.RetrievalView, column: str) -> str:
         if column == "#":
             return str(e.id)
         if column == "Source":
@@ -137,14 +136,7 @@ class RetrievalTableModel(RowsModel):
             return e.disclosed_in
         return ""
 
-    def data(self, index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        found = self.cell(index)
-        if found is None:
-            return None
-        e, column = found
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(e, column)
+    def role_data(self, e: rt.RetrievalView, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "File" and e.id in self._problems:
                 return self._problems[e.id]
@@ -157,8 +149,6 @@ class RetrievalTableModel(RowsModel):
             if column == "Redaction" and e.redaction_needed and not e.redaction_done:
                 return QtGui.QBrush(QtGui.QColor("#fde4b8"))
             return None
-        if role == self.ID_ROLE:
-            return e.id
         return None
 
 

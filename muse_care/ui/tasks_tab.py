@@ -37,7 +37,6 @@ class TasksModel(RowsModel):
     """The case's tasks (plain :class:`TaskView` rows)."""
 
     COLUMNS = ("System", "Right", "What to do", "Status", "Due", "By", "Basis / reason")
-    ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,7 +57,7 @@ class TasksModel(RowsModel):
             return "settled"
         return "overdue" if t.is_overdue(self.as_of) else "open"
 
-    def _text(self, t: TaskView, column: str) -> str:
+    def text(self, t: TaskView, column: str) -> str:
         if column == "System":
             return t.system_name
         if column == "Right":
@@ -76,14 +75,7 @@ class TasksModel(RowsModel):
             return t.basis or t.reason
         return ""
 
-    def data(self, index: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        found = self.cell(index)
-        if found is None:
-            return None
-        t, column = found
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(t, column)
+    def role_data(self, t: TaskView, column: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{t.system_name}: {t.action_label}"]
             lines += [f"searched: {s}" for s in t.searches]
@@ -94,8 +86,6 @@ class TasksModel(RowsModel):
             return QtGui.QBrush(QtGui.QColor(STATE_STYLES[self.state(t)][0]))
         if role == Qt.ItemDataRole.ForegroundRole and column == "Status":
             return QtGui.QBrush(QtGui.QColor("#000000"))
-        if role == self.ID_ROLE:
-            return t.id
         return None
 
 
