@@ -699,16 +699,11 @@ def _sqlite_bulk_schema(conn: Connection) -> list[_SchemaItem]:
 
 
 def _fill_search(conn: Connection, first_id: int) -> None:
-    """Index the new cases for full-text search, as the insert trigger would have: the
-    full-text table's columns are the ``cases`` columns of the same names."""
-    from muse_care.store.search_fold import sql_fold
+    """Index the new cases for full-text search, as the insert trigger would have
+    (store/search_index.py), in the index's key order."""
+    from muse_care.store import search_index
 
-    cols = [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(case_search)")]
-    listed = ", ".join(cols)
-    folded = ", ".join(sql_fold(c, "sqlite") for c in cols)  # as the triggers index them (0011)
-    conn.exec_driver_sql(
-        f"INSERT INTO case_search(rowid, {listed}) SELECT id, {folded} FROM cases "
-        "WHERE id >= ? ORDER BY id", (first_id,))
+    conn.exec_driver_sql(search_index.fill_sql("c.id >= ?"), (first_id,))
 
 
 def _sqlite_history_triggers(conn: Connection) -> list[_SchemaItem]:
