@@ -133,7 +133,14 @@ def main() -> int:
         home.mkdir()
         env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
                "XDG_DATA_HOME": str(home / ".local"), "MUSE_CARE_BENCH_STARTUP": "1",
-               "MUSE_CARE_USER": "aisha", "PYTHONPATH": str(ROOT)}
+               "MUSE_CARE_USER": "aisha", "PYTHONPATH": str(ROOT),
+               # Both children with byte-code caches, as an installed app or the bundle
+               # runs (pip and PyInstaller compile the modules): a machine that sets
+               # PYTHONDONTWRITEBYTECODE would otherwise time compiling every module of
+               # ours from source at every start. The caches go to the temporary folder,
+               # never into the checkout; the warm-up launches below fill them.
+               "PYTHONPYCACHEPREFIX": str(folder / "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         ours_cmd = [sys.executable, "-m", "muse_care", "--db", url]
         bare_cmd = [sys.executable, "-c", BARE]
         launch(ours_cmd, {**env, **({"MUSE_CARE_BENCH_SHOT": str(args.shot.resolve())} if args.shot else {})})

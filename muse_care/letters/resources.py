@@ -1,40 +1,6 @@
-"""Where the letter templates and fonts live: ``resources/`` beside the package.
+"""Where the letter templates and fonts live (``muse_care/resource_paths.py``), for the
+letters package and its callers."""
 
-In a source checkout that is the repository's ``resources/`` folder; in a PyInstaller
-bundle it is ``resources/`` inside the unpacked bundle (``sys._MEIPASS``). Setting
-``MUSE_CARE_RESOURCES`` overrides both (used by tests and by organisations that keep
-their own letter texts elsewhere).
-"""
+from muse_care.resource_paths import fonts_dir, letters_dir, resources_dir
 
-from __future__ import annotations
-
-import os
-import sys
-from pathlib import Path
-
-
-def resources_dir() -> Path:
-    """The ``resources`` directory holding ``letters/`` and ``fonts/``."""
-    override = os.environ.get("MUSE_CARE_RESOURCES")
-    candidates: list[Path] = []
-    if override:
-        candidates.append(Path(override))
-    bundle = getattr(sys, "_MEIPASS", None)
-    if isinstance(bundle, str):
-        candidates.append(Path(bundle) / "resources")
-    package_root = Path(__file__).resolve().parent.parent  # muse_care/
-    candidates.append(package_root / "resources")  # installed as package data
-    candidates.append(package_root.parent / "resources")  # source checkout
-    for candidate in candidates:
-        if (candidate / "letters").is_dir():
-            return candidate
-    looked = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(f"MUSE Care resources (letters, fonts) not found; looked in {looked}")
-
-
-def letters_dir() -> Path:
-    return resources_dir() / "letters"
-
-
-def fonts_dir() -> Path:
-    return resources_dir() / "fonts"
+__all__ = ["fonts_dir", "letters_dir", "resources_dir"]

@@ -33,7 +33,7 @@ def load_fonts() -> int:
     """Register the shipped fonts (Arabic script, CJK, Latin) so Urdu and Chinese names
     render on every machine, not only where the system has those fonts."""
     try:
-        from muse_care.letters.resources import fonts_dir
+        from muse_care.resource_paths import fonts_dir  # not through letters: docs/performance.md
 
         folder = fonts_dir()
     except Exception:  # noqa: BLE001 - fonts are a comfort, not a requirement
@@ -255,6 +255,9 @@ class Starter(QtCore.QObject):
         rss = next((int(line.split()[1]) / 1024 for line in status.read_text().splitlines()
                     if line.startswith("VmRSS:")), 0.0) if status.exists() else 0.0
         print(f"MUSE-CARE-RSS {rss:.1f}", flush=True)
+        if os.environ.get("MUSE_CARE_BENCH_MODULES"):  # which packages the idle window holds
+            tops = sorted({name.split(".")[0] for name in sys.modules} | {n for n in sys.modules if n.startswith("PySide6.")})
+            print("MUSE-CARE-MODULES " + " ".join(tops), flush=True)
         self.window.close()
         self.app.exit(0)
 
