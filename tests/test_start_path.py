@@ -18,6 +18,9 @@ from muse_care.entry import window_args
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "pypdf", "keyring", "psycopg")
+IDLE_UNUSED = ("alembic", "reportlab", "pypdf", "pikepdf", "keyring", "cryptography", "psycopg")
+"""What the complete window, idle on a local register, never needed: the evidence store's
+keychain and ciphers load when it is opened (docs/performance.md, "Memory")."""
 QT_ADDONS = ("PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport")
 
 
@@ -47,7 +50,7 @@ PROBE = """
 import json, sys
 from muse_care.ui import app
 
-HEAVY, ADDONS = {heavy!r}, {addons!r}
+HEAVY, ADDONS, IDLE_UNUSED = {heavy!r}, {addons!r}, {idle!r}
 painted = app.Starter._bench_painted
 marks = {{}}
 
@@ -70,6 +73,7 @@ def wait_complete(self):
 def done(self):
     m = self.window.model
     marks["complete"] = dict(total=m.rowCount() if m is not None else None,
+                             loaded=sorted({{n for n in sys.modules if n.split(".")[0] in IDLE_UNUSED}}),
                              rows=[[r.reference, r.requester_name, r.days_left]
                                    for r in (m.row_at(i) for i in range(min(200, m.rowCount())))],
                              title=self.window.windowTitle())
@@ -84,7 +88,7 @@ sys.exit(main(sys.argv[1:]))
 
 def _start(tmp_path: Path, url: str) -> dict:
     script = tmp_path / "probe.py"
-    script.write_text(PROBE.format(heavy=HEAVY, addons=QT_ADDONS), encoding="utf-8")
+    script.write_text(PROBE.format(heavy=HEAVY, addons=QT_ADDONS, idle=IDLE_UNUSED), encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUSE_CARE_BENCH_STARTUP": "1",
            "MUSE_CARE_CONFIG_DIR": str(tmp_path / "config"), "MUSE_CARE_USER": "aisha",
            "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config"), "PYTHONPATH": str(ROOT)}
@@ -119,6 +123,7 @@ def test_the_first_page_is_painted_before_sqlalchemy_loads_and_the_model_takes_o
     assert paint["title"] != "MUSE Care"  # says it is still opening the database
     complete = marks["complete"]
     assert complete["total"] == total and complete["rows"] == expected and complete["title"] == "MUSE Care"
+    assert complete["loaded"] == []  # the idle window: no keychain, ciphers or letter renderer
 
 
 def test_a_new_database_is_opened_first_then_painted(tmp_path) -> None:

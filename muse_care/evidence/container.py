@@ -46,12 +46,11 @@ import struct
 import uuid
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 
 from muse_care.evidence.errors import EvidenceTampered
 
@@ -75,6 +74,12 @@ class Readable(Protocol):
 
 
 def _file_key(store_key: bytes, item_id: uuid.UUID, salt: bytes) -> AESGCM:
+    # cryptography is imported where it is used: the window holds this module from its
+    # start, and opens a sealed file only when asked (docs/performance.md, "Memory")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_FILE_KEY_INFO + item_id.bytes)
     return AESGCM(hkdf.derive(store_key))
 
@@ -246,7 +251,11 @@ def open_chunks(
         out = plain[:n_plain]
         try:
             aead.decrypt_into(_nonce(index, last), sealed[:n_sealed], _aad(layout.header, index, last), out)
-        except InvalidTag:
+        except Exception as exc:
+            from cryptography.exceptions import InvalidTag
+
+            if not isinstance(exc, InvalidTag):
+                raise
             out[:] = bytes(n_plain)  # decrypt_into leaves unauthenticated bytes behind
             where = "final chunk" if last else "chunk"
             raise EvidenceTampered(

@@ -24,16 +24,8 @@ import hmac
 import os
 import unicodedata
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import keyring
-import keyring.backend
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.errors
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from muse_care.domain.errors import ValidationError
 from muse_care.evidence.errors import (
@@ -43,6 +35,29 @@ from muse_care.evidence.errors import (
     WrongKey,
     WrongPassphrase,
 )
+
+if TYPE_CHECKING:
+    import keyring
+    import keyring.backend
+    import keyring.backends.chainer
+    import keyring.backends.fail
+    import keyring.errors
+else:
+    class _Keyring:
+        """The keyring library, imported when first used: its backends' discovery loads
+        ~14 MB of modules (importlib.metadata, jaraco, urllib) that a window that never
+        opens the evidence store should not hold (docs/performance.md, "Memory")."""
+
+        def __getattr__(self, name: str) -> Any:
+            import keyring
+            import keyring.backend
+            import keyring.backends.chainer
+            import keyring.backends.fail
+            import keyring.errors
+
+            return getattr(keyring, name)
+
+    keyring = _Keyring()
 
 KEY_BYTES = 32
 KEYRING_SERVICE = "muse-care"
@@ -69,6 +84,9 @@ def keyring_username(store_id: str) -> str:
 
 def key_check_value(key: bytes, store_id: str) -> bytes:
     """A value that shows whether ``key`` is this store's key without revealing it."""
+    from cryptography.hazmat.primitives import hashes  # imported where used: see _Keyring
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     hkdf = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
@@ -272,6 +290,8 @@ class PassphraseKeyProvider:
 
     @staticmethod
     def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
         return Scrypt(salt=salt, length=KEY_BYTES, n=n, r=r, p=p).derive(_passphrase_bytes(passphrase))
 
     def create_key(self, store_id: str) -> tuple[bytes, dict[str, Any]]:
