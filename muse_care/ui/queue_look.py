@@ -13,7 +13,7 @@ from typing import Any
 
 from muse_care.domain.case import OPEN_STATUSES, CaseRow
 from muse_care.services.queue_columns import COLUMN_LOOKS, days_left_text
-from muse_care.ui.qt import QtCore, QtGui, Qt
+from muse_care.ui.qt import QtCore, QtGui, Qt, QtWidgets
 
 # The days-left cues: a background AND its own text colour, so they read the same in
 # light and dark mode; the text says it too ("5 days overdue"), never colour alone.
@@ -34,25 +34,63 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
     return None
 
 
+# Each cue's brushes, made once: a paint asks the background and the text colour of every
+# visible days-left cell, and a brush made per call would be made at every paint.
+_CUE_BRUSHES = {id(cue): (QtGui.QBrush(cue[0]), QtGui.QBrush(cue[1])) for cue in (CUE_OVERDUE, CUE_TODAY, CUE_SOON)}
+
+_KEYS = tuple(c.key for c in COLUMN_LOOKS)
+_TEXTS = tuple(c.text for c in COLUMN_LOOKS)
+_DAYS_LEFT = _KEYS.index("days_left")
+_REFERENCE = _KEYS.index("reference")
+_NONE = (None,) * len(COLUMN_LOOKS)  # the tooltips or cue brushes of a row that has none
+
+# A row's record: for each role a queue cell answers, a tuple of its columns' values
+# (``slot`` below), and the case id (the user role, in every column).
+TEXT_SLOT, TOOLTIP_SLOT, BACKGROUND_SLOT, FOREGROUND_SLOT, ID_SLOT = range(5)
+Record = tuple[tuple[str, ...], tuple[str | None, ...], tuple[Any, ...], tuple[Any, ...], int]
+ROLE_SLOTS: dict[int, int] = {
+    int(Qt.ItemDataRole.DisplayRole): TEXT_SLOT, int(Qt.ItemDataRole.AccessibleTextRole): TEXT_SLOT,
+    int(Qt.ItemDataRole.ToolTipRole): TOOLTIP_SLOT, int(Qt.ItemDataRole.BackgroundRole): BACKGROUND_SLOT,
+    int(Qt.ItemDataRole.ForegroundRole): FOREGROUND_SLOT, int(Qt.ItemDataRole.UserRole): ID_SLOT}
+"""The roles a queue cell answers, each with its slot in a :data:`Record`; a view asks
+~8 roles of every visible cell at each paint, and the others are turned away first."""
+
+
+def _one(column: int, value: Any) -> tuple[Any, ...]:
+    return tuple(value if i == column else None for i in range(len(COLUMN_LOOKS)))
+
+
+def row_record(row: CaseRow | Any) -> Record:
+    """Everything a loaded row shows, per role and column (made on the worker with the
+    page, so that ``data()`` is a look-up: docs/performance.md, "Queue and search")."""
+    texts = tuple(text(row) for text in _TEXTS)
+    due = f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}" if row.due_date is not None else None
+    risk = "A recording or chat for this case is purged within 30 days" if row.retention_at_risk else None
+    tips: tuple[str | None, ...] = _NONE
+    if due is not None or risk is not None:
+        tips = tuple(due if i == _DAYS_LEFT else risk if i == _REFERENCE else None for i in range(len(_TEXTS)))
+    cue = days_left_cue(row)
+    if cue is None:
+        return texts, tips, _NONE, _NONE, row.id
+    background, foreground = _CUE_BRUSHES[id(cue)]
+    return texts, tips, _one(_DAYS_LEFT, background), _one(_DAYS_LEFT, foreground), row.id
+
+
+def row_records(rows: list[CaseRow] | list[Any]) -> list[Record]:
+    return [row_record(r) for r in rows]
+
+
+def record_data(record: Record, column: int, slot: int) -> Any:
+    """What ``record`` answers in ``column`` for the role of ``slot``."""
+    if slot == ID_SLOT:
+        return record[ID_SLOT]
+    return record[slot][column] if 0 <= column < len(COLUMN_LOOKS) else None
+
+
 def cell(row: CaseRow, column: int, role: int) -> Any:
     """What a loaded row shows in ``column`` for ``role`` (as ``QueueModel.data``)."""
-    key = COLUMN_LOOKS[column].key
-    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-        return COLUMN_LOOKS[column].text(row)
-    if role == Qt.ItemDataRole.ToolTipRole:
-        if key == "days_left" and row.due_date is not None:
-            return f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}"
-        if key == "reference" and row.retention_at_risk:
-            return "A recording or chat for this case is purged within 30 days"
-        return None
-    if key == "days_left" and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-        cue = days_left_cue(row)
-        if cue is None:
-            return None
-        return QtGui.QBrush(cue[0] if role == Qt.ItemDataRole.BackgroundRole else cue[1])
-    if role == Qt.ItemDataRole.UserRole:
-        return row.id
-    return None
+    slot = ROLE_SLOTS.get(int(role))
+    return None if slot is None else record_data(row_record(row), column, slot)
 
 
 def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
@@ -79,16 +117,19 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         super().__init__(parent)
         self.total = 0
         self.rows: list[CaseRow] = []
+        self._records: list[Record] = []
         self.shown = False
 
     def show_page(self, total: int, rows: list[CaseRow]) -> None:
         self.beginResetModel()
         self.total, self.rows, self.shown = total, list(rows), True
+        self._records = row_records(self.rows)
         self.endResetModel()
 
     def clear(self) -> None:
         self.beginResetModel()
         self.total, self.rows, self.shown = 0, [], False
+        self._records = []
         self.endResetModel()
 
     def row_at(self, row: int) -> CaseRow | None:
@@ -107,10 +148,35 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.total) or \
-                not (0 <= index.column() < len(COLUMN_LOOKS)):
+        slot = ROLE_SLOTS.get(role)
+        if slot is None or not index.isValid():
             return None
-        row = self.row_at(index.row())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        return cell(row, index.column(), role)
+        at = index.row()
+        if at < len(self._records):
+            return record_data(self._records[at], index.column(), slot)
+        return "…" if role == _DISPLAY and at < self.total else None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+
+
+def configure_queue_table(table: QtWidgets.QTableView) -> None:
+    """The queue table as the window shows it (and the benchmark measures it): columns
+    sized from their declared samples, rows of one height (no row is measured), no row
+    numbers, sorted by the database (the sort indicator on the due date)."""
+    header = table.horizontalHeader()
+    header.setSectionsMovable(True)
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+    width = table.fontMetrics().horizontalAdvance
+    for i, col in enumerate(COLUMN_LOOKS):
+        table.setColumnWidth(i, max(width(col.width_sample), width(col.header)) + width("MMM"))
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
+    table.setWordWrap(False)
+    table.setSortingEnabled(False)
+    header.setSortIndicator(_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
+    header.setSortIndicatorShown(True)
+    header.setSectionsClickable(True)
