@@ -207,7 +207,7 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
     from muse_care.ui.queue_look import configure_queue_table
     from muse_care.ui.queue_model import QueueModel
 
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["bench"])
+    _app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["bench"])  # kept alive for the run
     folder = Path(tempfile.mkdtemp(prefix="muse-care-bench-"))
     db = folder / "bench.sqlite3"
     if reuse is not None:  # a register written by an earlier run with --reuse, or written now and kept
