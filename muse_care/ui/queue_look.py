@@ -135,6 +135,10 @@ class FirstPageModel(QtCore.QAbstractTableModel):
     def row_at(self, row: int) -> CaseRow | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
+    def record(self, row: int) -> Record | None:
+        """The row's record (what ``QueueDelegate`` paints), None if it is not read."""
+        return self._records[row] if 0 <= row < len(self._records) else None
+
     def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.total
 
@@ -177,6 +181,95 @@ def configure_queue_table(table: QtWidgets.QTableView) -> None:
     rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
     table.setWordWrap(False)
     table.setSortingEnabled(False)
+    table.setItemDelegate(QueueDelegate(table))
     header.setSortIndicator(_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
     header.setSortIndicatorShown(True)
     header.setSectionsClickable(True)
+
+
+class QueueDelegate(QtWidgets.QStyledItemDelegate):
+    """Paints a queue cell from its row's record, its text laid out once: a paint of the
+    visible rows was mostly Qt shaping each cell's text again (HarfBuzz) and asking
+    the model ~8 roles of it through Python (docs/performance.md, "Queue and search").
+
+    A cell of a selected row, of the current cell, of a disabled table or of a row not
+    read yet is painted by the style as before; any other cell gets the days-left
+    cue's background (the alternating rows are the view's) and its text in the cue's
+    colour or the palette's, elided at the right as the style does, from a cache of
+    laid-out texts. The table's font, palette and style are read once, and again when
+    they change."""
+
+    CACHE_LIMIT = 20_000  # laid-out texts kept (a text at a width); then the cache starts again
+
+    def __init__(self, table: QtWidgets.QAbstractItemView) -> None:
+        super().__init__(table)
+        self._table = table
+        self._texts: dict[tuple[str, int], QtGui.QStaticText] = {}
+        self._ready = False
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _LOOK_CHANGES:
+            self._ready = False
+        return False
+
+    def _prepare(self) -> None:
+        table = self._table
+        self._font = table.font()
+        self._metrics = QtGui.QFontMetrics(self._font)
+        self._height = self._metrics.height()
+        self._margin = table.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+        palette = table.palette()
+        self._colours = (palette.color(QtGui.QPalette.ColorGroup.Inactive, QtGui.QPalette.ColorRole.Text),
+                         palette.color(QtGui.QPalette.ColorGroup.Active, QtGui.QPalette.ColorRole.Text))
+        self._texts = {}
+        self._ready = True
+
+    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
+              index: QtCore.QModelIndex) -> None:
+        record = getattr(index.model(), "record", _no_record)(index.row())
+        state = option.state.value
+        if record is None or state & _PLAIN_MASK != _PLAIN:
+            super().paint(painter, option, index)
+            return
+        if not self._ready:
+            self._prepare()
+        col = index.column()
+        background = record[BACKGROUND_SLOT][col]
+        if background is not None:
+            painter.fillRect(option.rect, background)
+        text = record[TEXT_SLOT][col]
+        if not text:
+            return
+        x, y, width, height = option.rect.getRect()
+        laid = self._texts.get((text, width))
+        if laid is None:
+            laid = self._lay_out(text, width)
+        foreground = record[FOREGROUND_SLOT][col]
+        painter.setPen(foreground.color() if foreground is not None else self._colours[bool(state & _ACTIVE)])
+        painter.drawStaticText(x + self._margin, y + (height - self._height) // 2, laid)
+
+    def _lay_out(self, text: str, width: int) -> QtGui.QStaticText:
+        room = max(width - 2 * self._margin, 0)
+        metrics = self._metrics
+        shown = text if metrics.horizontalAdvance(text) <= room else \
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        laid = QtGui.QStaticText(shown)
+        laid.setTextFormat(Qt.TextFormat.PlainText)
+        laid.prepare(QtGui.QTransform(), self._font)
+        if len(self._texts) >= self.CACHE_LIMIT:
+            self._texts = {}
+        self._texts[(text, width)] = laid
+        return laid
+
+
+def _no_record(_row: int) -> None:
+    return None
+
+
+_State = QtWidgets.QStyle.StateFlag
+_PLAIN_MASK = (_State.State_Selected | _State.State_HasFocus | _State.State_Enabled).value
+_PLAIN = _State.State_Enabled.value  # enabled, neither selected nor the current cell
+_ACTIVE = _State.State_Active.value
+_LOOK_CHANGES = frozenset({QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.PaletteChange,
+                           QtCore.QEvent.Type.StyleChange})

@@ -223,6 +223,12 @@ class QueueModel(QtCore.QAbstractTableModel):
         i = row % PAGE_SIZE
         return page[i] if i < len(page) else None
 
+    def record(self, row: int) -> Record | None:
+        """The row's record (what ``QueueDelegate`` paints), None if it is not read yet."""
+        cells = self._cells.get(row // PAGE_SIZE) if row >= 0 else None
+        i = row % PAGE_SIZE
+        return cells[i] if cells is not None and i < len(cells) and row < self._count else None
+
     def row_of_case(self, case_id: int) -> int | None:
         for page, rows in self._pages.items():
             for i, r in enumerate(rows):

@@ -77,3 +77,61 @@ def test_a_row_not_read_yet_shows_an_ellipsis_and_nothing_else(qtbot, ctx) -> No
     assert all(values[0] == "…" and not any(v is not None for v in values[1:]) for values in answers)
     wait_idle(qtbot, ctx)  # the page it asked for
     assert model.index(last, 0).data().startswith("MC-")
+
+
+def _rows():
+    from muse_care.domain.case import CaseRow, Channel, Right, Status
+
+    today = date(2026, 11, 25)
+    out = []
+    for i, (status, days) in enumerate([(Status.NEW, -5), (Status.IN_PROGRESS, 0), (Status.NEW, 2),
+                                        (Status.AWAITING_IDENTITY, None), (Status.CLOSED, 12), (Status.NEW, 20)]):
+        due = None if days is None else date.fromordinal(today.toordinal() + days)
+        out.append(CaseRow(id=i + 1, reference=f"MC-ABC-DEF{i}", requester_name="Bartholomew Featherstonehaugh-" * (i % 2 + 1),
+                           rights=(Right.ACCESS, Right.ERASURE), channel=Channel.LIVE_CHAT, status=status,
+                           received=date(2026, 11, 1), due_date=due, days_left=days, overdue=days is not None and days < 0,
+                           assignee="giulia" if i % 2 else "", retention_at_risk=i == 2))
+    return out
+
+
+def _table(qtbot, delegate: bool):
+    from muse_care.ui.qt import QtWidgets
+    from muse_care.ui.queue_look import QueueDelegate, configure_queue_table
+
+    model = FirstPageModel()
+    model.show_page(8, _rows())  # two rows not read yet
+    table = QtWidgets.QTableView()
+    qtbot.addWidget(table)
+    table.setModel(model)
+    configure_queue_table(table)
+    table.setAlternatingRowColors(True)
+    if not delegate:
+        table.setItemDelegate(QtWidgets.QStyledItemDelegate(table))
+    assert isinstance(table.itemDelegate(), QueueDelegate) == delegate
+    table.setColumnWidth(1, 90)  # the long names are elided
+    table.resize(900, 260)
+    table.show()
+    qtbot.waitExposed(table)
+    table._model = model  # kept alive with the table
+    return table
+
+
+def test_the_queue_delegate_paints_the_cells_as_the_style_does(qtbot) -> None:
+    """The delegate lays each text out once and paints it itself; what it paints is the
+    style's own picture: cue backgrounds and colours, elided text, the rows not read
+    yet, the selected row; and again after the font changes."""
+    from muse_care.ui.qt import QtGui
+
+    ours, styles = _table(qtbot, True), _table(qtbot, False)
+    for step in ("plain", "selected", "bigger font"):
+        if step == "selected":
+            for table in (ours, styles):
+                table.selectRow(1)
+        if step == "bigger font":
+            for table in (ours, styles):
+                font = QtGui.QFont(table.font())
+                font.setPointSizeF(font.pointSizeF() * 1.4)
+                table.setFont(font)
+        a, b = ours.viewport().grab().toImage(), styles.viewport().grab().toImage()
+        assert a.size() == b.size()
+        assert a == b, step
