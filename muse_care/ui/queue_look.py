@@ -56,6 +56,10 @@ ROLE_SLOTS: dict[int, int] = {
 ~8 roles of every visible cell at each paint, and the others are turned away first."""
 
 
+PLACEHOLDER: Record = (("…",) * len(COLUMN_LOOKS), _NONE, _NONE, _NONE, 0)
+"""What a row not read yet shows (its page is on its way): "…" in every column."""
+
+
 def _one(column: int, value: Any) -> tuple[Any, ...]:
     return tuple(value if i == column else None for i in range(len(COLUMN_LOOKS)))
 
@@ -136,8 +140,11 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def record(self, row: int) -> Record | None:
-        """The row's record (what ``QueueDelegate`` paints), None if it is not read."""
-        return self._records[row] if 0 <= row < len(self._records) else None
+        """The row's record (what ``QueueDelegate`` paints): the placeholder past the
+        page; None outside the table."""
+        if 0 <= row < len(self._records):
+            return self._records[row]
+        return PLACEHOLDER if 0 <= row < self.total else None
 
     def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.total
@@ -192,8 +199,8 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
     visible rows was mostly Qt shaping each cell's text again (HarfBuzz) and asking
     the model ~8 roles of it through Python (docs/performance.md, "Queue and search").
 
-    A cell of a selected row, of the current cell, of a disabled table or of a row not
-    read yet is painted by the style as before; any other cell gets the days-left
+    A cell of a selected row, of the current cell or of a disabled table is painted by
+    the style as before; any other cell (a row not read yet too) gets the days-left
     cue's background (the alternating rows are the view's) and its text in the cue's
     colour or the palette's, elided at the right as the style does, from a cache of
     laid-out texts. The table's font, palette and style are read once, and again when

@@ -6,9 +6,14 @@ arrives.
 
 The first page comes before the count (docs/performance.md, "Queue and search"): the
 model shows it at once, and only when it is full asks for the count, whose rows are
-inserted after it. Each read carries the model's generation; a read made stale by a
+inserted after it. A re-sort (the same rows in another order) keeps the count and
+reads only the first page. Each read carries the model's generation; a read made stale by a
 newer query (the next keystroke, another view) is skipped before it starts and, on
-SQLite, interrupted while it runs, and its result is never shown."""
+SQLite, interrupted while it runs, and its result is never shown.
+
+Each page's rows come with their records (``queue_look.row_record``: every cell's text,
+tooltip and cue brushes), made on the worker; ``data()`` and the table's
+``QueueDelegate`` only look them up."""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from muse_care.services.queue import PAGE_SIZE, QUEUE_COLUMNS, QueueQuery, days_
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, Qt, Signal
 from muse_care.ui.queue_look import (  # declared there
-    CUE_OVERDUE, CUE_SOON, CUE_TODAY, ROLE_SLOTS, ROW_FLAGS, Record, days_left_cue, header_data,
+    CUE_OVERDUE, CUE_SOON, CUE_TODAY, PLACEHOLDER, ROLE_SLOTS, ROW_FLAGS, Record, days_left_cue, header_data,
     record_data, row_records,
 )
 
@@ -224,10 +229,16 @@ class QueueModel(QtCore.QAbstractTableModel):
         return page[i] if i < len(page) else None
 
     def record(self, row: int) -> Record | None:
-        """The row's record (what ``QueueDelegate`` paints), None if it is not read yet."""
-        cells = self._cells.get(row // PAGE_SIZE) if row >= 0 else None
-        i = row % PAGE_SIZE
-        return cells[i] if cells is not None and i < len(cells) and row < self._count else None
+        """The row's record (what ``QueueDelegate`` paints); for a row not read yet the
+        placeholder, and its page is asked for (as ``data()`` does); None outside."""
+        if not 0 <= row < self._count:
+            return None
+        page, i = divmod(row, PAGE_SIZE)
+        cells = self._cells.get(page)
+        if cells is None or i >= len(cells):
+            self._request(page)
+            return PLACEHOLDER
+        return cells[i]
 
     def row_of_case(self, case_id: int) -> int | None:
         for page, rows in self._pages.items():
