@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from muse_care.domain.case import OPEN_STATUSES, CaseRow
-from muse_care.services.queue_columns import COLUMN_LOOKS, days_left_text
+from muse_care.services.queue_columns import COLUMN_LOOKS
 from muse_care.ui.qt import QtCore, QtGui, Qt, QtWidgets
 
 # The days-left cues: a background AND its own text colour, so they read the same in
@@ -61,23 +61,41 @@ PLACEHOLDER: Record = (("…",) * len(COLUMN_LOOKS), _NONE, _NONE, _NONE, 0)
 
 
 def _one(column: int, value: Any) -> tuple[Any, ...]:
-    return tuple(value if i == column else None for i in range(len(COLUMN_LOOKS)))
+    return tuple([value if i == column else None for i in range(len(COLUMN_LOOKS))])
+
+
+# Each cue's background and text colour as the days-left column's cells of a record
+_CUE_CELLS = {key: (_one(_DAYS_LEFT, brushes[0]), _one(_DAYS_LEFT, brushes[1])) for key, brushes in _CUE_BRUSHES.items()}
+_RISK = "A recording or chat for this case is purged within 30 days"
+_DUE_TIPS: dict[Any, str] = {}  # a due date's "Due Wed 25 Nov 2026": thousands of rows share one
+
+
+def _due_tip(due: Any) -> str:
+    tip = _DUE_TIPS.get(due)
+    if tip is None:
+        if len(_DUE_TIPS) > 10_000:
+            _DUE_TIPS.clear()
+        tip = _DUE_TIPS[due] = f"Due {due:%a %d %b %Y}"
+    return tip
 
 
 def row_record(row: CaseRow | Any) -> Record:
     """Everything a loaded row shows, per role and column (made on the worker with the
     page, so that ``data()`` is a look-up: docs/performance.md, "Queue and search")."""
-    texts = tuple(text(row) for text in _TEXTS)
-    due = f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}" if row.due_date is not None else None
-    risk = "A recording or chat for this case is purged within 30 days" if row.retention_at_risk else None
+    texts = tuple([text(row) for text in _TEXTS])
     tips: tuple[str | None, ...] = _NONE
-    if due is not None or risk is not None:
-        tips = tuple(due if i == _DAYS_LEFT else risk if i == _REFERENCE else None for i in range(len(_TEXTS)))
+    if row.due_date is not None or row.retention_at_risk:
+        some: list[str | None] = list(_NONE)
+        if row.due_date is not None:
+            some[_DAYS_LEFT] = f"{_due_tip(row.due_date)}: {texts[_DAYS_LEFT]}"  # (the days-left text)
+        if row.retention_at_risk:
+            some[_REFERENCE] = _RISK
+        tips = tuple(some)
     cue = days_left_cue(row)
     if cue is None:
         return texts, tips, _NONE, _NONE, row.id
-    background, foreground = _CUE_BRUSHES[id(cue)]
-    return texts, tips, _one(_DAYS_LEFT, background), _one(_DAYS_LEFT, foreground), row.id
+    background, foreground = _CUE_CELLS[id(cue)]
+    return texts, tips, background, foreground, row.id
 
 
 def row_records(rows: list[CaseRow] | list[Any]) -> list[Record]:
