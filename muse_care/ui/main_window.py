@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from muse_care.services.queue_columns import COLUMN_LOOKS, LOOK_KEYS, SAVED_VIEWS
+from muse_care.services.queue_columns import LOOK_KEYS, SAVED_VIEWS
 from muse_care.ui.forms.ui_main_window import Ui_MainWindow
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
-from muse_care.ui.queue_look import FirstPageModel
+from muse_care.ui.queue_look import FirstPageModel, configure_queue_table
 
 if TYPE_CHECKING:
     from muse_care.store.first_page import FirstPage
@@ -68,6 +68,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.counts: dict[str, int] = {}
         self._pending_select: int | None = None
         self._select_single_result = False
+        self._top_on_first_page = False
         self._following = False
         self._set_icons_and_shortcuts()
         self._build_queue()
@@ -184,25 +185,14 @@ class MainWindow(QtWidgets.QMainWindow):
         """The queue table: columns sized from their declared samples, sorted by the
         database (due date first), the due date and days left kept on screen. It holds
         the start's first page until the queue model takes it over (``complete``)."""
-        ui = self.ui
-        table = ui.queue_table
+        table = self.ui.queue_table
         table.setModel(self.first_page)
-        header = table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        width = self.fontMetrics().horizontalAdvance
-        for i, col in enumerate(COLUMN_LOOKS):
-            table.setColumnWidth(i, max(width(col.width_sample), width(col.header)) + width("MMM"))
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
-        header.setSortIndicator(column("due"), Qt.SortOrder.AscendingOrder)
-        header.setSortIndicatorShown(True)
-        header.sortIndicatorChanged.connect(self._sort_changed)
-        header.setSectionsClickable(True)
+        configure_queue_table(table)
+        table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         if self.model is not None:
+            self._top_on_first_page = True  # the new order is read from its first row
             self.model.sort(section, order)
         elif section != column("due") or order != Qt.SortOrder.AscendingOrder:
             self._first_page_unfit()
@@ -505,6 +495,11 @@ class MainWindow(QtWidgets.QMainWindow):
         """The queue model's first page is in (its count follows): it takes the table over
         from the start's page, and the count label says the count is on its way."""
         self._take_table()
+        if self._top_on_first_page:
+            # a re-sort keeps the queue's length (and so where it was scrolled to): show
+            # the first rows of the new order, the ones just read
+            self._top_on_first_page = False
+            self.ui.queue_table.scrollToTop()
         self._announce_first_page(rows)
         if not self.model.count_known:
             self.ui.count_label.setText(f"{rows:,}+ cases: counting…")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from muse_care.domain.case import OPEN_STATUSES, CaseRow
-from muse_care.services.queue_columns import COLUMN_LOOKS, days_left_text
-from muse_care.ui.qt import QtCore, QtGui, Qt
+from muse_care.services.queue_columns import COLUMN_LOOKS
+from muse_care.ui.qt import QtCore, QtGui, Qt, QtWidgets
 
 # The days-left cues: a background AND its own text colour, so they read the same in
 # light and dark mode; the text says it too ("5 days overdue"), never colour alone.
@@ -34,25 +34,85 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
     return None
 
 
+# Each cue's brushes, made once: a paint asks the background and the text colour of every
+# visible days-left cell, and a brush made per call would be made at every paint.
+_CUE_BRUSHES = {id(cue): (QtGui.QBrush(cue[0]), QtGui.QBrush(cue[1])) for cue in (CUE_OVERDUE, CUE_TODAY, CUE_SOON)}
+
+_KEYS = tuple(c.key for c in COLUMN_LOOKS)
+_TEXTS = tuple(c.text for c in COLUMN_LOOKS)
+_DAYS_LEFT = _KEYS.index("days_left")
+_REFERENCE = _KEYS.index("reference")
+_NONE = (None,) * len(COLUMN_LOOKS)  # the tooltips or cue brushes of a row that has none
+
+# A row's record: for each role a queue cell answers, a tuple of its columns' values
+# (``slot`` below), and the case id (the user role, in every column).
+TEXT_SLOT, TOOLTIP_SLOT, BACKGROUND_SLOT, FOREGROUND_SLOT, ID_SLOT = range(5)
+Record = tuple[tuple[str, ...], tuple[str | None, ...], tuple[Any, ...], tuple[Any, ...], int]
+ROLE_SLOTS: dict[int, int] = {
+    int(Qt.ItemDataRole.DisplayRole): TEXT_SLOT, int(Qt.ItemDataRole.AccessibleTextRole): TEXT_SLOT,
+    int(Qt.ItemDataRole.ToolTipRole): TOOLTIP_SLOT, int(Qt.ItemDataRole.BackgroundRole): BACKGROUND_SLOT,
+    int(Qt.ItemDataRole.ForegroundRole): FOREGROUND_SLOT, int(Qt.ItemDataRole.UserRole): ID_SLOT}
+"""The roles a queue cell answers, each with its slot in a :data:`Record`; a view asks
+~8 roles of every visible cell at each paint, and the others are turned away first."""
+
+
+PLACEHOLDER: Record = (("…",) * len(COLUMN_LOOKS), _NONE, _NONE, _NONE, 0)
+"""What a row not read yet shows (its page is on its way): "…" in every column."""
+
+
+def _one(column: int, value: Any) -> tuple[Any, ...]:
+    return tuple([value if i == column else None for i in range(len(COLUMN_LOOKS))])
+
+
+# Each cue's background and text colour as the days-left column's cells of a record
+_CUE_CELLS = {key: (_one(_DAYS_LEFT, brushes[0]), _one(_DAYS_LEFT, brushes[1])) for key, brushes in _CUE_BRUSHES.items()}
+_RISK = "A recording or chat for this case is purged within 30 days"
+_DUE_TIPS: dict[Any, str] = {}  # a due date's "Due Wed 25 Nov 2026": thousands of rows share one
+
+
+def _due_tip(due: Any) -> str:
+    tip = _DUE_TIPS.get(due)
+    if tip is None:
+        if len(_DUE_TIPS) > 10_000:
+            _DUE_TIPS.clear()
+        tip = _DUE_TIPS[due] = f"Due {due:%a %d %b %Y}"
+    return tip
+
+
+def row_record(row: CaseRow | Any) -> Record:
+    """Everything a loaded row shows, per role and column (made on the worker with the
+    page, so that ``data()`` is a look-up: docs/performance.md, "Queue and search")."""
+    texts = tuple([text(row) for text in _TEXTS])
+    tips: tuple[str | None, ...] = _NONE
+    if row.due_date is not None or row.retention_at_risk:
+        some: list[str | None] = list(_NONE)
+        if row.due_date is not None:
+            some[_DAYS_LEFT] = f"{_due_tip(row.due_date)}: {texts[_DAYS_LEFT]}"  # (the days-left text)
+        if row.retention_at_risk:
+            some[_REFERENCE] = _RISK
+        tips = tuple(some)
+    cue = days_left_cue(row)
+    if cue is None:
+        return texts, tips, _NONE, _NONE, row.id
+    background, foreground = _CUE_CELLS[id(cue)]
+    return texts, tips, background, foreground, row.id
+
+
+def row_records(rows: list[CaseRow] | list[Any]) -> list[Record]:
+    return [row_record(r) for r in rows]
+
+
+def record_data(record: Record, column: int, slot: int) -> Any:
+    """What ``record`` answers in ``column`` for the role of ``slot``."""
+    if slot == ID_SLOT:
+        return record[ID_SLOT]
+    return record[slot][column] if 0 <= column < len(COLUMN_LOOKS) else None
+
+
 def cell(row: CaseRow, column: int, role: int) -> Any:
     """What a loaded row shows in ``column`` for ``role`` (as ``QueueModel.data``)."""
-    key = COLUMN_LOOKS[column].key
-    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-        return COLUMN_LOOKS[column].text(row)
-    if role == Qt.ItemDataRole.ToolTipRole:
-        if key == "days_left" and row.due_date is not None:
-            return f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}"
-        if key == "reference" and row.retention_at_risk:
-            return "A recording or chat for this case is purged within 30 days"
-        return None
-    if key == "days_left" and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-        cue = days_left_cue(row)
-        if cue is None:
-            return None
-        return QtGui.QBrush(cue[0] if role == Qt.ItemDataRole.BackgroundRole else cue[1])
-    if role == Qt.ItemDataRole.UserRole:
-        return row.id
-    return None
+    slot = ROLE_SLOTS.get(int(role))
+    return None if slot is None else record_data(row_record(row), column, slot)
 
 
 def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
@@ -79,20 +139,30 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         super().__init__(parent)
         self.total = 0
         self.rows: list[CaseRow] = []
+        self._records: list[Record] = []
         self.shown = False
 
     def show_page(self, total: int, rows: list[CaseRow]) -> None:
         self.beginResetModel()
         self.total, self.rows, self.shown = total, list(rows), True
+        self._records = row_records(self.rows)
         self.endResetModel()
 
     def clear(self) -> None:
         self.beginResetModel()
         self.total, self.rows, self.shown = 0, [], False
+        self._records = []
         self.endResetModel()
 
     def row_at(self, row: int) -> CaseRow | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def record(self, row: int) -> Record | None:
+        """The row's record (what ``QueueDelegate`` paints): the placeholder past the
+        page; None outside the table."""
+        if 0 <= row < len(self._records):
+            return self._records[row]
+        return PLACEHOLDER if 0 <= row < self.total else None
 
     def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.total
@@ -107,10 +177,124 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.total) or \
-                not (0 <= index.column() < len(COLUMN_LOOKS)):
+        slot = ROLE_SLOTS.get(role)
+        if slot is None or not index.isValid():
             return None
-        row = self.row_at(index.row())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole else None
-        return cell(row, index.column(), role)
+        at = index.row()
+        if at < len(self._records):
+            return record_data(self._records[at], index.column(), slot)
+        return "…" if role == _DISPLAY and at < self.total else None
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+
+
+def configure_queue_table(table: QtWidgets.QTableView) -> None:
+    """The queue table as the window shows it (and the benchmark measures it): columns
+    sized from their declared samples, rows of one height (no row is measured), no row
+    numbers, sorted by the database (the sort indicator on the due date)."""
+    header = table.horizontalHeader()
+    header.setSectionsMovable(True)
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+    width = table.fontMetrics().horizontalAdvance
+    for i, col in enumerate(COLUMN_LOOKS):
+        table.setColumnWidth(i, max(width(col.width_sample), width(col.header)) + width("MMM"))
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
+    table.setWordWrap(False)
+    table.setSortingEnabled(False)
+    table.setItemDelegate(QueueDelegate(table))
+    header.setSortIndicator(_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
+    header.setSortIndicatorShown(True)
+    header.setSectionsClickable(True)
+
+
+class QueueDelegate(QtWidgets.QStyledItemDelegate):
+    """Paints a queue cell from its row's record, its text laid out once: a paint of the
+    visible rows was mostly Qt shaping each cell's text again (HarfBuzz) and asking
+    the model ~8 roles of it through Python (docs/performance.md, "Queue and search").
+
+    A cell of a selected row, of the current cell or of a disabled table is painted by
+    the style as before; any other cell (a row not read yet too) gets the days-left
+    cue's background (the alternating rows are the view's) and its text in the cue's
+    colour or the palette's, elided at the right as the style does, from a cache of
+    laid-out texts. The table's font, palette and style are read once, and again when
+    they change."""
+
+    CACHE_LIMIT = 20_000  # laid-out texts kept (a text at a width); then the cache starts again
+
+    def __init__(self, table: QtWidgets.QAbstractItemView) -> None:
+        super().__init__(table)
+        self._table = table
+        self._texts: dict[tuple[str, int], QtGui.QStaticText] = {}
+        self._ready = False
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in _LOOK_CHANGES:
+            self._ready = False
+        return False
+
+    def _prepare(self) -> None:
+        table = self._table
+        self._font = table.font()
+        self._metrics = QtGui.QFontMetrics(self._font)
+        self._height = self._metrics.height()
+        self._margin = table.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1
+        palette = table.palette()
+        self._colours = (palette.color(QtGui.QPalette.ColorGroup.Inactive, QtGui.QPalette.ColorRole.Text),
+                         palette.color(QtGui.QPalette.ColorGroup.Active, QtGui.QPalette.ColorRole.Text))
+        self._texts = {}
+        self._ready = True
+
+    def paint(self, painter: QtGui.QPainter, option: QtWidgets.QStyleOptionViewItem,
+              index: QtCore.QModelIndex) -> None:
+        record = getattr(index.model(), "record", _no_record)(index.row())
+        state = option.state.value
+        if record is None or state & _PLAIN_MASK != _PLAIN:
+            super().paint(painter, option, index)
+            return
+        if not self._ready:
+            self._prepare()
+        col = index.column()
+        background = record[BACKGROUND_SLOT][col]
+        if background is not None:
+            painter.fillRect(option.rect, background)
+        text = record[TEXT_SLOT][col]
+        if not text:
+            return
+        x, y, width, height = option.rect.getRect()
+        laid = self._texts.get((text, width))
+        if laid is None:
+            laid = self._lay_out(text, width)
+        foreground = record[FOREGROUND_SLOT][col]
+        painter.setPen(foreground.color() if foreground is not None else self._colours[bool(state & _ACTIVE)])
+        painter.drawStaticText(x + self._margin, y + (height - self._height) // 2, laid)
+
+    def _lay_out(self, text: str, width: int) -> QtGui.QStaticText:
+        room = max(width - 2 * self._margin, 0)
+        metrics = self._metrics
+        shown = text if metrics.horizontalAdvance(text) <= room else \
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        laid = QtGui.QStaticText(shown)
+        laid.setTextFormat(Qt.TextFormat.PlainText)
+        laid.prepare(QtGui.QTransform(), self._font)
+        if len(self._texts) >= self.CACHE_LIMIT:
+            self._texts = {}
+        self._texts[(text, width)] = laid
+        return laid
+
+
+def _no_record(_row: int) -> None:
+    return None
+
+
+_State = QtWidgets.QStyle.StateFlag
+_PLAIN_MASK = (_State.State_Selected | _State.State_HasFocus | _State.State_Enabled).value
+_PLAIN = _State.State_Enabled.value  # enabled, neither selected nor the current cell
+_ACTIVE = _State.State_Active.value
+_LOOK_CHANGES = frozenset({QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.PaletteChange,
+                           QtCore.QEvent.Type.StyleChange})

@@ -6,9 +6,14 @@ arrives.
 
 The first page comes before the count (docs/performance.md, "Queue and search"): the
 model shows it at once, and only when it is full asks for the count, whose rows are
-inserted after it. Each read carries the model's generation; a read made stale by a
+inserted after it. A re-sort (the same rows in another order) keeps the count and
+reads only the first page. Each read carries the model's generation; a read made stale by a
 newer query (the next keystroke, another view) is skipped before it starts and, on
-SQLite, interrupted while it runs, and its result is never shown."""
+SQLite, interrupted while it runs, and its result is never shown.
+
+Each page's rows come with their records (``queue_look.row_record``: every cell's text,
+tooltip and cue brushes), made on the worker; ``data()`` and the table's
+``QueueDelegate`` only look them up."""
 
 from __future__ import annotations
 
@@ -21,9 +26,10 @@ from muse_care.domain.case import CaseRow
 from muse_care.services import queue
 from muse_care.services.queue import PAGE_SIZE, QUEUE_COLUMNS, QueueQuery, days_left_text, rights_text, status_text
 from muse_care.ui.context import AppContext
-from muse_care.ui.qt import QtCore, QtGui, Qt, Signal
+from muse_care.ui.qt import QtCore, Qt, Signal
 from muse_care.ui.queue_look import (  # declared there
-    CUE_OVERDUE, CUE_SOON, CUE_TODAY, ROW_FLAGS, days_left_cue, header_data,
+    CUE_OVERDUE, CUE_SOON, CUE_TODAY, PLACEHOLDER, ROLE_SLOTS, ROW_FLAGS, Record, days_left_cue, header_data,
+    record_data, row_records,
 )
 
 log = logging.getLogger("muse_care.ui.queue")
@@ -38,25 +44,17 @@ def column(key: str) -> int:
 
 
 _STALE = object()  # what a read returns once a newer query has made it stale
-
-# The roles data() answers, as plain ints: a view asks ~8 roles of every visible cell at
-# each paint, so the roles it does not answer are turned away first, cheaply.
-_DISPLAY, _ACCESSIBLE, _TOOLTIP, _BACKGROUND, _FOREGROUND, _USER = (int(r) for r in (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole))
-_ANSWERED = frozenset({_DISPLAY, _ACCESSIBLE, _TOOLTIP, _BACKGROUND, _FOREGROUND, _USER})
-_DAYS_LEFT = COLUMN_KEYS.index("days_left")
-_REFERENCE = COLUMN_KEYS.index("reference")
-_TEXTS = tuple(c.text for c in COLUMNS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_NCOLS = len(COLUMNS)
 
 
-def row_texts(rows: list[CaseRow]) -> list[tuple[str, ...]]:
-    """Each row's cells as the queue shows them (made on the worker, with the page)."""
-    return [tuple(text(r) for text in _TEXTS) for r in rows]
+def _with_records(rows: list[CaseRow]) -> tuple[list[CaseRow], list[Record]]:
+    return rows, row_records(rows)  # on the worker, with the page
 
 
-def _with_texts(rows: list[CaseRow]) -> tuple[list[CaseRow], list[tuple[str, ...]]]:
-    return rows, row_texts(rows)
+def _same_rows(a: QueueQuery, b: QueueQuery) -> bool:
+    """Whether ``a`` and ``b`` hold the same rows, in another order (a re-sort)."""
+    return replace(a, sort=b.sort, descending=b.descending) == b
 
 
 class QueueModel(QtCore.QAbstractTableModel):
@@ -75,26 +73,33 @@ class QueueModel(QtCore.QAbstractTableModel):
         self.query = QueueQuery()
         self._count = 0
         self._pages: OrderedDict[int, list[CaseRow]] = OrderedDict()
-        self._texts: dict[int, list[tuple[str, ...]]] = {}  # each cached page's cells
+        self._cells: dict[int, list[Record]] = {}  # each cached page's rows, per role and column
         self._pending: set[int] = set()
         self._generation = 0
         self.count_known = True
+        self._counted: QueueQuery | None = None  # the query whose rows _count counts
 
     # --- loading --------------------------------------------------------------------
     def set_query(self, query: QueueQuery) -> None:
+        """Show ``query``. A re-sort of the rows counted (the same view or search in
+        another order) keeps their count: only its first page is read, and the table is
+        reset once, to its full length."""
+        resort = self._counted is not None and self.count_known and _same_rows(self._counted, query)
         self.query = query
-        self.reload()
+        self.reload(keep_count=resort)
 
-    def reload(self) -> None:
-        """Count and read the first page again (after a change, or F5)."""
+    def reload(self, keep_count: bool = False) -> None:
+        """Count and read the first page again (after a change, or F5); ``keep_count``:
+        the rows are those counted, in another order."""
         if self.ctx.register is None:
             return
         self._generation += 1
         gen, reg, query = self._generation, self.ctx.register, self.query
-        log.info("queue: reading %s again", query)
-        self._submit_latest(gen, lambda stale: _with_texts(queue.fetch_rows(reg, query, 0, PAGE_SIZE,
-                                                                           cancelled=stale)),
-                            lambda result: self._on_first(gen, result))
+        total = self._count if keep_count else None
+        log.info("queue: reading %s again%s", query, " (a re-sort: the count is kept)" if keep_count else "")
+        self._submit_latest(gen, lambda stale: _with_records(queue.fetch_rows(reg, query, 0, PAGE_SIZE,
+                                                                             cancelled=stale)),
+                            lambda result: self._on_first(gen, result, total))
 
     def _submit_latest(self, gen: int, read: Any, done: Any) -> None:
         """Run ``read(stale)`` on the worker unless generation ``gen`` is stale by then;
@@ -134,23 +139,28 @@ class QueueModel(QtCore.QAbstractTableModel):
             self.reload()
             return
         self._pages[at // PAGE_SIZE][at % PAGE_SIZE] = row
-        self._texts[at // PAGE_SIZE][at % PAGE_SIZE] = row_texts([row])[0]
+        self._cells[at // PAGE_SIZE][at % PAGE_SIZE] = row_records([row])[0]
         log.info("queue: row %s (case %s) refreshed", at, case_id)
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
         self.row_refreshed.emit(case_id)
 
-    def _on_first(self, gen: int, result: tuple[list[CaseRow], list[tuple[str, ...]]]) -> None:
+    def _on_first(self, gen: int, result: tuple[list[CaseRow], list[Record]], total: int | None = None) -> None:
+        """The first page: shown at once. ``total``: the count kept from before (a
+        re-sort); else, when the page is full, the count is read after it."""
         if gen != self._generation:
             return
-        rows, texts = result
+        rows, cells = result
+        if total is not None and len(rows) != min(total, PAGE_SIZE):
+            total = None  # the rows changed meanwhile after all: count them again
         self.beginResetModel()
-        self._count = len(rows)
-        self.count_known = len(rows) < PAGE_SIZE  # a page not full holds the whole query
+        self._count = len(rows) if total is None else total
+        self.count_known = total is not None or len(rows) < PAGE_SIZE  # a page not full holds the whole query
+        self._counted = self.query if self.count_known else None
         self._pages.clear()
-        self._texts.clear()
+        self._cells.clear()
         self._pending.clear()
         if rows:
-            self._pages[0], self._texts[0] = rows, texts
+            self._pages[0], self._cells[0] = rows, cells
         self.endResetModel()
         self.first_page_shown.emit(len(rows))
         if self.count_known:
@@ -174,9 +184,10 @@ class QueueModel(QtCore.QAbstractTableModel):
             self._count = total
             if 0 in self._pages:
                 del self._pages[0][total:]
-                del self._texts[0][total:]
+                del self._cells[0][total:]
             self.endRemoveRows()
         self.count_known = True
+        self._counted = self.query
         self.loaded.emit(total)
 
     def _request(self, page: int) -> None:
@@ -190,20 +201,20 @@ class QueueModel(QtCore.QAbstractTableModel):
         elif page + 1 in self._pages and self._pages[page + 1]:
             before = queue.sort_key(self._pages[page + 1][0], self.query.sort)
         gen, reg, query, total = self._generation, self.ctx.register, self.query, self._count
-        self._submit_latest(gen, lambda stale: _with_texts(queue.fetch_rows(
+        self._submit_latest(gen, lambda stale: _with_records(queue.fetch_rows(
                                 reg, query, offset, PAGE_SIZE, total=total, after=after, before=before,
                                 cancelled=stale)),
                             lambda result: self._on_page(gen, page, result))
 
-    def _on_page(self, gen: int, page: int, result: tuple[list[CaseRow], list[tuple[str, ...]]]) -> None:
+    def _on_page(self, gen: int, page: int, result: tuple[list[CaseRow], list[Record]]) -> None:
         if gen != self._generation:
             return
-        rows, texts = result
+        rows, cells = result
         self._pending.discard(page)
-        self._pages[page], self._texts[page] = rows, texts
+        self._pages[page], self._cells[page] = rows, cells
         self._pages.move_to_end(page)
         while len(self._pages) > MAX_PAGES:
-            self._texts.pop(self._pages.popitem(last=False)[0], None)
+            self._cells.pop(self._pages.popitem(last=False)[0], None)
         first = page * PAGE_SIZE
         last = min(first + len(rows), self._count) - 1
         if last >= first:
@@ -216,6 +227,18 @@ class QueueModel(QtCore.QAbstractTableModel):
             return None
         i = row % PAGE_SIZE
         return page[i] if i < len(page) else None
+
+    def record(self, row: int) -> Record | None:
+        """The row's record (what ``QueueDelegate`` paints); for a row not read yet the
+        placeholder, and its page is asked for (as ``data()`` does); None outside."""
+        if not 0 <= row < self._count:
+            return None
+        page, i = divmod(row, PAGE_SIZE)
+        cells = self._cells.get(page)
+        if cells is None or i >= len(cells):
+            self._request(page)
+            return PLACEHOLDER
+        return cells[i]
 
     def row_of_case(self, case_id: int) -> int | None:
         for page, rows in self._pages.items():
@@ -242,35 +265,22 @@ class QueueModel(QtCore.QAbstractTableModel):
         return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = _DISPLAY) -> Any:
-        if role not in _ANSWERED or not index.isValid():
+        """A look-up in the row's record (made on the worker), nothing made per call: a
+        paint asks ~8 roles of every visible cell."""
+        slot = ROLE_SLOTS.get(role)
+        if slot is None:
             return None
-        at, col = index.row(), index.column()
-        if not (0 <= at < self._count and 0 <= col < len(COLUMNS)):
+        at = index.row()
+        if at < 0 or at >= self._count:
             return None
         page, i = divmod(at, PAGE_SIZE)
-        rows = self._pages.get(page)
-        if rows is None or i >= len(rows):
-            if role == _DISPLAY:
+        cells = self._cells.get(page)
+        if cells is None or i >= len(cells):
+            if role == _DISPLAY and 0 <= index.column() < _NCOLS:
                 self._request(page)
                 return "…"
             return None
-        if role == _DISPLAY or role == _ACCESSIBLE:
-            return self._texts[page][i][col]
-        row = rows[i]
-        if role == _USER:
-            return row.id
-        if role == _TOOLTIP:
-            if col == _DAYS_LEFT and row.due_date is not None:
-                return f"Due {row.due_date:%a %d %b %Y}: {days_left_text(row)}"
-            if col == _REFERENCE and row.retention_at_risk:
-                return "A recording or chat for this case is purged within 30 days"
-            return None
-        if col == _DAYS_LEFT:  # the background or text colour of the days-left cue
-            cue = days_left_cue(row)
-            if cue is None:
-                return None
-            return QtGui.QBrush(cue[0] if role == _BACKGROUND else cue[1])
-        return None
+        return record_data(cells[i], index.column(), slot)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from muse_care.services import queue
 from muse_care.services.queue import PAGE_SIZE, QueueQuery
-from muse_care.ui.qt import QtWidgets
+from muse_care.ui.qt import Qt, QtWidgets
 from muse_care.ui.queue_model import QueueModel
 
 from .conftest import wait_idle
@@ -162,3 +162,71 @@ def test_the_service_stops_a_cancelled_query(many, monkeypatch) -> None:
     # and the connection is fine afterwards, without the handler
     assert queue.count(reg, QueueQuery("all-open")) > 0
     assert len(queue.fetch_rows(reg, QueueQuery("all-open"), 0, 10, cancelled=lambda: False)) == 10
+
+
+def test_a_re_sort_keeps_the_count_and_resets_once_to_the_full_length(qtbot, many) -> None:
+    ctx = many
+    model = QueueModel(ctx)
+    with qtbot.waitSignal(model.loaded, timeout=15000):
+        model.set_query(QueueQuery("all-open"))
+    wait_idle(qtbot, ctx)
+    total = model.rowCount()
+    assert total > PAGE_SIZE
+    events: list[tuple[str, int, bool]] = []
+    model.modelReset.connect(lambda: events.append(("reset", model.rowCount(), model.count_known)))
+    model.rowsInserted.connect(lambda *_a: events.append(("inserted", model.rowCount(), model.count_known)))
+    model.loaded.connect(lambda n: events.append(("loaded", n, model.count_known)))
+    seen, stop = _statements(ctx.register)
+    try:
+        for sort, descending in (("requester", False), ("requester", True)):
+            q = QueueQuery("all-open", sort=sort, descending=descending)
+            with qtbot.waitSignal(model.loaded, timeout=15000):
+                model.sort(1, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+            wait_idle(qtbot, ctx)
+            expected = queue.fetch_rows(ctx.register, q, 0, PAGE_SIZE)
+            assert [model.row_at(i).id for i in range(PAGE_SIZE)] == [r.id for r in expected]
+    finally:
+        stop()
+    # the same rows in another order: no count read, one reset straight to the full length
+    assert not any("count(" in s.lower() for s in seen)
+    assert events == [("reset", total, True), ("loaded", total, True)] * 2
+    # another view is counted again
+    with qtbot.waitSignal(model.loaded, timeout=15000):
+        model.set_query(QueueQuery("closed"))
+    assert model.rowCount() == queue.count(ctx.register, QueueQuery("closed"))
+
+
+def test_a_re_sort_counts_again_when_the_first_page_says_the_rows_changed(qtbot, ctx) -> None:
+    from .conftest import add_case
+
+    for i in range(3):
+        add_case(ctx.register, f"Person {i}")
+    model = QueueModel(ctx)
+    with qtbot.waitSignal(model.loaded, timeout=15000):
+        model.set_query(QueueQuery("all-open"))
+    assert model.rowCount() == 3
+    add_case(ctx.register, "Someone New")  # written behind the model's back
+    with qtbot.waitSignal(model.loaded, timeout=15000) as got:
+        model.sort(1)
+    assert got.args == [4] and model.rowCount() == 4
+
+
+def test_the_window_shows_a_re_sorted_queue_from_its_first_row(qtbot, window, ctx) -> None:
+    from muse_care.services.demo import generate
+
+    generate(ctx.register, 2 * PAGE_SIZE + 50, seed=5)
+    big = max(("all-open", "closed"), key=lambda v: queue.count(ctx.register, QueueQuery(v)))
+    with qtbot.waitSignal(window.model.loaded, timeout=15000):
+        if big == window.model.query.view:
+            window.refresh()
+        else:
+            window.ui.views_list.setCurrentRow(queue.VIEW_KEYS.index(big))
+    assert window.model.rowCount() > PAGE_SIZE
+    table = window.ui.queue_table
+    table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.rowCount() - 1) is not None, timeout=15000)
+    assert table.verticalScrollBar().value() > 0
+    with qtbot.waitSignal(window.model.loaded, timeout=15000):
+        table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+    assert window.model.query.sort == "requester"
+    assert table.verticalScrollBar().value() == 0 and table.rowAt(0) == 0
