@@ -20,7 +20,6 @@ sheet names the paper and each letter's destination country.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import multiprocessing
 import os
@@ -142,9 +141,11 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
             c.showPage()
             y = top
             header()
+        t = c.beginText()  # one text object a row, not one a cell (docs/letters.md, "Print runs")
         for x, (text, bold), (size, lines) in zip(xs, cells, laid):
             for i, part in enumerate(lines):
-                fonts.draw_text(c, x + _PAD, y - _LEADING * (i + 1) + 2.5, part, size, bold)
+                fonts.text_out(t, x + _PAD, y - _LEADING * (i + 1) + 2.5, part, size, bold)
+        c.drawText(t)
         y -= height
         c.setStrokeColor(_RULE_GREY)
         c.setLineWidth(0.25)
@@ -152,8 +153,10 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
 
     def header() -> None:
         nonlocal y
+        t = c.beginText()
         for x, text in zip(xs, _HEADINGS):
-            fonts.draw_text(c, x + _PAD, y - _LEADING + 2.5, text, _ROW_PT, bold=True)
+            fonts.text_out(t, x + _PAD, y - _LEADING + 2.5, text, _ROW_PT, bold=True)
+        c.drawText(t)
         y -= _LEADING + 3
         c.setStrokeColor(colors.black)
         c.setLineWidth(0.6)
@@ -178,25 +181,22 @@ _FONT_NAME = re.compile(rb"(?<=[\s<])/Name /[^\s/\[\]<>()]+(?=[\s/>])")
 _REF = re.compile(rb"(?<![0-9.])([0-9]+) ([0-9]+) R")
 
 
-def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int = 0, font: bool = False) -> bytes:
-    """A digest of the indirect object ``obj`` and everything it refers to: equal
-    digests mean equal bytes, so two fonts with equal digests draw the same glyphs
-    with the same widths and text. Within one run a reference that is not followed
-    ("n g R") names one object, so leaving it as written never makes two different
-    objects equal."""
+def _font_key(src: Any, obj: Any, streams: list[bytes], path: frozenset[tuple[int, int]] = frozenset(),
+              font: bool = False) -> bytes:
+    """The indirect object ``obj`` of the letter ``src`` and everything it refers to, as
+    text in which each reference is replaced by its target (a stream by its dictionary
+    and length, its raw bytes appended to ``streams``). Two fonts of two letters draw
+    the same glyphs with the same widths and text iff their keys and their ``streams``
+    are equal. No stream is hashed: a font file is compared byte for byte, and only
+    with a font of the same key (docs/letters.md, "Fonts")."""
     og = obj.objgen
-    if og in memo:
-        return memo[og]
-    memo[og] = b"%d %d R" % og  # what a cycle back to this object sees
-    if depth > 8:
-        return memo[og]
-    digest = hashlib.sha256()
-    kind = obj._type_code
-    if kind == pikepdf.ObjectType.stream:
+    if og in path or len(path) > 8:
+        return b"<%d:%d %d R>" % (id(src), *og)  # a cycle, or too deep: never equal to another letter's
+    path = path | {og}
+    if obj._type_code == pikepdf.ObjectType.stream:
         raw = obj.read_raw_bytes()
-        digest.update(b"stream %d:" % len(raw))
-        digest.update(raw)
-        text = obj.stream_dict.unparse(resolved=True)
+        streams.append(raw)
+        text = b"stream %d " % len(raw) + obj.stream_dict.unparse(resolved=True)
     else:
         text = obj.unparse(resolved=True)
         if font:
@@ -208,32 +208,74 @@ def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int =
 
     def follow(match: re.Match[bytes]) -> bytes:
         try:
-            target = pdf.get_object((int(match[1]), int(match[2])))
+            target = src.get_object((int(match[1]), int(match[2])))
         except (ValueError, KeyError, IndexError):
-            return match[0]
+            return b"<%d:%s>" % (id(src), match[0])
         if target._type_code in _CONTAINERS:
-            return b"{" + _digest(pdf, target, memo, depth + 1) + b"}"
-        return match[0]
+            return b"{" + _font_key(src, target, streams, path) + b"}"
+        return b"{" + target.unparse(resolved=True) + b"}"
 
-    digest.update(_REF.sub(follow, text))
-    memo[og] = digest.hexdigest().encode()
-    return memo[og]
+    return _REF.sub(follow, text)
 
 
-def _share_fonts(pdf: Any, page: Any, seen: dict[bytes, Any], memo: dict[tuple[int, int], bytes]) -> None:
-    """Point ``page``'s fonts at the run's first copy of an identical font, so a font
-    subset that every letter carries is in the run once (docs/letters.md, "Fonts")."""
+class _Fonts:
+    """The run's fonts: the first copy of each, found by key and then byte for byte."""
+
+    def __init__(self) -> None:
+        self._seen: dict[bytes, list[tuple[list[bytes], Any]]] = {}
+
+    def find(self, key: bytes, streams: list[bytes]) -> Any | None:
+        for known, font in self._seen.get(key, ()):
+            if known == streams:  # memcmp of the font files
+                return font
+        return None
+
+    def add(self, key: bytes, streams: list[bytes], font: Any) -> None:
+        self._seen.setdefault(key, []).append((streams, font))
+
+
+def _page_fonts(page: Any) -> Any:
     resources = page.obj.get("/Resources")
-    font_dict = resources.get("/Font") if resources is not None else None
-    if font_dict is None:
-        return
-    for name in list(font_dict.keys()):
-        font = font_dict[name]
-        if not font.is_indirect:
+    return resources.get("/Font") if resources is not None else None
+
+
+def _append_letter(out: Any, src: Any, run_fonts: _Fonts) -> None:
+    """Copy ``src``'s pages to the end of ``out``; a font already in the run is not
+    copied again: the page is pointed at the run's copy (docs/letters.md, "Fonts")."""
+    found: list[list[tuple[Any, bytes, list[bytes], Any]]] = []  # per page: (name, key, streams, run's font)
+    keys: dict[tuple[int, int], tuple[bytes, list[bytes], Any]] = {}
+    for page in src.pages:
+        entries = []
+        font_dict = _page_fonts(page)
+        if font_dict is not None:
+            for name in list(font_dict.keys()):
+                font = font_dict[name]
+                if not font.is_indirect:
+                    continue
+                known = keys.get(font.objgen)
+                if known is None:
+                    streams: list[bytes] = []
+                    key = _font_key(src, font, streams, font=True)
+                    known = keys[font.objgen] = (key, streams, run_fonts.find(key, streams))
+                entries.append((name, *known))
+        found.append(entries)
+    # Fonts the run holds already are taken off the pages before qpdf copies them.
+    for page, entries in zip(src.pages, found):
+        font_dict = _page_fonts(page)
+        for name, _key, _streams, first in entries:
+            if first is not None and name in font_dict:
+                del font_dict[name]
+    start = len(out.pages)
+    out.pages.extend(src.pages)
+    for n, entries in enumerate(found):
+        if not entries:
             continue
-        first = seen.setdefault(_digest(pdf, font, memo, font=True), font)
-        if first.objgen != font.objgen:
-            font_dict[name] = first
+        font_dict = _page_fonts(out.pages[start + n])
+        for name, key, streams, first in entries:
+            if first is not None:
+                font_dict[name] = first
+            elif run_fonts.find(key, streams) is None:
+                run_fonts.add(key, streams, font_dict[name])
 
 
 def render_print_run(
@@ -253,18 +295,15 @@ def render_print_run(
         raise LetterError("print run", f"the letters are on {' and '.join(papers)}: one run is one paper size")
     out = pikepdf.new()
     sources = []  # kept open until the run is written: qpdf copies their streams then
-    seen: dict[bytes, Any] = {}
-    memo: dict[tuple[int, int], bytes] = {}
+    run_fonts = _Fonts()
     for pdf in [_cover(letters, run_date, organisation, label, seal), *(lt.pdf for lt in letters)]:
         src = pikepdf.open(io.BytesIO(pdf))
         sources.append(src)
         count = len(src.pages)
-        out.pages.extend(src.pages)
+        _append_letter(out, src, run_fonts)
         if count % 2:
             box = [float(v) for v in src.pages[-1].mediabox]
             out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
-    for page in out.pages:
-        _share_fonts(out, page, seen, memo)
     out.docinfo = out.make_indirect(pikepdf.Dictionary({
         "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
         "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),

@@ -378,6 +378,21 @@ def draw_text(canvas: object, x: float, y: float, text: str, size: float, bold: 
     return x - start
 
 
+def text_out(text_object: object, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
+    """As :func:`draw_text`, into an open reportlab text object (one BT ... ET for many
+    pieces of text: the print run's cover); each font run is placed at the same point
+    :func:`draw_text` places it. Returns the width."""
+    start = x
+    t: Any = text_object
+    for font, chunk in runs(text, bold):
+        scaled = size * SCALE.get(font, 1.0)
+        t.setFont(font, scaled)
+        t.setTextOrigin(x, y)
+        t.textOut(chunk)
+        x += pdfmetrics.stringWidth(chunk, font, scaled)
+    return x - start
+
+
 def markup(text: str, bold: bool = False, size: float = 10.0) -> str:
     """Paragraph markup for prepared ``text``: each run escaped, non-body runs in <font>.
 

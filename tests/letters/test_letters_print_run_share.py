@@ -207,3 +207,48 @@ def test_the_shared_subset_encodes_text_as_reportlab_does() -> None:
         for _ in range(3000):
             text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 12)))
             assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs), text
+
+
+def _altered(pdf: bytes, change: str) -> tuple[bytes, str]:
+    """``pdf`` with its shared NotoSans-Regular subset written afresh (uncompressed) and
+    its name kept: as it was ("none"), with one byte of the font file flipped (the same
+    length and dictionary), or with one glyph width changed; and that name."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        font = max((f for f in doc.pages[0].Resources.Font.values() if str(f.BaseFont).endswith("+NotoSans-Regular")),
+                   key=lambda f: len(f.Widths))
+        stream = font.FontDescriptor.FontFile2
+        data = bytearray(stream.read_bytes())
+        if change == "font file":
+            data[len(data) // 2] ^= 0x01
+        stream.write(bytes(data))
+        if change == "widths":
+            font.Widths[66] = int(font.Widths[66]) + 1
+        name = str(font.BaseFont)
+        out = io.BytesIO()
+        doc.save(out, compress_streams=False)
+    return out.getvalue(), name
+
+
+@pytest.mark.parametrize("change", ["font file", "widths"])
+def test_a_font_that_differs_in_one_byte_is_not_shared(change: str) -> None:
+    """Fonts are shared only when byte for byte equal: a letter whose font has the same
+    name but one different byte (an older letter, another version of the font) keeps
+    its own, and every page still draws with its own font."""
+    first, second = (render_letter(r) for r in _requests(2))
+    plain, name = _altered(first.pdf, "none")
+    pdf, _ = _altered(second.pdf, change)
+    altered = replace(second, pdf=pdf)
+    run = render_print_run([replace(first, pdf=plain), altered, first], date(2026, 3, 5), DEFAULT_ORGANISATION)
+    with pikepdf.open(io.BytesIO(run)) as joined, pikepdf.open(io.BytesIO(pdf)) as mine:
+        copies = {}
+        for page in joined.pages:
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                if str(font.BaseFont) == name:
+                    copies[font.objgen] = _font_bytes(font)
+        # the rewritten original, the altered one, the original as rendered: three fonts
+        assert len(copies) == 3 and len(set(copies.values())) == 2
+        start = 2 + first.page_count + first.page_count % 2
+        for n, page in enumerate(mine.pages):
+            copy = joined.pages[start + n]
+            for key in page.Resources.Font:
+                assert _font_bytes(copy.Resources.Font[key]) == _font_bytes(page.Resources.Font[key])
