@@ -252,3 +252,46 @@ def test_a_font_that_differs_in_one_byte_is_not_shared(change: str) -> None:
             copy = joined.pages[start + n]
             for key in page.Resources.Font:
                 assert _font_bytes(copy.Resources.Font[key]) == _font_bytes(page.Resources.Font[key])
+
+
+def _render_plainly(requests: list, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The letters as reportlab renders them by itself: every paragraph parsed, every
+    string drawn and every font written by reportlab's own code."""
+    from muse_care.letters import render
+
+    with monkeypatch.context() as m:
+        m.setattr(render, "PARSED_ONCE", False)
+        m.setattr(fonts, "QUICK_TEXT", False)
+        return [render_letter(r).pdf for r in requests]
+
+
+def test_quick_paths_write_the_bytes_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paragraphs parsed once, text and fonts written by our code (issue 16): each
+    letter is byte for byte the letter reportlab writes alone, in any order, and a
+    letter never carries words of the letter rendered before it."""
+    requests = _requests(16) + [sample_request(LetterKind.ACCESS_RESPONSE, Layout.US10, "us", reference="MC-S-US")]
+    plain = _render_plainly(requests, monkeypatch)
+    quick = [render_letter(r).pdf for r in requests]
+    again = [render_letter(r).pdf for r in reversed(requests)][::-1]
+    for req, a, b, c in zip(requests, plain, quick, again):
+        assert a == b == c, req.reference
+    # Read back: each letter names its own requester and reference, and no other's.
+    for req, pdf in zip(requests, quick):
+        text = norm("".join(page_texts(pdf)))
+        assert norm(req.recipient.name.strip()) in text and req.reference in text
+        assert not [o.reference for o in requests if o.reference != req.reference and o.reference in text]
+
+
+def test_parsed_paragraphs_are_not_shared_between_letters() -> None:
+    """A remembered paragraph gives each letter fresh fragments: changing one letter's
+    fragments changes nothing in the next letter made from the same words."""
+    from muse_care.letters import render
+
+    style = render._styles().body
+    first = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    second = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    assert [f.text for f in first.frags] == [f.text for f in second.frags]
+    assert all(a is not b for a, b in zip(first.frags, second.frags))
+    second.frags[0].text = "Changed"
+    third = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    assert third.frags[0].text == "Dear "
