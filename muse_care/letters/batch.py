@@ -20,12 +20,15 @@ sheet names the paper and each letter's destination country.
 
 from __future__ import annotations
 
+import atexit
 import io
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
@@ -331,23 +334,78 @@ def _render_in_worker(req: LetterRequest) -> RenderedLetter | tuple[type[LetterE
         return type(e), e.field, e.message
 
 
-def render_letters(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter]:
-    """Every letter of ``requests`` rendered, in order, by ``workers`` processes (None:
-    one per core; 1: in this process). The workers are started with "spawn", as on
-    Windows and macOS, and each renders exactly what :func:`render_letter` renders
-    here (the same bytes: documents are invariant). A :class:`LetterError` in one
-    letter is raised here, naming its field."""
+# One pool of worker processes for the life of the program: starting a spawned worker
+# (Python, reportlab, the fonts) takes about a second, longer than rendering a hundred
+# letters, so it is paid once, not once a batch (docs/letters.md, "Print runs").
+_pool_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _workers(count: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != count:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_up)
+            _pool_size = count
+        return _pool
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes (at exit; the next batch starts them again)."""
+    global _pool, _pool_size
+    with _pool_lock:
+        pool, _pool, _pool_size = _pool, None, 0
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_workers)
+
+
+def render_each(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter | LetterError]:
+    """Every letter of ``requests``, in order, rendered by ``workers`` processes (None:
+    one per core; 1: in this process), or the :class:`LetterError` that stopped it: one
+    letter that cannot be printed does not stop the others. The workers are started
+    with "spawn", as on Windows and macOS, once per program, and each renders exactly
+    what :func:`render_letter` renders here (the same bytes: documents are invariant)."""
     count = (os.cpu_count() or 1) if workers is None else workers
     count = max(1, min(count, len(requests)))
     if count == 1 or len(requests) < 2 * count:
-        return [render_letter(r) for r in requests]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm_up) as pool:
-        done = list(pool.map(_render_in_worker, requests, chunksize=max(1, len(requests) // (count * 8))))
+        out: list[RenderedLetter | LetterError] = []
+        for r in requests:
+            try:
+                out.append(render_letter(r))
+            except LetterError as e:
+                out.append(e)
+        return out
+    chunk = max(1, min(32, len(requests) // (count * 4)))
+    try:
+        done = list(_workers(count).map(_render_in_worker, requests, chunksize=chunk))
+    except BrokenProcessPool:
+        shutdown_workers()  # a worker died (killed, out of memory): the next batch starts afresh
+        raise
+    out = []
     for item in done:
         if isinstance(item, tuple):
             kind, field, message = item
-            raise kind(field, message)
+            out.append(kind(field, message))
+        else:
+            out.append(item)
+    return out
+
+
+def render_letters(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter]:
+    """Every letter of ``requests`` rendered, in order, as :func:`render_each` does. A
+    :class:`LetterError` in one letter is raised here, naming its field and the letter's
+    reference."""
+    done = render_each(requests, workers)
+    for req, item in zip(requests, done):
+        if isinstance(item, LetterError):
+            raise type(item)(item.field, f"{item.message} (the letter for {req.reference})")
     return done  # type: ignore[return-value]
 
 
