@@ -465,8 +465,19 @@ def text_out(text_object: object, x: float, y: float, text: str, size: float, bo
         scaled = size * SCALE.get(font, 1.0)
         t.setFont(font, scaled)
         t.setTextOrigin(x, y)
-        t.textOut(chunk)
-        x += pdfmetrics.stringWidth(chunk, font, scaled)
+        face = pdfmetrics.getFont(font)
+        width = pdfmetrics.stringWidth(chunk, font, scaled)
+        parts = face.splitString(chunk, t._doc) if (
+            QUICK_TEXT and chunk and isinstance(face, _TaggedTTFont) and face._codes is not None) else ()
+        if len(parts) == 1 and parts[0][0] == 0:
+            # What textOut writes after setFont (as in draw_string).
+            t._code.append(f"{face.getSubsetInternalName(0, t._doc)} {fp_str(scaled)} Tf {fp_str(t._leading)} TL "
+                           f"({t._canvas._escape(parts[0][1])}) Tj")
+            t._curSubset = 0
+            t._x += width
+        else:
+            t.textOut(chunk)
+        x += width
     return x - start
 
 

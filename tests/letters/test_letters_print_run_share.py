@@ -295,3 +295,16 @@ def test_parsed_paragraphs_are_not_shared_between_letters() -> None:
     second.frags[0].text = "Changed"
     third = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
     assert third.frags[0].text == "Dear "
+
+
+def test_the_cover_is_the_bytes_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cover's quick text (fonts.text_out) writes what reportlab's textOut writes."""
+    from muse_care.letters import batch
+
+    letters = [render_letter(r) for r in _requests(9)]
+    quick = batch._cover(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, "#4", "9:cafe")
+    monkeypatch.setattr(fonts, "QUICK_TEXT", False)
+    plain = batch._cover(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, "#4", "9:cafe")
+    assert quick == plain
+    text = norm(page_texts(quick)[0])
+    assert all(lt.reference in text and norm(lt.recipient_name) in text for lt in letters)
