@@ -216,7 +216,7 @@ def _font_key(src: Any, obj: Any, streams: list[bytes], path: frozenset[tuple[in
             return b"<%d:%s>" % (id(src), match[0])
         if target._type_code in _CONTAINERS:
             return b"{" + _font_key(src, target, streams, path) + b"}"
-        return b"{" + target.unparse(resolved=True) + b"}"
+        return b"{" + bytes(target.unparse(resolved=True)) + b"}"
 
     return _REF.sub(follow, text)
 
