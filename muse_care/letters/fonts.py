@@ -165,6 +165,54 @@ def _formatted_array(numbers: tuple[int, ...]) -> _FormattedArray:
     return found
 
 
+# A font subset's dictionary and descriptor are the same in every letter but for the
+# numbers of the objects they refer to: formatted once per process for each set of
+# those numbers (QUICK_TEXT; the same bytes, a test compares).
+_FORMATTED: dict[tuple[object, ...], bytes] = {}
+
+
+def _remembered(key: tuple[object, ...], make: Any) -> bytes:
+    found = _FORMATTED.get(key)
+    if found is None:
+        found = make()
+        if len(_FORMATTED) >= 4096:
+            _FORMATTED.clear()
+        _FORMATTED[key] = found
+    return cast(bytes, found)
+
+
+def _ref(value: Any, document: Any) -> bytes:
+    return cast(bytes, value.format(document))
+
+
+class _SubsetDescriptor(pdfdoc.PDFDictionary):  # type: ignore[misc]
+    """A subset's FontDescriptor; everything in it but FontFile2 follows from the face
+    and the subset's name (``memo``)."""
+
+    memo: tuple[object, ...] = ()
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: N803 (reportlab's name)
+        ref = self.dict["FontFile2"]
+        if not self.memo or not isinstance(ref, pdfdoc.PDFObjectReference):
+            return cast(bytes, super().format(document, IND))
+        return _remembered((*self.memo, _ref(ref, document)), lambda: super(_SubsetDescriptor, self).format(
+            document, IND))
+
+
+class _SubsetFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
+    """A subset's font dictionary: its names, widths and the numbers of its text
+    mapping and descriptor make it."""
+
+    def format(self, document: Any) -> bytes:
+        refs = (self.ToUnicode, self.FontDescriptor)
+        if not all(isinstance(r, pdfdoc.PDFObjectReference) for r in refs) or \
+                not isinstance(self.Widths, _FormattedArray) or hasattr(self, "Encoding"):
+            return cast(bytes, super().format(document))
+        key = ("font", self.BaseFont, self.Name, self.FirstChar, self.LastChar, self.Widths._data,
+               *(_ref(r, document) for r in refs))
+        return _remembered(key, lambda: super(_SubsetFont, self).format(document))
+
+
 def _subset0_table(assignments: dict[int, int]) -> dict[int, str]:
     """str.translate table: each character of the closed first subset to its code, and
     every other character below U+0100 to U+FFFF, so that text which is not wholly in
@@ -206,6 +254,12 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
             stream = doc.idToObject.get(f"fontFile:{self.face.filename}({fontname})")
             if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_FLATE_ONCE]
+            descriptor = doc.idToObject.get(f"fontDescriptor:{fontname}")
+            if QUICK_TEXT and type(descriptor) is pdfdoc.PDFDictionary:
+                descriptor.__class__ = _SubsetDescriptor
+                descriptor.memo = ("descriptor", self.face.filename, fontname, tuple(sorted(
+                    (k, repr(v) if not isinstance(v, pdfdoc.PDFObject) else type(v).__name__)
+                    for k, v in descriptor.dict.items() if k not in ("FontBBox", "FontName", "FontFile2"))))
             return ref
 
         self.face.addSubsetObjects = add_subset_objects
@@ -273,7 +327,7 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
                 if len(self._objects) < 256:
                     self._objects[key] = made
             base, widths, cmap = made
-            font = pdfdoc.PDFTrueTypeFont()
+            font = _SubsetFont()
             font.__Comment__ = f"Font {self.fontName} subset {n}"
             font.Name = internal_name
             font.BaseFont = base
