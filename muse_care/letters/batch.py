@@ -222,19 +222,22 @@ def _font_key(src: Any, obj: Any, streams: list[bytes], path: frozenset[tuple[in
 
 
 class _Fonts:
-    """The run's fonts: the first copy of each, found by key and then byte for byte."""
+    """The run's fonts: each is a number, given to the first letter that has it; a later
+    letter's font is that font if its key is equal and its streams are equal bytes."""
 
     def __init__(self) -> None:
-        self._seen: dict[bytes, list[tuple[list[bytes], Any]]] = {}
+        self._seen: dict[bytes, list[tuple[list[bytes], int]]] = {}
+        self.count = 0
 
-    def find(self, key: bytes, streams: list[bytes]) -> Any | None:
-        for known, font in self._seen.get(key, ()):
+    def number(self, key: bytes, streams: list[bytes]) -> tuple[int, bool]:
+        """(the font's number, whether this is its first letter)."""
+        candidates = self._seen.setdefault(key, [])
+        for known, number in candidates:
             if known == streams:  # memcmp of the font files
-                return font
-        return None
-
-    def add(self, key: bytes, streams: list[bytes], font: Any) -> None:
-        self._seen.setdefault(key, []).append((streams, font))
+                return number, False
+        self.count += 1
+        candidates.append((streams, self.count))
+        return self.count, True
 
 
 def _page_fonts(page: Any) -> Any:
@@ -242,43 +245,52 @@ def _page_fonts(page: Any) -> Any:
     return resources.get("/Font") if resources is not None else None
 
 
-def _append_letter(out: Any, src: Any, run_fonts: _Fonts) -> None:
-    """Copy ``src``'s pages to the end of ``out``; a font already in the run is not
-    copied again: the page is pointed at the run's copy (docs/letters.md, "Fonts")."""
-    found: list[list[tuple[Any, bytes, list[bytes], Any]]] = []  # per page: (name, key, streams, run's font)
-    keys: dict[tuple[int, int], tuple[bytes, list[bytes], Any]] = {}
+# Per page of the run: (resource name, font number, whether this page's copy is the one kept).
+_PagePlan = list[tuple[Any, int, bool]]
+
+
+def _append_letter(out: Any, src: Any, run_fonts: _Fonts) -> list[_PagePlan]:
+    """Copy ``src``'s pages to the end of ``out``; a font the run holds already is taken
+    off the page before qpdf copies it, and :func:`_point_fonts` points the page at the
+    run's copy once every page is in (docs/letters.md, "Fonts")."""
+    plans: list[_PagePlan] = []
+    numbers: dict[tuple[int, int], tuple[int, bool]] = {}
     for page in src.pages:
-        entries = []
+        plan: _PagePlan = []
         font_dict = _page_fonts(page)
         if font_dict is not None:
             for name in list(font_dict.keys()):
                 font = font_dict[name]
                 if not font.is_indirect:
                     continue
-                known = keys.get(font.objgen)
+                known = numbers.get(font.objgen)
                 if known is None:
                     streams: list[bytes] = []
-                    key = _font_key(src, font, streams, font=True)
-                    known = keys[font.objgen] = (key, streams, run_fonts.find(key, streams))
-                entries.append((name, *known))
-        found.append(entries)
-    # Fonts the run holds already are taken off the pages before qpdf copies them.
-    for page, entries in zip(src.pages, found):
+                    known = numbers[font.objgen] = run_fonts.number(_font_key(src, font, streams, font=True), streams)
+                plan.append((name, *known))
+        plans.append(plan)
+    for page, plan in zip(src.pages, plans):
         font_dict = _page_fonts(page)
-        for name, _key, _streams, first in entries:
-            if first is not None and name in font_dict:
+        for name, _number, kept in plan:
+            if not kept and name in font_dict:
                 del font_dict[name]
-    start = len(out.pages)
     out.pages.extend(src.pages)
-    for n, entries in enumerate(found):
-        if not entries:
+    return plans
+
+
+def _point_fonts(out: Any, plans: Sequence[_PagePlan]) -> None:
+    """Every page's fonts that were taken off pointed at the run's copy: one pass over
+    the run's pages (indexing qpdf's page list copies it)."""
+    kept: dict[int, Any] = {}
+    for page, plan in zip(out.pages, plans, strict=True):
+        if not plan:
             continue
-        font_dict = _page_fonts(out.pages[start + n])
-        for name, key, streams, first in entries:
-            if first is not None:
-                font_dict[name] = first
-            elif run_fonts.find(key, streams) is None:
-                run_fonts.add(key, streams, font_dict[name])
+        font_dict = _page_fonts(page)
+        for name, number, first in plan:
+            if first:
+                kept.setdefault(number, font_dict[name])
+            else:
+                font_dict[name] = kept[number]
 
 
 def render_print_run(
@@ -299,14 +311,17 @@ def render_print_run(
     out = pikepdf.new()
     sources = []  # kept open until the run is written: qpdf copies their streams then
     run_fonts = _Fonts()
+    plans: list[_PagePlan] = []
     for pdf in [_cover(letters, run_date, organisation, label, seal), *(lt.pdf for lt in letters)]:
         src = pikepdf.open(io.BytesIO(pdf))
         sources.append(src)
         count = len(src.pages)
-        _append_letter(out, src, run_fonts)
+        plans += _append_letter(out, src, run_fonts)
         if count % 2:
             box = [float(v) for v in src.pages[-1].mediabox]
             out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
+            plans.append([])
+    _point_fonts(out, plans)
     out.docinfo = out.make_indirect(pikepdf.Dictionary({
         "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
         "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),
