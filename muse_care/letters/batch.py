@@ -352,6 +352,7 @@ def _render_in_worker(req: LetterRequest) -> RenderedLetter | tuple[type[LetterE
 # One pool of worker processes for the life of the program: starting a spawned worker
 # (Python, reportlab, the fonts) takes about a second, longer than rendering a hundred
 # letters, so it is paid once, not once a batch (docs/letters.md, "Print runs").
+MAX_WORKERS = 4  # each worker holds reportlab and the fonts (~100 MB)
 _pool_lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -383,11 +384,11 @@ atexit.register(shutdown_workers)
 
 def render_each(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter | LetterError]:
     """Every letter of ``requests``, in order, rendered by ``workers`` processes (None:
-    one per core; 1: in this process), or the :class:`LetterError` that stopped it: one
+    one per core, at most MAX_WORKERS; 1: in this process), or the :class:`LetterError` that stopped it: one
     letter that cannot be printed does not stop the others. The workers are started
     with "spawn", as on Windows and macOS, once per program, and each renders exactly
     what :func:`render_letter` renders here (the same bytes: documents are invariant)."""
-    count = (os.cpu_count() or 1) if workers is None else workers
+    count = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
     count = max(1, min(count, len(requests)))
     if count == 1 or len(requests) < 2 * count:
         out: list[RenderedLetter | LetterError] = []

@@ -489,9 +489,10 @@ class Produced:
 def produce_again_many(register: Register, letter_ids: Sequence[int], workers: int | None = None) -> Produced:
     """Every letter of ``letter_ids`` made afresh, as :func:`produce_again` makes one,
     rendered together by worker processes (``letters.render_each``: started once per
-    program, ``workers`` of them, None: one per core). Each letter is stored in its
-    own unit of work; one that cannot be made (its case changed, a character no font
-    prints, an approval missing) is named with its case and does not stop the others."""
+    program, ``workers`` of them, None: one per core, at most four). Each letter is
+    stored in its own unit of work; one that cannot be made (its case changed, a
+    character no font prints, an approval missing) is named with its case and does not
+    stop the others."""
     from muse_care.letters.batch import render_each
     from muse_care.letters.errors import LetterError
 
