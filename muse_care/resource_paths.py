@@ -16,9 +16,23 @@ import sys
 from pathlib import Path
 
 
+_found: dict[tuple[str | None, object], Path] = {}
+
+
 def resources_dir() -> Path:
-    """The ``resources`` directory holding ``letters/`` and ``fonts/``."""
+    """The ``resources`` directory holding ``letters/`` and ``fonts/`` (looked for once
+    per setting of ``MUSE_CARE_RESOURCES``: every letter asks for its templates)."""
     override = os.environ.get("MUSE_CARE_RESOURCES")
+    key = (override, getattr(sys, "_MEIPASS", None))
+    found = _found.get(key)
+    if found is None:
+        found = _look(override)
+        if not override or found == Path(override):  # an override not there yet is looked for again
+            _found[key] = found
+    return found
+
+
+def _look(override: str | None) -> Path:
     candidates: list[Path] = []
     if override:
         candidates.append(Path(override))

@@ -6,6 +6,7 @@ lazily), so screens that merely build a :class:`LetterRequest` start fast.
 
     render_letter(req: LetterRequest) -> RenderedLetter
     render_letters(requests: Sequence[LetterRequest], workers=None) -> list[RenderedLetter]
+    render_each(requests: Sequence[LetterRequest], workers=None) -> list[RenderedLetter | LetterError]
     render_print_run(letters: Sequence[RenderedLetter], run_date: date,
                      organisation: OrganisationProfile) -> bytes
     encrypt_pdf(pdf: bytes, password: str) -> bytes
@@ -32,7 +33,7 @@ from muse_care.letters.model import (
 )
 
 if TYPE_CHECKING:
-    from muse_care.letters.batch import encrypt_pdf, render_letters, render_print_run
+    from muse_care.letters.batch import encrypt_pdf, render_each, render_letters, render_print_run
     from muse_care.letters.render import render_letter
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "TemplateError",
     "UnprintableText",
     "encrypt_pdf",
+    "render_each",
     "render_letter",
     "render_letters",
     "render_print_run",
@@ -57,6 +59,7 @@ _LAZY = {
     "render_letter": "muse_care.letters.render",
     "render_print_run": "muse_care.letters.batch",
     "render_letters": "muse_care.letters.batch",
+    "render_each": "muse_care.letters.batch",
     "encrypt_pdf": "muse_care.letters.batch",
 }
 

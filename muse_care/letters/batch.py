@@ -20,13 +20,15 @@ sheet names the paper and each letter's destination country.
 
 from __future__ import annotations
 
-import hashlib
+import atexit
 import io
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from typing import Any
 
@@ -142,9 +144,11 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
             c.showPage()
             y = top
             header()
+        t = c.beginText()  # one text object a row, not one a cell (docs/letters.md, "Print runs")
         for x, (text, bold), (size, lines) in zip(xs, cells, laid):
             for i, part in enumerate(lines):
-                fonts.draw_text(c, x + _PAD, y - _LEADING * (i + 1) + 2.5, part, size, bold)
+                fonts.text_out(t, x + _PAD, y - _LEADING * (i + 1) + 2.5, part, size, bold)
+        c.drawText(t)
         y -= height
         c.setStrokeColor(_RULE_GREY)
         c.setLineWidth(0.25)
@@ -152,8 +156,10 @@ def _cover(letters: Sequence[RenderedLetter], run_date: date, org: OrganisationP
 
     def header() -> None:
         nonlocal y
+        t = c.beginText()
         for x, text in zip(xs, _HEADINGS):
-            fonts.draw_text(c, x + _PAD, y - _LEADING + 2.5, text, _ROW_PT, bold=True)
+            fonts.text_out(t, x + _PAD, y - _LEADING + 2.5, text, _ROW_PT, bold=True)
+        c.drawText(t)
         y -= _LEADING + 3
         c.setStrokeColor(colors.black)
         c.setLineWidth(0.6)
@@ -178,25 +184,22 @@ _FONT_NAME = re.compile(rb"(?<=[\s<])/Name /[^\s/\[\]<>()]+(?=[\s/>])")
 _REF = re.compile(rb"(?<![0-9.])([0-9]+) ([0-9]+) R")
 
 
-def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int = 0, font: bool = False) -> bytes:
-    """A digest of the indirect object ``obj`` and everything it refers to: equal
-    digests mean equal bytes, so two fonts with equal digests draw the same glyphs
-    with the same widths and text. Within one run a reference that is not followed
-    ("n g R") names one object, so leaving it as written never makes two different
-    objects equal."""
+def _font_key(src: Any, obj: Any, streams: list[bytes], path: frozenset[tuple[int, int]] = frozenset(),
+              font: bool = False) -> bytes:
+    """The indirect object ``obj`` of the letter ``src`` and everything it refers to, as
+    text in which each reference is replaced by its target (a stream by its dictionary
+    and length, its raw bytes appended to ``streams``). Two fonts of two letters draw
+    the same glyphs with the same widths and text iff their keys and their ``streams``
+    are equal. No stream is hashed: a font file is compared byte for byte, and only
+    with a font of the same key (docs/letters.md, "Fonts")."""
     og = obj.objgen
-    if og in memo:
-        return memo[og]
-    memo[og] = b"%d %d R" % og  # what a cycle back to this object sees
-    if depth > 8:
-        return memo[og]
-    digest = hashlib.sha256()
-    kind = obj._type_code
-    if kind == pikepdf.ObjectType.stream:
+    if og in path or len(path) > 8:
+        return b"<%d:%d %d R>" % (id(src), *og)  # a cycle, or too deep: never equal to another letter's
+    path = path | {og}
+    if obj._type_code == pikepdf.ObjectType.stream:
         raw = obj.read_raw_bytes()
-        digest.update(b"stream %d:" % len(raw))
-        digest.update(raw)
-        text = obj.stream_dict.unparse(resolved=True)
+        streams.append(raw)
+        text = b"stream %d " % len(raw) + obj.stream_dict.unparse(resolved=True)
     else:
         text = obj.unparse(resolved=True)
         if font:
@@ -208,32 +211,86 @@ def _digest(pdf: Any, obj: Any, memo: dict[tuple[int, int], bytes], depth: int =
 
     def follow(match: re.Match[bytes]) -> bytes:
         try:
-            target = pdf.get_object((int(match[1]), int(match[2])))
+            target = src.get_object((int(match[1]), int(match[2])))
         except (ValueError, KeyError, IndexError):
-            return match[0]
+            return b"<%d:%s>" % (id(src), match[0])
         if target._type_code in _CONTAINERS:
-            return b"{" + _digest(pdf, target, memo, depth + 1) + b"}"
-        return match[0]
+            return b"{" + _font_key(src, target, streams, path) + b"}"
+        return b"{" + bytes(target.unparse(resolved=True)) + b"}"
 
-    digest.update(_REF.sub(follow, text))
-    memo[og] = digest.hexdigest().encode()
-    return memo[og]
+    return _REF.sub(follow, text)
 
 
-def _share_fonts(pdf: Any, page: Any, seen: dict[bytes, Any], memo: dict[tuple[int, int], bytes]) -> None:
-    """Point ``page``'s fonts at the run's first copy of an identical font, so a font
-    subset that every letter carries is in the run once (docs/letters.md, "Fonts")."""
+class _Fonts:
+    """The run's fonts: each is a number, given to the first letter that has it; a later
+    letter's font is that font if its key is equal and its streams are equal bytes."""
+
+    def __init__(self) -> None:
+        self._seen: dict[bytes, list[tuple[list[bytes], int]]] = {}
+        self.count = 0
+
+    def number(self, key: bytes, streams: list[bytes]) -> tuple[int, bool]:
+        """(the font's number, whether this is its first letter)."""
+        candidates = self._seen.setdefault(key, [])
+        for known, number in candidates:
+            if known == streams:  # memcmp of the font files
+                return number, False
+        self.count += 1
+        candidates.append((streams, self.count))
+        return self.count, True
+
+
+def _page_fonts(page: Any) -> Any:
     resources = page.obj.get("/Resources")
-    font_dict = resources.get("/Font") if resources is not None else None
-    if font_dict is None:
-        return
-    for name in list(font_dict.keys()):
-        font = font_dict[name]
-        if not font.is_indirect:
+    return resources.get("/Font") if resources is not None else None
+
+
+# Per page of the run: (resource name, font number, whether this page's copy is the one kept).
+_PagePlan = list[tuple[Any, int, bool]]
+
+
+def _append_letter(out: Any, src: Any, run_fonts: _Fonts) -> list[_PagePlan]:
+    """Copy ``src``'s pages to the end of ``out``; a font the run holds already is taken
+    off the page before qpdf copies it, and :func:`_point_fonts` points the page at the
+    run's copy once every page is in (docs/letters.md, "Fonts")."""
+    plans: list[_PagePlan] = []
+    numbers: dict[tuple[int, int], tuple[int, bool]] = {}
+    for page in src.pages:
+        plan: _PagePlan = []
+        font_dict = _page_fonts(page)
+        if font_dict is not None:
+            for name in list(font_dict.keys()):
+                font = font_dict[name]
+                if not font.is_indirect:
+                    continue
+                known = numbers.get(font.objgen)
+                if known is None:
+                    streams: list[bytes] = []
+                    known = numbers[font.objgen] = run_fonts.number(_font_key(src, font, streams, font=True), streams)
+                plan.append((name, *known))
+        plans.append(plan)
+    for page, plan in zip(src.pages, plans):
+        font_dict = _page_fonts(page)
+        for name, _number, kept in plan:
+            if not kept and name in font_dict:
+                del font_dict[name]
+    out.pages.extend(src.pages)
+    return plans
+
+
+def _point_fonts(out: Any, plans: Sequence[_PagePlan]) -> None:
+    """Every page's fonts that were taken off pointed at the run's copy: one pass over
+    the run's pages (indexing qpdf's page list copies it)."""
+    kept: dict[int, Any] = {}
+    for page, plan in zip(out.pages, plans, strict=True):
+        if not plan:
             continue
-        first = seen.setdefault(_digest(pdf, font, memo, font=True), font)
-        if first.objgen != font.objgen:
-            font_dict[name] = first
+        font_dict = _page_fonts(page)
+        for name, number, first in plan:
+            if first:
+                kept.setdefault(number, font_dict[name])
+            else:
+                font_dict[name] = kept[number]
 
 
 def render_print_run(
@@ -253,18 +310,18 @@ def render_print_run(
         raise LetterError("print run", f"the letters are on {' and '.join(papers)}: one run is one paper size")
     out = pikepdf.new()
     sources = []  # kept open until the run is written: qpdf copies their streams then
-    seen: dict[bytes, Any] = {}
-    memo: dict[tuple[int, int], bytes] = {}
+    run_fonts = _Fonts()
+    plans: list[_PagePlan] = []
     for pdf in [_cover(letters, run_date, organisation, label, seal), *(lt.pdf for lt in letters)]:
         src = pikepdf.open(io.BytesIO(pdf))
         sources.append(src)
         count = len(src.pages)
-        out.pages.extend(src.pages)
+        plans += _append_letter(out, src, run_fonts)
         if count % 2:
             box = [float(v) for v in src.pages[-1].mediabox]
             out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
-    for page in out.pages:
-        _share_fonts(out, page, seen, memo)
+            plans.append([])
+    _point_fonts(out, plans)
     out.docinfo = out.make_indirect(pikepdf.Dictionary({
         "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
         "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),
@@ -292,23 +349,79 @@ def _render_in_worker(req: LetterRequest) -> RenderedLetter | tuple[type[LetterE
         return type(e), e.field, e.message
 
 
-def render_letters(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter]:
-    """Every letter of ``requests`` rendered, in order, by ``workers`` processes (None:
-    one per core; 1: in this process). The workers are started with "spawn", as on
-    Windows and macOS, and each renders exactly what :func:`render_letter` renders
-    here (the same bytes: documents are invariant). A :class:`LetterError` in one
-    letter is raised here, naming its field."""
-    count = (os.cpu_count() or 1) if workers is None else workers
+# One pool of worker processes for the life of the program: starting a spawned worker
+# (Python, reportlab, the fonts) takes about a second, longer than rendering a hundred
+# letters, so it is paid once, not once a batch (docs/letters.md, "Print runs").
+MAX_WORKERS = 4  # each worker holds reportlab and the fonts (~100 MB)
+_pool_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _workers(count: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != count:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_warm_up)
+            _pool_size = count
+        return _pool
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes (at exit; the next batch starts them again)."""
+    global _pool, _pool_size
+    with _pool_lock:
+        pool, _pool, _pool_size = _pool, None, 0
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_workers)
+
+
+def render_each(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter | LetterError]:
+    """Every letter of ``requests``, in order, rendered by ``workers`` processes (None:
+    one per core, at most MAX_WORKERS; 1: in this process), or the :class:`LetterError` that stopped it: one
+    letter that cannot be printed does not stop the others. The workers are started
+    with "spawn", as on Windows and macOS, once per program, and each renders exactly
+    what :func:`render_letter` renders here (the same bytes: documents are invariant)."""
+    count = min(os.cpu_count() or 1, MAX_WORKERS) if workers is None else workers
     count = max(1, min(count, len(requests)))
     if count == 1 or len(requests) < 2 * count:
-        return [render_letter(r) for r in requests]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_warm_up) as pool:
-        done = list(pool.map(_render_in_worker, requests, chunksize=max(1, len(requests) // (count * 8))))
+        out: list[RenderedLetter | LetterError] = []
+        for r in requests:
+            try:
+                out.append(render_letter(r))
+            except LetterError as e:
+                out.append(e)
+        return out
+    chunk = max(1, min(32, len(requests) // (count * 4)))
+    try:
+        done = list(_workers(count).map(_render_in_worker, requests, chunksize=chunk))
+    except BrokenProcessPool:
+        shutdown_workers()  # a worker died (killed, out of memory): the next batch starts afresh
+        raise
+    out = []
     for item in done:
         if isinstance(item, tuple):
             kind, field, message = item
-            raise kind(field, message)
+            out.append(kind(field, message))
+        else:
+            out.append(item)
+    return out
+
+
+def render_letters(requests: Sequence[LetterRequest], workers: int | None = None) -> list[RenderedLetter]:
+    """Every letter of ``requests`` rendered, in order, as :func:`render_each` does. A
+    :class:`LetterError` in one letter is raised here, naming its field and the letter's
+    reference."""
+    done = render_each(requests, workers)
+    for req, item in zip(requests, done):
+        if isinstance(item, LetterError):
+            raise type(item)(item.field, f"{item.message} (the letter for {req.reference})")
     return done  # type: ignore[return-value]
 
 

@@ -16,6 +16,7 @@ escapes every run; no user text is ever markup.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -26,6 +27,7 @@ from xml.sax.saxutils import escape
 
 import arabic_reshaper
 from bidi.algorithm import get_display
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -163,6 +165,54 @@ def _formatted_array(numbers: tuple[int, ...]) -> _FormattedArray:
     return found
 
 
+# A font subset's dictionary and descriptor are the same in every letter but for the
+# numbers of the objects they refer to: formatted once per process for each set of
+# those numbers (QUICK_TEXT; the same bytes, a test compares).
+_FORMATTED: dict[tuple[object, ...], bytes] = {}
+
+
+def _remembered(key: tuple[object, ...], make: Any) -> bytes:
+    found = _FORMATTED.get(key)
+    if found is None:
+        found = make()
+        if len(_FORMATTED) >= 4096:
+            _FORMATTED.clear()
+        _FORMATTED[key] = found
+    return cast(bytes, found)
+
+
+def _ref(value: Any, document: Any) -> bytes:
+    return cast(bytes, value.format(document))
+
+
+class _SubsetDescriptor(pdfdoc.PDFDictionary):  # type: ignore[misc]
+    """A subset's FontDescriptor; everything in it but FontFile2 follows from the face
+    and the subset's name (``memo``)."""
+
+    memo: tuple[object, ...] = ()
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # noqa: N803 (reportlab's name)
+        ref = self.dict["FontFile2"]
+        if not self.memo or not isinstance(ref, pdfdoc.PDFObjectReference):
+            return cast(bytes, super().format(document, IND))
+        return _remembered((*self.memo, _ref(ref, document)), lambda: super(_SubsetDescriptor, self).format(
+            document, IND))
+
+
+class _SubsetFont(pdfdoc.PDFTrueTypeFont):  # type: ignore[misc]
+    """A subset's font dictionary: its names, widths and the numbers of its text
+    mapping and descriptor make it."""
+
+    def format(self, document: Any) -> bytes:
+        refs = (self.ToUnicode, self.FontDescriptor)
+        if not all(isinstance(r, pdfdoc.PDFObjectReference) for r in refs) or \
+                not isinstance(self.Widths, _FormattedArray) or hasattr(self, "Encoding"):
+            return cast(bytes, super().format(document))
+        key = ("font", self.BaseFont, self.Name, self.FirstChar, self.LastChar, self.Widths._data,
+               *(_ref(r, document) for r in refs))
+        return _remembered(key, lambda: super(_SubsetFont, self).format(document))
+
+
 def _subset0_table(assignments: dict[int, int]) -> dict[int, str]:
     """str.translate table: each character of the closed first subset to its code, and
     every other character below U+0100 to U+FFFF, so that text which is not wholly in
@@ -181,6 +231,7 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
         super().__init__(name, filename, asciiReadable=ascii_readable)
         self._shared = "".join(ch for ch in shared if ord(ch) in self.face.charToGlyph)
         self._codes: dict[int, str] | None = None  # the shared subset's codes, once seeded
+        self._objects: dict[tuple[int, ...], tuple[str, _FormattedArray, str]] = {}  # by subset
         if len(self._shared) > _SUBSET_CODES:
             raise RuntimeError(f"{name}: {len(self._shared)} shared characters do not fit one subset")
         # A subset's font file depends only on its characters: make it once per process.
@@ -203,6 +254,12 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
             stream = doc.idToObject.get(f"fontFile:{self.face.filename}({fontname})")
             if stream is not None and stream.filters == [pdfdoc.PDFZCompress]:
                 stream.filters = [_FLATE_ONCE]
+            descriptor = doc.idToObject.get(f"fontDescriptor:{fontname}")
+            if QUICK_TEXT and type(descriptor) is pdfdoc.PDFDictionary:
+                descriptor.__class__ = _SubsetDescriptor
+                descriptor.memo = ("descriptor", self.face.filename, fontname, tuple(sorted(
+                    (k, repr(v) if not isinstance(v, pdfdoc.PDFObject) else type(v).__name__)
+                    for k, v in descriptor.dict.items() if k not in ("FontBBox", "FontName", "FontFile2"))))
             return ref
 
         self.face.addSubsetObjects = add_subset_objects
@@ -225,6 +282,9 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
         return cast("list[tuple[int, bytes]]", super().splitString(text, doc, encoding))
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802 (reportlab's name)
+        if QUICK_TEXT:
+            self._add_objects(doc)
+            return
         state = self.state[doc]
         _tag_state.font = (self.fontName, [tuple(s) for s in state.subsets])
         names = [f"{state.internalName}+{n}" for n in range(len(state.subsets))]
@@ -243,6 +303,46 @@ class _TaggedTTFont(TTFont):  # type: ignore[misc]
             cmap = doc.idToObject.get(getattr(font.ToUnicode, "name", ""))
             if cmap is not None and cmap.filters == [pdfdoc.PDFZCompress]:
                 cmap.filters = [_FLATE_ONCE]
+
+
+    def _add_objects(self, doc: Any) -> None:
+        """reportlab's TTFont.addObjects (3.6-4.x), with each subset's name, widths and
+        text mapping made once per process: the shared subset's are the same in every
+        letter. The same objects, byte for byte (a test compares)."""
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = ttfonts.TTFont.State(self._asciiReadable)
+        state.frozen = 1
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            key = tuple(subset)
+            made = self._objects.get(key)
+            if made is None:
+                digest = hashlib.sha256(self.fontName.encode() + b":" + ",".join(map(str, key)).encode()).digest()
+                tag = bytes(ord("A") + b % 26 for b in digest[:6])  # as _subset_tag
+                base = b"".join((tag, b"+", self.face.name, self.face.subfontNameX)).decode("pdfdoc")
+                made = (base, _formatted_array(tuple(map(self.face.getCharWidth, subset))),
+                        ttfonts.makeToUnicodeCMap(base, subset))
+                if len(self._objects) < 256:
+                    self._objects[key] = made
+            base, widths, cmap = made
+            font = _SubsetFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal_name
+            font.BaseFont = base
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = widths
+            stream = pdfdoc.PDFStream()
+            stream.content = cmap
+            if doc.compression:
+                stream.filters = [_FLATE_ONCE]
+            font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base, subset)
+            doc.Reference(font, internal_name)
+            fonts[internal_name] = font
+        del self.state[doc]
 
 
 def faces() -> tuple[Face, ...]:
@@ -332,6 +432,14 @@ def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     if text.isascii():
         faces()  # registered before anything is drawn
         return [(BODY_FONT_BOLD if bold else BODY_FONT, text)] if text else []
+    faces()
+    return list(_runs(text, bold))
+
+
+@functools.lru_cache(maxsize=8192)
+def _runs(text: str, bold: bool) -> tuple[tuple[str, str], ...]:
+    """runs() of text that is not ASCII, remembered (the faces are fixed once loaded):
+    the templates' "·" and "’" make most of a letter's lines take this path."""
     out: list[tuple[str, str]] = []
     current: Face | None = None
     chunk: list[str] = []
@@ -350,7 +458,7 @@ def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
         chunk.append(ch)
     if chunk and current is not None:
         out.append((_font_name(current, chunk, bold), "".join(chunk)))
-    return out
+    return tuple(out)
 
 
 def _font_name(face: Face | None, chunk: list[str], bold: bool) -> str:
@@ -367,14 +475,63 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     )
 
 
+# draw_string() writes the operators itself when it can (True), or always leaves them to
+# reportlab (False: tests compare the two, byte for byte).
+QUICK_TEXT = True
+
+
+def draw_string(canvas: Any, x: float, y: float, text: str, font_name: str, size: float) -> None:
+    """``canvas.setFont(font_name, size)`` and ``canvas.drawString(x, y, text)``, the same
+    bytes. Text wholly in a body face's shared subset (nearly all the letterhead, the
+    footer, the labels) is written as the one text object reportlab writes for it,
+    without building a text object: reportlab's drawString costs ~30 us a call, and a
+    letter makes ~20 of them outside its paragraphs."""
+    canvas.setFont(font_name, size)
+    font = pdfmetrics.getFont(font_name)
+    if QUICK_TEXT and text and canvas.bottomup and isinstance(font, _TaggedTTFont) and font._codes is not None:
+        doc = canvas._doc
+        parts = font.splitString(text, doc)
+        if len(parts) == 1 and parts[0][0] == 0:
+            name = font.getSubsetInternalName(0, doc)
+            canvas._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {fp_str(size)} Tf "
+                                f"{fp_str(canvas._leading)} TL ({canvas._escape(parts[0][1])}) Tj T* ET")
+            return
+    canvas.drawString(x, y, text)
+
+
 def draw_text(canvas: object, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
     """Draw prepared ``text`` at (x, y) with one ``drawString`` per font run; returns its width."""
     start = x
     for font, chunk in runs(text, bold):
         scaled = size * SCALE.get(font, 1.0)
-        canvas.setFont(font, scaled)  # type: ignore[attr-defined]
-        canvas.drawString(x, y, chunk)  # type: ignore[attr-defined]
+        draw_string(canvas, x, y, chunk, font, scaled)
         x += pdfmetrics.stringWidth(chunk, font, scaled)
+    return x - start
+
+
+def text_out(text_object: object, x: float, y: float, text: str, size: float, bold: bool = False) -> float:
+    """As :func:`draw_text`, into an open reportlab text object (one BT ... ET for many
+    pieces of text: the print run's cover); each font run is placed at the same point
+    :func:`draw_text` places it. Returns the width."""
+    start = x
+    t: Any = text_object
+    for font, chunk in runs(text, bold):
+        scaled = size * SCALE.get(font, 1.0)
+        t.setFont(font, scaled)
+        t.setTextOrigin(x, y)
+        face = pdfmetrics.getFont(font)
+        width = pdfmetrics.stringWidth(chunk, font, scaled)
+        parts = face.splitString(chunk, t._doc) if (
+            QUICK_TEXT and chunk and isinstance(face, _TaggedTTFont) and face._codes is not None) else ()
+        if len(parts) == 1 and parts[0][0] == 0:
+            # What textOut writes after setFont (as in draw_string).
+            t._code.append(f"{face.getSubsetInternalName(0, t._doc)} {fp_str(scaled)} Tf {fp_str(t._leading)} TL "
+                           f"({t._canvas._escape(parts[0][1])}) Tj")
+            t._curSubset = 0
+            t._x += width
+        else:
+            t.textOut(chunk)
+        x += width
     return x - start
 
 

@@ -10,6 +10,7 @@ stays in the window, and is byte-for-byte reproducible for the same request.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 from dataclasses import dataclass
@@ -184,6 +185,48 @@ class _Styles:
 
 _STYLES: _Styles | None = None
 
+# Parsed paragraph markup, by (markup, style, bullet): most of a letter's paragraphs are
+# the template's wording, the same in every letter, and reportlab's parser (an HTML
+# parser) took a tenth of a letter's time. Each Paragraph gets its own copies of the
+# fragments, so nothing drawn in one letter can reach another. PARSED_ONCE = False
+# parses every time (tests compare the two, byte for byte).
+PARSED_ONCE = True
+_PARSED: dict[tuple[str, str, str | None], tuple[ParagraphStyle, list[Any], tuple[str, ParagraphStyle, Any]]] = {}
+_PLAIN = (str, int, float, bool, type(None), tuple, colors.Color)
+
+
+def _copy_frags(frags: list[Any]) -> list[Any]:
+    """Fresh fragments, sharing their lists with one another as the parsed ones do."""
+    lists: dict[int, list[Any]] = {}
+    out = []
+    for frag in frags:
+        copy = frag.clone()
+        for key, value in copy.__dict__.items():
+            if type(value) is list:
+                copy.__dict__[key] = lists.setdefault(id(value), list(value))
+        out.append(copy)
+    return out
+
+
+def _paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    if not PARSED_ONCE:
+        return Paragraph(text, style, bulletText=bullet)
+    key = (text, style.name, bullet)
+    known = _PARSED.get(key)
+    if known is None or known[0] is not style:
+        para = Paragraph(text, style, bulletText=bullet)
+        # Only fragments of plain values (and empty lists) are kept: anything else is
+        # parsed afresh each time.
+        if isinstance(para.bulletText, (str, type(None))) and all(
+                all(isinstance(v, _PLAIN) or (type(v) is list and not v) for v in f.__dict__.values())
+                for f in para.frags):
+            if len(_PARSED) >= 4096:
+                _PARSED.clear()
+            _PARSED[key] = (style, _copy_frags(para.frags), (para.text, para.style, para.bulletText))
+        return para
+    _, frags, (clean_text, parsed_style, bullet_text) = known
+    return Paragraph(clean_text, parsed_style, bulletText=bullet_text, frags=_copy_frags(frags))
+
 
 def _styles() -> _Styles:
     global _STYLES
@@ -232,8 +275,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         geo = self.decor.geo
         label = f"Page {number} of {total}"
         self.setFillColor(GREY)
-        self.setFont(fonts.BODY_FONT, 8)
-        self.drawRightString(geo.body_right * mm, geo.y_pt(geo.body_bottom + 5), label)
+        width = pdfmetrics.stringWidth(label, fonts.BODY_FONT, 8)  # drawRightString's width
+        fonts.draw_string(self, geo.body_right * mm - width, geo.y_pt(geo.body_bottom + 5), label, fonts.BODY_FONT, 8)
 
 
 def _canvas_maker(decor: _Decor) -> Any:
@@ -288,8 +331,7 @@ def _first_page(c: Canvas, doc: Any) -> None:
     y = geo.y_pt(geo.info_y) - 8
     for label, value, size in d.info:
         c.setFillColor(GREY)
-        c.setFont(fonts.BODY_FONT, 7)
-        c.drawString(geo.info_x * mm, y, label)
+        fonts.draw_string(c, geo.info_x * mm, y, label, fonts.BODY_FONT, 7)
         c.setFillColor(colors.black)
         fonts.draw_text(c, geo.info_x * mm, y - size - 1.5, value, size)
         y -= size + 10.5
@@ -311,6 +353,19 @@ def _later_page(c: Canvas, doc: Any) -> None:
     _footer(c, d)
 
 
+class _Frame(Frame):  # type: ignore[misc]
+    """A Frame whose deep copy (platypus copies the frame each time it measures the
+    signature block, KeepTogether) copies only its lists and dicts: the rest of it is
+    numbers and strings."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = copy.copy(self)
+        for key, value in self.__dict__.items():
+            if isinstance(value, (list, dict)):
+                new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
+
+
 class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
     def __init__(self, buf: io.BytesIO, decor: _Decor, **kwargs: Any) -> None:
         geo = decor.geo
@@ -327,7 +382,7 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             **kwargs,
         )
         width = (geo.body_right - geo.body_left) * mm
-        first = Frame(
+        first = _Frame(
             geo.body_left * mm,
             geo.y_pt(geo.body_bottom),
             width,
@@ -338,7 +393,7 @@ class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
             bottomPadding=0,
             id="first",
         )
-        later = Frame(
+        later = _Frame(
             geo.body_left * mm,
             geo.y_pt(geo.body_bottom),
             width,
@@ -368,19 +423,19 @@ def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
     spec = field_spec(req.kind)
     letter = fill(req.kind, values, req.organisation, spec.lists, req.law)
     st = _styles()
-    story: list[Flowable] = [Paragraph(letter.subject, st.subject), Paragraph(letter.salutation, st.body)]
+    story: list[Flowable] = [_paragraph(letter.subject, st.subject), _paragraph(letter.salutation, st.body)]
     for block in letter.blocks:
         if block.kind == "heading":
-            story.append(Paragraph(block.items[0], st.heading))  # keepWithNext: never last on a page
+            story.append(_paragraph(block.items[0], st.heading))  # keepWithNext: never last on a page
         elif block.kind == "paragraph":
-            story.append(Paragraph(block.items[0], st.body))
+            story.append(_paragraph(block.items[0], st.body))
         else:
-            story.extend(Paragraph(item, st.bullet, bulletText="\u2022") for item in block.items)
+            story.extend(_paragraph(item, st.bullet, "\u2022") for item in block.items)
             story.append(Spacer(1, BODY_PT * 0.45))
     org = req.organisation
     sign = [
         Spacer(1, 2 * mm),
-        Paragraph(letter.sign_off, st.closing),
+        _paragraph(letter.sign_off, st.closing),
         Spacer(1, 12 * mm),
     ]
     # Signed by a person when the profile names one (name, then role), else by the team.
@@ -388,16 +443,16 @@ def build_story(req: LetterRequest, values: dict[str, str]) -> list[Flowable]:
     signer = [(text, label) for text, label in signer if text.strip()] or [(org.team_name, "organisation team_name")]
     if org.signatory_name.strip() and org.team_name.strip():
         signer.append((org.team_name, "organisation team_name"))
-    sign += [Paragraph(fonts.markup(fonts.prepare(text.strip(), label)), st.closing) for text, label in signer]
-    sign.append(Paragraph(fonts.markup(fonts.prepare(org.controller_name, "organisation controller_name")),
+    sign += [_paragraph(fonts.markup(fonts.prepare(text.strip(), label)), st.closing) for text, label in signer]
+    sign.append(_paragraph(fonts.markup(fonts.prepare(org.controller_name, "organisation controller_name")),
                           st.closing))
     # Enclosures are listed after the signature, whatever the kind.
     if any(e.strip() for e in req.enclosures):
         sign.append(Spacer(1, 6 * mm))
-        sign.append(Paragraph(fonts.markup("Enclosures", bold=True), st.heading))
+        sign.append(_paragraph(fonts.markup("Enclosures", bold=True), st.heading))
         for i, enclosure in enumerate(e for e in req.enclosures if e.strip()):
             sign.append(
-                Paragraph(fonts.markup(fonts.prepare(enclosure, f"enclosure {i + 1}")), st.bullet, bulletText="\u2022")
+                _paragraph(fonts.markup(fonts.prepare(enclosure, f"enclosure {i + 1}")), st.bullet, "\u2022")
             )
     story.append(KeepTogether(sign))
     return story

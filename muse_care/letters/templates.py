@@ -211,11 +211,23 @@ def load(name: str | Path, with_header: bool = True) -> Template:
     return cached
 
 
+# (kind, its declaration, the parsed templates) checked already, kept alive here so that
+# their identities are never reused.
+_checked: dict[tuple[str, int, tuple[int, ...]], tuple[object, ...]] = {}
+
+
 def load_kind(kind: str) -> Template:
-    template = load(kinds.get(kind).template_file)
-    check(template, kind)
-    for include in _INCLUDES.values():
-        check(load(include, with_header=False), kind)
+    spec = kinds.get(kind)
+    template = load(spec.template_file)
+    included = [load(include, with_header=False) for include in _INCLUDES.values()]
+    # A parsed template stays in _cache (a changed file is parsed into a new one), so
+    # its identity names its text: each is checked for a kind once, not once a letter.
+    key = (kind, id(spec), tuple(id(t) for t in (template, *included)))
+    if key not in _checked:
+        check(template, kind)
+        for one in included:
+            check(one, kind)
+        _checked[key] = (spec, template, *included)
     return template
 
 

@@ -330,11 +330,33 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
     """Render the letter from the case, the organisation profile and the agent's fields;
     keep its PDF, hash and address; write the history. Earlier letters of the same kind
     for the case that were not dispatched are superseded: they never print again."""
-    import json
+    from muse_care.letters.render import render_letter
 
+    wanted = _prepare_letter(register, ref, kind, layout=layout, fields=fields, enclosures=enclosures,
+                             letter_date=letter_date)
+    return _store_letter(register, wanted, render_letter(wanted.request))
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A letter ready to render: its request, and what storing it needs."""
+
+    request: Any  # LetterRequest
+    spec: Any  # KindSpec
+    view: CaseView
+    layout: Any  # Layout
+    extra: Mapping[str, str]
+    enclosures: tuple[str, ...]
+    recipient: Any  # PostalAddress
+    today: date
+
+
+def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: str | None = None,
+                    fields: Mapping[str, str] | None = None, enclosures: Sequence[str] = (),
+                    letter_date: date | None = None) -> _Wanted:
+    """Everything produce_letter checks and reads before rendering, as one request."""
     from muse_care.letters import kinds
     from muse_care.letters.model import LAYOUTS, Layout, LetterRequest, date_style_for
-    from muse_care.letters.render import render_letter
 
     spec = kinds.find(kind)
     if spec is None:
@@ -374,7 +396,19 @@ def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str
                             recipient=recipient, organisation=org, fields=values, enclosures=encl,
                             law=letter_law_for(register, view, spec.id, style))
     request.validate()
-    rendered = render_letter(request)
+    return _Wanted(request, spec, view, layout_v, extra, encl, recipient, today)
+
+
+def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterInfo:
+    """Keep the rendered letter (one unit of work): refused if the case changed since
+    its request was made."""
+    import json
+
+    spec, view, layout_v, extra, encl = wanted.spec, wanted.view, wanted.layout, wanted.extra, wanted.enclosures
+    recipient, today = wanted.recipient, wanted.today
+    if rendered.reference != view.reference or rendered.recipient_name != recipient.name.strip():
+        # Never a letter for one case stored with another (rendered elsewhere, in order).
+        raise RuntimeError(f"the letter rendered for {rendered.reference} is not the one asked for {view.reference}")
     now = register.now()
     with register.unit_of_work() as session:
         rec = _load(session, view.id, lock=True)
@@ -418,6 +452,13 @@ def produce_again(register: Register, letter_id: int) -> LetterInfo:
     """The letter ``letter_id`` made afresh from the case as it is now (its current
     address), with the same kind, layout and what the agent typed; the old letter is
     superseded and never prints again."""
+    from muse_care.letters.render import render_letter
+
+    wanted = _again(register, letter_id)
+    return _store_letter(register, wanted, render_letter(wanted.request))
+
+
+def _again(register: Register, letter_id: int) -> _Wanted:
     import json
 
     with register.read() as session:
@@ -432,8 +473,72 @@ def produce_again(register: Register, letter_id: int) -> LetterInfo:
             typed = json.loads(old.request_json) if old.request_json else {}
         except ValueError:
             typed = {}
-    return produce_letter(register, case_id, kind, layout=layout, fields=dict(typed.get("fields", {})),
-                          enclosures=list(typed.get("enclosures", [])))
+    return _prepare_letter(register, case_id, kind, layout=layout, fields=dict(typed.get("fields", {})),
+                           enclosures=list(typed.get("enclosures", [])))
+
+
+@dataclass(frozen=True)
+class Produced:
+    """What :func:`produce_again_many` made: the new letters (each with the id of the
+    letter it replaces), and each letter it could not make with the case and why."""
+
+    letters: tuple[tuple[int, LetterInfo], ...]  # (old letter id, new letter)
+    failed: tuple[tuple[int, str, str], ...]  # (old letter id, case reference, why)
+
+
+def produce_again_many(register: Register, letter_ids: Sequence[int], workers: int | None = None) -> Produced:
+    """Every letter of ``letter_ids`` made afresh, as :func:`produce_again` makes one,
+    rendered together by worker processes (``letters.render_each``: started once per
+    program, ``workers`` of them, None: one per core, at most four). Each letter is
+    stored in its own unit of work; one that cannot be made (its case changed, a
+    character no font prints, an approval missing) is named with its case and does not
+    stop the others."""
+    from muse_care.letters.batch import render_each
+    from muse_care.letters.errors import LetterError
+
+    wanted: list[tuple[int, _Wanted]] = []
+    failed: list[tuple[int, str, str]] = []
+
+    def reference_of(letter_id: int) -> str:
+        with register.read() as session:
+            row = session.execute(select(CaseRecord.reference).join(LetterRecord, LetterRecord.case_id == CaseRecord.id)
+                                  .where(LetterRecord.id == letter_id)).scalar()
+        return str(row or "?")
+
+    for letter_id in dict.fromkeys(letter_ids):
+        try:
+            wanted.append((letter_id, _again(register, letter_id)))
+        except (ValidationError, PermissionDenied, NotFound) as e:
+            failed.append((letter_id, reference_of(letter_id), str(e)))
+    done = render_each([w.request for _, w in wanted], workers)
+    made: list[tuple[int, LetterInfo]] = []
+    for (letter_id, one), rendered in zip(wanted, done):
+        if isinstance(rendered, LetterError):
+            failed.append((letter_id, one.view.reference, str(rendered)))
+            continue
+        try:
+            made.append((letter_id, _store_letter(register, one, rendered)))
+        except (ValidationError, PermissionDenied, NotFound) as e:
+            failed.append((letter_id, one.view.reference, str(e)))
+    return Produced(tuple(made), tuple(sorted(failed)))
+
+
+def stopped_letters(register: Register, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """Of the letters ``ids``, those a print run would stop because their case's address
+    changed since (:class:`StaleLetter`): (letter id, case reference, what changed)."""
+    out = []
+    with register.read() as session:
+        for letter_id in ids:
+            letter = session.get(LetterRecord, letter_id)
+            if letter is None or letter.superseded_by is not None or letter.dispatched_on is not None:
+                continue
+            case = session.get(CaseRecord, letter.case_id)
+            if case is None:
+                continue
+            changes = address_changes(letter, case)
+            if changes:
+                out.append((letter_id, case.reference, "; ".join(changes)))
+    return out
 
 
 def _case_view(register: Register, ref: str | int) -> CaseView:

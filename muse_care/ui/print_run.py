@@ -327,9 +327,16 @@ class PrintRunWindow(QtWidgets.QWidget):
     def _build_failed(self, exc: BaseException) -> None:
         self._update_buttons()
         if isinstance(exc, letters.StaleLetter):
-            # The address changed since the letter was produced: nothing is printed.
+            # The address changed since the letter was produced: nothing is printed. The
+            # run stops at the first such letter; the offer covers every ticked one.
             self._say(f"⚠ The print run was not built: {exc.message}", error=True)
-            self.offer_again(exc.letter_id, exc.message)
+            first = [(exc.letter_id, exc.reference, "; ".join(exc.changes))]
+            reg, ids = self.ctx.register, self.model.checked_ids()
+            if reg is None:
+                return
+            self.ctx.worker.submit(lambda: letters.stopped_letters(reg, ids),
+                                   lambda found: self.offer_again(found or first, exc.message),
+                                   lambda _e: self.offer_again(first, exc.message), owner=self)
         elif isinstance(exc, ValidationError):
             # A tampered or misaddressed letter is named by the service; nothing is printed.
             self._say(f"⚠ The print run was not built: {exc.message}", error=True)
@@ -346,43 +353,70 @@ class PrintRunWindow(QtWidgets.QWidget):
         self.ui.run_label.setText("No print run built yet.")
         self._update_buttons()
 
-    def offer_again(self, letter_id: int, why: str) -> None:
-        """Ask whether to produce the stopped letter again with the case's current address."""
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Letter stopped",
-                                    f"{why}.\n\nProduce letter {letter_id} again from the case as it is now "
-                                    "and list it for this run? The old letter will never print.",
-                                    QtWidgets.QMessageBox.StandardButton.Cancel, self)
-        yes = box.addButton("Produce &again", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    def offer_again(self, stopped: Sequence[tuple[int, str, str]], why: str) -> None:
+        """Ask whether to produce the stopped letters ((letter id, case, what changed))
+        again with their cases' current addresses."""
+        ids = [letter_id for letter_id, _ref, _changes in stopped]
+        if len(ids) == 1:
+            text = (f"{why}.\n\nProduce letter {ids[0]} again from the case as it is now "
+                    "and list it for this run? The old letter will never print.")
+            label = "Produce &again"
+        else:
+            cases_text = "\n".join(f"• letter {letter_id} for {ref}: {changes}" for letter_id, ref, changes in stopped)
+            text = (f"{len(ids)} letters of this run were stopped: their case's address changed since they "
+                    f"were produced.\n\n{cases_text}\n\nProduce all {len(ids)} again from the cases as they "
+                    "are now and list them for this run? The old letters will never print.")
+            label = f"Produce {len(ids)} &again"
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Letters stopped" if len(ids) > 1 else
+                                    "Letter stopped", text, QtWidgets.QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton(label, QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(yes)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.produce_again(letter_id) if button is yes else None)
+        box.buttonClicked.connect(lambda button: self.produce_again(ids) if button is yes else None)
         box.destroyed.connect(lambda *_: setattr(self, "again_prompt", None))
         self.again_prompt = box
         box.open()
 
-    def produce_again(self, letter_id: int) -> None:
+    def produce_again(self, letter_ids: int | Sequence[int]) -> None:
+        """Make the letters afresh from their cases (services.produce_again_many: rendered
+        by worker processes, on the worker thread, so the window never waits), then list
+        the day's letters again. A letter that could not be made is named with its case."""
         if self.ctx.register is None:
             return
         reg = self.ctx.register
+        ids = [letter_ids] if isinstance(letter_ids, int) else list(letter_ids)
+        self._say(f"Producing {plural(len(ids), 'letter')} again…")
 
-        def job() -> tuple[LetterInfo, CaseView]:
-            info = letters.produce_again(reg, letter_id)
-            return info, cases.get_case(reg, info.case_id)
+        def job() -> tuple[letters.Produced, list[CaseView]]:
+            made = letters.produce_again_many(reg, ids)
+            case_ids = dict.fromkeys(info.case_id for _old, info in made.letters)
+            return made, [cases.get_case(reg, case_id) for case_id in case_ids]
 
-        def done(result: tuple[LetterInfo, CaseView]) -> None:
-            info, view = result
-            self._say(f"Letter {letter_id} produced again as letter {info.id} with the current address; "
-                      "build the run again.")
-            announce(self.ctx, view, letters=True, initiator=self)
-            if self._today is not None and self.day() != self._today:  # the new letter is today's
+        def done(result: tuple[letters.Produced, list[CaseView]]) -> None:
+            made, views = result
+            if len(made.letters) == 1 and not made.failed:
+                old, info = made.letters[0]
+                text = f"Letter {old} produced again as letter {info.id} with the current address; build the run again."
+            elif made.letters:
+                pairs = ", ".join(f"{old} as {info.id}" for old, info in made.letters)
+                text = (f"{plural(len(made.letters), 'letter')} produced again with the current addresses "
+                        f"({pairs}); build the run again.")
+            else:
+                text = ""
+            for letter_id, ref, why in made.failed:
+                text += f"\n⚠ Letter {letter_id} for {ref} was not produced again: {why}"
+            for view in views:
+                announce(self.ctx, view, letters=True, initiator=self)
+            if made.letters and self._today is not None and self.day() != self._today:  # new letters are today's
                 self.ui.date_edit.blockSignals(True)
                 self.ui.date_edit.setDate(qdate(self._today))
                 self.ui.date_edit.blockSignals(False)
             self.load(keep_message=True)
+            self._say(text.strip(), error=bool(made.failed))
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, (ValidationError, NotFound)):
-                self._say(f"⚠ Letter {letter_id} was not produced again: {exc}", error=True)
+                self._say(f"⚠ The letters were not produced again: {exc}", error=True)
             else:
                 self.ctx.report_error(exc, parent=self)
 

@@ -207,3 +207,104 @@ def test_the_shared_subset_encodes_text_as_reportlab_does() -> None:
         for _ in range(3000):
             text = "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 12)))
             assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs), text
+
+
+def _altered(pdf: bytes, change: str) -> tuple[bytes, str]:
+    """``pdf`` with its shared NotoSans-Regular subset written afresh (uncompressed) and
+    its name kept: as it was ("none"), with one byte of the font file flipped (the same
+    length and dictionary), or with one glyph width changed; and that name."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        font = max((f for f in doc.pages[0].Resources.Font.values() if str(f.BaseFont).endswith("+NotoSans-Regular")),
+                   key=lambda f: len(f.Widths))
+        stream = font.FontDescriptor.FontFile2
+        data = bytearray(stream.read_bytes())
+        if change == "font file":
+            data[len(data) // 2] ^= 0x01
+        stream.write(bytes(data))
+        if change == "widths":
+            font.Widths[66] = int(font.Widths[66]) + 1
+        name = str(font.BaseFont)
+        out = io.BytesIO()
+        doc.save(out, compress_streams=False)
+    return out.getvalue(), name
+
+
+@pytest.mark.parametrize("change", ["font file", "widths"])
+def test_a_font_that_differs_in_one_byte_is_not_shared(change: str) -> None:
+    """Fonts are shared only when byte for byte equal: a letter whose font has the same
+    name but one different byte (an older letter, another version of the font) keeps
+    its own, and every page still draws with its own font."""
+    first, second = (render_letter(r) for r in _requests(2))
+    plain, name = _altered(first.pdf, "none")
+    pdf, _ = _altered(second.pdf, change)
+    altered = replace(second, pdf=pdf)
+    run = render_print_run([replace(first, pdf=plain), altered, first], date(2026, 3, 5), DEFAULT_ORGANISATION)
+    with pikepdf.open(io.BytesIO(run)) as joined, pikepdf.open(io.BytesIO(pdf)) as mine:
+        copies = {}
+        for page in joined.pages:
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                if str(font.BaseFont) == name:
+                    copies[font.objgen] = _font_bytes(font)
+        # the rewritten original, the altered one, the original as rendered: three fonts
+        assert len(copies) == 3 and len(set(copies.values())) == 2
+        start = 2 + first.page_count + first.page_count % 2
+        for n, page in enumerate(mine.pages):
+            copy = joined.pages[start + n]
+            for key in page.Resources.Font:
+                assert _font_bytes(copy.Resources.Font[key]) == _font_bytes(page.Resources.Font[key])
+
+
+def _render_plainly(requests: list, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The letters as reportlab renders them by itself: every paragraph parsed, every
+    string drawn and every font written by reportlab's own code."""
+    from muse_care.letters import render
+
+    with monkeypatch.context() as m:
+        m.setattr(render, "PARSED_ONCE", False)
+        m.setattr(fonts, "QUICK_TEXT", False)
+        return [render_letter(r).pdf for r in requests]
+
+
+def test_quick_paths_write_the_bytes_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paragraphs parsed once, text and fonts written by our code (issue 16): each
+    letter is byte for byte the letter reportlab writes alone, in any order, and a
+    letter never carries words of the letter rendered before it."""
+    requests = _requests(16) + [sample_request(LetterKind.ACCESS_RESPONSE, Layout.US10, "us", reference="MC-S-US")]
+    plain = _render_plainly(requests, monkeypatch)
+    quick = [render_letter(r).pdf for r in requests]
+    again = [render_letter(r).pdf for r in reversed(requests)][::-1]
+    for req, a, b, c in zip(requests, plain, quick, again):
+        assert a == b == c, req.reference
+    # Read back: each letter names its own requester and reference, and no other's.
+    for req, pdf in zip(requests, quick):
+        text = norm("".join(page_texts(pdf)))
+        assert norm(req.recipient.name.strip()) in text and req.reference in text
+        assert not [o.reference for o in requests if o.reference != req.reference and o.reference in text]
+
+
+def test_parsed_paragraphs_are_not_shared_between_letters() -> None:
+    """A remembered paragraph gives each letter fresh fragments: changing one letter's
+    fragments changes nothing in the next letter made from the same words."""
+    from muse_care.letters import render
+
+    style = render._styles().body
+    first = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    second = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    assert [f.text for f in first.frags] == [f.text for f in second.frags]
+    assert all(a is not b for a, b in zip(first.frags, second.frags))
+    second.frags[0].text = "Changed"
+    third = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
+    assert third.frags[0].text == "Dear "
+
+
+def test_the_cover_is_the_bytes_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cover's quick text (fonts.text_out) writes what reportlab's textOut writes."""
+    from muse_care.letters import batch
+
+    letters = [render_letter(r) for r in _requests(9)]
+    quick = batch._cover(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, "#4", "9:cafe")
+    monkeypatch.setattr(fonts, "QUICK_TEXT", False)
+    plain = batch._cover(letters, date(2026, 3, 5), DEFAULT_ORGANISATION, "#4", "9:cafe")
+    assert quick == plain
+    text = norm(page_texts(quick)[0])
+    assert all(lt.reference in text and norm(lt.recipient_name) in text for lt in letters)

@@ -54,6 +54,35 @@ def test_print_run_stops_a_stale_address_and_offers_to_produce_it_again(qtbot, c
     assert "Gartenweg 3" in text and "Schloßallee" not in text
 
 
+def test_print_run_offers_every_stopped_letter_at_once(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    """Issue 16: the run stops at its first stale letter, and the offer names every
+    ticked letter that would stop, with its case; one click produces them all again
+    (worker processes, off the GUI thread) and the run then builds."""
+    views = [postal_case(sqlite_register, name=f"Person {i} Müller") for i in range(3)]
+    old = [letters.produce_letter(sqlite_register, v.reference, "acknowledgement") for v in views]
+    move(sqlite_register, views[0], city="Köln", postcode="50667")
+    move(sqlite_register, views[2], address_lines=("Gartenweg 3",))
+    window = open_run(qtbot, ctx)
+    window.build()
+    qtbot.waitUntil(lambda: window.again_prompt is not None, timeout=20000)
+    box = window.again_prompt
+    assert "2 letters of this run were stopped" in box.text()
+    assert f"letter {old[0].id} for {views[0].reference}: the city was 'Berlin', is now 'Köln'" in box.text()
+    assert f"letter {old[2].id} for {views[2].reference}" in box.text() and views[1].reference not in box.text()
+    again = next(b for b in box.buttons() if "again" in b.text().lower())
+    assert "2" in again.text()
+    again.click()
+    qtbot.waitUntil(lambda: "produced again" in window.message, timeout=30000)
+    idle(qtbot, ctx)
+    assert "2 letters produced again with the current addresses" in window.message
+    ids = {window.model.letter_at(r).id for r in range(window.model.rowCount())}
+    assert old[1].id in ids and old[0].id not in ids and old[2].id not in ids and len(ids) == 3
+    with qtbot.waitSignal(window.run_built, timeout=30000) as built:
+        window.build()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(built.args[0].pdf)).pages)
+    assert "Gartenweg 3" in text and "KÖLN" in text.upper()
+
+
 def test_letters_tab_stops_a_stale_letter_and_produces_it_again(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
     a = postal_case(sqlite_register)
     old = letters.produce_letter(sqlite_register, a.reference, "acknowledgement")
