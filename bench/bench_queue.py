@@ -124,6 +124,18 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
     register_sqlite_functions(con, {"bulk": True})
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
+    # As the demo's bulk path does: the cases' secondary indexes and the search triggers
+    # are dropped for the load and built after it, the search index in its key order
+    # (store/search_index.py); row by row into 20 indexes and a prefix index, 1M cases
+    # took most of an hour.
+    from muse_care.store import search_index
+
+    saved = con.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'cases' AND sql IS NOT NULL "
+                        "AND ((type = 'index') OR (type = 'trigger' AND name IN (%s)))"
+                        % ", ".join(f"'{t}'" for t in search_index.TRIGGERS)).fetchall()
+    for kind, name, _sql in saved:
+        con.execute(f'DROP {kind.upper()} "{name}"')
+    first_id = (con.execute("SELECT max(id) FROM cases").fetchone()[0] or 0) + 1
     cols = ("reference, status, regime, holiday_region, channel, rights, received_at, received_date, "
             "requester_name, requester_email, requester_phone, address_lines, postcode, city, region, "
             "country, account_ref, acting_for, representative_name, representative_authority, assignee, "
@@ -164,6 +176,13 @@ def bulk_cases(path: Path, n: int, seed: int = 7) -> float:
             batch.clear()
     if batch:
         con.executemany(sql, batch)
+    for kind, _name, ddl in saved:
+        if kind == "index":
+            con.execute(ddl)
+    con.execute(search_index.fill_sql("c.id >= ?"), (first_id,))
+    for kind, _name, ddl in saved:
+        if kind == "trigger":
+            con.execute(ddl)
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
