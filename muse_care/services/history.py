@@ -140,11 +140,15 @@ def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]
     """The case's history as the window shows it: the word entries, and the database's
     row entries only for changes that came with no word entry (made outside MUSE Care,
     or by a step that wrote none), described by the fields that changed."""
+    h = HistoryRecord
     rows = session.execute(
-        select(HistoryRecord).where(HistoryRecord.case_id == case_id).order_by(HistoryRecord.id)
-    ).scalars().all()
+        select(h.at, h.actor, h.what, h.old_value, h.new_value, h.redacted, h.tbl, h.row_id, h.data, h.txn)
+        .where(h.case_id == case_id).order_by(h.id)).all()
     worded = {r.txn for r in rows if r.tbl is None and r.txn}
-    images: dict[tuple[str, int | None], dict[str, object]] = {}
+    # each row's image as stored (JSON), decoded only for an entry that is shown: most
+    # row entries came with a word entry and are not (decoding them all was most of the
+    # time it took to open a case)
+    images: dict[tuple[str, int | None], str] = {}
     out: list[HistoryEntryView] = []
     for r in rows:
         if r.tbl is None:
@@ -153,16 +157,17 @@ def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]
                        HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old="", new=REDACTED_TEXT))
             continue
         key = (r.tbl, r.row_id)
-        before = images.get(key, {})
-        after = _image(r.data) if not r.redacted else {}
-        images[key] = after
+        before_data = images.get(key, "")
+        images[key] = after_data = "" if r.redacted else r.data
         if r.redacted or r.what.endswith(":baseline") or (r.txn and r.txn in worded):
             continue
-        changed = [k for k in after if k not in ("version",) and after.get(k) != before.get(k)]
         if r.what.endswith(":delete"):
             out.append(HistoryEntryView(at=r.at, actor=r.actor, what=f"{r.tbl} row deleted",
                                         old=f"#{r.row_id}", new=""))
-        elif changed:
+            continue
+        before, after = _image(before_data), _image(after_data)
+        changed = [k for k in after if k not in ("version",) and after.get(k) != before.get(k)]
+        if changed:
             out.append(HistoryEntryView(
                 at=r.at, actor=r.actor, what=f"{r.tbl} changed (no MUSE Care entry)",
                 old="; ".join(f"{k}={before.get(k)}" for k in changed if k in before),
