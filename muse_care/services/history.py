@@ -35,6 +35,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -141,9 +142,17 @@ def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]
     row entries only for changes that came with no word entry (made outside MUSE Care,
     or by a step that wrote none), described by the fields that changed."""
     h = HistoryRecord
-    rows = session.execute(
-        select(h.at, h.actor, h.what, h.old_value, h.new_value, h.redacted, h.tbl, h.row_id, h.data, h.txn)
-        .where(h.case_id == case_id).order_by(h.id)).all()
+    return history_views(session.execute(
+        select(*(getattr(h, c) for c in HISTORY_VIEW_COLUMNS)).where(h.case_id == case_id).order_by(h.id)).all())
+
+
+HISTORY_VIEW_COLUMNS = ("at", "actor", "what", "old_value", "new_value", "redacted", "tbl", "row_id", "data", "txn")
+"""The history's columns :func:`history_views` reads."""
+
+
+def history_views(rows: Any) -> tuple[HistoryEntryView, ...]:
+    """:func:`case_history` of a case's entries in id order (anything with the
+    attributes ``HISTORY_VIEW_COLUMNS``)."""
     worded = {r.txn for r in rows if r.tbl is None and r.txn}
     # each row's image as stored (JSON), decoded only for an entry that is shown: most
     # row entries came with a word entry and are not (decoding them all was most of the

@@ -548,7 +548,8 @@ def take_next_statement() -> Any:
     c = CaseRecord
     free = aliased(c, name="free_case")
     candidate = _next_case(free, skip_locked=True).with_only_columns(free.id).scalar_subquery()
-    login, now = bindparam("login"), bindparam("now", type_=c.updated_at.type)
+    login = bindparam("login", type_=c.assignee.type)
+    now = bindparam("now", type_=c.updated_at.type)
     taken = (update(c).where(c.id == candidate)
              .values(assignee=login, updated_at=now, updated_by=login, version=c.version + 1)
              .returning(*c.__table__.c).cte("taken"))
@@ -570,7 +571,7 @@ def take_next_case(register: Register) -> CaseView | None:
     transaction (:func:`take_next_statement`): one round trip, and the lock is held only
     for the server's own work (the two entries and the commit), never across a round
     trip to this client. The case is read for the window afterwards on the same
-    connection.
+    connection, its details in one more statement (``to_view_in_one_read``).
     """
     from muse_care.services.cases import to_view
 
@@ -579,13 +580,15 @@ def take_next_case(register: Register) -> CaseView | None:
     if register.dialect == "postgresql":
         from sqlalchemy.orm import Session
 
+        from muse_care.services.case_records import to_view_in_one_read
+
         with db.storage_errors(), register.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             with Session(bind=conn, expire_on_commit=False) as session:
                 found = session.execute(take_next_statement(), {"login": login, "now": now}).first()
                 if found is None:
                     return None
-                return to_view(session, found[0], register.today())
+                return to_view_in_one_read(session, found[0], register.today())
     stmt = next_case_select(register)
     with register.unit_of_work() as session:
         rec = session.execute(stmt).scalar_one_or_none()

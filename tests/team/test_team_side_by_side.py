@@ -182,3 +182,25 @@ def test_take_next_reads_the_oldest_due_free_case_off_its_index(admin_register) 
     assert not any(n["Node Type"] == "Sort" for n in nodes(plan[0]["Plan"])), plan
     assert "SKIP LOCKED" in sql.upper()
     assert len(ids) == 28
+
+
+def test_the_case_take_next_hands_out_is_the_case_as_opened(make_login, client, admin_register) -> None:
+    """Take-next reads the case it hands out in one statement (``to_view_in_one_read``):
+    the same view as opening the case, with its checks, clock events, notes and history,
+    a change made outside MUSE Care included."""
+    from datetime import date
+
+    case_id = add_cases(admin_register, 1, received=date(2026, 11, 20))[0]
+    view = cases.get_case(admin_register, case_id)
+    cases.record_check(admin_register, case_id, view.checks[0].step, "passed")
+    cases.record_event(admin_register, case_id, "clarification-requested", date(2026, 11, 24), "which account?")
+    cases.add_note(admin_register, case_id, "called back: ünïcode, 'quotes' and \\\\ too")
+    with admin_register.engine.begin() as conn:  # outside MUSE Care: a row entry, no word entry
+        conn.exec_driver_sql("UPDATE cases SET city = 'Leeds' WHERE id = %(i)s", {"i": case_id})
+    agent = client(make_login("agent"))
+    taken = team.take_next_case(agent)
+    assert taken is not None and taken.id == case_id
+    assert taken.events and taken.checks and taken.notes
+    assert any(h.what == "cases changed (no MUSE Care entry)" for h in taken.history)
+    assert taken.history[-1].what == "assignee"
+    assert taken == cases.get_case(agent, case_id)
