@@ -1,14 +1,20 @@
 """Team mode timings on the real PostgreSQL server: take-next under contention, the
 lead's dashboard and the CSV export over N demo cases.
 
-    .venv/bin/python bench/bench_team.py [--cases 100000] [--agents 4]
+    .venv/bin/python bench/bench_team.py [--cases 100000] [--agents 4] [--processes]
 
 Take-next is measured beside two floors run the same way (the same agents at once, the
 same number of takes, fresh free cases): the bare statement on raw psycopg, ``SELECT id
 ... FOR UPDATE SKIP LOCKED`` and ``UPDATE ... SET assignee`` then COMMIT, on a plain copy
 of the queue columns with no triggers; and the same on ``cases`` itself, where the
 history triggers append to the one hash-chained history (under its advisory lock, held
-until commit) as every write does.
+until commit) as every write does. A third floor is MUSE Care's own take statement
+(``team.take_next_statement``: the take and its word entry in one statement, its own
+transaction) on raw psycopg, without reading the case for the window: what the server
+and the chain's lock cost; the rest of a take is this client's (its CPU time per take
+is printed: the agents here are threads of one Python process, so it queues for the
+GIL too). ``--processes`` runs the same takes once more with each agent in its own
+process, as agents work on their own computers (here they still share its cores).
 
 Creates and drops its own database on MUSE_CARE_TEST_PG (default: the local server).
 """
@@ -24,6 +30,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -74,6 +81,69 @@ def bare_takes(url: str, agents: int, per: int, table: str) -> list[float]:
             c.close()
 
 
+def statement_takes(url: str, agents: int, per: int) -> list[float]:
+    """The third floor: ``team.take_next_statement`` alone, autocommit, at once."""
+    from datetime import datetime, timezone
+
+    import psycopg
+    from sqlalchemy.dialects import postgresql
+
+    compiled = team.take_next_statement().compile(dialect=postgresql.dialect())
+    sql = str(compiled)
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conns = [psycopg.connect(dsn, autocommit=True) for _ in range(agents)]
+    barrier = threading.Barrier(agents)
+
+    def take(i: int) -> list[float]:
+        conn, out = conns[i], []
+        barrier.wait()
+        for _ in range(per):
+            params = {**compiled.params, "login": "postgres", "now": datetime.now(timezone.utc)}
+            s = time.perf_counter()
+            conn.execute(sql, params).fetchall()
+            out.append(time.perf_counter() - s)
+        return out
+
+    try:
+        with ThreadPoolExecutor(agents) as pool:
+            return sorted(x for r in pool.map(take, range(agents)) for x in r)
+    finally:
+        for c in conns:
+            c.close()
+
+
+def _agent_process(url: str, i: int, per: int, barrier: Any, out: Any) -> None:
+    """One agent in its own process (``--processes``): its own register, as each agent
+    runs MUSE Care on their own computer; puts (take times, CPU seconds) on ``out``."""
+    reg = Register.open(url, Actor("postgres", f"Agent {i}", "agent"), migrate=False)
+    team.take_next_case(reg)  # connected, its statements prepared, as a running app is
+    times = []
+    barrier.wait()
+    cpu = time.process_time()
+    for _ in range(per):
+        s = time.perf_counter()
+        team.take_next_case(reg)
+        times.append(time.perf_counter() - s)
+    out.put((times, time.process_time() - cpu))
+    reg.dispose()
+
+
+def process_takes(url: str, agents: int, per: int) -> tuple[list[float], float]:
+    """``agents`` processes taking ``per`` cases each, at once: (times, CPU per take)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(agents), ctx.Queue()
+    procs = [ctx.Process(target=_agent_process, args=(url, i, per, barrier, out)) for i in range(agents)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=600) for _ in procs]
+    for p in procs:
+        p.join()
+    times = sorted(x for r, _c in results for x in r)
+    return times, sum(c for _r, c in results) / max(1, len(times))
+
+
 def median_p95(times: list[float]) -> tuple[float, float]:
     return 1000 * times[len(times) // 2], 1000 * times[int(len(times) * .95)]
 
@@ -83,6 +153,8 @@ def main() -> None:
     p.add_argument("--cases", type=int, default=100_000)
     p.add_argument("--agents", type=int, default=4)
     p.add_argument("--takes", type=int, default=200)
+    p.add_argument("--processes", action="store_true",
+                   help="also run each agent in its own process (as on their own computers)")
     args = p.parse_args()
     name = f"muse_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
@@ -110,6 +182,7 @@ def main() -> None:
         per = args.takes // args.agents
         bare = bare_takes(url, args.agents, per, "bare_queue")
         bare_cases = bare_takes(url, args.agents, per, "cases")
+        own = statement_takes(url, args.agents, per) if hasattr(team, "take_next_statement") else []
         barrier = threading.Barrier(args.agents)
 
         def take(reg: Register) -> list[float]:
@@ -121,23 +194,36 @@ def main() -> None:
                 out.append(time.perf_counter() - s)
             return out
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(args.agents) as pool:
             times = sorted(x for r in pool.map(take, regs) for x in r)
-        wall = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - t, time.process_time() - cpu
         med, p95 = median_p95(times)
         floor, floor_p95 = median_p95(bare)
         chained, chained_p95 = median_p95(bare_cases)
         print(f"take next: {len(times)} takes by {args.agents} agents in {wall:.2f} s; "
-              f"median {med:.1f} ms, p95 {p95:.1f} ms")
+              f"median {med:.1f} ms, p95 {p95:.1f} ms; this client's CPU {1000 * cpu / len(times):.1f} ms a take")
         print(f"  floor, bare SELECT ... FOR UPDATE SKIP LOCKED + UPDATE + COMMIT on a plain table: "
               f"median {floor:.1f} ms, p95 {floor_p95:.1f} ms")
         print(f"  floor, the same statements on cases (history triggers, one chain lock): "
               f"median {chained:.1f} ms, p95 {chained_p95:.1f} ms")
+        if own:
+            own_med, own_p95 = median_p95(own)
+            print(f"  floor, MUSE Care's take statement alone (its own transaction, no window read): "
+                  f"median {own_med:.1f} ms, p95 {own_p95:.1f} ms")
         row(f"team: take next, {args.agents} agents at once, {args.cases:,} cases (PostgreSQL)",
             f"{med:.1f} ms median (p95 {p95:.0f} ms)",
             f"bare SKIP LOCKED take {floor:.1f} ms; the same on cases, with the history chain, {chained:.1f} ms",
             med / chained if chained else None, "<= 20 ms", med <= 20)
+        if args.processes:
+            ptimes, pcpu = process_takes(url, args.agents, per)
+            pmed, pp95 = median_p95(ptimes)
+            print(f"take next, each agent its own process: median {pmed:.1f} ms, p95 {pp95:.1f} ms; "
+                  f"CPU {1000 * pcpu:.1f} ms a take in each")
+            row(f"team: take next, {args.agents} agents at once, each its own process, {args.cases:,} cases "
+                "(PostgreSQL)", f"{pmed:.1f} ms median (p95 {pp95:.0f} ms)",
+                f"the same on cases, with the history chain, {chained:.1f} ms",
+                pmed / chained if chained else None, "<= 20 ms", pmed <= 20)
         for _ in range(2):
             t = time.perf_counter()
             data = dashboard_data(lead)

@@ -10,7 +10,7 @@ itself (``tests/test_architecture.py`` forbids import cycles).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from muse_care.domain.errors import NotFound, StaleRecord
 from muse_care.domain.identity import STEP_LABELS, CheckStep
 from muse_care.domain.reference import normalise_reference
 from muse_care.domain.regimes import get_regime
-from muse_care.services.history import HistoryWriter, case_history
+from muse_care.services.history import HistoryWriter, case_history, history_views
 from muse_care.services.register import Register
 from muse_care.store.models import CaseRecord, LetterRecord
 
@@ -88,19 +88,76 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
     acknowledged = rec.acknowledge_by is not None and session.execute(
         select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
                                       LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
-    return replace(
-        view,
-        acknowledged=acknowledged,
-        acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
-                                 and as_of > rec.acknowledge_by),
+    return _with_details(
+        view, rec, as_of, acknowledged,
         events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
                                     e.late_note or "")
                      for e in rec.events),
         checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
                                        c.reason, c.checked_by, c.checked_at) for c in rec.checks),
         notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
-        history=case_history(session, rec.id),
-    )
+        history=case_history(session, rec.id))
+
+
+def _with_details(view: CaseView, rec: CaseRecord, as_of: date, acknowledged: bool, *, events: tuple[Any, ...],
+                  checks: tuple[Any, ...], notes: tuple[Any, ...], history: tuple[Any, ...]) -> CaseView:
+    open_ = rec.is_open if rec.is_open is not None else Status(rec.status) in (Status.NEW,)
+    return replace(
+        view,
+        acknowledged=acknowledged,
+        acknowledge_overdue=bool(open_ and rec.acknowledge_by is not None and not acknowledged
+                                 and as_of > rec.acknowledge_by),
+        events=events, checks=checks, notes=notes, history=history)
+
+
+# PostgreSQL: everything a full view adds to the case's row, in one statement, in the
+# order its relationships and the history are read (by id).
+_DETAILS_SQL = """
+SELECT 0 AS part, e.id, to_jsonb(e) FROM clock_events e WHERE e.case_id = :id
+UNION ALL SELECT 1, c.id, to_jsonb(c) FROM identity_checks c WHERE c.case_id = :id
+UNION ALL SELECT 2, n.id, to_jsonb(n) FROM notes n WHERE n.case_id = :id
+UNION ALL SELECT 3, h.id, jsonb_build_object({history}) FROM history h WHERE h.case_id = :id
+UNION ALL SELECT 4, 0, to_jsonb(EXISTS (SELECT 1 FROM letters l WHERE l.case_id = :id
+                                        AND l.kind = 'acknowledgement'))
+ORDER BY 1, 2
+"""
+
+
+def to_view_in_one_read(session: Session, rec: CaseRecord, as_of: date) -> CaseView:
+    """PostgreSQL: :func:`to_view` with its events, checks, notes, history and the
+    acknowledgement read in one statement, not five (take-next shows the case it hands
+    out this way: docs/performance.md, "Team take-next"). The same view:
+    ``tests/team/test_team_side_by_side.py`` compares the two."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+
+    from muse_care.services.history import HISTORY_VIEW_COLUMNS
+
+    sql = _DETAILS_SQL.format(history=", ".join(f"'{c}', h.{c}" for c in HISTORY_VIEW_COLUMNS))
+    parts: dict[int, list[Any]] = {0: [], 1: [], 2: [], 3: [], 4: []}
+    for part, _id, value in session.execute(text(sql), {"id": rec.id}):
+        parts[part].append(value)
+    view = to_view(session, rec, as_of, full=False)
+    return _with_details(
+        view, rec, as_of, rec.acknowledge_by is not None and bool(parts[4] and parts[4][0]),
+        events=tuple(ClockEventView(e["id"], e["kind"], date.fromisoformat(e["on_date"]), e["reason"],
+                                    e["recorded_by"], _at(e["recorded_at"]), e["late_note"] or "")
+                     for e in parts[0]),
+        checks=tuple(IdentityCheckView(c["step"], STEP_LABELS.get(CheckStep(c["step"]), c["step"]), c["result"],
+                                       c["reason"], c["checked_by"], _utc(c["checked_at"])) for c in parts[1]),
+        notes=tuple(NoteView(n["id"], n["text"], n["written_by"], _at(n["written_at"])) for n in parts[2]),
+        history=history_views([SimpleNamespace(**{**h, "at": _at(h["at"])}) for h in parts[3]]))
+
+
+def _at(value: str) -> datetime:
+    """A timestamp as the JSON of PostgreSQL writes it, aware and in UTC (as ``UTCDateTime``
+    reads it)."""
+    return datetime.fromisoformat(value).astimezone(timezone.utc)
+
+
+def _utc(value: str | None) -> datetime | None:
+    return None if value is None else _at(value)
 
 
 def get_case(register: Register, ref: str | int, as_of: date | None = None) -> CaseView:

@@ -35,6 +35,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
@@ -140,11 +141,23 @@ def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]
     """The case's history as the window shows it: the word entries, and the database's
     row entries only for changes that came with no word entry (made outside MUSE Care,
     or by a step that wrote none), described by the fields that changed."""
-    rows = session.execute(
-        select(HistoryRecord).where(HistoryRecord.case_id == case_id).order_by(HistoryRecord.id)
-    ).scalars().all()
+    h = HistoryRecord
+    return history_views(session.execute(
+        select(*(getattr(h, c) for c in HISTORY_VIEW_COLUMNS)).where(h.case_id == case_id).order_by(h.id)).all())
+
+
+HISTORY_VIEW_COLUMNS = ("at", "actor", "what", "old_value", "new_value", "redacted", "tbl", "row_id", "data", "txn")
+"""The history's columns :func:`history_views` reads."""
+
+
+def history_views(rows: Any) -> tuple[HistoryEntryView, ...]:
+    """:func:`case_history` of a case's entries in id order (anything with the
+    attributes ``HISTORY_VIEW_COLUMNS``)."""
     worded = {r.txn for r in rows if r.tbl is None and r.txn}
-    images: dict[tuple[str, int | None], dict[str, object]] = {}
+    # each row's image as stored (JSON), decoded only for an entry that is shown: most
+    # row entries came with a word entry and are not (decoding them all was most of the
+    # time it took to open a case)
+    images: dict[tuple[str, int | None], str] = {}
     out: list[HistoryEntryView] = []
     for r in rows:
         if r.tbl is None:
@@ -153,16 +166,17 @@ def case_history(session: Session, case_id: int) -> tuple[HistoryEntryView, ...]
                        HistoryEntryView(at=r.at, actor=r.actor, what=r.what, old="", new=REDACTED_TEXT))
             continue
         key = (r.tbl, r.row_id)
-        before = images.get(key, {})
-        after = _image(r.data) if not r.redacted else {}
-        images[key] = after
+        before_data = images.get(key, "")
+        images[key] = after_data = "" if r.redacted else r.data
         if r.redacted or r.what.endswith(":baseline") or (r.txn and r.txn in worded):
             continue
-        changed = [k for k in after if k not in ("version",) and after.get(k) != before.get(k)]
         if r.what.endswith(":delete"):
             out.append(HistoryEntryView(at=r.at, actor=r.actor, what=f"{r.tbl} row deleted",
                                         old=f"#{r.row_id}", new=""))
-        elif changed:
+            continue
+        before, after = _image(before_data), _image(after_data)
+        changed = [k for k in after if k not in ("version",) and after.get(k) != before.get(k)]
+        if changed:
             out.append(HistoryEntryView(
                 at=r.at, actor=r.actor, what=f"{r.tbl} changed (no MUSE Care entry)",
                 old="; ".join(f"{k}={before.get(k)}" for k in changed if k in before),

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -514,31 +515,80 @@ def next_case_select(register: Register) -> Any:
     """The oldest-due unassigned open case, locked (PostgreSQL: skipping rows another
     agent holds): the first entry of the (assignee, is_open, due_date, id) index range,
     with no sort (``tests/team/test_team_side_by_side.py`` checks the plan)."""
-    stmt = (select(CaseRecord)
-            .where(CaseRecord.assignee == "", CaseRecord.is_open == true())
-            .order_by(CaseRecord.due_date.asc().nulls_last(), CaseRecord.id)
+    return _next_case(CaseRecord, skip_locked=register.dialect == "postgresql")
+
+
+def _next_case(case: Any, *, skip_locked: bool) -> Any:
+    """:func:`next_case_select` of ``case`` (``CaseRecord`` or an alias of it)."""
+    stmt = (select(case)
+            .where(case.assignee == "", case.is_open == true())
+            .order_by(case.due_date.asc().nulls_last(), case.id)
             .limit(1))
-    if register.dialect == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=CaseRecord)
+    if skip_locked:
+        stmt = stmt.with_for_update(skip_locked=True, of=case)
     return stmt
+
+
+TAKE_NOTE = "(took next case)"
+"""The word entry's new value after the taker's login: ``"<login> (took next case)"``."""
+
+
+@functools.cache
+def take_next_statement() -> Any:
+    """PostgreSQL: the whole take as one statement (docs/performance.md, "Team
+    take-next"). The candidate of :func:`next_case_select` is locked (SKIP LOCKED) and
+    assigned by one data-modifying CTE; the outer SELECT writes the word entry through
+    ``muse_history_word`` for the row it returns, and the row trigger's row entry
+    follows at the end of the statement, in the same order as the unit of work writes
+    them (word entry, then the UPDATE's row entry). No row, no entry. Built once:
+    building it costs more client time than the server spends running it."""
+    from sqlalchemy import bindparam, func
+    from sqlalchemy.orm import aliased
+
+    c = CaseRecord
+    free = aliased(c, name="free_case")
+    candidate = _next_case(free, skip_locked=True).with_only_columns(free.id).scalar_subquery()
+    login = bindparam("login", type_=c.assignee.type)
+    now = bindparam("now", type_=c.updated_at.type)
+    taken = (update(c).where(c.id == candidate)
+             .values(assignee=login, updated_at=now, updated_by=login, version=c.version + 1)
+             .returning(*c.__table__.c).cte("taken"))
+    row = aliased(c, taken, name="taken_case")
+    word = func.muse_history_word(row.id, "assignee", "", func.concat(login, " " + TAKE_NOTE), login, now)
+    return select(row, word.label("word_entry"))
 
 
 def take_next_case(register: Register) -> CaseView | None:
     """Hand the oldest-due unassigned open case to the actor, or None when there is none.
 
     On PostgreSQL the candidate row is locked with ``FOR UPDATE SKIP LOCKED`` and assigned
-    in the same transaction: two agents asking at the same moment get different cases.
+    in the same statement: two agents asking at the same moment get different cases.
     On SQLite the unit of work holds the database's write lock.
 
     Speed (docs/performance.md, "Team take-next"): every write appends to the one
     hash-chained history under one lock held until commit, so agents taking cases at
-    once queue for it; the unit of work holds it only for the assignment and its
-    history entries, and the case is read for the window after the commit.
+    once queue for it. On PostgreSQL the take is one statement run as its own
+    transaction (:func:`take_next_statement`): one round trip, and the lock is held only
+    for the server's own work (the two entries and the commit), never across a round
+    trip to this client. The case is read for the window afterwards on the same
+    connection, its details in one more statement (``to_view_in_one_read``).
     """
     from muse_care.services.cases import to_view
 
     login = register.actor.login
     now = register.now()
+    if register.dialect == "postgresql":
+        from sqlalchemy.orm import Session
+
+        from muse_care.services.case_records import to_view_in_one_read
+
+        with db.storage_errors(), register.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            with Session(bind=conn, expire_on_commit=False) as session:
+                found = session.execute(take_next_statement(), {"login": login, "now": now}).first()
+                if found is None:
+                    return None
+                return to_view_in_one_read(session, found[0], register.today())
     stmt = next_case_select(register)
     with register.unit_of_work() as session:
         rec = session.execute(stmt).scalar_one_or_none()
@@ -548,7 +598,7 @@ def take_next_case(register: Register) -> CaseView | None:
         rec.assignee = login
         rec.updated_at = now
         rec.updated_by = login
-        HistoryWriter(session, login, now).add(rec.id, "assignee", "", f"{login} (took next case)")
+        HistoryWriter(session, login, now).add(rec.id, "assignee", "", f"{login} {TAKE_NOTE}")
         session.flush()
     with register.read() as session:
         taken = session.get(CaseRecord, case_id)

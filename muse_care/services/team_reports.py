@@ -2,10 +2,12 @@
 warnings, a proposal to balance the queues, the team's audit trail, and the register
 as CSV.
 
-All counting is done by the database with indexes it already has (open cases by status
-use ``ix_cases_status_due``; load per agent ``ix_cases_assignee_open_due``; the on-time
-rate reads the status moves through ``ix_history_status_moves``). The results are plain
-frozen data: the widgets only draw them.
+All counting is done by the database (docs/performance.md, "The lead's dashboard"): the
+open cases by status, by right and per agent in one pass, which on PostgreSQL reads the
+index ``ix_cases_open_counts`` alone; the on-time rate on PostgreSQL in one query that
+counts per month on the server, the first answer of each case read off
+``ix_history_answers`` (both migration 0021); on SQLite the answers are read and counted
+here. The results are plain frozen data: the widgets only draw them.
 
 The on-time rate counts every answered case (responded or refused). Its answer date is
 the first move to an answered status in the history; when the history has none (a case
@@ -24,7 +26,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, text, true
 
 from muse_care.domain.case import RIGHT_LABELS, Status, label
 from muse_care.domain.errors import ValidationError
@@ -113,36 +115,47 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
     tz = register.timezone()
     since = _months_back(as_of, months)
     c = CaseRecord
-    is_open = c.is_open.is_(True)
     overdue_expr = func.sum(case((c.due_date < as_of, 1), else_=0))
     week_expr = func.sum(case((c.due_date.between(as_of, week_end), 1), else_=0))
+    by_status: Counter[str] = Counter()
+    rights: Counter[str] = Counter()
+    per_agent: dict[str, list[int]] = {}
     with register.read() as s:
-        by_status = {st: n for st, n in s.execute(
-            select(c.status, func.count()).where(is_open).group_by(c.status))}
-        rights: Counter[str] = Counter()
-        for combo, n in s.execute(select(c.rights, func.count()).where(is_open).group_by(c.rights)):
+        # one pass over the open cases for all three breakdowns (docs/performance.md,
+        # "The lead's dashboard"): one row per (status, rights, assignee) present
+        for status, combo, agent, n, o, w in s.execute(
+                select(c.status, c.rights, c.assignee, func.count(), overdue_expr, week_expr)
+                .where(c.is_open == true()).group_by(c.status, c.rights, c.assignee)):
+            by_status[status] += n
             for r in combo.split(","):
                 if r:
                     rights[r] += n
-        loads = [AgentLoad(a, n, int(o or 0), int(w or 0)) for a, n, o, w in s.execute(
-            select(c.assignee, func.count(), overdue_expr, week_expr).where(is_open)
-            .group_by(c.assignee))]
+            load = per_agent.setdefault(agent, [0, 0, 0])
+            load[0] += n
+            load[1] += int(o or 0)
+            load[2] += int(w or 0)
+        loads = [AgentLoad(a, n, o, w) for a, (n, o, w) in per_agent.items()]
         pending = s.execute(select(func.count()).select_from(approvals)
                             .where(approvals.c.decision.is_(None))).scalar_one()
-        answered = _answers(s, tz, since)
+        months_list: list[str] = []
+        d = since
+        while d <= as_of:
+            months_list.append(f"{d.year:04d}-{d.month:02d}")
+            d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        per_month: dict[str, list[int]] = {m: [0, 0] for m in months_list}
+        if s.get_bind().dialect.name == "postgresql":
+            for key, n, on_time in _answers_by_month(s, tz, since):
+                if key in per_month:
+                    per_month[key] = [int(n), int(on_time)]
+        else:
+            for local, due in _answers(s, tz, since):
+                key = f"{local.year:04d}-{local.month:02d}"
+                if key in per_month:
+                    per_month[key][0] += 1
+                    if due is not None and local <= due:
+                        per_month[key][1] += 1
         names = _names(s)
-    months_list: list[str] = []
-    d = since
-    while d <= as_of:
-        months_list.append(f"{d.year:04d}-{d.month:02d}")
-        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    per_month: dict[str, list[int]] = {m: [0, 0] for m in months_list}
-    for local, due in answered:
-        key = f"{local.year:04d}-{local.month:02d}"
-        if key in per_month:
-            per_month[key][0] += 1
-            if due is not None and local <= due:
-                per_month[key][1] += 1
+        seal = _seal_text(s)
     status_order = [st.value for st in Status]
     loads.sort(key=lambda x: (x.agent == "", -x.open, x.agent))
     return DashboardData(
@@ -155,7 +168,7 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
         by_right=tuple(sorted(((r, n) for r, n in rights.items()), key=lambda x: (-x[1], x[0]))),
         on_time_by_month=tuple(MonthRate(m, a, o) for m, (a, o) in per_month.items()),
         load_per_agent=tuple(loads),
-        seal=history_seal_text(register),
+        seal=seal,
         answered_cases=sum(a for a, _o in per_month.values()),
         answered_on_time=sum(o for _a, o in per_month.values()),
         names=names,
@@ -163,10 +176,14 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
 
 
 def history_seal_text(register: Register) -> str:
+    with register.read() as s:
+        return _seal_text(s)
+
+
+def _seal_text(s: Any) -> str:
     from muse_care.services.history import current_seal
 
-    with register.read() as s:
-        seal = current_seal(s)
+    seal = current_seal(s)
     return str(seal) if seal else ""
 
 
@@ -204,6 +221,48 @@ def _answers(s: Any, tz: Any, since: date) -> list[tuple[date, date | None]]:
         if day >= since:
             out.append((day, due))
     return out
+
+
+_ANSWERED_SQL = ", ".join(f"'{v}'" for v in ANSWERED)
+_NOT_REPLIES_SQL = ", ".join(f"'{v}'" for v in NOT_REPLIES)
+_ANSWERS_BY_MONTH = f"""
+WITH first_move AS (
+    SELECT case_id, min(at) AS at FROM history
+    WHERE what = 'status' AND new_value IN ({_ANSWERED_SQL}) AND case_id IS NOT NULL
+    GROUP BY case_id
+    HAVING min(at) >= :from_at),
+unmoved AS MATERIALIZED (
+    SELECT c.id FROM cases c
+    WHERE c.status IN ({_ANSWERED_SQL})
+      AND NOT EXISTS (SELECT 1 FROM history h WHERE h.case_id = c.id AND h.what = 'status'
+                      AND h.new_value IN ({_ANSWERED_SQL}))),
+answer AS (
+    SELECT (m.at AT TIME ZONE :tz)::date AS day, c.due_date
+    FROM first_move m JOIN cases c ON c.id = m.case_id
+    UNION ALL
+    SELECT coalesce(l.sent, (l.made AT TIME ZONE :tz)::date, (c.updated_at AT TIME ZONE :tz)::date),
+           c.due_date
+    FROM unmoved u JOIN cases c ON c.id = u.id
+    LEFT JOIN LATERAL (SELECT min(lt.dispatched_on) AS sent, min(lt.generated_at) AS made FROM letters lt
+                       WHERE lt.case_id = c.id AND lt.kind NOT IN ({_NOT_REPLIES_SQL})) l ON true)
+SELECT to_char(day, 'YYYY-MM'), count(*), count(*) FILTER (WHERE due_date IS NOT NULL AND day <= due_date)
+FROM answer WHERE day >= :since GROUP BY 1
+"""
+"""PostgreSQL: :func:`_answers` counted by the server, per month of the answer day
+(answered, on time). The first moves come off ``ix_history_answers`` (migration 0021)
+without reading the history's rows; ``from_at``, a day before the period's first
+midnight anywhere, only spares the join for cases answered long before."""
+
+
+def _answers_by_month(s: Any, tz: Any, since: date) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, answered, on time) of the cases answered on or after ``since``, as
+    :func:`_answers` would count them (``tests/team/test_team_reports.py`` compares them)."""
+    from datetime import time, timezone as _tz
+
+    zone = getattr(tz, "key", None) or "UTC"
+    from_at = datetime.combine(since, time(0), tzinfo=_tz.utc) - timedelta(days=2)
+    return [(str(m), int(n), int(o)) for m, n, o in s.execute(
+        text(_ANSWERS_BY_MONTH), {"tz": zone, "since": since, "from_at": from_at})]
 
 
 def _local_day(at: datetime, tz: Any) -> date:

@@ -8,6 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from sqlalchemy import text
 
 from muse_care.domain.case import Requester
 from muse_care.domain.errors import StaleRecord
@@ -61,6 +62,9 @@ def test_take_next_never_hands_the_same_case_to_two_agents(make_login, client, a
         got = []
         while (view := team.take_next_case(reg)) is not None:
             assert view.assignee == reg.actor.login
+            # the view shown has the take's own word entry, in the agent's name
+            assert [(h.actor, h.new) for h in view.history if h.what == "assignee"] == \
+                [(reg.actor.login, f"{reg.actor.login} (took next case)")]
             got.append(view.id)
         return got
 
@@ -72,6 +76,24 @@ def test_take_next_never_hands_the_same_case_to_two_agents(make_login, client, a
     for reg, got in zip(regs, results):
         for cid in got:
             assert cases.get_case(reg, cid).assignee == reg.actor.login
+    # every take wrote its word entry and its row entry, in one transaction, on the one
+    # chain, in the agent's name (docs/security.md, "History the database writes")
+    from muse_care.services.history import audit
+
+    with admin_register.read() as s:
+        assert audit(s).ok
+        rows = s.execute(text("SELECT case_id, actor, tbl, txn FROM history WHERE case_id = ANY(:ids) "
+                              "AND (what = 'assignee' OR what = 'row:cases:update') ORDER BY id"),
+                         {"ids": taken}).all()
+    by_txn: dict[str, list] = {}
+    for row in rows:
+        by_txn.setdefault(row.txn, []).append(row)
+    assert len(by_txn) == 11
+    login_of = {cid: reg.actor.login for reg, got in zip(regs, results) for cid in got}
+    for entries in by_txn.values():
+        assert [e.tbl for e in entries] == [None, "cases"]  # the word entry, then the row entry
+        assert {e.case_id for e in entries} == {entries[0].case_id}
+        assert {e.actor for e in entries} == {login_of[entries[0].case_id]}
 
 
 def test_take_next_gives_the_oldest_due_first(sqlite_register) -> None:
@@ -113,13 +135,72 @@ def test_a_change_reaches_another_clients_listener(make_login, client) -> None:
 
 
 def test_take_next_reads_the_oldest_due_free_case_off_its_index(admin_register) -> None:
-    """The candidate is the first entry of an index range (no sort of every free case),
-    which keeps take-next fast at a million cases (docs/performance.md)."""
-    add_cases(admin_register, 30)
-    stmt = team.next_case_select(admin_register)
-    sql = str(stmt.compile(admin_register.engine, compile_kwargs={"literal_binds": True}))
-    with admin_register.engine.connect() as conn:
+    """The candidate is the first entry of the free cases' own index (no sort of every
+    free case, and no walk past the open cases already taken, which sit in front of it
+    in every other index on due date): take-next stays fast at a million cases however
+    many cases the team has taken (docs/performance.md, "Team take-next")."""
+    import json
+    from datetime import datetime, timezone
+
+    from muse_care.store import history_sql
+    from muse_care.store.models import CaseRecord
+
+    ids = add_cases(admin_register, 28)  # one received each day, 1 to 28 October
+    cols = [c.name for c in CaseRecord.__table__.c if c.name not in ("id", "is_open")]
+    copied = ", ".join(f"{c} || '-' || g" if c == "reference" else
+                       f"{c} + (g %% 60)" if c in ("due_date", "received_date") else c for c in cols)
+    with admin_register.engine.begin() as conn:  # 6,000 more like them (a superuser's bulk load)
+        history_sql.set_bulk(conn, True)
+        conn.exec_driver_sql(f"INSERT INTO cases ({', '.join(cols)}) SELECT {copied} "
+                             "FROM cases, generate_series(1, 215) g")
+        conn.exec_driver_sql("UPDATE cases SET assignee = '' WHERE is_open")
+    with admin_register.engine.begin() as conn:  # the planner's statistics, every open case free
+        conn.exec_driver_sql("ANALYZE cases")
+    with admin_register.engine.begin() as conn:  # then the team takes the 600 oldest-due (fewer
+        history_sql.set_bulk(conn, True)  # than make autovacuum analyze the table again)
+        conn.exec_driver_sql("UPDATE cases SET assignee = 'someone' WHERE id IN "
+                             "(SELECT id FROM cases WHERE is_open ORDER BY due_date, id LIMIT 600)")
+    stmt = team.take_next_statement()
+    sql = str(stmt.compile(admin_register.engine))
+    params = {**stmt.compile(admin_register.engine).params, "login": "postgres",
+              "now": datetime(2026, 11, 2, tzinfo=timezone.utc)}
+    with admin_register.engine.connect() as conn:  # run and rolled back: the plan as it ran
         conn.exec_driver_sql("SET enable_seqscan = off")  # as the planner does at a million rows
-        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
-    assert "ix_cases_assignee_open_due" in plan and "Sort" not in plan, plan
+        raw = conn.exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params).scalar_one()
+        conn.rollback()
+    plan = raw if isinstance(raw, list) else json.loads(raw)
+
+    def nodes(node):  # noqa: ANN001, ANN202
+        yield node
+        for child in node.get("Plans", ()):
+            yield from nodes(child)
+
+    found = [n for n in nodes(plan[0]["Plan"]) if n.get("Alias") == "free_case"]
+    assert len(found) == 1, plan
+    scan = found[0]
+    assert scan["Actual Rows"] == 1 and scan.get("Rows Removed by Filter", 0) == 0, scan
+    assert not any(n["Node Type"] == "Sort" for n in nodes(plan[0]["Plan"])), plan
     assert "SKIP LOCKED" in sql.upper()
+    assert len(ids) == 28
+
+
+def test_the_case_take_next_hands_out_is_the_case_as_opened(make_login, client, admin_register) -> None:
+    """Take-next reads the case it hands out in one statement (``to_view_in_one_read``):
+    the same view as opening the case, with its checks, clock events, notes and history,
+    a change made outside MUSE Care included."""
+    from datetime import date
+
+    case_id = add_cases(admin_register, 1, received=date(2026, 11, 20))[0]
+    view = cases.get_case(admin_register, case_id)
+    cases.record_check(admin_register, case_id, view.checks[0].step, "passed")
+    cases.record_event(admin_register, case_id, "clarification-requested", date(2026, 11, 24), "which account?")
+    cases.add_note(admin_register, case_id, "called back: ünïcode, 'quotes' and \\\\ too")
+    with admin_register.engine.begin() as conn:  # outside MUSE Care: a row entry, no word entry
+        conn.exec_driver_sql("UPDATE cases SET city = 'Leeds' WHERE id = %(i)s", {"i": case_id})
+    agent = client(make_login("agent"))
+    taken = team.take_next_case(agent)
+    assert taken is not None and taken.id == case_id
+    assert taken.events and taken.checks and taken.notes
+    assert any(h.what == "cases changed (no MUSE Care entry)" for h in taken.history)
+    assert taken.history[-1].what == "assignee"
+    assert taken == cases.get_case(agent, case_id)
