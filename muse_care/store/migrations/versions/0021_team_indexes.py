@@ -24,14 +24,14 @@ indexes, and SQLite uses a partial index only for a query that spells its condit
 with the same literal values, not with the parameters MUSE Care binds.
 
 Revision ID: 0021
-Revises: 0015
+Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0015"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
