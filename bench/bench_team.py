@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -51,65 +52,61 @@ NEXT_SQL = ("SELECT id FROM {table} WHERE assignee = '' AND is_open = true "
             "ORDER BY due_date ASC NULLS LAST, id LIMIT 1 FOR UPDATE SKIP LOCKED")
 
 
-def bare_takes(url: str, agents: int, per: int, table: str) -> list[float]:
-    """``agents`` raw psycopg connections taking ``per`` cases each, at once."""
+def _at_once(url: str, agents: int, per: int, one: Callable[[Any, int], None], *,
+             autocommit: bool = False) -> list[float]:
+    """``agents`` raw psycopg connections, each timing ``one(conn, agent)`` ``per``
+    times, all started at once; the sorted seconds."""
     import psycopg
 
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conns = [psycopg.connect(dsn) for _ in range(agents)]
+    conns = [psycopg.connect(dsn, autocommit=autocommit) for _ in range(agents)]
     barrier = threading.Barrier(agents)
 
-    def take(i: int) -> list[float]:
+    def run(i: int) -> list[float]:
         conn, out = conns[i], []
         barrier.wait()
         for _ in range(per):
             s = time.perf_counter()
-            with conn.cursor() as cur:
-                cur.execute(NEXT_SQL.format(table=table))
-                found = cur.fetchone()
-                if found is not None:
-                    cur.execute(f"UPDATE {table} SET assignee = %s WHERE id = %s", (f"bare{i}", found[0]))
-            conn.commit()
+            one(conn, i)
             out.append(time.perf_counter() - s)
         return out
 
     try:
         with ThreadPoolExecutor(agents) as pool:
-            return sorted(x for r in pool.map(take, range(agents)) for x in r)
+            return sorted(x for r in pool.map(run, range(agents)) for x in r)
     finally:
         for c in conns:
             c.close()
+
+
+def bare_takes(url: str, agents: int, per: int, table: str) -> list[float]:
+    """``agents`` raw psycopg connections taking ``per`` cases each, at once."""
+
+    def take(conn: Any, i: int) -> None:
+        with conn.cursor() as cur:
+            cur.execute(NEXT_SQL.format(table=table))
+            found = cur.fetchone()
+            if found is not None:
+                cur.execute(f"UPDATE {table} SET assignee = %s WHERE id = %s", (f"bare{i}", found[0]))
+        conn.commit()
+
+    return _at_once(url, agents, per, take)
 
 
 def statement_takes(url: str, agents: int, per: int) -> list[float]:
     """The third floor: ``team.take_next_statement`` alone, autocommit, at once."""
     from datetime import datetime, timezone
 
-    import psycopg
     from sqlalchemy.dialects import postgresql
 
     compiled = team.take_next_statement().compile(dialect=postgresql.dialect())
     sql = str(compiled)
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conns = [psycopg.connect(dsn, autocommit=True) for _ in range(agents)]
-    barrier = threading.Barrier(agents)
 
-    def take(i: int) -> list[float]:
-        conn, out = conns[i], []
-        barrier.wait()
-        for _ in range(per):
-            params = {**compiled.params, "login": "postgres", "now": datetime.now(timezone.utc)}
-            s = time.perf_counter()
-            conn.execute(sql, params).fetchall()
-            out.append(time.perf_counter() - s)
-        return out
+    def take(conn: Any, _i: int) -> None:
+        params = {**compiled.params, "login": "postgres", "now": datetime.now(timezone.utc)}
+        conn.execute(sql, params).fetchall()
 
-    try:
-        with ThreadPoolExecutor(agents) as pool:
-            return sorted(x for r in pool.map(take, range(agents)) for x in r)
-    finally:
-        for c in conns:
-            c.close()
+    return _at_once(url, agents, per, take, autocommit=True)
 
 
 def _agent_process(url: str, i: int, per: int, barrier: Any, out: Any) -> None:
