@@ -128,6 +128,25 @@ def pg_url(pg_template: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def empty_pg_url(pg_template: str) -> Iterator[str]:
+    """A fresh, completely empty database on the server (no schema): for first
+    connections and migrations from an old revision. Fails as ``pg_template`` does when
+    the server is unreachable."""
+    from sqlalchemy.engine import make_url
+
+    name = f"muse_e_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture
 def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     return fresh_sqlite_url(sqlite_template, tmp_path)
 

@@ -219,22 +219,7 @@ def empty_db(request: pytest.FixtureRequest, tmp_path):  # noqa: ANN001, ANN201
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'old.sqlite3'}"
         return
-    import uuid
-
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    pg_url = request.getfixturevalue("pg_url")
-    name = f"muse_e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    yield request.getfixturevalue("empty_pg_url")
 
 
 def test_upgrading_a_0014_register_records_and_guards_its_print_log(empty_db) -> None:
@@ -299,23 +284,15 @@ def test_an_admin_still_anonymises_a_case_with_a_print_log(team_url, make_login,
     assert report.ok, report.problems
 
 
-def test_upgrading_a_0014_team_database_closes_the_findings_before_team_init(pg_url, make_login) -> None:
+def test_upgrading_a_0014_team_database_closes_the_findings_before_team_init(empty_pg_url, make_login) -> None:
     """A team database at 0014 (agents INSERT into history, the print log a work table),
     upgraded: the migration itself takes the INSERT away and guards the print log."""
-    import uuid
-
     from alembic import command
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
 
     from muse_care.services import team
     from muse_care.store import db
 
-    name = f"muse_e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    url = empty_pg_url
     engine = db.make_engine(url)
     try:
         with engine.begin() as conn:
@@ -342,6 +319,3 @@ def test_upgrading_a_0014_team_database_closes_the_findings_before_team_init(pg_
                              "'muse_history_word'").fetchone()[0] == "muse_owner"
     finally:
         engine.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()

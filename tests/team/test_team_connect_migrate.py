@@ -4,13 +4,11 @@ database; moving a SQLite register to the server."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
 
 import keyring
 import keyring.backends.fail
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from muse_care.cli.main import main as cli_main
@@ -22,23 +20,10 @@ from muse_care.store import db
 from team_support import add_cases, fixed_now
 
 
-def _empty_db(pg_url: str) -> Iterator[str]:
-    name = f"muse_e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 @pytest.fixture
-def empty_url(pg_url: str) -> Iterator[str]:
+def empty_url(empty_pg_url: str) -> str:
     """A fresh, completely empty database on the server (no schema)."""
-    yield from _empty_db(pg_url)
+    return empty_pg_url
 
 
 def _server(url: str, user: str = "postgres") -> team.ServerSettings:
