@@ -72,11 +72,18 @@ CHOKEPOINT = "muse_care.ui.qt"
 def rewrite_qt_imports(path: Path) -> None:
     """``from PySide6.QtCore import (A, B)`` becomes ``from muse_care.ui.qt import
     QtCore`` and ``A = QtCore.A`` ...; ``from PySide6 import QtCore`` becomes ``from
-    muse_care.ui.qt import QtCore``. The names the form uses stay the same."""
+    muse_care.ui.qt import QtCore``. The names the form uses stay the same.
+
+    Only the names the form uses are bound: uic imports every class it might need
+    (QGradient, QPalette, QTransform...), and PySide6 builds a class, all its enums
+    included, the first time the class is looked up, which the window's start pays
+    for (docs/performance.md, "Start-up")."""
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines(keepends=True)
     replacements: list[tuple[int, int, str]] = []
-    for node in ast.parse(source).body:
+    tree = ast.parse(source)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    for node in tree.body:
         if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("PySide6"):
             continue
         module = node.module or ""
@@ -86,7 +93,7 @@ def rewrite_qt_imports(path: Path) -> None:
         else:
             sub = module.split(".", 1)[1]
             text = f"from {CHOKEPOINT} import {sub}\n" + "".join(
-                f"{a.asname or a.name} = {sub}.{a.name}\n" for a in node.names)
+                f"{a.asname or a.name} = {sub}.{a.name}\n" for a in node.names if (a.asname or a.name) in used)
         assert node.end_lineno is not None
         replacements.append((node.lineno - 1, node.end_lineno, text))
     for start, end, text in reversed(replacements):

@@ -61,6 +61,24 @@ def test_regenerating_the_forms_changes_nothing(tmp_path: Path) -> None:
     assert len(list((ROOT / "forms").glob("*.ui"))) >= 4
 
 
+def test_forms_bind_only_the_qt_classes_they_use() -> None:
+    """uic imports every class a form might need; PySide6 builds a class and all its
+    enums the first time it is looked up (QGradient's 169 presets, QIcon's 151 theme
+    icons), so a shipped form that bound them all would pay for that at every start
+    (docs/performance.md, "Start-up")."""
+    import ast
+
+    for path in sorted((ROOT / "muse_care" / "ui" / "forms").glob("ui_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bound = {t.id for node in tree.body if isinstance(node, ast.Assign)
+                 and isinstance(node.value, ast.Attribute) and isinstance(node.value.value, ast.Name)
+                 and node.value.value.id in {"QtCore", "QtGui", "QtWidgets"} for t in node.targets
+                 if isinstance(t, ast.Name)}
+        used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        assert bound, path.name
+        assert bound <= used, f"{path.name} binds Qt classes it never uses: {sorted(bound - used)}"
+
+
 def _unnamed_controls(root) -> list[str]:
     from muse_care.ui.qt import QtWidgets
 

@@ -10,47 +10,19 @@
 
 from muse_care.ui.qt import QtCore
 QCoreApplication = QtCore.QCoreApplication
-QDate = QtCore.QDate
-QDateTime = QtCore.QDateTime
-QLocale = QtCore.QLocale
 QMetaObject = QtCore.QMetaObject
-QObject = QtCore.QObject
-QPoint = QtCore.QPoint
-QRect = QtCore.QRect
-QSize = QtCore.QSize
-QTime = QtCore.QTime
-QUrl = QtCore.QUrl
 Qt = QtCore.Qt
 from muse_care.ui.qt import QtGui
-QBrush = QtGui.QBrush
-QColor = QtGui.QColor
-QConicalGradient = QtGui.QConicalGradient
-QCursor = QtGui.QCursor
-QFont = QtGui.QFont
-QFontDatabase = QtGui.QFontDatabase
-QGradient = QtGui.QGradient
-QIcon = QtGui.QIcon
-QImage = QtGui.QImage
-QKeySequence = QtGui.QKeySequence
-QLinearGradient = QtGui.QLinearGradient
-QPainter = QtGui.QPainter
-QPalette = QtGui.QPalette
-QPixmap = QtGui.QPixmap
-QRadialGradient = QtGui.QRadialGradient
-QTransform = QtGui.QTransform
 from muse_care.ui.qt import QtWidgets
 QAbstractItemView = QtWidgets.QAbstractItemView
-QApplication = QtWidgets.QApplication
 QComboBox = QtWidgets.QComboBox
 QDateEdit = QtWidgets.QDateEdit
 QFormLayout = QtWidgets.QFormLayout
 QFrame = QtWidgets.QFrame
 QHBoxLayout = QtWidgets.QHBoxLayout
-QHeaderView = QtWidgets.QHeaderView
 QLabel = QtWidgets.QLabel
 QLineEdit = QtWidgets.QLineEdit
 QListWidget = QtWidgets.QListWidget
-QListWidgetItem = QtWidgets.QListWidgetItem
 QPlainTextEdit = QtWidgets.QPlainTextEdit
 QPushButton = QtWidgets.QPushButton
 QScrollArea = QtWidgets.QScrollArea
@@ -59,7 +31,6 @@ QSpacerItem = QtWidgets.QSpacerItem
 QTabWidget = QtWidgets.QTabWidget
 QToolButton = QtWidgets.QToolButton
 QTreeWidget = QtWidgets.QTreeWidget
-QTreeWidgetItem = QtWidgets.QTreeWidgetItem
 QVBoxLayout = QtWidgets.QVBoxLayout
 QWidget = QtWidgets.QWidget
 

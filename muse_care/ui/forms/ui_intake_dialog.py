@@ -10,41 +10,13 @@
 
 from muse_care.ui.qt import QtCore
 QCoreApplication = QtCore.QCoreApplication
-QDate = QtCore.QDate
-QDateTime = QtCore.QDateTime
-QLocale = QtCore.QLocale
 QMetaObject = QtCore.QMetaObject
-QObject = QtCore.QObject
-QPoint = QtCore.QPoint
-QRect = QtCore.QRect
-QSize = QtCore.QSize
-QTime = QtCore.QTime
-QUrl = QtCore.QUrl
 Qt = QtCore.Qt
 from muse_care.ui.qt import QtGui
-QBrush = QtGui.QBrush
-QColor = QtGui.QColor
-QConicalGradient = QtGui.QConicalGradient
-QCursor = QtGui.QCursor
-QFont = QtGui.QFont
-QFontDatabase = QtGui.QFontDatabase
-QGradient = QtGui.QGradient
-QIcon = QtGui.QIcon
-QImage = QtGui.QImage
-QKeySequence = QtGui.QKeySequence
-QLinearGradient = QtGui.QLinearGradient
-QPainter = QtGui.QPainter
-QPalette = QtGui.QPalette
-QPixmap = QtGui.QPixmap
-QRadialGradient = QtGui.QRadialGradient
-QTransform = QtGui.QTransform
 from muse_care.ui.qt import QtWidgets
-QAbstractButton = QtWidgets.QAbstractButton
-QApplication = QtWidgets.QApplication
 QCheckBox = QtWidgets.QCheckBox
 QComboBox = QtWidgets.QComboBox
 QDateEdit = QtWidgets.QDateEdit
-QDialog = QtWidgets.QDialog
 QDialogButtonBox = QtWidgets.QDialogButtonBox
 QFormLayout = QtWidgets.QFormLayout
 QFrame = QtWidgets.QFrame
@@ -52,7 +24,6 @@ QHBoxLayout = QtWidgets.QHBoxLayout
 QLabel = QtWidgets.QLabel
 QLineEdit = QtWidgets.QLineEdit
 QListWidget = QtWidgets.QListWidget
-QListWidgetItem = QtWidgets.QListWidgetItem
 QPlainTextEdit = QtWidgets.QPlainTextEdit
 QScrollArea = QtWidgets.QScrollArea
 QSizePolicy = QtWidgets.QSizePolicy
