@@ -92,8 +92,9 @@ def rewrite_qt_imports(path: Path) -> None:
             text = f"from {CHOKEPOINT} import {names}\n"
         else:
             sub = module.split(".", 1)[1]
+            kept = [a for a in node.names if (a.asname or a.name) in used]
             text = f"from {CHOKEPOINT} import {sub}\n" + "".join(
-                f"{a.asname or a.name} = {sub}.{a.name}\n" for a in node.names if (a.asname or a.name) in used)
+                f"{a.asname or a.name} = {sub}.{a.name}\n" for a in kept) if kept else ""
         assert node.end_lineno is not None
         replacements.append((node.lineno - 1, node.end_lineno, text))
     for start, end, text in reversed(replacements):

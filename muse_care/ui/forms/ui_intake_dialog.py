@@ -12,7 +12,6 @@ from muse_care.ui.qt import QtCore
 QCoreApplication = QtCore.QCoreApplication
 QMetaObject = QtCore.QMetaObject
 Qt = QtCore.Qt
-from muse_care.ui.qt import QtGui
 from muse_care.ui.qt import QtWidgets
 QCheckBox = QtWidgets.QCheckBox
 QComboBox = QtWidgets.QComboBox
