@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from muse_care.domain.case import CaseView
 from muse_care.domain.dates import fmt_day
@@ -32,9 +32,11 @@ from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_letter_dialog import Ui_LetterDialog
 from muse_care.ui.forms.ui_letter_tab import Ui_LetterTab
 from muse_care.ui.operations import announce
-from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
-from muse_care.ui.qt import QtWidgets, Qt, Signal
+from muse_care.ui.qt import QtGui, QtWidgets, Qt, Signal
 from muse_care.ui.table_models import Column, RowsModel
+
+if TYPE_CHECKING:
+    from muse_care.ui.pdf_preview import PdfPreview, QPrinter
 
 KIND_LABELS: Mapping[str, str] = kinds.TITLES  # declared once, in letters/kinds.py
 LAYOUT_LABELS: dict[str, str] = {k: info.title for k, info in LAYOUTS.items()}
@@ -531,8 +533,11 @@ class LettersTab(QtWidgets.QWidget):
         header = self.ui.letters_table.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        self.preview = PdfPreview(self)
-        self.ui.preview_layout.addWidget(self.preview)
+        # The preview (QtPdf, QtPrintSupport: ~7 MB) is made when the tab is first shown
+        # or asked for; until then what it would show waits in _pending
+        # (docs/performance.md, "Memory").
+        self._preview: PdfPreview | None = None
+        self._pending: tuple[bytes | None, str] = (None, "")
         self.ui.splitter.setStretchFactor(0, 1)
         self.ui.splitter.setStretchFactor(1, 1)
         self.ui.splitter.setSizes([500, 700])
@@ -563,13 +568,51 @@ class LettersTab(QtWidgets.QWidget):
         self._update_buttons()
 
     # --- showing --------------------------------------------------------------------------
+    @property
+    def preview(self) -> PdfPreview:
+        """The letter's preview, made on first use with what it should show by then."""
+        if self._preview is None:
+            from muse_care.ui.pdf_preview import PdfPreview
+
+            self._preview = PdfPreview(self)
+            self.ui.preview_layout.addWidget(self._preview)
+            pdf, text = self._pending
+            self._pending = (None, "")
+            if pdf is not None:
+                self._preview.set_pdf(pdf)
+            else:
+                self._preview.clear(text)
+        return self._preview
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        self.preview  # noqa: B018 - made now, so the tab is never shown without it
+        super().showEvent(event)
+
+    def _preview_pdf(self, pdf: bytes) -> None:
+        if self._preview is None and not self.isVisible():
+            self._pending = (pdf, "")
+        else:
+            self.preview.set_pdf(pdf)
+
+    def _preview_clear(self, text: str = "") -> None:
+        if self._preview is None and not self.isVisible():
+            self._pending = (None, text)
+        else:
+            self.preview.clear(text)
+
+    def _preview_pages(self) -> int:
+        if self._preview is None:
+            pdf = self._pending[0]
+            return 1 if pdf else 0  # a letter is waiting for the preview: it is shown
+        return self._preview.page_count()
+
     def show_case(self, view: CaseView | None) -> None:
         changed = self.view is None or view is None or view.id != self.view.id
         self.view = view
         if changed:
             self._shown_id = None
             self.model.set_letters([])
-            self.preview.clear()
+            self._preview_clear()
             self._say("")
         self.reload()
 
@@ -597,7 +640,7 @@ class LettersTab(QtWidgets.QWidget):
             self.ui.letters_table.selectRow(row)
             self._selected(row)
         else:
-            self.preview.clear("No letters yet. Use “New letter…” to produce one.")
+            self._preview_clear("No letters yet. Use “New letter…” to produce one.")
         self._update_buttons()
 
     def current(self) -> LetterInfo | None:
@@ -608,7 +651,7 @@ class LettersTab(QtWidgets.QWidget):
         self._update_buttons()
         if info is None or self.ctx.register is None:
             return
-        if info.id == self._shown_id and self.preview.page_count():
+        if info.id == self._shown_id and self._preview_pages():
             return
         self._preview_generation += 1
         gen, reg = self._preview_generation, self.ctx.register
@@ -627,7 +670,7 @@ class LettersTab(QtWidgets.QWidget):
         if gen != self._preview_generation:
             return
         self._shown_id = letter_id
-        self.preview.set_pdf(pdf)
+        self._preview_pdf(pdf)
         if problem:
             self._stale[letter_id] = problem
             self._say(f"⚠ {problem}", error=True)
@@ -640,7 +683,7 @@ class LettersTab(QtWidgets.QWidget):
             return
         self._shown_id = None
         if isinstance(exc, ValidationError):
-            self.preview.clear("This letter cannot be shown or printed.")
+            self._preview_clear("This letter cannot be shown or printed.")
             self._say(f"⚠ {exc.message}", error=True)
             self._update_buttons()
         else:
@@ -710,6 +753,8 @@ class LettersTab(QtWidgets.QWidget):
 
     # --- printing ----------------------------------------------------------------------------
     def _print_dialog(self, info: LetterInfo) -> QPrinter | None:
+        from muse_care.ui.pdf_preview import QPrintDialog, make_printer
+
         printer = make_printer(f"{info.reference} {info.kind} (letter {info.id})")
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(f"Print letter {info.id} at 100 %")
@@ -744,6 +789,8 @@ class LettersTab(QtWidgets.QWidget):
     def print_to(self, printer: QPrinter, reason: str | None = None) -> None:
         """Print the selected letter on ``printer`` (already chosen): the stored,
         hash-checked PDF; with ``reason`` it is recorded as a reprint."""
+        from muse_care.ui.pdf_preview import PrintError, print_pdf
+
         info = self.current()
         if info is None or self.ctx.register is None:
             return

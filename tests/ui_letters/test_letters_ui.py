@@ -174,6 +174,33 @@ def test_a_tampered_letter_is_not_shown_or_printed(qtbot, ctx, sqlite_register) 
     assert not tab.ui.print_button.isEnabled() and not tab.ui.save_button.isEnabled()
 
 
+def test_the_preview_is_made_when_the_tab_is_first_shown_and_shows_what_came_meanwhile(
+        qtbot, ctx, sqlite_register) -> None:
+    """The PDF view (QtPdf) is not made for a tab nobody has looked at; the letter, or the
+    message, that came while it was hidden is what it shows once the tab is opened."""
+    with_letter = postal_case(sqlite_register)
+    info = letters.produce_letter(sqlite_register, with_letter.reference, "acknowledgement")
+    without = uk_case(sqlite_register)
+    pane = QtWidgets.QTabWidget()
+    qtbot.addWidget(pane)
+    pane.addTab(QtWidgets.QLabel("Details"), "Details")
+    tab = LettersTab(ctx)
+    pane.addTab(tab, "Letters")
+    pane.resize(1000, 600)
+    pane.show()
+    for view, pages, message in ((with_letter, 1, ""), (without, 0, "No letters yet")):
+        pane.setCurrentIndex(0)
+        tab.show_case(view)
+        idle(qtbot, ctx)
+        if view is with_letter:
+            assert tab._preview is None and tab.model.letter_at(0).id == info.id
+        pane.setCurrentWidget(tab)
+        assert tab._preview is not None and tab.preview.page_count() == pages
+        assert tab.preview.placeholder.isVisible() == (pages == 0)
+        assert message in tab.preview.placeholder.text()
+        assert tab.ui.print_button.isEnabled() == (pages == 1)
+
+
 def test_save_pdf_with_a_password(qtbot, ctx, sqlite_register, tmp_path) -> None:
     view = postal_case(sqlite_register)
     letters.produce_letter(sqlite_register, view.reference, "acknowledgement")
