@@ -44,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
         values: dict[str, object] = dict(name=name, rights=["access"], channel="post", received=date(2026, 11, 3),
                                          regime="uk-gdpr", holiday_region="GB-ENG", assignee="aisha")
         values.update(kw)
-        return cases.add_case(reg, cases.CaseDraft(**values))  # type: ignore[arg-type]
+        view = cases.add_case(reg, cases.CaseDraft(**values))  # type: ignore[arg-type]
+        for check in view.checks:  # a reply may disclose data only once the identity is confirmed
+            view = cases.record_check(reg, view.reference, check.step, "passed")
+        return view
 
     ffion = case("Ffion Ellis", rights=["access", "erasure"], address_lines=["14 Station Road"], city="Leeds",
                  postcode="LS1 4DY", country="GB", received=date(2026, 10, 28))
