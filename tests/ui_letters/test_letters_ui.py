@@ -470,3 +470,21 @@ def test_every_control_has_an_accessible_name(qtbot, ctx, sqlite_register) -> No
     assert _unnamed_controls(reprint) == [] and _unnamed_controls(save) == []
     window = open_run(qtbot, ctx)
     assert _unnamed_controls(window) == []
+
+
+def test_the_letters_screenshots_script_still_runs(tmp_path) -> None:
+    """docs/letters-ui/screenshots.py makes the README's letters pictures; it had stopped
+    once when producing a reply came to need a confirmed identity, unnoticed."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path),
+               MUSE_CARE_CONFIG_DIR=str(tmp_path / "config"))
+    out = tmp_path / "shots"
+    done = subprocess.run([sys.executable, str(root / "docs" / "letters-ui" / "screenshots.py"), "--out", str(out)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in ("letters-tab.png", "new-letter.png", "print-run.png"):
+        image = QtGui.QImage(str(out / name))
+        assert image.width() >= 600 and image.height() >= 400, name
