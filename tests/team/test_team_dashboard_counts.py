@@ -82,12 +82,13 @@ def _status_move(conn, case_id: int, status: str, at: datetime) -> None:  # noqa
 
 
 def _random_mix(reg: Register, rng: random.Random, steps: int) -> None:
+    """``steps`` random changes; the kept counts are compared with a fresh count after each."""
     ids = add_cases(reg, 12)
     ids += add_cases(reg, 4, rights=["access", "erasure"])
     base = datetime(2025, 10, 1, 9, tzinfo=UTC)
     for _ in range(steps):
         what = rng.choice(("create", "assign", "status", "service-status", "event", "close", "reopen",
-                           "due", "letter", "erase", "delete", "bulk"))
+                           "due", "letter", "erase", "delete", "bulk", "word-after", "word-only"))
         cid = rng.choice(ids)
         at = base + timedelta(hours=rng.randrange(0, 24 * 420))
         try:
@@ -107,6 +108,17 @@ def _random_mix(reg: Register, rng: random.Random, steps: int) -> None:
                 status = {"close": "closed", "reopen": "in-progress"}.get(what) or rng.choice(STATUSES)
                 with reg.engine.begin() as conn:
                     _status_move(conn, cid, status, at)
+            elif what == "word-after":  # the row first, the move's word entry after it
+                with reg.engine.begin() as conn:
+                    status = rng.choice(("responded", "refused", "closed"))
+                    conn.execute(text("UPDATE cases SET status = :s, updated_at = :t WHERE id = :c"),
+                                 {"c": cid, "s": status, "t": at})
+                    conn.execute(text("SELECT muse_history_word(:c, 'status', '', :s, 'postgres', :t)"),
+                                 {"c": cid, "s": status, "t": at})
+            elif what == "word-only":  # a move recorded (earlier than the case's answer, maybe), the row unchanged
+                with reg.engine.begin() as conn:
+                    conn.execute(text("SELECT muse_history_word(:c, 'status', '', 'responded', 'postgres', :t)"),
+                                 {"c": cid, "t": at})
             elif what == "due":  # a due date moved under the dashboard, as a clock event moves it
                 with reg.engine.begin() as conn:
                     conn.execute(text("UPDATE cases SET due_date = due_date + :d WHERE id = :c"),
@@ -139,6 +151,10 @@ def _random_mix(reg: Register, rng: random.Random, steps: int) -> None:
                                  {"a": rng.choice(("", "tom")), "t": at, "m": rng.randrange(4)})
         except MuseCareError:
             pass  # a change the rules refuse: nothing written
+        try:
+            assert_kept_equals_fresh(reg)
+        except AssertionError as exc:
+            raise AssertionError(f"after a step '{what}' on case {cid}") from exc
 
 
 def test_kept_counts_follow_a_random_mix_of_changes(admin_register) -> None:
@@ -238,6 +254,18 @@ def test_upgrade_from_0021_fills_and_downgrade_drops(empty_pg_url) -> None:
     generate(reg, 300)  # existing rows, before the counts exist
     with reg.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE cases SET assignee = 'tom' WHERE id %% 5 = 0")
+        # answered with no move (as an import leaves them): the fallbacks of the answer day
+        unmoved = conn.exec_driver_sql(
+            "UPDATE cases SET status = 'responded', updated_at = '2026-09-10 12:00+00' WHERE id IN "
+            "(SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.case_id = c.id "
+            "AND h.what = 'status' AND h.new_value IN ('responded', 'refused')) ORDER BY id LIMIT 6) "
+            "RETURNING id").scalars().all()
+        conn.execute(insert(LetterRecord.__table__).values(
+            case_id=unmoved[0], kind="access-response", layout="uk", generated_at=datetime(2026, 9, 1, tzinfo=UTC),
+            generated_by="postgres", sha256="0" * 64, page_count=1, pdf=b"%PDF", dispatched_on=date(2026, 9, 2),
+            recipient_name="", needs_approval=False, approved_by="", dispatch_method="", dispatched_by="",
+            print_count=0, version=1))
+    assert len(unmoved) == 6
     before = {as_of: dashboard_oracle.old_dashboard_data(reg, as_of=as_of)
               for as_of in (date(2026, 11, 25), date(2026, 8, 3))}
     with engine.begin() as conn:
