@@ -197,23 +197,34 @@ def main() -> None:
                    help="also run each agent in its own process (as on their own computers)")
     p.add_argument("--keep", metavar="NAME", default="",
                    help="build the register in database NAME and keep it (bench_team_queue.py --db NAME)")
+    p.add_argument("--reuse", metavar="NAME", default="",
+                   help="measure on the register kept in database NAME (--keep), upgraded to this "
+                        "version's schema first (timed), and keep it")
     args = p.parse_args()
-    name = args.keep or f"muse_bench_{uuid.uuid4().hex[:8]}"
+    name = args.reuse or args.keep or f"muse_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    if not args.reuse:
+        with admin.connect() as c:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = make_url(ADMIN).set(database=name).render_as_string(hide_password=False)
     try:
         engine = db.make_engine(url)
+        t = time.perf_counter()
         db.upgrade(engine)
+        if args.reuse:
+            print(f"reused {name}: upgraded to {db.head_revision()} in {time.perf_counter() - t:.1f} s")
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS bare_queue")
+                conn.exec_driver_sql("UPDATE cases SET assignee = '' WHERE is_open AND assignee <> ''")
         engine.dispose()
         lead = Register.open(url, Actor("postgres", "Lead", "lead"), migrate=False)
-        t = time.perf_counter()
-        generate(lead, args.cases)
-        print(f"{args.cases:,} demo cases loaded in {time.perf_counter() - t:.1f} s")
-        with lead.engine.begin() as conn:  # hand every open case back to the queue
-            conn.exec_driver_sql("UPDATE cases SET assignee = '' WHERE is_open")
-        if args.copies > 1:
+        if not args.reuse:
+            t = time.perf_counter()
+            generate(lead, args.cases)
+            print(f"{args.cases:,} demo cases loaded in {time.perf_counter() - t:.1f} s")
+            with lead.engine.begin() as conn:  # hand every open case back to the queue
+                conn.exec_driver_sql("UPDATE cases SET assignee = '' WHERE is_open")
+        if args.copies > 1 and not args.reuse:
             t = time.perf_counter()
             copy_register(lead.engine, args.copies)
             print(f"copied to {args.cases * args.copies:,} cases in {time.perf_counter() - t:.1f} s")
@@ -301,7 +312,7 @@ def main() -> None:
             r.dispose()
     finally:
         with admin.connect() as c:
-            if args.keep:
+            if args.keep or args.reuse:
                 print(f"kept: database {name}")
             else:
                 c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
