@@ -248,17 +248,27 @@ TRIGGERS_SQL = [
     "EXECUTE FUNCTION muse_dash_letters()",
 ]
 
-ZONE_FROM_SETTINGS = """
-INSERT INTO answers_zone (id, zone)
-SELECT 1, coalesce((SELECT z.name FROM settings s, pg_timezone_names z
-                    WHERE s.key = 'organisation' AND z.name = (s.value::jsonb ->> 'timezone')), 'UTC')
-"""
-"""The zone at the upgrade: the organisation's, if the settings name a known one (else
-UTC, and the dashboard's first read counts again in the zone it uses)."""
+def organisation_zone(stored: str | None) -> str:
+    """The zone ``Register.timezone`` gives for the stored ``organisation`` setting (its
+    JSON text, or None when never set): the upgrade counts the answers in it, so that
+    the dashboard's first read does not count them again."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from muse_care.domain.organisation import OrganisationProfile
+
+    try:
+        value = json.loads(stored) if stored else {}
+        return ZoneInfo(OrganisationProfile.from_dict(value if isinstance(value, dict) else {}).timezone).key
+    except Exception:  # noqa: BLE001 - as Register.timezone: a bad zone name is UTC
+        return "UTC"
 
 
-def upgrade_statements() -> list[str]:
-    return [*TABLES_SQL, FUNCTIONS_SQL, *TRIGGERS_SQL, ZONE_FROM_SETTINGS, "SELECT muse_dashboard_fill()"]
+def upgrade_statements(zone: str) -> list[str]:
+    """Create, and fill with the answers in ``zone`` (:func:`organisation_zone`)."""
+    quoted = zone.replace("'", "''")
+    return [*TABLES_SQL, FUNCTIONS_SQL, *TRIGGERS_SQL,
+            f"INSERT INTO answers_zone (id, zone) VALUES (1, '{quoted}')", "SELECT muse_dashboard_fill()"]
 
 
 def downgrade_statements() -> list[str]:
