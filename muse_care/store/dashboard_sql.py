@@ -23,9 +23,11 @@ shows, written by triggers in the same transaction as the change they follow:
                       changed in the settings), has the answers counted again
                       (``muse_answers_zone``) before it reads them.
 
-The triggers: statement triggers on ``cases`` (with transition tables: a bulk load is
-counted in one pass per statement) keep the open counts and ask for the answers of the
-cases whose status, due date or (answered) last change moved; a row trigger on
+The triggers: statement triggers for inserts and deletes on ``cases`` (with transition
+tables: a bulk load is counted in one pass per statement) and a row trigger for updates
+(a take changes one case: two counts move; its WHEN skips the changes that move none)
+keep the open counts and ask for the answers of the cases whose status, due date or
+(answered) last change moved; a row trigger on
 ``history`` for the moves to an answered status, and one on ``letters`` for the
 replies, do the same. Every case write already holds the history chain's lock
 (``store/history_sql.py``), so these rows add no serialisation of their own. The
@@ -50,7 +52,8 @@ TRIGGERS = (("cases", "muse_dash_cases_insert"), ("cases", "muse_dash_cases_upda
             ("cases", "muse_dash_cases_delete"), ("history", "muse_dash_history"),
             ("letters", "muse_dash_letters"))
 FUNCTIONS = ("muse_answers_of(integer[], text)", "muse_answers_refresh(integer[])",
-             "muse_open_counts_add(jsonb)", "muse_dash_cases_insert()", "muse_dash_cases_update()",
+             "muse_open_counts_add(jsonb)", "muse_open_count_bump(text, text, date, integer)",
+             "muse_dash_cases_insert()", "muse_dash_cases_update()",
              "muse_dash_cases_delete()", "muse_dash_history()", "muse_dash_letters()",
              "muse_dashboard_fill()", "muse_answers_zone(text)")
 DEFINER_FUNCTIONS = FUNCTIONS[1:]
@@ -145,18 +148,52 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- One count moved by delta (the row goes when it reaches zero).
+CREATE OR REPLACE FUNCTION muse_open_count_bump(p_kind text, p_key text, p_due date, p_delta integer)
+RETURNS void LANGUAGE plpgsql {_DEFINER} AS $$
+DECLARE v_n integer; v_at tid;
+BEGIN
+    INSERT INTO open_case_counts AS t (kind, key, due_date, n) VALUES (p_kind, p_key, p_due, p_delta)
+    ON CONFLICT (kind, key, due_date) DO UPDATE SET n = t.n + excluded.n
+    RETURNING t.n, t.ctid INTO v_n, v_at;
+    IF v_n = 0 THEN
+        DELETE FROM open_case_counts WHERE ctid = v_at AND n = 0;
+    END IF;
+END $$;
+
+-- An update, row by row (a take changes one case: two counts move, no set work). Its
+-- trigger's WHEN lets through only the changes that move a count or an answer.
 CREATE OR REPLACE FUNCTION muse_dash_cases_update() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
 BEGIN
-    PERFORM muse_open_counts_add((SELECT jsonb_agg(jsonb_build_array(kind, key, due_date, n)) FROM (
-        SELECT kind, key, due_date, sum(n) AS n FROM (
-            {_keyed("old_rows", "-")}
-            UNION ALL
-            {_keyed("new_rows", "")}) x
-        GROUP BY 1, 2, 3 HAVING sum(n) <> 0) g));
-    PERFORM muse_answers_refresh(ARRAY(
-        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-        WHERE n.status IS DISTINCT FROM o.status OR n.due_date IS DISTINCT FROM o.due_date
-           OR (n.updated_at IS DISTINCT FROM o.updated_at AND n.status IN ({ANSWERED_SQL}))));
+    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.status IS DISTINCT FROM NEW.status THEN
+        IF OLD.is_open THEN
+            PERFORM muse_open_count_bump('s', OLD.status, NULL, -1);
+        END IF;
+        IF NEW.is_open THEN
+            PERFORM muse_open_count_bump('s', NEW.status, NULL, 1);
+        END IF;
+    END IF;
+    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.rights IS DISTINCT FROM NEW.rights THEN
+        IF OLD.is_open THEN
+            PERFORM muse_open_count_bump('r', OLD.rights, NULL, -1);
+        END IF;
+        IF NEW.is_open THEN
+            PERFORM muse_open_count_bump('r', NEW.rights, NULL, 1);
+        END IF;
+    END IF;
+    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.assignee IS DISTINCT FROM NEW.assignee
+       OR OLD.due_date IS DISTINCT FROM NEW.due_date THEN
+        IF OLD.is_open THEN
+            PERFORM muse_open_count_bump('a', OLD.assignee, OLD.due_date, -1);
+        END IF;
+        IF NEW.is_open THEN
+            PERFORM muse_open_count_bump('a', NEW.assignee, NEW.due_date, 1);
+        END IF;
+    END IF;
+    IF OLD.status IS DISTINCT FROM NEW.status OR OLD.due_date IS DISTINCT FROM NEW.due_date
+       OR (OLD.updated_at IS DISTINCT FROM NEW.updated_at AND NEW.status IN ({ANSWERED_SQL})) THEN
+        PERFORM muse_answers_refresh(ARRAY[NEW.id]);
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -237,8 +274,13 @@ END $$;
 TRIGGERS_SQL = [
     "CREATE TRIGGER muse_dash_cases_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION muse_dash_cases_insert()",
-    "CREATE TRIGGER muse_dash_cases_update AFTER UPDATE ON cases REFERENCING OLD TABLE AS old_rows "
-    "NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION muse_dash_cases_update()",
+    "CREATE TRIGGER muse_dash_cases_update AFTER UPDATE ON cases FOR EACH ROW WHEN ("
+    "OLD.is_open IS DISTINCT FROM NEW.is_open OR ((OLD.is_open OR NEW.is_open) AND ("
+    "OLD.status IS DISTINCT FROM NEW.status OR OLD.rights IS DISTINCT FROM NEW.rights "
+    "OR OLD.assignee IS DISTINCT FROM NEW.assignee)) OR OLD.status IS DISTINCT FROM NEW.status "
+    "OR OLD.due_date IS DISTINCT FROM NEW.due_date "
+    f"OR (OLD.updated_at IS DISTINCT FROM NEW.updated_at AND NEW.status IN ({ANSWERED_SQL}))) "
+    "EXECUTE FUNCTION muse_dash_cases_update()",
     "CREATE TRIGGER muse_dash_cases_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS old_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION muse_dash_cases_delete()",
     "CREATE TRIGGER muse_dash_history AFTER INSERT ON history FOR EACH ROW "
