@@ -222,12 +222,19 @@ def test_two_agents_at_once_leave_the_counts_exact(make_login, client, admin_reg
     assert taken and taken > 0
 
 
-def test_members_read_the_kept_counts_and_cannot_write_them(make_login, client) -> None:
+def test_members_read_the_kept_counts_and_cannot_write_them(make_login, client, admin_register) -> None:
     from sqlalchemy.exc import ProgrammingError
 
+    from muse_care.services.settings import get_setting, set_setting
+
+    org = dict(get_setting(admin_register, "organisation"))
+    org["timezone"] = "Asia/Tokyo"
+    set_setting(admin_register, "organisation", org)
     lead = client(make_login("lead"))
     agent = client(make_login("agent"))
-    assert dashboard_data(lead).open_total == 0
+    assert dashboard_data(lead).open_total == 0  # (the lead has the answers counted again in Tokyo's zone)
+    with admin_register.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT zone FROM answers_zone").scalar_one() == "Asia/Tokyo"
     for reg in (lead, agent):
         with reg.engine.connect() as conn:
             conn.exec_driver_sql("SELECT count(*) FROM open_case_counts").scalar()
