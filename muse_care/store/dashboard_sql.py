@@ -25,7 +25,8 @@ shows, written by triggers in the same transaction as the change they follow:
 
 The triggers: statement triggers for inserts and deletes on ``cases`` (with transition
 tables: a bulk load is counted in one pass per statement) and a row trigger for updates
-(a take changes one case: two counts move; its WHEN skips the changes that move none)
+(a take changes one case: two counts move, in one statement; its WHEN skips the
+changes that move none)
 keep the open counts and ask for the answers of the cases whose status, due date or
 (answered) last change moved; a row trigger on
 ``history`` for the moves to an answered status, and one on ``letters`` for the
@@ -52,8 +53,7 @@ TRIGGERS = (("cases", "muse_dash_cases_insert"), ("cases", "muse_dash_cases_upda
             ("cases", "muse_dash_cases_delete"), ("history", "muse_dash_history"),
             ("letters", "muse_dash_letters"))
 FUNCTIONS = ("muse_answers_of(integer[], text)", "muse_answers_refresh(integer[])",
-             "muse_open_counts_add(jsonb)", "muse_open_count_bump(text, text, date, integer)",
-             "muse_dash_cases_insert()", "muse_dash_cases_update()",
+             "muse_open_counts_add(jsonb)", "muse_dash_cases_insert()", "muse_dash_cases_update()",
              "muse_dash_cases_delete()", "muse_dash_history()", "muse_dash_letters()",
              "muse_dashboard_fill()", "muse_answers_zone(text)")
 DEFINER_FUNCTIONS = FUNCTIONS[1:]
@@ -148,47 +148,27 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- One count moved by delta (the row goes when it reaches zero).
-CREATE OR REPLACE FUNCTION muse_open_count_bump(p_kind text, p_key text, p_due date, p_delta integer)
-RETURNS void LANGUAGE plpgsql {_DEFINER} AS $$
-DECLARE v_n integer; v_at tid;
-BEGIN
-    INSERT INTO open_case_counts AS t (kind, key, due_date, n) VALUES (p_kind, p_key, p_due, p_delta)
-    ON CONFLICT (kind, key, due_date) DO UPDATE SET n = t.n + excluded.n
-    RETURNING t.n, t.ctid INTO v_n, v_at;
-    IF v_n = 0 THEN
-        DELETE FROM open_case_counts WHERE ctid = v_at AND n = 0;
-    END IF;
-END $$;
-
--- An update, row by row (a take changes one case: two counts move, no set work). Its
--- trigger's WHEN lets through only the changes that move a count or an answer.
+-- An update, row by row (a take changes one case: two counts move, in one statement;
+-- the counts a change leaves as they were cancel out). Its trigger's WHEN lets through
+-- only the changes that move a count or an answer.
 CREATE OR REPLACE FUNCTION muse_dash_cases_update() RETURNS trigger LANGUAGE plpgsql {_DEFINER} AS $$
+DECLARE v_old integer := CASE WHEN OLD.is_open THEN -1 ELSE 0 END;
+        v_new integer := CASE WHEN NEW.is_open THEN 1 ELSE 0 END;
+        v_empty tid[];
 BEGIN
-    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.status IS DISTINCT FROM NEW.status THEN
-        IF OLD.is_open THEN
-            PERFORM muse_open_count_bump('s', OLD.status, NULL, -1);
-        END IF;
-        IF NEW.is_open THEN
-            PERFORM muse_open_count_bump('s', NEW.status, NULL, 1);
-        END IF;
-    END IF;
-    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.rights IS DISTINCT FROM NEW.rights THEN
-        IF OLD.is_open THEN
-            PERFORM muse_open_count_bump('r', OLD.rights, NULL, -1);
-        END IF;
-        IF NEW.is_open THEN
-            PERFORM muse_open_count_bump('r', NEW.rights, NULL, 1);
-        END IF;
-    END IF;
-    IF OLD.is_open IS DISTINCT FROM NEW.is_open OR OLD.assignee IS DISTINCT FROM NEW.assignee
-       OR OLD.due_date IS DISTINCT FROM NEW.due_date THEN
-        IF OLD.is_open THEN
-            PERFORM muse_open_count_bump('a', OLD.assignee, OLD.due_date, -1);
-        END IF;
-        IF NEW.is_open THEN
-            PERFORM muse_open_count_bump('a', NEW.assignee, NEW.due_date, 1);
-        END IF;
+    WITH up AS (
+        INSERT INTO open_case_counts AS t (kind, key, due_date, n)
+        SELECT kind, key, due_date, sum(d) FROM (VALUES
+            ('s', OLD.status, NULL::date, v_old), ('s', NEW.status, NULL::date, v_new),
+            ('r', OLD.rights, NULL::date, v_old), ('r', NEW.rights, NULL::date, v_new),
+            ('a', OLD.assignee, OLD.due_date, v_old), ('a', NEW.assignee, NEW.due_date, v_new))
+            AS v (kind, key, due_date, d)
+        GROUP BY kind, key, due_date HAVING sum(d) <> 0
+        ON CONFLICT (kind, key, due_date) DO UPDATE SET n = t.n + excluded.n
+        RETURNING t.ctid AS row_at, t.n)
+    SELECT array_agg(row_at) FILTER (WHERE n = 0) INTO v_empty FROM up;
+    IF v_empty IS NOT NULL THEN
+        DELETE FROM open_case_counts WHERE ctid = ANY(v_empty) AND n = 0;
     END IF;
     IF OLD.status IS DISTINCT FROM NEW.status OR OLD.due_date IS DISTINCT FROM NEW.due_date
        OR (OLD.updated_at IS DISTINCT FROM NEW.updated_at AND NEW.status IN ({ANSWERED_SQL})) THEN
