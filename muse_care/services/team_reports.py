@@ -2,12 +2,13 @@
 warnings, a proposal to balance the queues, the team's audit trail, and the register
 as CSV.
 
-All counting is done by the database (docs/performance.md, "The lead's dashboard"): the
-open cases by status, by right and per agent in one pass, which on PostgreSQL reads the
-index ``ix_cases_open_counts`` alone; the on-time rate on PostgreSQL in one query that
-counts per month on the server, the first answer of each case read off
-``ix_history_answers`` (both migration 0021); on SQLite the answers are read and counted
-here. The results are plain frozen data: the widgets only draw them.
+On PostgreSQL the database keeps the dashboard's counts as cases change (migration 0022,
+``store/dashboard_sql.py``; docs/performance.md, "The lead's dashboard"): the open cases
+by status, by combination of rights and by agent and due date, and the answered cases
+per answer day; the dashboard sums those few hundred rows and applies its own date, so
+overdue and due this week need no job to stay right. On SQLite the database counts the
+open cases in one pass at read time, and the answers are read and counted here. The
+results are plain frozen data: the widgets only draw them.
 
 The on-time rate counts every answered case (responded or refused). Its answer date is
 the first move to an answered status in the history; when the history has none (a case
@@ -114,26 +115,33 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
     week_end = _week_end(as_of)
     tz = register.timezone()
     since = _months_back(as_of, months)
-    c = CaseRecord
-    overdue_expr = func.sum(case((c.due_date < as_of, 1), else_=0))
-    week_expr = func.sum(case((c.due_date.between(as_of, week_end), 1), else_=0))
     by_status: Counter[str] = Counter()
     rights: Counter[str] = Counter()
     per_agent: dict[str, list[int]] = {}
+    pg = register.dialect == "postgresql"
+    zone = getattr(tz, "key", None) or "UTC"
+    if pg:
+        _kept_answers_in(register, zone)
     with register.read() as s:
-        # one pass over the open cases for all three breakdowns (docs/performance.md,
-        # "The lead's dashboard"): one row per (status, rights, assignee) present
-        for status, combo, agent, n, o, w in s.execute(
-                select(c.status, c.rights, c.assignee, func.count(), overdue_expr, week_expr)
-                .where(c.is_open == true()).group_by(c.status, c.rights, c.assignee)):
-            by_status[status] += n
-            for r in combo.split(","):
-                if r:
-                    rights[r] += n
-            load = per_agent.setdefault(agent, [0, 0, 0])
-            load[0] += n
-            load[1] += int(o or 0)
-            load[2] += int(w or 0)
+        if pg:
+            # the counts the database keeps (migration 0022, store/dashboard_sql.py): a few
+            # hundred rows whatever the number of cases; the dates compared here
+            for kind, key, due, n in s.execute(text("SELECT kind, key, due_date, n FROM open_case_counts")):
+                if kind == "s":
+                    by_status[key] += n
+                elif kind == "r":
+                    for r in key.split(","):
+                        if r:
+                            rights[r] += n
+                else:
+                    load = per_agent.setdefault(key, [0, 0, 0])
+                    load[0] += n
+                    if due is not None and due < as_of:
+                        load[1] += n
+                    elif due is not None and due <= week_end:
+                        load[2] += n
+        else:
+            _count_open(s, as_of, week_end, by_status, rights, per_agent)
         loads = [AgentLoad(a, n, o, w) for a, (n, o, w) in per_agent.items()]
         pending = s.execute(select(func.count()).select_from(approvals)
                             .where(approvals.c.decision.is_(None))).scalar_one()
@@ -143,8 +151,8 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
             months_list.append(f"{d.year:04d}-{d.month:02d}")
             d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
         per_month: dict[str, list[int]] = {m: [0, 0] for m in months_list}
-        if s.get_bind().dialect.name == "postgresql":
-            for key, n, on_time in _answers_by_month(s, tz, since):
+        if pg:
+            for key, n, on_time in _kept_answers_by_month(s, since):
                 if key in per_month:
                     per_month[key] = [int(n), int(on_time)]
         else:
@@ -173,6 +181,46 @@ def dashboard_data(register: Register, as_of: date | None = None, months: int = 
         answered_on_time=sum(o for _a, o in per_month.values()),
         names=names,
     )
+
+
+def _count_open(s: Any, as_of: date, week_end: date, by_status: Counter[str], rights: Counter[str],
+                per_agent: dict[str, list[int]]) -> None:
+    """SQLite: the open cases counted now, in one pass for all three breakdowns: one row
+    per (status, rights, assignee) present."""
+    c = CaseRecord
+    overdue_expr = func.sum(case((c.due_date < as_of, 1), else_=0))
+    week_expr = func.sum(case((c.due_date.between(as_of, week_end), 1), else_=0))
+    for status, combo, agent, n, o, w in s.execute(
+            select(c.status, c.rights, c.assignee, func.count(), overdue_expr, week_expr)
+            .where(c.is_open == true()).group_by(c.status, c.rights, c.assignee)):
+        by_status[status] += n
+        for r in combo.split(","):
+            if r:
+                rights[r] += n
+        load = per_agent.setdefault(agent, [0, 0, 0])
+        load[0] += n
+        load[1] += int(o or 0)
+        load[2] += int(w or 0)
+
+
+def _kept_answers_in(register: Register, zone: str) -> None:
+    """PostgreSQL: the kept answer days are in the organisation's zone ``zone``; when
+    they are in another (the zone was changed in the settings) they are counted again,
+    once, under the history's lock (``muse_answers_zone``, store/dashboard_sql.py)."""
+    with register.read() as s:
+        kept = s.execute(text("SELECT zone FROM answers_zone WHERE id = 1")).scalar()
+    if kept != zone:
+        with register.unit_of_work() as s:
+            s.execute(text("SELECT muse_answers_zone(:zone)"), {"zone": zone})
+
+
+def _kept_answers_by_month(s: Any, since: date) -> list[tuple[str, int, int]]:
+    """PostgreSQL: (YYYY-MM, answered, on time) from the kept answer days (migration
+    0022), as :func:`_answers` finds them (``tests/team/test_team_dashboard_counts.py``
+    compares them with the count at read time this replaced)."""
+    return [(str(m), int(n), int(o)) for m, n, o in s.execute(text(
+        "SELECT to_char(day, 'YYYY-MM'), sum(answered), sum(on_time) FROM answers_by_day "
+        "WHERE day >= :since GROUP BY 1"), {"since": since})]
 
 
 def history_seal_text(register: Register) -> str:
@@ -221,48 +269,6 @@ def _answers(s: Any, tz: Any, since: date) -> list[tuple[date, date | None]]:
         if day >= since:
             out.append((day, due))
     return out
-
-
-_ANSWERED_SQL = ", ".join(f"'{v}'" for v in ANSWERED)
-_NOT_REPLIES_SQL = ", ".join(f"'{v}'" for v in NOT_REPLIES)
-_ANSWERS_BY_MONTH = f"""
-WITH first_move AS (
-    SELECT case_id, min(at) AS at FROM history
-    WHERE what = 'status' AND new_value IN ({_ANSWERED_SQL}) AND case_id IS NOT NULL
-    GROUP BY case_id
-    HAVING min(at) >= :from_at),
-unmoved AS MATERIALIZED (
-    SELECT c.id FROM cases c
-    WHERE c.status IN ({_ANSWERED_SQL})
-      AND NOT EXISTS (SELECT 1 FROM history h WHERE h.case_id = c.id AND h.what = 'status'
-                      AND h.new_value IN ({_ANSWERED_SQL}))),
-answer AS (
-    SELECT (m.at AT TIME ZONE :tz)::date AS day, c.due_date
-    FROM first_move m JOIN cases c ON c.id = m.case_id
-    UNION ALL
-    SELECT coalesce(l.sent, (l.made AT TIME ZONE :tz)::date, (c.updated_at AT TIME ZONE :tz)::date),
-           c.due_date
-    FROM unmoved u JOIN cases c ON c.id = u.id
-    LEFT JOIN LATERAL (SELECT min(lt.dispatched_on) AS sent, min(lt.generated_at) AS made FROM letters lt
-                       WHERE lt.case_id = c.id AND lt.kind NOT IN ({_NOT_REPLIES_SQL})) l ON true)
-SELECT to_char(day, 'YYYY-MM'), count(*), count(*) FILTER (WHERE due_date IS NOT NULL AND day <= due_date)
-FROM answer WHERE day >= :since GROUP BY 1
-"""
-"""PostgreSQL: :func:`_answers` counted by the server, per month of the answer day
-(answered, on time). The first moves come off ``ix_history_answers`` (migration 0021)
-without reading the history's rows; ``from_at``, a day before the period's first
-midnight anywhere, only spares the join for cases answered long before."""
-
-
-def _answers_by_month(s: Any, tz: Any, since: date) -> list[tuple[str, int, int]]:
-    """(YYYY-MM, answered, on time) of the cases answered on or after ``since``, as
-    :func:`_answers` would count them (``tests/team/test_team_reports.py`` compares them)."""
-    from datetime import time, timezone as _tz
-
-    zone = getattr(tz, "key", None) or "UTC"
-    from_at = datetime.combine(since, time(0), tzinfo=_tz.utc) - timedelta(days=2)
-    return [(str(m), int(n), int(o)) for m, n, o in s.execute(
-        text(_ANSWERS_BY_MONTH), {"tz": zone, "since": since, "from_at": from_at})]
 
 
 def _local_day(at: datetime, tz: Any) -> date:

@@ -177,7 +177,8 @@ _AGENT_CASE = "assignee IN ('', session_user)"
 
 # Tables with their own rules; every other table is a work table (agents read and write).
 SPECIAL_TABLES = {"history", "users", "settings", "approvals", "alembic_version", "cases", "sources",
-                  "history_seal", "letter_prints"}
+                  "history_seal", "letter_prints", "open_case_counts", "case_answers", "answers_by_day",
+                  "answers_zone"}
 
 # The print log (who printed which letter when): evidence like the case's other rows.
 # Everyone reads it (as everyone reads the cases); an agent logs a print only of a letter
@@ -394,6 +395,18 @@ def database_statements(database: str, tables: list[str], sequences: list[str]) 
     # the row trigger runs as its owner; agents never call the append function directly,
     # and write word entries only through the word function (in their own name)
     out.append(f"GRANT EXECUTE ON FUNCTION {WORD_FUNCTION} TO {AGENT}")
+    from muse_care.store import dashboard_sql
+
+    if set(dashboard_sql.TABLES) <= set(tables):
+        # the dashboard's kept counts (migration 0022): everyone reads them, only their
+        # triggers' functions (the owner's) write them; a lead asks for the answers in
+        # the organisation's zone
+        for t in dashboard_sql.TABLES:
+            out.append(f'GRANT SELECT ON "{t}" TO {AGENT}')
+        for fn in dashboard_sql.DEFINER_FUNCTIONS:
+            out.append(f"ALTER FUNCTION {fn} OWNER TO {OWNER}")
+            out.append(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+        out.append(f"GRANT EXECUTE ON FUNCTION {dashboard_sql.ZONE_FUNCTION} TO {LEAD}")
     return out
 
 

@@ -65,13 +65,15 @@ def test_agents_do_not_get_the_lead_dashboard(make_login, client) -> None:
 @pytest.mark.pg
 def test_the_servers_on_time_counts_are_the_ones_counted_here(admin_register) -> None:
     """On PostgreSQL the on-time rate is counted by the server, per month of the answer
-    day in the organisation's zone (``_answers_by_month``); it counts what ``_answers``
+    day in the organisation's zone (``answers_by_month``, the read path before migration
+    0022, tests/team/dashboard_oracle.py); it counts what ``_answers``
     (the SQLite path) counts, at the month and period edges and for every fallback."""
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
     from sqlalchemy import insert, text
 
+    import dashboard_oracle
     from muse_care.services import team_reports
     from muse_care.store.models import LetterRecord
     from team_support import add_cases
@@ -109,7 +111,7 @@ def test_the_servers_on_time_counts_are_the_ones_counted_here(admin_register) ->
         tz = ZoneInfo(zone)
         with admin_register.read() as s:
             here = team_reports._answers(s, tz, since)
-            server = team_reports._answers_by_month(s, tz, since)
+            server = dashboard_oracle.answers_by_month(s, tz, since)
         counted: dict[str, list[int]] = {}
         for day, due in here:
             m = counted.setdefault(f"{day:%Y-%m}", [0, 0])
@@ -118,5 +120,5 @@ def test_the_servers_on_time_counts_are_the_ones_counted_here(admin_register) ->
         assert {m: (n, o) for m, n, o in server} == {m: tuple(v) for m, v in counted.items()}, zone
     # Berlin, by hand: cases 0, 1, 2, 3 by their first move, 6, 7, 8 by the fallbacks; not 4
     with admin_register.read() as s:
-        server = {m: n for m, n, _o in team_reports._answers_by_month(s, ZoneInfo("Europe/Berlin"), since)}
+        server = {m: n for m, n, _o in dashboard_oracle.answers_by_month(s, ZoneInfo("Europe/Berlin"), since)}
     assert server == {"2025-12": 1, "2026-06": 1, "2026-10": 1, "2026-11": 4}
