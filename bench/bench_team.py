@@ -27,6 +27,17 @@ have no row entries and the seal does not count them, and the dashboard's kept c
 That builds 1,000,000 cases in minutes instead of the hours a demo load of that size
 takes. The CSV export is skipped then.
 
+The lowest floor is the chain's queue itself: the same agents each taking one advisory
+lock, inserting one small row into a plain table and committing (the lock held until
+the commit has reached the disk, as the chain's lock is). No history, no case: what any
+history that is one hash chain written by the transactions themselves costs, whatever
+else is made faster; with N agents at once a take waits for about N such commits.
+
+Before each run the queue's tables are vacuumed: a take leaves its case's entry in the
+free-queue index dead until VACUUM, and every later take walks past those entries
+(this server may run without autovacuum), so without it each run would pay for the
+takes of the runs before it.
+
 Creates and drops its own database on MUSE_CARE_TEST_PG (default: the local server).
 """
 
@@ -102,6 +113,28 @@ def bare_takes(url: str, agents: int, per: int, table: str) -> list[float]:
         conn.commit()
 
     return _at_once(url, agents, per, take)
+
+
+def lock_commits(url: str, agents: int, per: int) -> list[float]:
+    """The chain's own floor: one advisory lock, one small INSERT, COMMIT; at once."""
+
+    def one(conn: Any, _i: int) -> None:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(4242)")  # not the chain's key: nothing waits on it but these
+            cur.execute("INSERT INTO bench_commits (v) VALUES ('x')")
+        conn.commit()
+
+    return _at_once(url, agents, per, one)
+
+
+def vacuum(url: str) -> None:
+    """VACUUM the queue's tables: the dead entries earlier takes left in their indexes."""
+    import psycopg
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM cases")
+        conn.execute("VACUUM bare_queue")
 
 
 def statement_takes(url: str, agents: int, per: int) -> list[float]:
@@ -220,6 +253,7 @@ def main() -> None:
                   f"({time.perf_counter() - t:.1f} s to upgrade it)")
             with engine.begin() as conn:
                 conn.exec_driver_sql("DROP TABLE IF EXISTS bare_queue")
+                conn.exec_driver_sql("DROP TABLE IF EXISTS bench_commits")
                 conn.exec_driver_sql("UPDATE cases SET assignee = '' WHERE is_open AND assignee <> ''")
         engine.dispose()
         lead = Register.open(url, Actor("postgres", "Lead", "lead"), migrate=False)
@@ -241,12 +275,18 @@ def main() -> None:
             conn.exec_driver_sql("ALTER TABLE bare_queue ADD PRIMARY KEY (id)")
             conn.exec_driver_sql("CREATE INDEX ix_bare_queue ON bare_queue (assignee, is_open, due_date, id)")
             conn.exec_driver_sql("ANALYZE bare_queue")
+            conn.exec_driver_sql("CREATE TABLE bench_commits (id bigserial PRIMARY KEY, v text)")
         regs = [Register.open(url, Actor("postgres", f"Agent {i}", "agent"), migrate=False)
                 for i in range(args.agents)]
         per = args.takes // args.agents
+        commits = lock_commits(url, args.agents, per)
+        vacuum(url)
         bare = bare_takes(url, args.agents, per, "bare_queue")
+        vacuum(url)
         bare_cases = bare_takes(url, args.agents, per, "cases")
+        vacuum(url)
         own = statement_takes(url, args.agents, per) if hasattr(team, "take_next_statement") else []
+        vacuum(url)
         barrier = threading.Barrier(args.agents)
 
         def take(reg: Register) -> list[float]:
@@ -265,8 +305,11 @@ def main() -> None:
         med, p95 = median_p95(times)
         floor, floor_p95 = median_p95(bare)
         chained, chained_p95 = median_p95(bare_cases)
+        queue, queue_p95 = median_p95(commits)
         print(f"take next: {len(times)} takes by {args.agents} agents in {wall:.2f} s; "
               f"median {med:.1f} ms, p95 {p95:.1f} ms; this client's CPU {1000 * cpu / len(times):.1f} ms a take")
+        print(f"  floor, the chain's queue alone: one advisory lock + one small INSERT + COMMIT, at once: "
+              f"median {queue:.1f} ms, p95 {queue_p95:.1f} ms")
         print(f"  floor, bare SELECT ... FOR UPDATE SKIP LOCKED + UPDATE + COMMIT on a plain table: "
               f"median {floor:.1f} ms, p95 {floor_p95:.1f} ms")
         print(f"  floor, the same statements on cases (history triggers, one chain lock): "
@@ -277,9 +320,11 @@ def main() -> None:
                   f"median {own_med:.1f} ms, p95 {own_p95:.1f} ms")
         row(f"team: take next, {args.agents} agents at once, {args.cases * args.copies:,} cases (PostgreSQL)",
             f"{med:.1f} ms median (p95 {p95:.0f} ms)",
-            f"bare SKIP LOCKED take {floor:.1f} ms; the same on cases, with the history chain, {chained:.1f} ms",
+            f"bare SKIP LOCKED take {floor:.1f} ms; the same on cases, with the history chain, {chained:.1f} ms; "
+            f"a lock held across one commit {queue:.1f} ms",
             med / chained if chained else None, "<= 20 ms", med <= 20)
         if args.processes:
+            vacuum(url)
             ptimes, pcpu = process_takes(url, args.agents, per)
             pmed, pp95 = median_p95(ptimes)
             print(f"take next, each agent its own process: median {pmed:.1f} ms, p95 {pp95:.1f} ms; "

@@ -290,6 +290,24 @@ def install_sqlite(conn: Any, tables: tuple[str, ...] = GUARDED) -> None:
 
 # --- PostgreSQL DDL ----------------------------------------------------------------------
 
+def _pg_sha(expr: str) -> str:
+    """SQL for ``sha_hex`` of a text expression, written out in the definer functions
+    (a call of ``muse_sha`` is a function call each time: it is not inlined)."""
+    return f"encode(sha256(convert_to({expr}, 'UTF8')), 'hex')"
+
+
+def _pg_digest(expr: str) -> str:
+    """SQL for ``value_digest(v_salt, expr)``, written out as :func:`_pg_sha` is."""
+    return f"encode(sha256(decode(v_salt, 'hex') || convert_to({expr}, 'UTF8')), 'hex')"
+
+
+_DIGEST_EMPTY, _DIGEST_DATA = _pg_digest("''"), _pg_digest("p_data")
+_DIGEST_OLD, _DIGEST_NEW = _pg_digest("v_old"), _pg_digest("v_new")
+_SHA_ACTOR, _SHA_WHAT, _SHA_P_WHAT = _pg_sha("v_actor"), _pg_sha("v_what"), _pg_sha("p_what")
+_SHA_ENTRY = _pg_sha(f"'{V3}' || E'\\n' || v_prev || E'\\n' || v_rest")
+"""The entry's hash (``entry_hash_v3``): the version, the previous hash and the rest,
+newline-separated, the rest (``v_rest``) hashed before the lock."""
+
 PG_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION muse_sha(t text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(convert_to(t, 'UTF8')), 'hex') $$;
@@ -300,18 +318,21 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(decode(salt, 'hex') || convert
 CREATE OR REPLACE FUNCTION muse_history_append(p_case bigint, p_tbl text, p_row bigint, p_op text, p_data text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    v_prev text; v_salt text; v_at timestamptz := now(); v_actor text := session_user;
-    v_what text := 'row:' || p_tbl || ':' || p_op; v_d0 text; v_dd text; v_hash text;
+    v_prev text; v_salt text := replace(gen_random_uuid()::text, '-', ''); v_at timestamptz := now();
+    v_actor text := session_user; v_what text := 'row:' || p_tbl || ':' || p_op; v_d0 text; v_dd text;
+    v_rest text; v_hash text;
 BEGIN
+    -- Everything but the previous hash is hashed before the lock (held until commit,
+    -- the chain's one queue): under it, one read of the head, one SHA-256, the INSERT.
+    v_d0 := {_DIGEST_EMPTY};
+    v_dd := {_DIGEST_DATA};
+    v_rest := concat_ws(E'\\n', coalesce(p_case::text, ''),
+        to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        {_SHA_ACTOR}, {_SHA_WHAT}, v_d0, v_d0, v_dd, p_tbl, coalesce(p_row::text, ''));
     PERFORM pg_advisory_xact_lock({LOCK_KEY});
     SELECT hash INTO v_prev FROM history ORDER BY id DESC LIMIT 1;
     v_prev := coalesce(v_prev, '{GENESIS}');
-    v_salt := replace(gen_random_uuid()::text, '-', '');
-    v_d0 := muse_digest(v_salt, '');
-    v_dd := muse_digest(v_salt, p_data);
-    v_hash := muse_sha(concat_ws(E'\\n', '{V3}', v_prev, coalesce(p_case::text, ''),
-        to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        muse_sha(v_actor), muse_sha(v_what), v_d0, v_d0, v_dd, p_tbl, coalesce(p_row::text, '')));
+    v_hash := {_SHA_ENTRY};
     INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt,
                          old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn)
     VALUES (p_case, v_at, v_actor, v_what, '', '', v_prev, v_hash, v_salt, v_d0, v_d0, false,
@@ -322,9 +343,9 @@ CREATE OR REPLACE FUNCTION muse_history_word(p_case bigint, p_what text, p_old t
                                              p_actor text, p_at timestamptz)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-    v_prev text; v_salt text; v_at timestamptz := now(); v_actor text := session_user;
-    v_old text := coalesce(p_old, ''); v_new text := coalesce(p_new, '');
-    v_d_old text; v_d_new text; v_dd text; v_hash text;
+    v_prev text; v_salt text := replace(gen_random_uuid()::text, '-', ''); v_at timestamptz := now();
+    v_actor text := session_user; v_old text := coalesce(p_old, ''); v_new text := coalesce(p_new, '');
+    v_d_old text; v_d_new text; v_dd text; v_rest text; v_hash text;
 BEGIN
     -- A word entry is in the name of the login that writes it, at the server's time.
     -- Only a superuser (who can write anything anyway) may write in a name and at a
@@ -337,16 +358,16 @@ BEGIN
         RAISE EXCEPTION 'a word entry needs a name, and row entries (row:...) are the database''s own'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    v_d_old := {_DIGEST_OLD};
+    v_d_new := {_DIGEST_NEW};
+    v_dd := {_DIGEST_EMPTY};
+    v_rest := concat_ws(E'\\n', coalesce(p_case::text, ''),
+        to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        {_SHA_ACTOR}, {_SHA_P_WHAT}, v_d_old, v_d_new, v_dd, '', '');
     PERFORM pg_advisory_xact_lock({LOCK_KEY});
     SELECT hash INTO v_prev FROM history ORDER BY id DESC LIMIT 1;
     v_prev := coalesce(v_prev, '{GENESIS}');
-    v_salt := replace(gen_random_uuid()::text, '-', '');
-    v_d_old := muse_digest(v_salt, v_old);
-    v_d_new := muse_digest(v_salt, v_new);
-    v_dd := muse_digest(v_salt, '');
-    v_hash := muse_sha(concat_ws(E'\\n', '{V3}', v_prev, coalesce(p_case::text, ''),
-        to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        muse_sha(v_actor), muse_sha(p_what), v_d_old, v_d_new, v_dd, '', ''));
+    v_hash := {_SHA_ENTRY};
     INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt,
                          old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn)
     VALUES (p_case, v_at, v_actor, p_what, v_old, v_new, v_prev, v_hash, v_salt, v_d_old, v_d_new, false,
