@@ -374,9 +374,10 @@ def _plain_text(text: bytes) -> tuple[int, list[tuple[int, int]]] | None:
             lengths = _LENGTH.findall(text)
             if len(lengths) == 1 and _INDIRECT_LENGTH.search(text) is None:
                 found = (int(lengths[0]), refs)
-    if len(_PLAIN) >= 1024:
-        _PLAIN.clear()
-    _PLAIN[text] = found
+    if len(text) <= 16384:  # a dictionary's text, not a whole stream read as text
+        if len(_PLAIN) >= 1024:
+            _PLAIN.clear()
+        _PLAIN[text] = found
     return found
 
 
