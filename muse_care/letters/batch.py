@@ -223,10 +223,17 @@ def _font_key(src: Any, obj: Any, streams: list[bytes], path: frozenset[tuple[in
 
 class _Fonts:
     """The run's fonts: each is a number, given to the first letter that has it; a later
-    letter's font is that font if its key is equal and its streams are equal bytes."""
+    letter's font is that font if its key is equal and its streams are equal bytes.
+
+    Most letters hold their fonts as the same objects under the same numbers, written
+    byte for byte alike, as the letter before: :meth:`_Written.font_key` reads those bytes
+    from the stored letter itself, and a letter whose font objects are the bytes of a
+    font the run has seen (streams compared byte for byte) has that font without
+    :func:`_font_key` walking its objects (docs/letters.md, "Fonts")."""
 
     def __init__(self) -> None:
         self._seen: dict[bytes, list[tuple[list[bytes], int]]] = {}
+        self._written: dict[tuple[bytes, ...], list[tuple[list[bytes], int]]] = {}
         self.count = 0
 
     def number(self, key: bytes, streams: list[bytes]) -> tuple[int, bool]:
@@ -239,6 +246,143 @@ class _Fonts:
         candidates.append((streams, self.count))
         return self.count, True
 
+    def of(self, src: Any, font: Any, written: _Written | None) -> tuple[int, bool]:
+        """The number of the letter ``src``'s font ``font`` (an indirect object)."""
+        quick = written.font_key(font.objgen) if written is not None and QUICK_FONTS else None
+        if quick is not None:
+            texts, raw = quick
+            for known, number in self._written.get(texts, ()):
+                if known == raw:  # memcmp of the objects' streams
+                    return number, False
+        streams: list[bytes] = []
+        found = self.number(_font_key(src, font, streams, font=True), streams)
+        if quick is not None:
+            self._written.setdefault(quick[0], []).append((quick[1], found[0]))
+        return found
+
+
+# Fonts found by the bytes their letter wrote them as (True), or always by walking
+# their objects (False: tests compare the two runs, byte for byte).
+QUICK_FONTS = True
+_WS = b"\0\t\n\f\r "
+_WRITTEN_REF_REVERSED = re.compile(rb"R[%s]+([0-9]+)[%s]+([0-9]+)" % (_WS, _WS))  # "N G R" backwards
+_STREAM_KEYWORD = re.compile(rb">>[%s]*stream(?:\r\n|\n)" % _WS)
+_LENGTH = re.compile(rb"/Length[%s]+([0-9]+)(?=[%s/>])" % (_WS, _WS))
+_INDIRECT_LENGTH = re.compile(rb"/Length[%s]+[0-9]+[%s]+[0-9]+[%s]+R" % (_WS, _WS, _WS))
+_STREAM_END = re.compile(rb"[%s]*endstream[%s]*endobj[%s]*\Z" % (_WS, _WS, _WS))
+
+
+class _Written:
+    """A stored letter's objects as written in its file, each one's bytes from its
+    offset (qpdf's cross-reference table) to the next object. Only a plain file is
+    read so: not encrypted, every object at a file offset (none in object streams)."""
+
+    def __init__(self, data: bytes, src: Any) -> None:
+        self.data = data
+        self.spans: dict[tuple[int, int], tuple[int, int]] = {}
+        if src.is_encrypted:
+            return
+        table = src.get_xref_table()
+        entries = sorted((entry.offset, og) for og, entry in table.items() if entry.type == 1)
+        end = data.rfind(b"startxref")
+        xref = _STARTXREF.search(data, end) if end >= 0 else None
+        limit = int(xref[1]) if xref is not None else len(data)
+        for i, (offset, og) in enumerate(entries):
+            stop = entries[i + 1][0] if i + 1 < len(entries) else limit
+            if not 0 <= offset < stop <= len(data):
+                self.spans = {}
+                return
+            self.spans[og] = (offset, stop)
+
+    def _object(self, og: tuple[int, int]) -> tuple[bytes, bytes, list[tuple[int, int]]] | None:
+        """(the object's text, its stream's bytes or b"", the objects its text refers
+        to), or None unless the object is plainly written (:func:`_plain_text`) and a
+        stream's direct /Length ends exactly at "endstream"."""
+        span = self.spans.get(og)
+        if span is None:
+            return None
+        chunk = self.data[span[0]:span[1]]
+        head = b"%d %d obj" % og
+        if not chunk.startswith(head) or chunk[len(head):len(head) + 1] not in (b"\n", b"\r", b" ", b"<", b"["):
+            return None
+        found = _STREAM_KEYWORD.search(chunk)
+        if found is None:
+            text, body = chunk, b""
+        else:
+            text, body = chunk[:found.end()], chunk[found.end():]
+        plain = _plain_text(text)
+        if plain is None:
+            return None
+        length, refs = plain
+        if (length < 0) != (found is None):
+            return None
+        if found is not None and _STREAM_END.match(body, length) is None:
+            return None
+        return text, body, refs
+
+    def font_key(self, og: tuple[int, int]) -> tuple[tuple[bytes, ...], list[bytes]] | None:
+        """The written text of the object ``og`` and of every object it refers to,
+        directly or not (each text starts "N G obj"), and their streams' bytes; None if
+        one of them is not plainly written. Two letters' fonts whose keys are equal are
+        the same objects, byte for byte."""
+        texts: list[bytes] = []
+        streams: list[bytes] = []
+        seen: set[tuple[int, int]] = set()
+        todo = [og]
+        while todo:
+            og = todo.pop()
+            if og in seen:
+                continue
+            seen.add(og)
+            if len(seen) > 64:
+                return None
+            written = self._object(og)
+            if written is None:
+                return None
+            text, body, refs = written
+            texts.append(text)
+            streams.append(body)
+            todo.extend(reversed(refs))
+        return tuple(texts), streams
+
+
+# What _plain_text found in an object's text, by the text: a run's letters write their
+# fonts' objects alike.
+_PLAIN: dict[bytes, tuple[int, list[tuple[int, int]]] | None] = {}
+
+
+def _plain_text(text: bytes) -> tuple[int, list[tuple[int, int]]] | None:
+    """For the text of an object as written ("N G obj" to "endobj", or to "stream" and
+    its end of line): (its stream's direct /Length, or -1 if it has no stream; every
+    "N G R" in it), or None if it holds a string or a comment (whose contents could read
+    as anything), an indirect /Length, or does not end as an object or a stream's
+    dictionary ends."""
+    known = _PLAIN.get(text, False)
+    if known is not False:
+        return known  # type: ignore[return-value]
+    found: tuple[int, list[tuple[int, int]]] | None = None
+    if not (b"(" in text or b"%" in text or b"<" in text.replace(b"<<", b"")):
+        # Read backwards, "R 0 5": a search for a literal R, where forwards every digit
+        # of a widths array starts a match (the same references).
+        refs = [(int(n[::-1]), int(g[::-1])) for g, n in _WRITTEN_REF_REVERSED.findall(text[::-1])]
+        refs.reverse()
+        keyword = _STREAM_KEYWORD.search(text)
+        if keyword is None:
+            if text.rstrip(_WS).endswith(b"endobj"):
+                found = (-1, refs)
+        elif keyword.end() == len(text):
+            lengths = _LENGTH.findall(text)
+            if len(lengths) == 1 and _INDIRECT_LENGTH.search(text) is None:
+                found = (int(lengths[0]), refs)
+    if len(text) <= 16384:  # a dictionary's text, not a whole stream read as text
+        if len(_PLAIN) >= 1024:
+            _PLAIN.clear()
+        _PLAIN[text] = found
+    return found
+
+
+_STARTXREF = re.compile(rb"startxref[%s]+([0-9]+)" % _WS)
+
 
 def _page_fonts(page: Any) -> Any:
     resources = page.obj.get("/Resources")
@@ -249,32 +393,33 @@ def _page_fonts(page: Any) -> Any:
 _PagePlan = list[tuple[Any, int, bool]]
 
 
-def _append_letter(out: Any, src: Any, run_fonts: _Fonts) -> list[_PagePlan]:
+def _append_letter(out: Any, src: Any, run_fonts: _Fonts, written: _Written | None = None) -> list[_PagePlan]:
     """Copy ``src``'s pages to the end of ``out``; a font the run holds already is taken
     off the page before qpdf copies it, and :func:`_point_fonts` points the page at the
     run's copy once every page is in (docs/letters.md, "Fonts")."""
     plans: list[_PagePlan] = []
     numbers: dict[tuple[int, int], tuple[int, bool]] = {}
-    for page in src.pages:
+    pages = list(src.pages)
+    font_dicts = []
+    for page in pages:
         plan: _PagePlan = []
         font_dict = _page_fonts(page)
         if font_dict is not None:
-            for name in list(font_dict.keys()):
-                font = font_dict[name]
-                if not font.is_indirect:
+            for name, font in font_dict.items():
+                og = font.objgen
+                if og == (0, 0):  # a direct object
                     continue
-                known = numbers.get(font.objgen)
+                known = numbers.get(og)
                 if known is None:
-                    streams: list[bytes] = []
-                    known = numbers[font.objgen] = run_fonts.number(_font_key(src, font, streams, font=True), streams)
+                    known = numbers[og] = run_fonts.of(src, font, written)
                 plan.append((name, *known))
         plans.append(plan)
-    for page, plan in zip(src.pages, plans):
-        font_dict = _page_fonts(page)
+        font_dicts.append(font_dict)
+    for font_dict, plan in zip(font_dicts, plans):
         for name, _number, kept in plan:
-            if not kept and name in font_dict:
+            if not kept and name in font_dict:  # the letter's pages may share one font dictionary
                 del font_dict[name]
-    out.pages.extend(src.pages)
+    out.pages.extend(pages)
     return plans
 
 
@@ -293,6 +438,53 @@ def _point_fonts(out: Any, plans: Sequence[_PagePlan]) -> None:
                 font_dict[name] = kept[number]
 
 
+# Stored letters opened from memory files qpdf maps (True), or all through BytesIO
+# (False, as on Windows and macOS: tests compare the two runs, byte for byte).
+QUICK_OPEN = True
+_MAPPED_FDS = 0.5  # at most this share of the process's file descriptors, one a letter
+
+
+def _map_budget(count: int) -> int:
+    """How many of a run's ``count`` documents may be opened by :func:`_open_mapped`:
+    each holds a file descriptor until the run is written (a run of 1,000 letters would
+    hold 1,000), so no more than half the process's limit, and none where there are no
+    memory files (Windows, macOS) or no limit can be read."""
+    if not QUICK_OPEN or not hasattr(os, "memfd_create"):
+        return 0
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Linux
+        return 0
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 1 << 16
+    return max(0, min(count, int(soft * _MAPPED_FDS) - 64))
+
+
+def _open_mapped(data: bytes) -> Any:
+    """``data`` opened by qpdf from a Linux memory file (memfd) it maps: qpdf then reads
+    it as memory, where from BytesIO every read is a call into Python (a stored letter
+    parsed and copied in ~half the time). None if a memory file cannot be made or
+    mapped (the caller opens it from BytesIO). The file's own descriptor is closed at
+    once; the map holds one until the document is closed."""
+    try:
+        fd = os.memfd_create("muse-care-letter", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+    try:
+        with os.fdopen(fd, "r+b", buffering=0) as f:
+            view = memoryview(data)
+            while view:
+                view = view[f.write(view):]
+            f.seek(0)
+            return pikepdf.open(f, access_mode=pikepdf.AccessMode.mmap_only)
+    except (OSError, ValueError, pikepdf.PdfError):
+        return None
+
+
+_PASS_THROUGH: dict[str, Any] = {"stream_decode_level": pikepdf.StreamDecodeLevel.none, "compress_streams": False}
+
+
 def render_print_run(
     letters: Sequence[RenderedLetter], run_date: date, organisation: OrganisationProfile, label: str = "",
     seal: str = "",
@@ -309,14 +501,26 @@ def render_print_run(
     if len(papers) > 1:
         raise LetterError("print run", f"the letters are on {' and '.join(papers)}: one run is one paper size")
     out = pikepdf.new()
-    sources = []  # kept open until the run is written: qpdf copies their streams then
+    sources: list[Any] = []  # kept open until the run is written: qpdf copies their streams then
+    try:
+        return _join(out, sources, letters, run_date, organisation, label, seal, papers[0])
+    finally:
+        for src in sources:  # a mapped letter holds a file descriptor until closed
+            src.close()
+
+
+def _join(out: Any, sources: list[Any], letters: Sequence[RenderedLetter], run_date: date,
+          organisation: OrganisationProfile, label: str, seal: str, paper: str) -> bytes:
     run_fonts = _Fonts()
     plans: list[_PagePlan] = []
+    mapped = _map_budget(len(letters) + 1)
     for pdf in [_cover(letters, run_date, organisation, label, seal), *(lt.pdf for lt in letters)]:
-        src = pikepdf.open(io.BytesIO(pdf))
+        src = _open_mapped(pdf) if len(sources) < mapped else None
+        if src is None:
+            src = pikepdf.open(io.BytesIO(pdf))
         sources.append(src)
         count = len(src.pages)
-        plans += _append_letter(out, src, run_fonts)
+        plans += _append_letter(out, src, run_fonts, _Written(pdf, src))
         if count % 2:
             box = [float(v) for v in src.pages[-1].mediabox]
             out.add_blank_page(page_size=(box[2] - box[0], box[3] - box[1]))
@@ -324,16 +528,17 @@ def render_print_run(
     _point_fonts(out, plans)
     out.docinfo = out.make_indirect(pikepdf.Dictionary({
         "/Title": pikepdf.String(f"Print run {run_date.isoformat()}"),
-        "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {papers[0]}"),
+        "/Subject": pikepdf.String(f"{_plural(len(letters), 'letter')} on {paper}"),
         "/Author": pikepdf.String(organisation.controller_name),
         "/Creator": pikepdf.String("MUSE Care"),
     }))
     out.Root.ViewerPreferences = pikepdf.Dictionary({"/PrintScaling": pikepdf.Name("/None"),
                                                      "/Duplex": pikepdf.Name("/DuplexFlipLongEdge")})
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True)
-    for src in sources:
-        src.close()
+    # Every stream is written as it is stored (the letters' contents stay ASCII85 and
+    # Flate): qpdf by default decodes each letter's page contents and compresses them
+    # again, ~0.35 ms a letter, a fifth of a run (docs/letters.md, "Print runs").
+    out.save(buf, deterministic_id=True, **_PASS_THROUGH)
     return buf.getvalue()
 
 

@@ -15,7 +15,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -208,6 +208,70 @@ def _copy_frags(frags: list[Any]) -> list[Any]:
     return out
 
 
+# Lines broken once per process, by (markup, style, bullet, width): reportlab's line
+# breaking (a string width for every word) took a sixth of a letter's time, and the
+# template's paragraphs are the same in every letter. Kept only for a paragraph set in
+# one font (words that are plain strings, nothing hyphenated) whose wrap left nothing
+# but numbers, strings and those lines; each paragraph gets its own copies of the lists.
+# WRAPPED_ONCE = False breaks every paragraph's lines afresh (tests compare the two).
+WRAPPED_ONCE = True
+_WRAPPED: dict[tuple[Any, ...], tuple[ParagraphStyle, dict[str, Any]]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain_lines(bl: Any) -> bool:
+    if getattr(bl, "kind", None) != 0 or type(bl.lines) is not list:
+        return False
+    for line in bl.lines:
+        if type(line) is not tuple or len(line) != 2 or type(line[0]) not in (int, float) or \
+                type(line[1]) is not list or any(type(w) is not str for w in line[1]):
+            return False
+    return all(k == "lines" or isinstance(v, _PLAIN) or (type(v) is list and not v) for k, v in bl.__dict__.items())
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of what a wrap left, sharing nothing that can change."""
+    if type(value) is list:
+        return list(value)
+    if hasattr(value, "lines"):  # the broken lines (an ABag)
+        bl = value.clone()
+        for key, item in bl.__dict__.items():
+            if type(item) is list:
+                bl.__dict__[key] = list(item)
+        bl.lines = [(extra, list(words)) for extra, words in value.lines]
+        return bl
+    return value
+
+
+class _OnceParagraph(Paragraph):  # type: ignore[misc]
+    """A Paragraph of remembered markup (``_once``: its key), whose lines at a width
+    are broken once per process (see WRAPPED_ONCE); pieces split off it at a page end
+    are ordinary paragraphs of its class without a key."""
+
+    _once: tuple[str, str, str | None] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab's names)
+        key = self._once
+        if key is None or not WRAPPED_ONCE or availWidth < 1e-8:
+            return cast("tuple[float, float]", super().wrap(availWidth, availHeight))
+        wrap_key = (*key, availWidth)
+        known = _WRAPPED.get(wrap_key)
+        if known is not None and known[0] is self.style:
+            for name, value in known[1].items():
+                self.__dict__[name] = _fresh(value)
+            return self.width, self.height
+        before = dict(self.__dict__)
+        result = super().wrap(availWidth, availHeight)
+        left = {k: v for k, v in self.__dict__.items() if k not in before or before[k] is not v}
+        if "blPara" not in before and self.frags is before.get("frags") and "frags" not in left and all(
+                type(v) in _SCALARS or (type(v) is list and all(type(x) in (int, float) for x in v))
+                or (k == "blPara" and _plain_lines(v)) for k, v in left.items()):
+            if len(_WRAPPED) >= 4096:
+                _WRAPPED.clear()
+            _WRAPPED[wrap_key] = (self.style, {k: _fresh(v) for k, v in left.items()})
+        return cast("tuple[float, float]", result)
+
+
 def _paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
     if not PARSED_ONCE:
         return Paragraph(text, style, bulletText=bullet)
@@ -225,7 +289,9 @@ def _paragraph(text: str, style: ParagraphStyle, bullet: str | None = None) -> P
             _PARSED[key] = (style, _copy_frags(para.frags), (para.text, para.style, para.bulletText))
         return para
     _, frags, (clean_text, parsed_style, bullet_text) = known
-    return Paragraph(clean_text, parsed_style, bulletText=bullet_text, frags=_copy_frags(frags))
+    para = _OnceParagraph(clean_text, parsed_style, bulletText=bullet_text, frags=_copy_frags(frags))
+    para._once = key
+    return para
 
 
 def _styles() -> _Styles:

@@ -261,6 +261,7 @@ def _render_plainly(requests: list, monkeypatch: pytest.MonkeyPatch) -> list[byt
 
     with monkeypatch.context() as m:
         m.setattr(render, "PARSED_ONCE", False)
+        m.setattr(render, "WRAPPED_ONCE", False)
         m.setattr(fonts, "QUICK_TEXT", False)
         return [render_letter(r).pdf for r in requests]
 
@@ -295,6 +296,32 @@ def test_parsed_paragraphs_are_not_shared_between_letters() -> None:
     second.frags[0].text = "Changed"
     third = render._paragraph("Dear <font name=\"MuseSans-Bold\">Zoë</font> Smith,", style)
     assert third.frags[0].text == "Dear "
+
+
+def test_lines_broken_once_are_not_shared_between_letters() -> None:
+    """A paragraph whose lines were broken before gets its own copies: changing one
+    paragraph's lines changes nothing in the next paragraph of the same words."""
+    from muse_care.letters import render
+
+    style = render._styles().body
+    words = "We have considered your request carefully and enclose our reply to every part of it."
+    render._paragraph(words, style)  # parsed: later ones are remembered markup
+    first, second, third = (render._paragraph(words, style) for _ in range(3))
+    assert isinstance(first, render._OnceParagraph)
+    assert first.wrap(120, 800) == second.wrap(120, 800)
+    assert (words, style.name, None, 120) in render._WRAPPED
+    assert first.blPara.lines == second.blPara.lines and len(first.blPara.lines) > 1
+    assert first.blPara is not second.blPara and first.blPara.lines is not second.blPara.lines
+    assert all(a[1] is not b[1] for a, b in zip(first.blPara.lines, second.blPara.lines))
+    lines, widths = [(e, list(w)) for e, w in first.blPara.lines], list(first._wrapWidths)
+    second.blPara.lines[0][1][0] = "Changed"
+    second._wrapWidths[0] = 1.0
+    third.wrap(120, 800)
+    assert third.blPara.lines == lines and third._wrapWidths == widths
+    # Another width is broken afresh.
+    wide = render._paragraph(words, style)
+    wide.wrap(400, 800)
+    assert len(wide.blPara.lines) < len(first.blPara.lines)
 
 
 def test_the_cover_is_the_bytes_reportlab_writes(monkeypatch: pytest.MonkeyPatch) -> None:
