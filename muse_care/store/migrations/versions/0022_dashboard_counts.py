@@ -26,6 +26,9 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    version = int(op.get_bind().exec_driver_sql("SHOW server_version_num").scalar() or 0)
+    if version < 150000:  # UNIQUE NULLS NOT DISTINCT (docs/team/README.md)
+        raise RuntimeError(f"MUSE Care needs PostgreSQL 15 or newer; this server is {version // 10000}")
     stored = op.get_bind().exec_driver_sql("SELECT value FROM settings WHERE key = 'organisation'").scalar()
     for sql in dashboard_sql.upgrade_statements(dashboard_sql.organisation_zone(stored)):
         op.execute(sql)
