@@ -454,7 +454,9 @@ class SavePdfDialog(QtWidgets.QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        form.addRow("&File", row)
+        file_label = QtWidgets.QLabel("&File", self)  # a row of a layout gets no buddy from addRow
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
         self.protect = QtWidgets.QCheckBox("&Protect with a password (for copies sent by email)", self)
         form.addRow(self.protect)
         self.password = QtWidgets.QLineEdit(self)
@@ -773,7 +775,7 @@ class LettersTab(QtWidgets.QWidget):
             return
         printer = self._print_dialog(info)
         if printer is not None:
-            self.print_to(printer)
+            self.print_to(printer, letter=info)
 
     def reprint_letter(self) -> None:
         info = self.current()
@@ -784,14 +786,32 @@ class LettersTab(QtWidgets.QWidget):
             return
         printer = self._print_dialog(info)
         if printer is not None:
-            self.print_to(printer, reason=ask.text())
+            self.print_to(printer, reason=ask.text(), letter=info)
 
-    def print_to(self, printer: QPrinter, reason: str | None = None) -> None:
+    def _still_chosen(self, letter: LetterInfo | None, what: str) -> LetterInfo | None:
+        """The letter a dialog was opened for (``letter``; None: the selected one), if it
+        is still the selected letter of the case on screen; else None, having said why.
+        A dialog is modal but the case pane is not: a case asked for just before the
+        click (Find, Enter) can arrive while the dialog is open, and the agent confirmed
+        the dialog for the letter it named, not for what is selected now."""
+        current = self.current()
+        if letter is None:
+            return current
+        if current is None or current.id != letter.id or self.view is None or self.view.id != letter.case_id:
+            shown = f"{self.view.reference} is on screen now" if self.view is not None else "no case is on screen now"
+            self._say(f"⚠ Not {what}: the dialog was for letter {letter.id} of {letter.reference}, and {shown}. "
+                      "Nothing was sent; choose the letter again.", error=True)
+            return None
+        return current
+
+    def print_to(self, printer: QPrinter, reason: str | None = None, letter: LetterInfo | None = None) -> None:
         """Print the selected letter on ``printer`` (already chosen): the stored,
-        hash-checked PDF; with ``reason`` it is recorded as a reprint."""
+        hash-checked PDF; with ``reason`` it is recorded as a reprint. ``letter``: the
+        letter the print dialog was for; nothing prints unless it is still the one
+        selected, on the case on screen."""
         from muse_care.ui.pdf_preview import PrintError, print_pdf
 
-        info = self.current()
+        info = self._still_chosen(letter, "printed")
         if info is None or self.ctx.register is None:
             return
         reg = self.ctx.register
@@ -883,11 +903,12 @@ class LettersTab(QtWidgets.QWidget):
         suggested = str(Path.home() / f"{info.reference}-{info.kind}-{info.id}.pdf")
         ask = SavePdfDialog(suggested, self)
         if ask.exec() == QtWidgets.QDialog.DialogCode.Accepted:
-            self.save_to(ask.path(), ask.chosen_password())
+            self.save_to(ask.path(), ask.chosen_password(), letter=info)
 
-    def save_to(self, path: str, password: str = "") -> None:
-        """Save the selected letter's stored PDF to ``path`` (AES-256 if ``password``)."""
-        info = self.current()
+    def save_to(self, path: str, password: str = "", letter: LetterInfo | None = None) -> None:
+        """Save the selected letter's stored PDF to ``path`` (AES-256 if ``password``).
+        ``letter``: the letter the dialog was for (see ``print_to``)."""
+        info = self._still_chosen(letter, "saved")
         if info is None or self.ctx.register is None:
             return
         reg = self.ctx.register

@@ -424,19 +424,26 @@ class PrintRunWindow(QtWidgets.QWidget):
 
     # --- printing and saving -------------------------------------------------------------------
     def print_run(self) -> None:
-        if self.run is None:
-            return
-        printer = make_printer(f"Print run {self.run.run_date.isoformat()}", duplex=True)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print the run at 100 %, double-sided")
-        dialog.setMinMax(1, self.run.pages)
-        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
-            self.print_to(printer)
-
-    def print_to(self, printer: QPrinter) -> None:
-        """Send the built run to ``printer`` (already chosen) at 100 %, on the worker."""
         run = self.run
         if run is None:
+            return
+        printer = make_printer(f"Print run {run.run_date.isoformat()}", duplex=True)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the run at 100 %, double-sided")
+        dialog.setMinMax(1, run.pages)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.print_to(printer, run)
+
+    def print_to(self, printer: QPrinter, chosen: PrintRun | None = None) -> None:
+        """Send the built run to ``printer`` (already chosen) at 100 %, on the worker;
+        ``chosen``: the run the print dialog was for, printed only if it is still the
+        run shown (as the letters tab does for a letter)."""
+        run = self.run
+        if run is None:
+            return
+        if chosen is not None and chosen is not run:
+            self._say("⚠ Not printed: the print run shown changed while the print dialog was open. "
+                      "Nothing was sent; print it again.", error=True)
             return
         self.ui.print_button.setEnabled(False)
         self._say(f"Printing {run.pages} pages…")

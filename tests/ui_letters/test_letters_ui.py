@@ -488,3 +488,101 @@ def test_the_letters_screenshots_script_still_runs(tmp_path) -> None:
     for name in ("letters-tab.png", "new-letter.png", "print-run.png"):
         image = QtGui.QImage(str(out / name))
         assert image.width() >= 600 and image.height() >= 400, name
+
+
+@pytest.mark.parametrize("action", ["print", "reprint", "save"])
+def test_a_dialog_confirmed_after_the_case_changed_sends_nothing(qtbot, ctx, sqlite_register, tmp_path,
+                                                                 monkeypatch, action) -> None:
+    """Found by an outside tester in a real window: Find, Enter, then Print… at once. The
+    dialog opened for the letter on screen; the other case arrived while it was open; the
+    print then sent the letter now selected (the other customer's) under the first one's
+    name. A dialog's answer is for the letter it named: if that is no longer the selected
+    letter of the case on screen, nothing is printed, counted or saved."""
+    from muse_care.ui import letters_tab
+
+    first, second = uk_case(sqlite_register), postal_case(sqlite_register)
+    ours = letters.produce_letter(sqlite_register, first.reference, "acknowledgement")
+    theirs = letters.produce_letter(sqlite_register, second.reference, "acknowledgement")
+    if action == "reprint":
+        letters.record_print(sqlite_register, ours.id)
+        letters.record_print(sqlite_register, theirs.id)
+    tab = open_tab(qtbot, ctx, first)
+    qtbot.waitUntil(lambda: tab.ui.print_button.isEnabled() or tab.ui.reprint_button.isEnabled())
+    out = tmp_path / "out.pdf"
+
+    def while_the_dialog_is_open() -> None:  # the case asked for just before arrives
+        tab.show_case(second)
+        idle(qtbot, ctx)
+        assert tab.current().id == theirs.id
+
+    def print_dialog(_info):  # noqa: ANN001, ANN202
+        while_the_dialog_is_open()
+        return pdf_printer(out)
+
+    monkeypatch.setattr(tab, "_print_dialog", print_dialog)
+    monkeypatch.setattr(letters_tab.ReprintDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(letters_tab.ReprintDialog, "text", lambda self: "Lost in the post")
+
+    def save_exec(self) -> int:  # noqa: ANN001
+        while_the_dialog_is_open()
+        return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(letters_tab.SavePdfDialog, "exec", save_exec)
+    monkeypatch.setattr(letters_tab.SavePdfDialog, "path", lambda self: str(out))
+    monkeypatch.setattr(letters_tab.SavePdfDialog, "chosen_password", lambda self: "")
+    {"print": tab.print_letter, "reprint": tab.reprint_letter, "save": tab.save_letter}[action]()
+    idle(qtbot, ctx)
+    assert not out.exists()
+    assert f"dialog was for letter {ours.id} of {first.reference}" in tab.message
+    assert f"{second.reference} is on screen now" in tab.message
+    counts = {i.id: i.print_count for r in (first, second) for i in letters.list_letters(sqlite_register, r.reference)}
+    assert counts == {ours.id: int(action == "reprint"), theirs.id: int(action == "reprint")}
+    # the same dialog confirmed with the case unchanged sends the letter it named
+    monkeypatch.setattr(tab, "_print_dialog", lambda _info: pdf_printer(out))
+    monkeypatch.setattr(letters_tab.SavePdfDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    {"print": tab.print_letter, "reprint": tab.reprint_letter, "save": tab.save_letter}[action]()
+    idle(qtbot, ctx)
+    qtbot.waitUntil(out.exists, timeout=20000)
+    idle(qtbot, ctx)
+    if action == "save":
+        assert second.reference in subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                                                  check=True).stdout
+    else:  # a print is a picture of the page; the letter it was is in the count
+        after = {i.id: i.print_count for i in letters.list_letters(sqlite_register, second.reference)}
+        assert after == {theirs.id: counts[theirs.id] + 1}
+
+
+def test_a_print_run_dialog_confirmed_after_the_run_changed_prints_nothing(qtbot, ctx, sqlite_register,
+                                                                          tmp_path, monkeypatch) -> None:
+    """The print run window, as the letters tab: the dialog's answer is for the run it
+    was opened for (a run rebuilt meanwhile is not that run)."""
+    from muse_care.ui import print_run
+
+    a = postal_case(sqlite_register)
+    letters.produce_letter(sqlite_register, a.reference, "acknowledgement")
+    window = open_run(qtbot, ctx)
+    with qtbot.waitSignal(window.run_built, timeout=30000) as built:
+        window.build()
+    out = tmp_path / "run.pdf"
+
+    class Dialog:
+        def __init__(self, printer, _parent) -> None:  # noqa: ANN001
+            printer.setOutputFormat(print_run.QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(out))
+
+        def setWindowTitle(self, _t) -> None: ...  # noqa: ANN001, N802
+        def setMinMax(self, _a, _b) -> None: ...  # noqa: ANN001, N802
+
+        def exec(self) -> int:  # the run is built again while the dialog is open
+            other = letters.produce_letter(sqlite_register, uk_case(sqlite_register).reference, "acknowledgement")
+            window._built(letters.build_print_run(sqlite_register, built.args[0].run_date, [other.id]))
+            return QtWidgets.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(print_run, "QPrintDialog", Dialog)
+    window.print_run()
+    idle(qtbot, ctx)
+    assert not out.exists() and "Not printed: the print run shown changed" in window.message
+    monkeypatch.setattr(Dialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    with qtbot.waitSignal(window.printed, timeout=60000):
+        window.print_run()
+    assert out.exists()
