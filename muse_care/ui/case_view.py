@@ -238,6 +238,8 @@ class CaseViewWidget(QtWidgets.QWidget):
                 item.widget().setParent(None)
         layout.addWidget(widget)
         self._extra[name] = widget
+        if hasattr(widget, "unsaved_requester"):  # the Letters tab warns before a letter is made
+            widget.unsaved_requester = lambda: self.dirty
         if self.view is not None:
             widget.show_case(self.view)  # type: ignore[attr-defined]
 

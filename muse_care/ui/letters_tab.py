@@ -16,7 +16,7 @@ the case pane and the queue refresh what it names.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,6 +161,14 @@ class LetterDialog(QtWidgets.QDialog):
     """
 
     produced = Signal(object, object)
+
+    UNSAVED = ("⚠ The Requester tab has changes that are not saved. This letter is made from the case as "
+               "saved: the name and address above. Save the changes first if the letter should use them.")
+
+    def warn_unsaved(self) -> None:
+        """Say, above the form, that the requester's unsaved edits are not in the letter."""
+        self.ui.header_label.setText(f"{self.ui.header_label.text()}\n{self.UNSAVED}")
+        self.ui.header_label.setWordWrap(True)
 
     def __init__(self, ctx: AppContext, view: CaseView, derived: dict[tuple[str, str], dict[str, str]],
                  default_layout: str, parent: QtWidgets.QWidget | None = None) -> None:
@@ -540,6 +548,9 @@ class LettersTab(QtWidgets.QWidget):
         # (docs/performance.md, "Memory").
         self._preview: PdfPreview | None = None
         self._pending: tuple[bytes | None, str] = (None, "")
+        self.unsaved_requester: Callable[[], bool] = lambda: False
+        """Whether the case pane holds requester edits not saved yet (set by the case
+        view): a letter is made from the saved case, and the form says so."""
         self.ui.splitter.setStretchFactor(0, 1)
         self.ui.splitter.setStretchFactor(1, 1)
         self.ui.splitter.setSizes([500, 700])
@@ -737,6 +748,8 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.new_button.setEnabled(True)
         self.view = view
         dialog = LetterDialog(self.ctx, view, derived, layout, self)
+        if self.unsaved_requester():
+            dialog.warn_unsaved()
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.produced.connect(self._produced)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))

@@ -343,3 +343,28 @@ def test_intake_dates_the_request_now_in_the_regimes_time_zone(qtbot, window, ct
     assert ui.received_time.time().toPython().strftime("%H:%M") == "02:00"
     assert "America/Los_Angeles" in ui.received_time_label.text()
     dialog.reject()
+
+
+def test_a_new_letter_says_the_requesters_unsaved_edits_are_not_in_it(qtbot, window, ctx, sqlite_register) -> None:
+    """Found by an outside tester: a city typed in the Requester tab and not saved, then
+    New letter…: the form named the saved address and said nothing. The letter is made
+    from the case as saved, and the form now says so while edits wait."""
+    from muse_care.ui.letters_tab import LetterDialog
+
+    case = add_case(sqlite_register, city="Leeds", postcode="LS1 4DY", address_lines=["14 Station Road"],
+                    channel="post")
+    _open(qtbot, window, ctx, case.id)
+    tab = window.case_view._extra["Letters"]
+    try:
+        for typed in (False, True):
+            if typed:
+                qtbot.keyClicks(window.case_view.ui.rq_city_edit, " Central")
+                assert window.case_view.dirty
+            tab.new_letter()
+            qtbot.waitUntil(lambda: tab.dialog is not None, timeout=10000)
+            header = tab.dialog.ui.header_label.text()
+            tab.dialog.reject()
+            assert ("Leeds" in header) and ((LetterDialog.UNSAVED in header) == typed)
+            qtbot.waitUntil(lambda: tab.dialog is None, timeout=5000)
+    finally:
+        window.case_view._set_dirty(False)  # closing the window would ask about the edits
