@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _table import row
+from _window import Capture, queue_window, replay
 
 REPEATS = 5  # each action measured this many times; the medians are printed
 SYLLABLES = ["an", "ber", "cal", "dor", "el", "far", "gan", "hol", "ing", "jar", "kel", "lin", "mor", "nor",
@@ -223,7 +224,6 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
     from muse_care.services.register import Actor, Register
     from muse_care.ui.context import AppContext
     from muse_care.ui.qt import QtCore, QtWidgets
-    from muse_care.ui.queue_look import configure_queue_table
     from muse_care.ui.queue_model import QueueModel
 
     _app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["bench"])  # kept alive for the run
@@ -259,24 +259,7 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
     commonest = con.execute("SELECT count(*) FROM cases WHERE requester_name LIKE '% Smith'").fetchone()[0] / n
 
     # What the window's reads send to the database, captured as they run on the worker.
-    captured: list[tuple[str, Any]] = []
-    capturing = [False]
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if capturing[0] and statement.lstrip().upper().startswith("SELECT"):
-            captured.append((statement, parameters))
-
-    from sqlalchemy import event
-
-    event.listen(reg.engine, "before_cursor_execute", capture)
-
-    def replay(statements: list[tuple[str, Any]]) -> float:
-        """The floor: the same statements on plain sqlite3, warm (the second of two runs)."""
-        def once() -> None:
-            for sql, params in statements:
-                con.execute(sql, params).fetchall()
-        once()
-        return timed(once)[0]
+    cap = Capture(reg.engine)
 
     total = queue.count(reg, QueueQuery("all-open"))
     open_q = QueueQuery("all-open")
@@ -284,54 +267,7 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
     ctx = AppContext(reg, reg.actor, settings=QtCore.QSettings(str(folder / "l.ini"),
                                                                QtCore.QSettings.Format.IniFormat))
     model = QueueModel(ctx)
-    paint_ends: list[float] = []  # when each paint of the table's rows ended
-    waiting: list[Callable[[], None]] = []  # the checks of the until() running
-
-    class Table(QtWidgets.QTableView):
-        """The window's queue table, noting when each paint of its rows ends."""
-
-        def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-            super().paintEvent(event)
-            paint_ends.append(time.perf_counter())
-            for check in list(waiting):
-                check()
-
-    view = Table()
-    view.setModel(model)
-    configure_queue_table(view)  # as the window sets it up (ui/queue_look.py)
-    view.setAlternatingRowColors(True)  # and as its form does
-    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-    view.resize(1200, 700)
-    view.show()
-
-    def until(cond: Callable[[], bool], timeout: float = 120) -> None:
-        """Run the event loop (sleeping, as the real window does) until ``cond``, checked
-        after each paint, each worker result and every 20 ms: a busy processEvents loop,
-        or a 1 ms timer, would take the GIL from the worker thread and slow it down."""
-        if cond():
-            return
-        loop = QtCore.QEventLoop()
-        end = time.perf_counter() + timeout
-
-        def check(*_args: Any) -> None:
-            if cond() or time.perf_counter() > end:
-                loop.quit()
-
-        signals = (ctx.worker.busy_changed, model.first_page_shown, model.dataChanged, model.loaded)
-        for signal in signals:
-            signal.connect(check)
-        timer = QtCore.QTimer(interval=20)
-        timer.timeout.connect(check)
-        timer.start()
-        waiting.append(check)
-        while not cond() and time.perf_counter() <= end:  # (a quit lets the loop finish its round)
-            loop.exec()
-        waiting.remove(check)
-        timer.stop()
-        for signal in signals:
-            signal.disconnect(check)
-        if not cond():
-            raise TimeoutError
+    view, paint_ends, until = queue_window(ctx, model)
 
     def settle() -> None:
         """Wait for the reads and for the paints they cause (the count's rows inserted)."""
@@ -345,8 +281,8 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
         may still follow), the GUI thread's CPU time meanwhile, and the floor: the
         statements it ran before that, replayed. Waits for the count after."""
         settle()
-        captured.clear()
-        capturing[0] = True
+        cap.statements.clear()
+        cap.on = True
         shown_at: list[int] = []
         paint_ends.clear()
         started, cpu = time.perf_counter(), time.thread_time()
@@ -360,14 +296,14 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
         until(rows_painted)
         window_ms = (paint_ends[shown_at[0]] - started) * 1000
         cpu_ms = (time.thread_time() - cpu) * 1000
-        capturing[0] = False
-        statements = list(captured)
+        cap.on = False
+        statements = list(cap.statements)
         until(lambda: ctx.worker.idle and model.count_known)
-        return window_ms, replay(statements), cpu_ms
+        return window_ms, replay(con, statements), cpu_ms
 
     shown: list[QueueQuery] = []
     def page_shown(_n: int) -> None:
-        capturing[0] = False  # here, before the model asks for the count (not the page's SQL)
+        cap.on = False  # here, before the model asks for the count (not the page's SQL)
         shown.append(model.query)
 
     model.first_page_shown.connect(page_shown)
@@ -421,14 +357,14 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
 
     # Typed faster than the reads: every key sent at once; only the last key's read runs.
     first_page(open_q)
-    captured.clear()
-    capturing[0] = True
+    cap.statements.clear()
+    cap.on = True
     shown.clear()
     for i in range(1, len(common) + 1):
         model.set_query(QueueQuery(search=common[:i]))
     until(lambda: ctx.worker.idle and model.count_known)
-    capturing[0] = False
-    burst = (sum("case_search MATCH" in sql and "count(" not in sql.lower() for sql, _ in captured),
+    cap.on = False
+    burst = (sum("case_search MATCH" in sql and "count(" not in sql.lower() for sql, _ in cap.statements),
              len(common), [q.search for q in shown])
 
     # a repaint of the visible rows (the first page, All open), alone: the median of 11
@@ -440,7 +376,7 @@ def run(n: int, use_demo: bool, opens: int = 1000, reuse: Path | None = None) ->
         wall = timed(view.viewport().repaint)[0]
         repaints.append((wall, (time.thread_time() - cpu) * 1000))
     repaint, repaint_cpu = median_of(repaints)
-    event.remove(reg.engine, "before_cursor_execute", capture)
+    cap.stop()
     rss_after = rss_mb()
     view.close()
     creep = open_many(ctx, until, opens)

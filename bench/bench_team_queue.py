@@ -21,7 +21,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _table import row
+from _window import Capture, queue_window, replay
 
 ADMIN = os.environ.get("MUSE_CARE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REPEATS = 5
@@ -42,14 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     import psycopg
-    from sqlalchemy import event
     from sqlalchemy.engine import make_url
 
     from muse_care.services.queue import QueueQuery
     from muse_care.services.register import Actor, Register
     from muse_care.ui.context import AppContext
     from muse_care.ui.qt import QtCore, QtWidgets
-    from muse_care.ui.queue_look import configure_queue_table
     from muse_care.ui.queue_model import QueueModel
 
     url = make_url(ADMIN).set(database=args.db).render_as_string(hide_password=False)
@@ -59,86 +57,28 @@ def main(argv: list[str] | None = None) -> int:
     raw = psycopg.connect(dsn, autocommit=True)
     total = raw.execute("SELECT count(*) FROM cases WHERE is_open").fetchone()[0]
 
-    captured: list[tuple[str, Any]] = []
-    capturing = [False]
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        if capturing[0] and statement.lstrip().upper().startswith("SELECT"):
-            captured.append((statement, parameters))
-
-    event.listen(reg.engine, "before_cursor_execute", capture)
-
-    def replay(statements: list[tuple[str, Any]]) -> float:
-        """The floor: the same statements on raw psycopg, warm (the second of two runs)."""
-        def once() -> None:
-            for sql, params in statements:
-                raw.execute(sql, params).fetchall()
-        once()
-        t = time.perf_counter()
-        once()
-        return 1000 * (time.perf_counter() - t)
+    cap = Capture(reg.engine)
 
     folder = tempfile.mkdtemp(prefix="muse-care-bench-")
     ctx = AppContext(reg, reg.actor, settings=QtCore.QSettings(os.path.join(folder, "l.ini"),
                                                                QtCore.QSettings.Format.IniFormat))
     model = QueueModel(ctx)
-    paint_ends: list[float] = []
-    waiting: list[Callable[[], None]] = []
-
-    class Table(QtWidgets.QTableView):
-        def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-            super().paintEvent(event)
-            paint_ends.append(time.perf_counter())
-            for check in list(waiting):
-                check()
-
-    view = Table()
-    view.setModel(model)
-    configure_queue_table(view)
-    view.setAlternatingRowColors(True)
-    view.resize(1200, 700)
-    view.show()
-
-    def until(cond: Callable[[], bool], timeout: float = 300) -> None:
-        if cond():
-            return
-        loop = QtCore.QEventLoop()
-        end = time.perf_counter() + timeout
-
-        def check(*_args: Any) -> None:
-            if cond() or time.perf_counter() > end:
-                loop.quit()
-
-        signals = (ctx.worker.busy_changed, model.first_page_shown, model.dataChanged, model.loaded)
-        for signal in signals:
-            signal.connect(check)
-        timer = QtCore.QTimer(interval=20)
-        timer.timeout.connect(check)
-        timer.start()
-        waiting.append(check)
-        while not cond() and time.perf_counter() <= end:
-            loop.exec()
-        waiting.remove(check)
-        timer.stop()
-        for signal in signals:
-            signal.disconnect(check)
-        if not cond():
-            raise TimeoutError
+    view, paint_ends, until = queue_window(ctx, model, default_timeout=300)
 
     shown: list[QueueQuery] = []
 
     def page_shown(_n: int) -> None:
-        capturing[0] = False  # the page's statements only, not the count that follows
+        cap.on = False  # the page's statements only, not the count that follows
         shown.append(model.query)
 
     model.first_page_shown.connect(page_shown)
 
     def first_page(q: QueueQuery) -> tuple[float, float, list[tuple[str, Any]]]:
         until(lambda: ctx.worker.idle and model.count_known)
-        captured.clear()
+        cap.statements.clear()
         shown.clear()
         paint_ends.clear()
-        capturing[0] = True
+        cap.on = True
         at: list[int] = []
         started = time.perf_counter()
 
@@ -150,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         model.set_query(q)
         until(painted)
         window = (paint_ends[at[0]] - started) * 1000
-        capturing[0] = False
-        statements = list(captured)
+        cap.on = False
+        statements = list(cap.statements)
         until(lambda: ctx.worker.idle and model.count_known)
-        return window, replay(statements), statements
+        return window, replay(raw, statements), statements
 
     closed = QueueQuery("closed")
     views = [("all open", QueueQuery("all-open")), ("the unassigned pool", QueueQuery("unassigned")),
