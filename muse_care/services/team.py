@@ -571,24 +571,26 @@ def take_next_case(register: Register) -> CaseView | None:
     transaction (:func:`take_next_statement`): one round trip, and the lock is held only
     for the server's own work (the two entries and the commit), never across a round
     trip to this client. The case is read for the window afterwards on the same
-    connection, its details in one more statement (``to_view_in_one_read``).
+    connection, its details in one more statement (``to_view_in_one_read``), both on
+    the Connection with no Session.
     """
     from muse_care.services.cases import to_view
 
     login = register.actor.login
     now = register.now()
     if register.dialect == "postgresql":
-        from sqlalchemy.orm import Session
-
         from muse_care.services.case_records import to_view_in_one_read
 
         with db.storage_errors(), register.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            with Session(bind=conn, expire_on_commit=False) as session:
-                found = session.execute(take_next_statement(), {"login": login, "now": now}).first()
-                if found is None:
-                    return None
-                return to_view_in_one_read(session, found[0], register.today())
+            # on the Connection, not a Session: the taken row comes back as a typed Row
+            # (no ORM object, identity map or unit of work for a row that is only shown),
+            # about a third of this client's CPU per take (docs/performance.md,
+            # "Take-next toward its floor")
+            found = conn.execute(take_next_statement(), {"login": login, "now": now}).first()
+            if found is None:
+                return None
+            return to_view_in_one_read(conn, found, register.today())
     stmt = next_case_select(register)
     with register.unit_of_work() as session:
         rec = session.execute(stmt).scalar_one_or_none()
