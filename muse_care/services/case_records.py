@@ -131,16 +131,22 @@ ORDER BY 1, 2
 """
 
 
-def to_view_in_one_read(conn: Session | Connection, rec: Any, as_of: date) -> CaseView:
+def to_view_in_one_read(conn: Session | Connection, rec: Any, as_of: date, on_driver: Any = None) -> CaseView:
     """PostgreSQL: :func:`to_view` with its events, checks, notes, history and the
     acknowledgement read in one statement, not five (take-next shows the case it hands
     out this way: docs/performance.md, "Team take-next"). ``rec`` is a ``CaseRecord`` or
     a Row of the cases table's columns (take-next's, read on a Connection). The same
-    view: ``tests/team/test_team_side_by_side.py`` compares the two."""
+    view: ``tests/team/test_team_side_by_side.py`` compares the two. ``on_driver``: the
+    read as a ``db.DriverStatement`` of :func:`details_statement`, run on the driver."""
     from types import SimpleNamespace
 
     parts: dict[int, list[Any]] = {0: [], 1: [], 2: [], 3: [], 4: []}
-    for part, _id, value in conn.execute(_details_statement(), {"id": rec.id}):
+    rows: Any
+    if on_driver is not None:
+        rows = on_driver.rows(conn, id=rec.id)
+    else:
+        rows = conn.execute(details_statement(), {"id": rec.id})
+    for part, _id, value in rows:
         parts[part].append(value)
     view = _row_view(rec, as_of)
     return _with_details(
@@ -155,7 +161,8 @@ def to_view_in_one_read(conn: Session | Connection, rec: Any, as_of: date) -> Ca
 
 
 @functools.cache
-def _details_statement() -> Any:
+def details_statement() -> Any:
+    """The read of :func:`to_view_in_one_read` (``:id`` the case's id)."""
     from sqlalchemy import text
 
     from muse_care.services.history import HISTORY_VIEW_COLUMNS
