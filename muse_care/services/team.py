@@ -582,10 +582,10 @@ def take_next_case(register: Register) -> CaseView | None:
     hash-chained history under one lock held until commit, so agents taking cases at
     once queue for it. On PostgreSQL the take is one statement run as its own
     transaction (:func:`take_next_statement`): one round trip, and the lock is held only
-    for the server's own work (the two entries and the commit), never across a round
+    for the server's own work (the one entry and the commit), never across a round
     trip to this client. The case is read for the window afterwards on the same
-    connection, its details in one more statement (``to_view_in_one_read``), both on
-    the Connection with no Session.
+    connection, its details in one more statement (``to_view_in_one_read``), both run on
+    the driver connection (``db.DriverStatement``).
     """
     from muse_care.services.cases import to_view
 
