@@ -13,8 +13,12 @@ until commit) as every write does. A third floor is MUSE Care's own take stateme
 (``team.take_next_statement``: the take and its word entry in one statement, its own
 transaction) on raw psycopg, without reading the case for the window: what the server
 and the chain's lock cost; the rest of a take is this client's (its CPU time per take
-is printed: the agents here are threads of one Python process, so it queues for the
-GIL too). ``--processes`` runs the same takes once more with each agent in its own
+is printed, and the server's, read from ``/proc`` when the server runs on this machine:
+the agents here are threads of one Python process, so it queues for the GIL too). A
+fourth floor is the same statement followed by the window's read of the case it hands
+out (``case_records.details_statement``), its rows fetched but no view built: the take's
+server time and round trips without the Python work. Both are printed as ``BENCH-ROW``
+lines of their own (docs/performance.md, "Take-next toward its floor"). ``--processes`` runs the same takes once more with each agent in its own
 process, as agents work on their own computers (here they still share its cores).
 
 ``--copies N`` loads the demo once and then copies its cases N - 1 times in SQL (new ids,
@@ -137,20 +141,50 @@ def vacuum(url: str) -> None:
         conn.execute("VACUUM bare_queue")
 
 
-def statement_takes(url: str, agents: int, per: int) -> list[float]:
-    """The third floor: ``team.take_next_statement`` alone, autocommit, at once."""
+def statement_takes(url: str, agents: int, per: int, *, read: bool = False) -> list[float]:
+    """The third floor: ``team.take_next_statement`` alone, autocommit, at once; with
+    ``read``, and the window's read of the case it hands out (``details_statement``),
+    its rows fetched but no view built: what the server and the round trips cost."""
     from datetime import datetime, timezone
 
     from sqlalchemy.dialects import postgresql
 
+    try:
+        from muse_care.services.case_records import details_statement
+    except ImportError:  # a version before it (measured with --no-upgrade)
+        if read:
+            return []
     compiled = team.take_next_statement().compile(dialect=postgresql.dialect())
     sql = str(compiled)
+    details = str(details_statement().compile(dialect=postgresql.dialect())) if read else ""
 
     def take(conn: Any, _i: int) -> None:
         params = {**compiled.params, "login": "postgres", "now": datetime.now(timezone.utc)}
-        conn.execute(sql, params).fetchall()
+        rows = conn.execute(sql, params).fetchall()
+        if read and rows:
+            conn.execute(details, {"id": rows[0][0]}).fetchall()
 
     return _at_once(url, agents, per, take, autocommit=True)
+
+
+def backend_pids(reg: Register) -> list[int]:
+    """The server processes of ``reg``'s pooled connections (one: its takes run one
+    after another)."""
+    with reg.engine.connect() as conn:
+        return [int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())]
+
+
+def server_cpu(pids: list[int]) -> float | None:
+    """CPU seconds the server's processes ``pids`` have used; None unless the server
+    runs on this machine (Linux ``/proc``)."""
+    total = 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
 
 
 def _agent_process(url: str, i: int, per: int, barrier: Any, out: Any) -> None:
@@ -287,6 +321,11 @@ def main() -> None:
         vacuum(url)
         own = statement_takes(url, args.agents, per) if hasattr(team, "take_next_statement") else []
         vacuum(url)
+        own_read = statement_takes(url, args.agents, per, read=True) if hasattr(team, "take_next_statement") else []
+        vacuum(url)
+        for r in regs:  # connected, its statements prepared, as a running app is
+            team.take_next_case(r)
+        pids = [p for r in regs for p in backend_pids(r)]
         barrier = threading.Barrier(args.agents)
 
         def take(reg: Register) -> list[float]:
@@ -298,16 +337,20 @@ def main() -> None:
                 out.append(time.perf_counter() - s)
             return out
 
-        t, cpu = time.perf_counter(), time.process_time()
+        t, cpu, server0 = time.perf_counter(), time.process_time(), server_cpu(pids)
         with ThreadPoolExecutor(args.agents) as pool:
             times = sorted(x for r in pool.map(take, regs) for x in r)
         wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+        server1 = server_cpu(pids)
+        server = None if server0 is None or server1 is None else (server1 - server0) / len(times)
         med, p95 = median_p95(times)
         floor, floor_p95 = median_p95(bare)
         chained, chained_p95 = median_p95(bare_cases)
         queue, queue_p95 = median_p95(commits)
         print(f"take next: {len(times)} takes by {args.agents} agents in {wall:.2f} s; "
-              f"median {med:.1f} ms, p95 {p95:.1f} ms; this client's CPU {1000 * cpu / len(times):.1f} ms a take")
+              f"median {med:.1f} ms, p95 {p95:.1f} ms; this client's CPU {1000 * cpu / len(times):.2f} ms a take"
+              + ("" if server is None else f", the server's {1000 * server:.2f} ms (its {len(pids)} backends); "
+                 f"load {os.getloadavg()[0]:.2f}"))
         print(f"  floor, the chain's queue alone: one advisory lock + one small INSERT + COMMIT, at once: "
               f"median {queue:.1f} ms, p95 {queue_p95:.1f} ms")
         print(f"  floor, bare SELECT ... FOR UPDATE SKIP LOCKED + UPDATE + COMMIT on a plain table: "
@@ -316,12 +359,29 @@ def main() -> None:
               f"median {chained:.1f} ms, p95 {chained_p95:.1f} ms")
         if own:
             own_med, own_p95 = median_p95(own)
+            read_med, read_p95 = median_p95(own_read) if own_read else (float("nan"), float("nan"))
             print(f"  floor, MUSE Care's take statement alone (its own transaction, no window read): "
                   f"median {own_med:.1f} ms, p95 {own_p95:.1f} ms")
+            print(f"  floor, the same and the window's read of the case (rows fetched, no view built): "
+                  f"median {read_med:.1f} ms, p95 {read_p95:.1f} ms")
+            # the floors a take is measured against (docs/performance.md, "Take-next toward
+            # its floor"): the server's part, raw psycopg, no Python work around it
+            row(f"team: take next floor, the take statement alone, {args.agents} agents at once (PostgreSQL; "
+                "raw psycopg, no window read)", f"{own_med:.1f} ms median (p95 {own_p95:.0f} ms)",
+                f"the same on cases, with the history chain, {chained:.1f} ms", own_med / chained if chained else None,
+                "<= 20 ms", own_med <= 20)
+            if own_read:
+                row(f"team: take next floor, the take and the window's read, {args.agents} agents at once "
+                    "(PostgreSQL; raw psycopg, no view built)", f"{read_med:.1f} ms median (p95 {read_p95:.0f} ms)",
+                    f"the take statement alone {own_med:.1f} ms", read_med / own_med if own_med else None,
+                    "<= 20 ms", read_med <= 20)
         row(f"team: take next, {args.agents} agents at once, {args.cases * args.copies:,} cases (PostgreSQL)",
             f"{med:.1f} ms median (p95 {p95:.0f} ms)",
             f"bare SKIP LOCKED take {floor:.1f} ms; the same on cases, with the history chain, {chained:.1f} ms; "
-            f"a lock held across one commit {queue:.1f} ms",
+            f"a lock held across one commit {queue:.1f} ms"
+            + (f"; MUSE Care's take statement alone {median_p95(own)[0]:.1f} ms" if own else "")
+            + ("" if server is None else f"; CPU a take: this client {1000 * cpu / len(times):.2f} ms, "
+               f"the server {1000 * server:.2f} ms"),
             med / chained if chained else None, "<= 20 ms", med <= 20)
         if args.processes:
             vacuum(url)

@@ -9,11 +9,13 @@ itself (``tests/test_architecture.py`` forbids import cycles).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from muse_care.domain.case import (
@@ -61,6 +63,26 @@ def _clock(rec: CaseRecord) -> ClockState:
 
 
 def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:
+    view = _row_view(rec, as_of)
+    if not full:
+        return view
+    acknowledged = rec.acknowledge_by is not None and session.execute(
+        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
+                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
+    return _with_details(
+        view, rec, as_of, acknowledged,
+        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
+                                    e.late_note or "")
+                     for e in rec.events),
+        checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
+                                       c.reason, c.checked_by, c.checked_at) for c in rec.checks),
+        notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
+        history=case_history(session, rec.id))
+
+
+def _row_view(rec: Any, as_of: date) -> CaseView:
+    """The view of the case's own row (a ``CaseRecord``, or a Row of the cases table's
+    columns): everything but its events, checks, notes and history."""
     days_left = (rec.due_date - as_of).days if rec.due_date else None
     requester = Requester(
         name=rec.requester_name, email=rec.requester_email, phone=rec.requester_phone,
@@ -82,24 +104,10 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
         overdue=bool(open_ and days_left is not None and days_left < 0),
         updated_at=rec.updated_at, updated_by=rec.updated_by)
     regime = get_regime(rec.regime)
-    view = replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
-    if not full:
-        return view
-    acknowledged = rec.acknowledge_by is not None and session.execute(
-        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
-                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
-    return _with_details(
-        view, rec, as_of, acknowledged,
-        events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
-                                    e.late_note or "")
-                     for e in rec.events),
-        checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
-                                       c.reason, c.checked_by, c.checked_at) for c in rec.checks),
-        notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
-        history=case_history(session, rec.id))
+    return replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
 
 
-def _with_details(view: CaseView, rec: CaseRecord, as_of: date, acknowledged: bool, *, events: tuple[Any, ...],
+def _with_details(view: CaseView, rec: Any, as_of: date, acknowledged: bool, *, events: tuple[Any, ...],
                   checks: tuple[Any, ...], notes: tuple[Any, ...], history: tuple[Any, ...]) -> CaseView:
     open_ = rec.is_open if rec.is_open is not None else Status(rec.status) in (Status.NEW,)
     return replace(
@@ -123,22 +131,24 @@ ORDER BY 1, 2
 """
 
 
-def to_view_in_one_read(session: Session, rec: CaseRecord, as_of: date) -> CaseView:
+def to_view_in_one_read(conn: Session | Connection, rec: Any, as_of: date, on_driver: Any = None) -> CaseView:
     """PostgreSQL: :func:`to_view` with its events, checks, notes, history and the
     acknowledgement read in one statement, not five (take-next shows the case it hands
-    out this way: docs/performance.md, "Team take-next"). The same view:
-    ``tests/team/test_team_side_by_side.py`` compares the two."""
+    out this way: docs/performance.md, "Team take-next"). ``rec`` is a ``CaseRecord`` or
+    a Row of the cases table's columns (take-next's, read on a Connection). The same
+    view: ``tests/team/test_team_side_by_side.py`` compares the two. ``on_driver``: the
+    read as a ``db.DriverStatement`` of :func:`details_statement`, run on the driver."""
     from types import SimpleNamespace
 
-    from sqlalchemy import text
-
-    from muse_care.services.history import HISTORY_VIEW_COLUMNS
-
-    sql = _DETAILS_SQL.format(history=", ".join(f"'{c}', h.{c}" for c in HISTORY_VIEW_COLUMNS))
     parts: dict[int, list[Any]] = {0: [], 1: [], 2: [], 3: [], 4: []}
-    for part, _id, value in session.execute(text(sql), {"id": rec.id}):
+    rows: Any
+    if on_driver is not None:
+        rows = on_driver.rows(conn, id=rec.id)
+    else:
+        rows = conn.execute(details_statement(), {"id": rec.id})
+    for part, _id, value in rows:
         parts[part].append(value)
-    view = to_view(session, rec, as_of, full=False)
+    view = _row_view(rec, as_of)
     return _with_details(
         view, rec, as_of, rec.acknowledge_by is not None and bool(parts[4] and parts[4][0]),
         events=tuple(ClockEventView(e["id"], e["kind"], date.fromisoformat(e["on_date"]), e["reason"],
@@ -148,6 +158,16 @@ def to_view_in_one_read(session: Session, rec: CaseRecord, as_of: date) -> CaseV
                                        c["reason"], c["checked_by"], _utc(c["checked_at"])) for c in parts[1]),
         notes=tuple(NoteView(n["id"], n["text"], n["written_by"], _at(n["written_at"])) for n in parts[2]),
         history=history_views([SimpleNamespace(**{**h, "at": _at(h["at"])}) for h in parts[3]]))
+
+
+@functools.cache
+def details_statement() -> Any:
+    """The read of :func:`to_view_in_one_read` (``:id`` the case's id)."""
+    from sqlalchemy import text
+
+    from muse_care.services.history import HISTORY_VIEW_COLUMNS
+
+    return text(_DETAILS_SQL.format(history=", ".join(f"'{c}', h.{c}" for c in HISTORY_VIEW_COLUMNS)))
 
 
 def _at(value: str) -> datetime:

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from muse_care.domain.case import HistoryEntryView
 from muse_care.store import db
-from muse_care.store.history_sql import entry_hash_v3
+from muse_care.store.history_sql import TAKE_FIELDS, TAKE_NOTE, TAKE_WHAT, entry_hash_v3
 from muse_care.store.models import HistoryRecord
 
 GENESIS = "0" * 64
@@ -168,6 +168,11 @@ def history_views(rows: Any) -> tuple[HistoryEntryView, ...]:
         key = (r.tbl, r.row_id)
         before_data = images.get(key, "")
         images[key] = after_data = "" if r.redacted else r.data
+        if r.what == TAKE_WHAT:  # a take-next: its row entry carries the word (migration 0024)
+            out.append(HistoryEntryView(at=r.at, actor=r.actor, what="assignee", old=r.old_value, new=r.new_value)
+                       if not r.redacted else
+                       HistoryEntryView(at=r.at, actor=r.actor, what="assignee", old="", new=REDACTED_TEXT))
+            continue
         if r.redacted or r.what.endswith(":baseline") or (r.txn and r.txn in worded):
             continue
         if r.what.endswith(":delete"):
@@ -414,9 +419,13 @@ def _shape_problem(r: _Raw) -> str | None:
             return (f"entry {r.id} is named {_short(r.what)} like a row entry of the database, but names "
                     "no table: a forged row entry (the database writes those itself)")
         return None
-    if r.data_digest is None or r.what not in {f"row:{r.tbl}:{op}" for op in ROW_OPS}:
+    if r.data_digest is None or r.what not in {f"row:{r.tbl}:{op}" for op in ROW_OPS} \
+            or (r.what.endswith(":take") and r.what != TAKE_WHAT):
         return (f"entry {r.id} is a row entry of {_short(str(r.tbl))} named {_short(r.what)}, which the "
                 "database never writes: a forged row entry")
+    if r.what != TAKE_WHAT and (r.old_value or r.new_value):
+        return (f"entry {r.id} is a row entry of {_short(str(r.tbl))} that holds words, which only a "
+                "take's entry does: a forged row entry")
     return None
 
 
@@ -504,6 +513,7 @@ def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> Aud
     cases = _replay(session, redacted_cases, problems)
     if _has_row_columns(session):
         _outside_changes(session, problems)
+        _take_check(session, problems)
     _clock_check(session, problems)
     return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
 
@@ -659,10 +669,11 @@ def _outside_changes(session: Session, problems: list[str], limit: int = 200) ->
     rows = session.execute(text(
         "SELECT r.id, r.case_id, r.tbl, r.row_id, r.what, r.actor, r.at, r.data, r.redacted, c.reference "
         "FROM history r LEFT JOIN cases c ON c.id = r.case_id "
-        "WHERE r.tbl IS NOT NULL AND r.what NOT LIKE :baseline AND r.what NOT LIKE :load "
+        "WHERE r.tbl IS NOT NULL AND r.what NOT LIKE :baseline AND r.what NOT LIKE :load AND r.what <> :take "
         "AND NOT EXISTS (SELECT 1 FROM history w WHERE w.tbl IS NULL AND w.txn = r.txn "
         "                AND (w.case_id = r.case_id OR (w.case_id IS NULL AND r.case_id IS NULL))) "
-        "ORDER BY r.id LIMIT :n"), {"n": limit + 1, "baseline": "%:baseline", "load": "%:load"}).all()
+        "ORDER BY r.id LIMIT :n"), {"n": limit + 1, "baseline": "%:baseline", "load": "%:load",
+                                    "take": TAKE_WHAT}).all()
     for n, (entry_id, case_id, tbl, row_id, what, actor, at, data, redacted, reference) in enumerate(rows):
         if n == limit:
             problems.append("(more changes outside MUSE Care not listed)")
@@ -686,6 +697,43 @@ def _outside_changes(session: Session, problems: list[str], limit: int = 200) ->
                                for k in changed) or "no field"
         problems.append(f"case {ref}: {tbl} changed outside MUSE Care by {actor} at {when_s} "
                         f"(row {row_id}, entry {entry_id}; no MUSE Care entry): {fields}")
+
+
+def _take_check(session: Session, problems: list[str], limit: int = 200) -> None:
+    """Each take entry (``row:cases:take``, migration 0024) is its own word: it must be
+    a take, against the case's image before it: the case was free, it now has an
+    assignee, the word names that assignee, and nothing but ``TAKE_FIELDS`` changed.
+    Anything else is a change outside MUSE Care dressed as a take."""
+    rows = session.execute(text(
+        "SELECT t.id, t.data, t.redacted, t.old_value, t.new_value, t.actor, t.at, t.prev_data, t.prev_redacted, "
+        "c.reference, t.row_id FROM (SELECT h.id, h.what, h.data, h.redacted, h.old_value, h.new_value, h.actor, "
+        "h.at, h.row_id, lag(h.data) OVER w AS prev_data, lag(h.redacted) OVER w AS prev_redacted, "
+        "lag(h.id) OVER w AS prev_id FROM history h WHERE h.tbl = 'cases' WINDOW w AS (PARTITION BY h.row_id "
+        "ORDER BY h.id)) t LEFT JOIN cases c ON c.id = t.row_id WHERE t.what = :take ORDER BY t.id"),
+        {"take": TAKE_WHAT})
+    flagged = 0
+    for entry_id, data, redacted, old, new, actor, at, prev_data, prev_redacted, reference, row_id in rows:
+        if redacted or prev_redacted:
+            continue  # anonymised: the images are gone, the chain still holds the digests
+        after, before = _image(str(data or "")), _image(str(prev_data or ""))
+        changed = sorted(k for k in set(after) | set(before)
+                         if k not in TAKE_FIELDS and not _same(after.get(k), before.get(k)))
+        assignee = after.get("assignee")
+        why = ("no earlier entry of the case" if prev_data is None else
+               "the case was not free" if before.get("assignee") not in ("", None) else
+               "it gives the case no assignee" if not assignee else
+               f"it also changes {', '.join(changed)}" if changed else
+               "its words do not name the assignee" if (old, new) != ("", f"{assignee} {TAKE_NOTE}") else "")
+        if not why:
+            continue
+        when = _parse_at(at) or at
+        when_s = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
+        problems.append(f"case {reference or f'#{row_id}'}: entry {entry_id} is named a take by {actor} at "
+                        f"{when_s}, but {why}: a change outside MUSE Care")
+        flagged += 1
+        if flagged >= limit:
+            problems.append("(more entries named takes not listed)")
+            return
 
 
 def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> None:

@@ -41,6 +41,7 @@ class Register:
         self._settings_cache: dict[str, object] = {}
         self._settings_lock = threading.Lock()
         self._settings_generation = 0
+        self._zone: tuple[object, ZoneInfo] | None = None
 
     @classmethod
     def open(cls, url: str, actor: Actor, *, migrate: bool = True,
@@ -91,7 +92,12 @@ class Register:
 
         try:
             stored = self.stored_setting("organisation")
-            return ZoneInfo(OrganisationProfile.from_dict(stored if isinstance(stored, dict) else {}).timezone)
+            zone = self._zone  # the zone of the very setting object cached (a changed setting is a new one)
+            if zone is not None and zone[0] is stored:
+                return zone[1]
+            value = ZoneInfo(OrganisationProfile.from_dict(stored if isinstance(stored, dict) else {}).timezone)
+            self._zone = (stored, value)
+            return value
         except Exception:  # noqa: BLE001 - a bad zone name in settings falls back to UTC
             return ZoneInfo("UTC")
 

@@ -44,7 +44,7 @@ from muse_care.services.history import HistoryWriter
 from muse_care.services.members import UserView, _members, check_assignee, team_members
 from muse_care.services.register import Actor, Register, utc_now
 from muse_care.store import db
-from muse_care.store import team_sql
+from muse_care.store import history_sql, team_sql
 from muse_care.store.models import CaseRecord, UserRecord
 from muse_care.store.team_sql import approvals
 
@@ -529,19 +529,22 @@ def _next_case(case: Any, *, skip_locked: bool) -> Any:
     return stmt
 
 
-TAKE_NOTE = "(took next case)"
-"""The word entry's new value after the taker's login: ``"<login> (took next case)"``."""
+TAKE_NOTE = history_sql.TAKE_NOTE
+"""The take's word after the taker's login: ``"<login> (took next case)"``."""
 
 
 @functools.cache
 def take_next_statement() -> Any:
-    """PostgreSQL: the whole take as one statement (docs/performance.md, "Team
-    take-next"). The candidate of :func:`next_case_select` is locked (SKIP LOCKED) and
-    assigned by one data-modifying CTE; the outer SELECT writes the word entry through
-    ``muse_history_word`` for the row it returns, and the row trigger's row entry
-    follows at the end of the statement, in the same order as the unit of work writes
-    them (word entry, then the UPDATE's row entry). No row, no entry. Built once:
-    building it costs more client time than the server spends running it."""
+    """PostgreSQL: the whole take as one statement (docs/performance.md, "Take-next
+    toward its floor"). The candidate of :func:`next_case_select` is locked (SKIP
+    LOCKED) and assigned by one data-modifying CTE; for the row it returns, the outer
+    SELECT takes the history chain's lock (the order every write takes its locks in:
+    the chain's first, then the dashboard's counts, ``store/dashboard_sql.py``) and asks
+    for a take entry (``history_sql.TAKE_FLAG``, this transaction only). The row
+    trigger then writes the take as one entry at the end of the statement: the row
+    entry carrying the word (migration 0024, ``history_sql.TAKE_WHAT``). No row, no
+    entry. Built once: building it costs more client time than the server spends
+    running it."""
     from sqlalchemy import bindparam, func
     from sqlalchemy.orm import aliased
 
@@ -554,8 +557,18 @@ def take_next_statement() -> Any:
              .values(assignee=login, updated_at=now, updated_by=login, version=c.version + 1)
              .returning(*c.__table__.c).cte("taken"))
     row = aliased(c, taken, name="taken_case")
-    word = func.muse_history_word(row.id, "assignee", "", func.concat(login, " " + TAKE_NOTE), login, now)
-    return select(row, word.label("word_entry"))
+    return select(row, func.pg_advisory_xact_lock(history_sql.LOCK_KEY).label("chain_lock"),
+                  func.set_config(history_sql.TAKE_FLAG, "on", True).label("take_entry"))
+
+
+@functools.cache
+def _driver_statements(dialect: Any) -> tuple[db.DriverStatement, db.DriverStatement]:
+    """The take (:func:`take_next_statement`) and the window's read of the case it hands
+    out (``case_records.details_statement``), compiled once."""
+    from muse_care.services.case_records import details_statement
+
+    return (db.DriverStatement(take_next_statement(), dialect),
+            db.DriverStatement(details_statement(), dialect))
 
 
 def take_next_case(register: Register) -> CaseView | None:
@@ -569,26 +582,27 @@ def take_next_case(register: Register) -> CaseView | None:
     hash-chained history under one lock held until commit, so agents taking cases at
     once queue for it. On PostgreSQL the take is one statement run as its own
     transaction (:func:`take_next_statement`): one round trip, and the lock is held only
-    for the server's own work (the two entries and the commit), never across a round
+    for the server's own work (the one entry and the commit), never across a round
     trip to this client. The case is read for the window afterwards on the same
-    connection, its details in one more statement (``to_view_in_one_read``).
+    connection, its details in one more statement (``to_view_in_one_read``), both run on
+    the driver connection (``db.DriverStatement``).
     """
     from muse_care.services.cases import to_view
 
     login = register.actor.login
     now = register.now()
     if register.dialect == "postgresql":
-        from sqlalchemy.orm import Session
-
         from muse_care.services.case_records import to_view_in_one_read
 
         with db.storage_errors(), register.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            with Session(bind=conn, expire_on_commit=False) as session:
-                found = session.execute(take_next_statement(), {"login": login, "now": now}).first()
-                if found is None:
-                    return None
-                return to_view_in_one_read(session, found[0], register.today())
+            # on the driver itself, with no Session, ORM object or SQLAlchemy execution:
+            # half this client's CPU per take (docs/performance.md, "Take-next toward
+            # its floor"); the row is typed as SQLAlchemy types it
+            found = _driver_statements(conn.dialect)[0].rows(conn, login=login, now=now)
+            if not found:
+                return None
+            return to_view_in_one_read(conn, found[0], register.today(), _driver_statements(conn.dialect)[1])
     stmt = next_case_select(register)
     with register.unit_of_work() as session:
         rec = session.execute(stmt).scalar_one_or_none()

@@ -34,6 +34,7 @@ from muse_care.domain.errors import ValidationError
 from muse_care.domain.grammar import count
 from muse_care.services.register import Register
 from muse_care.services.team import LEAD_ROLES, require_role
+from muse_care.store.history_sql import TAKE_WHAT
 from muse_care.store.models import CaseRecord, HistoryRecord, LetterRecord
 from muse_care.store.team_sql import approvals
 
@@ -518,8 +519,10 @@ def _audit_select(register: Register, f: AuditFilter) -> Any:
         stmt = stmt.where(CaseRecord.reference == ref)
     if f.kind.strip():
         k = f.kind.strip()
-        stmt = stmt.where(or_(H.what == k, H.what.like(f"{k}:%"), H.what.like(f"{k}.%"),
-                              H.what.like(f"{k} %")))
+        kinds = [H.what == k, H.what.like(f"{k}:%"), H.what.like(f"{k}.%"), H.what.like(f"{k} %")]
+        if k == "assignee":  # a take-next's one entry is its row entry (migration 0024)
+            kinds.append(H.what == TAKE_WHAT)
+        stmt = stmt.where(or_(*kinds))
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise ValidationError("to", f"{f.date_to.isoformat()} is before {f.date_from.isoformat()}")
     if f.date_from:
@@ -533,6 +536,8 @@ def _audit_entry(row: Any) -> AuditEntry:
     from muse_care.services.history import REDACTED_TEXT
 
     hid, at, actor, what, ref, old, new, redacted = row
+    if what == TAKE_WHAT:  # shown in words, as the take's word entry was before migration 0024
+        what = "assignee"
     if redacted:
         old, new = "", REDACTED_TEXT
     return AuditEntry(hid, at, actor, what, ref or "", old or "", new or "")
@@ -557,7 +562,7 @@ def audit_people_and_kinds(register: Register) -> tuple[list[str], list[str]]:
     with register.read() as s:
         people = sorted(s.execute(select(H.actor).distinct()).scalars())
         whats = set(s.execute(select(H.what).distinct()).scalars())
-    kinds = sorted({w.replace(".", ":").split(":")[0] for w in whats})
+    kinds = sorted({w.replace(".", ":").split(":")[0] for w in whats} | ({"assignee"} if TAKE_WHAT in whats else set()))
     return people, kinds
 
 

@@ -345,6 +345,52 @@ def upgrade(engine: Engine) -> str | None:
     return copy
 
 
+class DriverStatement:
+    """A statement compiled once for a dialect, run on the driver's own connection with
+    the columns' result processors applied by hand: for the hottest statements of a
+    team (take-next), where SQLAlchemy's execution layer costs more client time than
+    the server spends running them (docs/performance.md, "Take-next toward its floor").
+    The rows have the columns' names as attributes, typed as SQLAlchemy would type them."""
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        from collections import namedtuple
+
+        compiled = statement.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.params = dict(compiled.params)
+        cols = compiled._result_columns  # (key, name, objects, type) in the SELECT's order
+        self.processors = [c[3].result_processor(dialect, None) for c in cols]
+        # a textual statement has no result columns: its rows stay plain tuples
+        self.row: Any = namedtuple("DriverRow", [c[0] for c in cols], rename=True) if cols else None
+
+    def rows(self, conn: Any, **params: Any) -> list[Any]:
+        """Run on ``conn``, a SQLAlchemy Connection with ``isolation_level="AUTOCOMMIT"``
+        (the statement is its own transaction; SQLAlchemy begins none it does not see);
+        a driver error comes out as SQLAlchemy's wrapper of it (``classify`` and
+        ``storage_errors`` read those), and a connection the error broke is invalidated."""
+        from sqlalchemy.exc import DBAPIError
+
+        driver = conn.connection.driver_connection
+        if not getattr(driver, "autocommit", True):
+            raise ValueError("DriverStatement.rows needs an AUTOCOMMIT connection")
+        values = {**self.params, **params}
+        try:
+            fetched = driver.execute(self.sql, values).fetchall()
+        except Exception as exc:
+            if getattr(driver, "broken", False) or getattr(driver, "closed", False):
+                conn.invalidate()
+            dbapi = conn.dialect.loaded_dbapi
+            if isinstance(exc, dbapi.Error):
+                raise DBAPIError.instance(self.sql, values, exc, dbapi.Error) from exc
+            raise
+        if self.row is None:
+            return list(fetched)
+        processors, make = self.processors, self.row._make
+        if not any(processors):
+            return [make(r) for r in fetched]
+        return [make(v if p is None else p(v) for p, v in zip(processors, r)) for r in fetched]
+
+
 def current_revision_safe(engine: Engine) -> str | None:
     with storage_errors():
         return current_revision(engine)

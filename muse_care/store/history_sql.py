@@ -58,8 +58,22 @@ IMAGE_EXCLUDED = ("is_open",)
 BLOB_AS_DIGEST = {"letters": ("pdf",)}
 """Binary columns kept in the image as their SHA-256 (hex)."""
 KEYRING_SERVICE = "muse-care"
-ROW_OPS = ("insert", "update", "delete", "baseline", "load")
-"""The operations a row entry names (``row:<table>:<op>``)."""
+ROW_OPS = ("insert", "update", "delete", "baseline", "load", "take")
+"""The operations a row entry names (``row:<table>:<op>``); ``take`` only on ``cases``."""
+TAKE_NOTE = "(took next case)"
+"""What a take says after the taker's login: ``"<login> (took next case)"``."""
+TAKE_WHAT = "row:cases:take"
+"""PostgreSQL, since migration 0024: a take-next is one entry, the row entry of its UPDATE
+carrying the word (``old_value`` '', ``new_value`` ``"<assignee> (took next case)"``,
+hashed like every version-3 entry). The take statement asks for it with the
+transaction-local setting ``TAKE_FLAG``; the row trigger writes it only for an UPDATE of
+a free case that changes nothing but ``TAKE_FIELDS`` and gives it an assignee, and
+otherwise writes a plain ``row:cases:update``. ``audit verify`` checks each one against
+the row image before it (``services/history.py``); the views show it as the word
+"assignee"."""
+TAKE_FLAG = "muse.take"
+TAKE_FIELDS = ("assignee", "updated_at", "updated_by", "version")
+"""The only fields a take changes (``assignee`` from '' to someone)."""
 
 
 def case_of(table: str, alias: str) -> str:
@@ -302,6 +316,7 @@ def _pg_digest(expr: str) -> str:
 
 
 _DIGEST_EMPTY, _DIGEST_DATA = _pg_digest("''"), _pg_digest("p_data")
+_TAKE_KEEPS = "ARRAY[" + ", ".join(f"'{f}'" for f in TAKE_FIELDS) + "]"
 _DIGEST_OLD, _DIGEST_NEW = _pg_digest("v_old"), _pg_digest("v_new")
 _SHA_ACTOR, _SHA_WHAT, _SHA_P_WHAT = _pg_sha("v_actor"), _pg_sha("v_what"), _pg_sha("p_what")
 _SHA_ENTRY = _pg_sha(f"'{V3}' || E'\\n' || v_prev || E'\\n' || v_rest")
@@ -320,22 +335,27 @@ RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 DECLARE
     v_prev text; v_salt text := replace(gen_random_uuid()::text, '-', ''); v_at timestamptz := now();
     v_actor text := session_user; v_what text := 'row:' || p_tbl || ':' || p_op; v_d0 text; v_dd text;
-    v_rest text; v_hash text;
+    v_rest text; v_hash text; v_new text := ''; v_d_new text;
 BEGIN
     -- Everything but the previous hash is hashed before the lock (held until commit,
     -- the chain's one queue): under it, one read of the head, one SHA-256, the INSERT.
     v_d0 := {_DIGEST_EMPTY};
     v_dd := {_DIGEST_DATA};
+    v_d_new := v_d0;
+    IF p_op = 'take' THEN  -- a take (migration 0024): the row entry carries the word
+        v_new := (p_data::jsonb ->> 'assignee') || ' {TAKE_NOTE}';
+        v_d_new := {_DIGEST_NEW};
+    END IF;
     v_rest := concat_ws(E'\\n', coalesce(p_case::text, ''),
         to_char(v_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        {_SHA_ACTOR}, {_SHA_WHAT}, v_d0, v_d0, v_dd, p_tbl, coalesce(p_row::text, ''));
+        {_SHA_ACTOR}, {_SHA_WHAT}, v_d0, v_d_new, v_dd, p_tbl, coalesce(p_row::text, ''));
     PERFORM pg_advisory_xact_lock({LOCK_KEY});
     SELECT hash INTO v_prev FROM history ORDER BY id DESC LIMIT 1;
     v_prev := coalesce(v_prev, '{GENESIS}');
     v_hash := {_SHA_ENTRY};
     INSERT INTO history (case_id, at, actor, what, old_value, new_value, prev_hash, hash, salt,
                          old_digest, new_digest, redacted, tbl, row_id, data, data_digest, txn)
-    VALUES (p_case, v_at, v_actor, v_what, '', '', v_prev, v_hash, v_salt, v_d0, v_d0, false,
+    VALUES (p_case, v_at, v_actor, v_what, '', v_new, v_prev, v_hash, v_salt, v_d0, v_d_new, false,
             p_tbl, p_row, p_data, v_dd, txid_current()::text);
 END $$;
 
@@ -388,7 +408,7 @@ END $$;
 CREATE OR REPLACE FUNCTION muse_history_row() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp SET TimeZone = 'UTC' AS $$
 DECLARE
-    v_row jsonb; v_case bigint; v_data text := ''; v_super boolean;
+    v_row jsonb; v_case bigint; v_data text := ''; v_super boolean; v_op text := lower(TG_OP); v_old jsonb;
 BEGIN
     SELECT rolsuper INTO v_super FROM pg_roles WHERE rolname = session_user;
     IF coalesce(current_setting('muse.bulk', true), '') = 'on' AND v_super THEN
@@ -398,10 +418,23 @@ BEGIN
         v_row := to_jsonb(OLD);
     ELSE
         v_row := to_jsonb(NEW);
-        IF TG_OP = 'UPDATE' AND v_row = to_jsonb(OLD) THEN
-            RETURN NULL;
+        IF TG_OP = 'UPDATE' THEN
+            v_old := to_jsonb(OLD);
+            IF v_row = v_old THEN
+                RETURN NULL;
+            END IF;
         END IF;
         v_data := muse_row_image(TG_TABLE_NAME, v_row)::text;
+    END IF;
+    -- A take-next (migration 0024): asked for by the take statement, for this one row;
+    -- the entry carries the word only if the change is a take and nothing else
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'cases'
+       AND coalesce(current_setting('{TAKE_FLAG}', true), '') = 'on' THEN
+        PERFORM set_config('{TAKE_FLAG}', '', true);
+        IF (v_old ->> 'assignee') = '' AND coalesce(v_row ->> 'assignee', '') <> ''
+           AND (v_old - {_TAKE_KEEPS}) = (v_row - {_TAKE_KEEPS}) THEN
+            v_op := 'take';
+        END IF;
     END IF;
     v_case := CASE WHEN TG_TABLE_NAME = 'cases' THEN (v_row ->> 'id')::bigint
                    WHEN TG_TABLE_NAME = 'letter_prints' THEN coalesce(
@@ -415,7 +448,7 @@ BEGIN
         RAISE EXCEPTION '% rows cannot be deleted: withdraw instead (a recorded change)', TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    PERFORM muse_history_append(v_case, TG_TABLE_NAME, (v_row ->> 'id')::bigint, lower(TG_OP), v_data);
+    PERFORM muse_history_append(v_case, TG_TABLE_NAME, (v_row ->> 'id')::bigint, v_op, v_data);
     RETURN NULL;
 END $$;
 

@@ -199,3 +199,17 @@ def test_the_listener_for_a_register_drops_its_cached_settings_by_itself(pg_url)
         listener.stop()
         mine.dispose()
         theirs.dispose()
+
+
+def test_the_register_zone_follows_a_change_of_the_organisation_setting(sqlite_register) -> None:
+    """``Register.timezone`` keeps the zone of the setting object it read (take-next asks
+    for "today" on every take): a guard that a changed setting gives the new zone at once."""
+    from muse_care.services.settings import get_setting, set_setting
+
+    reg = sqlite_register
+    assert reg.timezone() == reg.timezone()
+    for zone in ("Pacific/Kiritimati", "America/Los_Angeles"):
+        org = dict(get_setting(reg, "organisation"))
+        org["timezone"] = zone
+        set_setting(reg, "organisation", org)
+        assert reg.timezone().key == zone

@@ -76,24 +76,24 @@ def test_take_next_never_hands_the_same_case_to_two_agents(make_login, client, a
     for reg, got in zip(regs, results):
         for cid in got:
             assert cases.get_case(reg, cid).assignee == reg.actor.login
-    # every take wrote its word entry and its row entry, in one transaction, on the one
-    # chain, in the agent's name (docs/security.md, "History the database writes")
+    # every take wrote one entry, its own transaction's only one, on the one chain, in
+    # the agent's name: the row entry carrying the word (migration 0024; docs/security.md,
+    # "History the database writes")
     from muse_care.services.history import audit
 
     with admin_register.read() as s:
         assert audit(s).ok
-        rows = s.execute(text("SELECT case_id, actor, tbl, txn FROM history WHERE case_id = ANY(:ids) "
-                              "AND (what = 'assignee' OR what = 'row:cases:update') ORDER BY id"),
-                         {"ids": taken}).all()
-    by_txn: dict[str, list] = {}
-    for row in rows:
-        by_txn.setdefault(row.txn, []).append(row)
-    assert len(by_txn) == 11
+        rows = s.execute(text("SELECT h.case_id, h.actor, h.tbl, h.what, h.new_value, "
+                              "(SELECT count(*) FROM history o WHERE o.txn = h.txn) AS in_txn FROM history h "
+                              "WHERE h.case_id = ANY(:ids) AND (h.what = 'assignee' OR h.what LIKE 'row:cases:%') "
+                              "AND h.id > (SELECT max(id) FROM history WHERE case_id = :first) ORDER BY h.id"),
+                         {"ids": taken, "first": ids[0]}).all()
     login_of = {cid: reg.actor.login for reg, got in zip(regs, results) for cid in got}
-    for entries in by_txn.values():
-        assert [e.tbl for e in entries] == [None, "cases"]  # the word entry, then the row entry
-        assert {e.case_id for e in entries} == {entries[0].case_id}
-        assert {e.actor for e in entries} == {login_of[entries[0].case_id]}
+    assert sorted(r.case_id for r in rows) == sorted(taken)
+    for r in rows:
+        who = login_of[r.case_id]
+        assert (r.tbl, r.what, r.actor, r.new_value, r.in_txn) == (
+            "cases", "row:cases:take", who, f"{who} (took next case)", 1)
 
 
 def test_take_next_gives_the_oldest_due_first(sqlite_register) -> None:

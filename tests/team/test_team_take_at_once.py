@@ -13,7 +13,7 @@ import pytest
 from psycopg import errors
 from sqlalchemy import text
 
-from muse_care.services import team
+from muse_care.services import cases, team
 from muse_care.services.history import audit
 from muse_care.store import db
 from team_support import add_cases, url_for
@@ -64,7 +64,8 @@ def test_eight_agents_at_once_get_distinct_cases_on_one_chain_recorded_as_before
         assert report.ok, report.problems
         rows = s.execute(text(
             "SELECT case_id, actor, what, old_value, new_value, tbl, txn, at FROM history "
-            "WHERE case_id = ANY(:ids) AND (what = 'assignee' OR what = 'row:cases:update') ORDER BY id"),
+            "WHERE case_id = ANY(:ids) AND (what = 'assignee' OR what LIKE 'row:cases:%') "
+            "AND txn IN (SELECT txn FROM history WHERE what = 'row:cases:take') ORDER BY id"),
             {"ids": taken}).all()
         server_now = s.execute(text("SELECT now()")).scalar_one()
     by_txn: dict[str, list] = {}
@@ -74,11 +75,11 @@ def test_eight_agents_at_once_get_distinct_cases_on_one_chain_recorded_as_before
     for entries in by_txn.values():
         case_id = entries[0].case_id
         who = login_of[case_id]
-        # who took which case, when: the word entry in the agent's name at the server's
-        # time, then the database's row entry of the same change, as before
-        assert [(e.tbl, e.what) for e in entries] == [(None, "assignee"), ("cases", "row:cases:update")]
-        assert [(e.old_value, e.new_value) for e in entries[:1]] == [("", f"{who} {team.TAKE_NOTE}")]
-        assert {e.case_id for e in entries} == {case_id} and {e.actor for e in entries} == {who}
+        # who took which case, when: one entry, the database's row entry of the change
+        # carrying the word, in the agent's name at the server's time (migration 0024)
+        assert [(e.tbl, e.what, e.old_value, e.new_value) for e in entries] == [
+            ("cases", "row:cases:take", "", f"{who} {team.TAKE_NOTE}")]
+        assert entries[0].actor == who
         assert abs((server_now - entries[0].at).total_seconds()) < 600
     # what an agent's login may not do, it still may not: write the history itself, run
     # the row entries' function, write a word entry in another's name, move the seal
@@ -125,7 +126,7 @@ def test_migration_0023_hashes_before_the_lock_and_both_ways_keep_one_chain(
     for name in ("muse_history_word", "muse_history_append"):
         definition, owner = _definition(team_url, name)
         assert not _hashes_before_the_lock(definition) and owner == "muse_owner", name
-    assert team.take_next_case(reg) is not None  # the agent still writes through the old ones
+    cases.add_note(reg, ids[-1], "written through the old functions")  # the agent still writes through them
     with admin_register.engine.begin() as conn:
         command.upgrade(db._alembic_config(conn), "head")
     assert db.current_revision(admin_register.engine) == db.head_revision()
@@ -137,6 +138,8 @@ def test_migration_0023_hashes_before_the_lock_and_both_ways_keep_one_chain(
     with admin_register.read() as s:
         report = audit(s)
         assert report.ok, report.problems
-        assert s.execute(text("SELECT count(*) FROM history WHERE what = 'assignee' AND actor = :a"),
-                         {"a": agent}).scalar_one() == 3
+        assert s.execute(text("SELECT count(*) FROM history WHERE what = 'row:cases:take' AND actor = :a"),
+                         {"a": agent}).scalar_one() == 2
+        assert s.execute(text("SELECT count(*) FROM history WHERE what = 'note' AND actor = :a"),
+                         {"a": agent}).scalar_one() == 1
     assert len(ids) == 6
