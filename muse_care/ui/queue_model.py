@@ -354,6 +354,17 @@ class QueueModel(QtCore.QAbstractTableModel):
             return PLACEHOLDER
         return cells[i]
 
+    def ask_rows(self, first: int, last: int) -> bool:
+        """Ask for the pages of rows ``first .. last`` not read yet (as a paint of them
+        would); True while one of them is still on its way (``QueueDelegate`` holds the
+        table's paint for it)."""
+        waiting = False
+        for page in range(max(first, 0) // PAGE_SIZE, min(last, self._count - 1) // PAGE_SIZE + 1):
+            if page not in self._cells:
+                self._request(page)
+                waiting = waiting or page in self._pending
+        return waiting
+
     def row_of_case(self, case_id: int) -> int | None:
         for page, lines in self._pages.items():
             for i, line in enumerate(lines):
