@@ -260,7 +260,19 @@ def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
     return and_(text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q))
 
 
+_NO_REGION = object()
+_region_of: tuple[Any, str] = (_NO_REGION, "GB")  # the stored organisation last read, and its region
+
+
 def _default_region(register: Register) -> str:
+    global _region_of
+    try:
+        stored = register.stored_setting("organisation")
+    except Exception:  # noqa: BLE001 - search must work even with odd settings
+        stored = _NO_REGION
+    known = _region_of
+    if known[0] is stored and stored is not _NO_REGION:  # the same cached value (None: none stored)
+        return known[1]  # its region again (checking the profile was a tenth of a search page's time)
     try:
         from muse_care.services.settings import organisation
 
@@ -268,7 +280,9 @@ def _default_region(register: Register) -> str:
     except Exception:  # noqa: BLE001 - search must work even with odd settings
         country = ""
     # The policy's controller is in Pakistan but most callers are in the UK.
-    return "GB" if not country or country == "PK" else country
+    region = "GB" if not country or country == "PK" else country
+    _region_of = (stored, region)
+    return region
 
 
 def fts_in_due_order(register: Register, query: QueueQuery) -> str | None:
@@ -294,7 +308,7 @@ def _fts_ids(conn: Any, fts: str, *, descending: bool, limit: int, offset: int =
     params: dict[str, Any] = {"fts": fts, "limit": limit, "offset": offset}
     if beyond is not None:
         params["beyond"] = beyond
-    return [int(r[0]) for r in conn.exec_driver_sql(sql, params)]
+    return [int(r[0]) for r in conn.exec_driver_sql(sql, params).fetchall()]
 
 
 def _lines_of(conn: Any, register: Register, ids: list[int], today: date, warn: int) -> list[Line]:
