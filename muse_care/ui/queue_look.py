@@ -235,7 +235,8 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
         self._held: Any = None  # the model whose rows a scroll waits for, while it waits
         self._hold_timer: QtCore.QTimer | None = None
         table.installEventFilter(self)
-        table.viewport().installEventFilter(self)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
         table.verticalScrollBar().valueChanged.connect(self._scrolled)
 
     # --- a scroll into rows not read yet --------------------------------------------
@@ -248,15 +249,14 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
         table = self._table
         model = table.model()
         ask = getattr(model, "ask_rows", None)
-        if ask is None or self._held is not None:
+        if ask is None:
             return
-        viewport = table.viewport()
         first = table.rowAt(0)
         if first < 0:
             return
-        last = table.rowAt(viewport.height() - 1)
-        if not ask(first, last if last >= 0 else model.rowCount() - 1):
-            return  # every row shown is read: paint now
+        last = table.rowAt(table.viewport().height() - 1)
+        if not ask(first, last if last >= 0 else model.rowCount() - 1) or self._held is not None:
+            return  # every row shown is read: paint now (or already held: its timer bounds the wait)
         self._held = model  # the paint the scroll has asked for is skipped (eventFilter)
         model.dataChanged.connect(self._maybe_release)
         model.modelReset.connect(self._release)
@@ -285,8 +285,8 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == _PAINT:
-            return self._held is not None  # held for rows on their way (see below): painted once they are in
+        if kind == _PAINT:  # the rows' paint is held while their pages are on their way (see below)
+            return self._held is not None and watched is self._viewport
         if kind in _LOOK_CHANGES:
             self._ready = False
         return False
