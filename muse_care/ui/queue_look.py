@@ -285,7 +285,7 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
-        if kind == _PAINT:  # the rows' paint is held while their pages are on their way (see below)
+        if kind == _PAINT:  # the rows' paint is held while their pages are on their way (_scrolled)
             return self._held is not None and watched is self._viewport
         if kind in _LOOK_CHANGES:
             self._ready = False

@@ -195,9 +195,10 @@ class Worker(QtCore.QObject):
     def submit_soon(self, fn: Callable[[], Any], on_success: Callback | None = None,
                     on_failure: Callable[[BaseException], None] | None = None, *,
                     owner: QtCore.QObject | None = None, within_ms: int = 20) -> Callable[[], None]:
-        """Database work to start soon, not now (docs/architecture.md, "Workers"): pending
-        from now on, so that ``idle`` stays false; it goes to the database thread when the
-        returned ``start()`` is first called, or after ``within_ms`` at the latest."""
+        """Database work to start soon, not now (docs/performance.md, "Queue paint toward
+        its floor"): pending from now on, so that ``idle`` stays false; it goes to the
+        database thread when the returned ``start()`` is first called, or after
+        ``within_ms`` at the latest."""
         if self._closed:
             return _nothing
         owner = self._owner(owner, on_success)
