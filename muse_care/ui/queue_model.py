@@ -11,10 +11,11 @@ reads only the first page. Each read carries the model's generation; a read made
 newer query (the next keystroke, another view) is skipped before it starts and, on
 SQLite, interrupted while it runs, and its result is never shown.
 
-Each page is kept as the service's queue lines (plain tuples, ``queue.fetch_lines``)
-with their records (``line_record``: every cell's text, tooltip and cue brushes), both
-made on the worker; ``data()`` and the table's ``QueueDelegate`` only look them up, and
-a :class:`CaseRow` is made only for a row asked for (``row_at``)."""
+Each page is kept as the service's queue lines (plain tuples, ``queue.fetch_lines``,
+read on the worker) and each row's record (``line_record``: every cell's text, tooltip
+and cue brushes) is made once, when the row is first shown; ``data()`` and the table's
+``QueueDelegate`` then only look it up, and a :class:`CaseRow` is made only for a row
+asked for (``row_at``)."""
 
 from __future__ import annotations
 
@@ -130,12 +131,11 @@ def line_record(line: Line) -> Record:
     return texts, tips, days[1], days[2], line[L_ID]
 
 
-def line_records(lines: list[Line]) -> list[Record]:
-    return [line_record(line) for line in lines]
-
-
-def _with_records(lines: list[Line]) -> tuple[list[Line], list[Record]]:
-    return lines, line_records(lines)  # on the worker, with the page
+def _with_records(lines: list[Line]) -> tuple[list[Line], list[Record | None]]:
+    """A page's lines and room for their records, each made when its row is first shown
+    (``_record_of``): a first paint shows ~30 of the page's 200 rows, and making all 200
+    on the worker held up the page by a tenth."""
+    return lines, [None] * len(lines)
 
 
 def _same_rows(a: QueueQuery, b: QueueQuery) -> bool:
@@ -159,7 +159,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         self.query = QueueQuery()
         self._count = 0
         self._pages: OrderedDict[int, list[Line]] = OrderedDict()  # each cached page's queue lines
-        self._cells: dict[int, list[Record]] = {}  # each cached page's rows, per role and column
+        self._cells: dict[int, list[Record | None]] = {}  # each cached page's records (None: not made yet)
         self._pending: set[int] = set()
         self._generation = 0
         self.count_known = True
@@ -232,7 +232,7 @@ class QueueModel(QtCore.QAbstractTableModel):
                                                      else []),
                                lambda found: self._on_case_row(gen, case_id, found), owner=self)
 
-    def _on_case_row(self, gen: int, case_id: int, found: tuple[list[Line], list[Record]]) -> None:
+    def _on_case_row(self, gen: int, case_id: int, found: tuple[list[Line], list[Record | None]]) -> None:
         if gen != self._generation:
             return
         at = self.row_of_case(case_id)
@@ -252,7 +252,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(COLUMNS) - 1))
         self.row_refreshed.emit(case_id)
 
-    def _on_first(self, gen: int, result: tuple[list[Line], list[Record]], total: int | None = None) -> None:
+    def _on_first(self, gen: int, result: tuple[list[Line], list[Record | None]], total: int | None = None) -> None:
         """The first page: shown at once. ``total``: the count kept from before (a
         re-sort); else, when the page is full, the count is read after it."""
         if gen != self._generation:
@@ -317,7 +317,7 @@ class QueueModel(QtCore.QAbstractTableModel):
                                 cancelled=stale)),
                             lambda result: self._on_page(gen, page, result))
 
-    def _on_page(self, gen: int, page: int, result: tuple[list[Line], list[Record]]) -> None:
+    def _on_page(self, gen: int, page: int, result: tuple[list[Line], list[Record | None]]) -> None:
         if gen != self._generation:
             return
         rows, cells = result
@@ -352,7 +352,12 @@ class QueueModel(QtCore.QAbstractTableModel):
         if cells is None or i >= len(cells):
             self._request(page)
             return PLACEHOLDER
-        return cells[i]
+        return cells[i] or self._record_of(page, i)
+
+    def _record_of(self, page: int, i: int) -> Record:
+        """The record of row ``i`` of a cached page, made now (once) from its line."""
+        made = self._cells[page][i] = line_record(self._pages[page][i])
+        return made
 
     def ask_rows(self, first: int, last: int) -> bool:
         """Ask for the pages of rows ``first .. last`` not read yet (as a paint of them
@@ -390,8 +395,8 @@ class QueueModel(QtCore.QAbstractTableModel):
         return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: QtCore.QModelIndex, role: int = _DISPLAY) -> Any:
-        """A look-up in the row's record (made on the worker), nothing made per call: a
-        paint asks ~8 roles of every visible cell."""
+        """A look-up in the row's record (made once, when the row is first shown), nothing
+        made per call: a paint asks ~8 roles of every visible cell."""
         slot = ROLE_SLOTS.get(role)
         if slot is None:
             return None
@@ -407,7 +412,7 @@ class QueueModel(QtCore.QAbstractTableModel):
                 self._request(page)
                 return "…"
             return None
-        return record_data(cells[i], index.column(), slot)
+        return record_data(cells[i] or self._record_of(page, i), index.column(), slot)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
