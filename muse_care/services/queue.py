@@ -438,7 +438,7 @@ def _rights_of(stored: str) -> tuple[Right, ...]:
 # a tuple of the row select's values, typed (dates as dates, flags as bools) and with the
 # days left as of the day the page was read. Making 200 ``CaseRow`` objects per page was
 # a sixth of the page's time; the window makes one only for a row it is asked for
-# (``row_of``), and its cells straight from the line (``ui/queue_look.line_record``).
+# (``row_of``), and its cells straight from the line (``ui/queue_model.line_record``).
 Line = tuple[Any, ...]
 """(id, reference, requester name, rights as stored ("access,erasure"), channel value,
 status value, received date, due date or None, assignee, is open, retention at risk,
