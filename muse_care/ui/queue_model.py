@@ -219,7 +219,7 @@ class QueueModel(QtCore.QAbstractTableModel):
         """The view has asked for the first page's cells (it is painting them): the count
         starts once that paint is over, so that its query does not hold the GIL from it."""
         start, self._start_count = self._start_count, None
-        QtCore.QTimer.singleShot(0, start)
+        QtCore.QTimer.singleShot(0, self, start)  # (if the model goes first, the worker's own timer starts it)
 
     def refresh_case(self, case_id: int) -> None:
         """After a write to one case: replace its row where it is, or, when the case
