@@ -27,10 +27,12 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal_column, select, text, true, tuple_
+from sqlalchemy import (
+    ColumnElement, Integer, and_, bindparam, exists, false, func, literal_column, select, text, true, tuple_,
+)
 
 from muse_care.domain.case import CaseRow, Channel, Right, Status
 from muse_care.domain.reference import normalise_reference
@@ -111,8 +113,8 @@ def _is_open(value: bool = True) -> ColumnElement[bool]:
     return CaseRecord.is_open == (true() if value else false())
 
 
-def view_filter(register: Register, view: str) -> ColumnElement[bool]:
-    today = register.today()
+def view_filter(register: Register, view: str, today: date | None = None) -> ColumnElement[bool]:
+    today = register.today() if today is None else today
     if view == "mine":
         return and_(CaseRecord.assignee == register.actor.login, _is_open())
     if view == "my-tasks":
@@ -258,7 +260,19 @@ def search_filter(register: Register, typed: str) -> ColumnElement[bool] | None:
     return and_(text(f"{PG_SEARCH_DOCUMENT} @@ CAST(:tsq AS tsquery)").bindparams(tsq=q))
 
 
+_NO_REGION = object()
+_region_of: tuple[Any, str] = (_NO_REGION, "GB")  # the stored organisation last read, and its region
+
+
 def _default_region(register: Register) -> str:
+    global _region_of
+    try:
+        stored = register.stored_setting("organisation")
+    except Exception:  # noqa: BLE001 - search must work even with odd settings
+        stored = _NO_REGION
+    known = _region_of
+    if known[0] is stored and stored is not _NO_REGION:  # the same cached value (None: none stored)
+        return known[1]  # its region again (checking the profile was a tenth of a search page's time)
     try:
         from muse_care.services.settings import organisation
 
@@ -266,7 +280,9 @@ def _default_region(register: Register) -> str:
     except Exception:  # noqa: BLE001 - search must work even with odd settings
         country = ""
     # The policy's controller is in Pakistan but most callers are in the UK.
-    return "GB" if not country or country == "PK" else country
+    region = "GB" if not country or country == "PK" else country
+    _region_of = (stored, region)
+    return region
 
 
 def fts_in_due_order(register: Register, query: QueueQuery) -> str | None:
@@ -282,7 +298,7 @@ def fts_in_due_order(register: Register, query: QueueQuery) -> str | None:
     return fts5_query(terms)
 
 
-def _fts_ids(session: Any, fts: str, *, descending: bool, limit: int, offset: int = 0,
+def _fts_ids(conn: Any, fts: str, *, descending: bool, limit: int, offset: int = 0,
              beyond: int | None = None) -> list[int]:
     """Case ids of the matches in key order (descending: from the end), ``offset`` in,
     after the key ``beyond`` if given."""
@@ -292,23 +308,27 @@ def _fts_ids(session: Any, fts: str, *, descending: bool, limit: int, offset: in
     params: dict[str, Any] = {"fts": fts, "limit": limit, "offset": offset}
     if beyond is not None:
         params["beyond"] = beyond
-    return [int(r[0]) for r in session.execute(text(sql), params)]
+    return [int(r[0]) for r in conn.exec_driver_sql(sql, params).fetchall()]
 
 
-def _rows_of(session: Any, register: Register, ids: list[int], today: date) -> list[CaseRow]:
-    """The queue rows of ``ids``, in that order."""
+def _lines_of(conn: Any, register: Register, ids: list[int], today: date, warn: int) -> list[Line]:
+    """The queue lines of ``ids``, in that order (the row select compiled once; the ids,
+    integers, written into its ``IN``)."""
     if not ids:
         return []
-    found = {r[0]: r for r in session.execute(_row_select(register).where(CaseRecord.id.in_(ids)))}
-    return [_to_row(found[i], today) for i in ids if i in found]
+    base = _compiled(register, ("rows-of", today, warn), lambda: _row_select(register, today, warn))
+    sql = f"{base.sql} WHERE cases.id IN ({', '.join(str(int(i)) for i in ids)})"
+    found = {r[0]: r for r in _run(conn, _Compiled(sql, base.names, base.params), {})}
+    iso = register.dialect == "sqlite"
+    return [_line(found[i], today, iso) for i in ids if i in found]
 
 
-def query_filter(register: Register, query: QueueQuery) -> ColumnElement[bool]:
+def query_filter(register: Register, query: QueueQuery, today: date | None = None) -> ColumnElement[bool]:
     if query.search.strip():
         found = search_filter(register, query.search)
         chosen = found if found is not None else false()
     else:
-        chosen = view_filter(register, query.view)
+        chosen = view_filter(register, query.view, today)
     if query.assignee is not None:
         chosen = and_(chosen, CaseRecord.assignee == query.assignee)
     return chosen
@@ -337,8 +357,9 @@ def interruptible(session: Any, cancelled: Cancelled | None) -> Iterator[None]:
     if cancelled():
         raise QueryCancelled
     raw = None
-    if session.get_bind().dialect.name == "sqlite":
-        raw = session.connection().connection.dbapi_connection
+    conn = session.connection() if hasattr(session, "get_bind") else session  # a Session or a Connection
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
         raw.set_progress_handler(lambda: 1 if cancelled() else 0, INTERRUPT_STEPS)
     try:
         yield
@@ -378,14 +399,18 @@ def count(register: Register, query: QueueQuery, *, cancelled: Cancelled | None 
 
 # --- rows ----------------------------------------------------------------------------
 
-def _row_select(register: Register) -> Any:
-    today = register.today()
+def _warn_days(register: Register) -> int:
     from muse_care.services.settings import get_setting
 
     try:
-        warn = int(get_setting(register, "retention_warn_days"))
+        return int(get_setting(register, "retention_warn_days"))
     except Exception:  # noqa: BLE001
-        warn = 30
+        return 30
+
+
+def _row_select(register: Register, today: date | None = None, warn: int | None = None) -> Any:
+    today = register.today() if today is None else today
+    warn = _warn_days(register) if warn is None else warn
     # At risk: an interaction the source system purges soon that we have not secured in
     # the evidence store yet (once its file is ours, the purge loses nothing).
     at_risk = exists(select(RetrievalRecord.id).where(
@@ -407,18 +432,108 @@ def _rights_of(stored: str) -> tuple[Right, ...]:
     return tuple(_RIGHT_OF.get(x) or Right(x) for x in stored.split(",") if x)
 
 
-def _to_row(r: Any, today: date) -> CaseRow:
-    """A queue row from the row select's columns (the enums looked up in dicts: a page is
-    200 rows, and ``Enum(value)`` was a third of the time it took)."""
-    due = r[7]
-    days_left = (due - today).days if due is not None else None
-    is_open = bool(r[9])
+# --- a queue line: the row select's columns as plain values ----------------------------
+#
+# What the window keeps of a page (docs/performance.md, "Queue paint toward its floor"):
+# a tuple of the row select's values, typed (dates as dates, flags as bools) and with the
+# days left as of the day the page was read. Making 200 ``CaseRow`` objects per page was
+# a sixth of the page's time; the window makes one only for a row it is asked for
+# (``row_of``), and its cells straight from the line (``ui/queue_model.line_record``).
+Line = tuple[Any, ...]
+"""(id, reference, requester name, rights as stored ("access,erasure"), channel value,
+status value, received date, due date or None, assignee, is open, retention at risk,
+days left or None): see the ``L_*`` positions."""
+(L_ID, L_REFERENCE, L_REQUESTER, L_RIGHTS, L_CHANNEL, L_STATUS, L_RECEIVED, L_DUE, L_ASSIGNEE, L_OPEN,
+ L_AT_RISK, L_DAYS_LEFT) = range(12)
+_DATES: dict[str, date] = {}  # a stored date's text (SQLite) as a date: pages share a few hundred
+
+
+def _date(value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    found = _DATES.get(value)
+    if found is None:
+        if len(_DATES) > 20_000:
+            _DATES.clear()
+        found = _DATES[value] = date.fromisoformat(value)
+    return found
+
+
+def _line(r: Any, today: date, iso_dates: bool) -> Line:
+    """A queue line from the row select's columns; ``iso_dates``: its dates are the stored
+    text (read without SQLAlchemy's types from SQLite)."""
+    received, due = (_date(r[6]), _date(r[7])) if iso_dates else (r[6], r[7])
+    return (r[0], r[1], r[2], r[3], r[4], r[5], received, due, r[8], bool(r[9]), bool(r[10]),
+            (due - today).days if due is not None else None)
+
+
+def row_of(line: Line) -> CaseRow:
+    """The :class:`CaseRow` of a queue line (the enums looked up in dicts)."""
+    days_left = line[L_DAYS_LEFT]
+    channel, status = line[L_CHANNEL], line[L_STATUS]
     return CaseRow(
-        id=r[0], reference=r[1], requester_name=r[2],
-        rights=_rights_of(r[3]), channel=_CHANNEL_OF.get(r[4]) or Channel(r[4]),
-        status=_STATUS_OF.get(r[5]) or Status(r[5]), received=r[6], due_date=due, days_left=days_left,
-        overdue=bool(is_open and days_left is not None and days_left < 0), assignee=r[8],
-        retention_at_risk=bool(r[10]))
+        id=line[L_ID], reference=line[L_REFERENCE], requester_name=line[L_REQUESTER],
+        rights=_rights_of(line[L_RIGHTS]), channel=_CHANNEL_OF.get(channel) or Channel(channel),
+        status=_STATUS_OF.get(status) or Status(status), received=line[L_RECEIVED], due_date=line[L_DUE],
+        days_left=days_left, overdue=bool(line[L_OPEN] and days_left is not None and days_left < 0),
+        assignee=line[L_ASSIGNEE], retention_at_risk=line[L_AT_RISK])
+
+
+# --- statements compiled once ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement compiled for one dialect: its SQL, the order of its parameters (for a
+    positional driver; None: by name) and the values bound when it was built."""
+
+    sql: str
+    names: tuple[str, ...] | None
+    params: dict[str, Any]
+
+
+_COMPILED: dict[tuple[Any, ...], _Compiled] = {}
+_COMPILED_LIMIT = 512  # statements kept (a query in a shape on a day); then the cache starts again
+
+
+def _driver_value(value: Any, sqlite: bool) -> Any:
+    """A bound value as SQLAlchemy's types hand it to the driver (SQLite stores dates as
+    ISO text and booleans as 0/1; psycopg takes both as they are)."""
+    if sqlite:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy's DateTime on SQLite
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return int(value)
+    return value
+
+
+def _compiled(register: Register, key: tuple[Any, ...], build: Callable[[], Any]) -> _Compiled:
+    """``build()``'s statement compiled for the register's dialect, kept under ``key`` (which
+    must name everything the statement depends on: the query, today, the warning days, the
+    page's shape). Building and compiling a page's select was a quarter of its time."""
+    dialect = register.engine.dialect
+    key = (dialect.name, dialect.paramstyle, *key)
+    found = _COMPILED.get(key)
+    if found is None:
+        compiled = build().compile(dialect=dialect)
+        sqlite = dialect.name == "sqlite"
+        params = {k: _driver_value(v, sqlite) for k, v in compiled.params.items()}
+        names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup is not None else None
+        found = _Compiled(str(compiled), names, params)
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        _COMPILED[key] = found
+    return found
+
+
+def _run(conn: Any, compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
+    """The rows of ``compiled`` with ``values`` bound besides its own, as the driver gives
+    them (no SQLAlchemy result types), on ``conn`` (``Register.read_connection``)."""
+    sqlite = conn.dialect.name == "sqlite"
+    merged = {**compiled.params, **{k: _driver_value(v, sqlite) for k, v in values.items()}}
+    params: Any = tuple(merged[n] for n in compiled.names) if compiled.names is not None else merged
+    return conn.exec_driver_sql(compiled.sql, params).fetchall()  # type: ignore[no-any-return]
 
 
 def _by_due(query: QueueQuery) -> bool:
@@ -453,86 +568,119 @@ def fetch_rows(register: Register, query: QueueQuery, offset: int, limit: int = 
     reads the page, from the end when it lies in the second half of ``total`` rows.
     Raises :class:`QueryCancelled` once ``cancelled()`` is true (see :func:`interruptible`).
     """
+    return [row_of(line) for line in fetch_lines(register, query, offset, limit, total=total, after=after,
+                                                 before=before, cancelled=cancelled)]
+
+
+def fetch_lines(register: Register, query: QueueQuery, offset: int, limit: int = PAGE_SIZE, *,
+                total: int | None = None, after: SortKey | None = None,
+                before: SortKey | None = None, cancelled: Cancelled | None = None) -> list[Line]:
+    """:func:`fetch_rows` as queue lines (what the window keeps of a page). Each page's
+    statement is built and compiled once per query, day and shape (``_compiled``) and
+    run on a plain connection without SQLAlchemy's result types."""
     if limit <= 0 or offset < 0:
         return []
     if total is not None:
         limit = min(limit, total - offset)
         if limit <= 0:
             return []
+    today, warn = register.today(), _warn_days(register)
     fts = fts_in_due_order(register, query)
     if fts is not None:
         return _fetch_fts(register, query, fts, offset, limit, total=total, after=after, before=before,
-                          cancelled=cancelled)
-    where = query_filter(register, query)
-    col = SORT_COLUMNS[query.sort]
-    base = _row_select(register)
-    today = register.today()
-    keyset = None
-    kwhere = where
-    if _by_due(query) and register.dialect == "sqlite":
-        kwhere = and_(where, _dated())  # keyset pages stay among dated rows; a page that
-        # crosses into the stopped clocks comes back short and is read by position below
+                          cancelled=cancelled, today=today, warn=warn)
+    key = (query, today, warn, register.actor.login, _default_region(register) if query.search.strip() else None)
+    iso = register.dialect == "sqlite"
+    keyset: tuple[SortKey, bool] | None = None
     if total is not None and after is not None and after[0] is not None:
-        cmp = (tuple_(col, CaseRecord.id) < tuple_(*after) if query.descending
-               else tuple_(col, CaseRecord.id) > tuple_(*after))
-        keyset = (base.where(kwhere, cmp).order_by(*_order(query, dialect=register.dialect, dated=True))
-                  .limit(limit), False)
+        keyset = (after, False)
     elif total is not None and before is not None and before[0] is not None:
-        cmp = (tuple_(col, CaseRecord.id) > tuple_(*before) if query.descending
-               else tuple_(col, CaseRecord.id) < tuple_(*before))
-        keyset = (base.where(kwhere, cmp).order_by(*_order(query, reverse=True, dialect=register.dialect,
-                                                            dated=True))
-                  .limit(limit), True)
-    with register.read() as session, interruptible(session, cancelled):
+        keyset = (before, True)
+    with register.read_connection() as conn, interruptible(conn, cancelled):
         if keyset is not None:
-            rows = [_to_row(r, today) for r in session.execute(keyset[0])]
+            anchor, backward = keyset
+            stmt = _compiled(register, (*key, "keyset", backward),
+                             lambda: _keyset_select(register, query, today, warn, backward))
+            rows = [_line(r, today, iso) for r in _run(conn, stmt, {"k_value": anchor[0], "k_id": anchor[1],
+                                                                       "q_limit": limit})]
             if len(rows) == limit:  # else the page crosses NULL keys: read it by position
-                if keyset[1]:
+                if backward:
                     rows.reverse()
                 return rows
         reverse = False
-        inner_offset, inner_limit = offset, limit
+        inner_offset = offset
         if total is not None and offset > total // 2:
             inner_offset, reverse = total - offset - limit, True
-        inner = (select(CaseRecord.id).where(where).order_by(*_order(query, reverse, dialect=register.dialect))
-                 .limit(inner_limit).offset(inner_offset))
-        stmt = base.where(CaseRecord.id.in_(inner)).order_by(*_order(query, reverse, dialect=register.dialect))
-        rows = [_to_row(r, today) for r in session.execute(stmt)]
+        stmt = _compiled(register, (*key, "position", reverse),
+                         lambda: _position_select(register, query, today, warn, reverse))
+        rows = [_line(r, today, iso) for r in _run(conn, stmt, {"q_limit": limit, "q_offset": inner_offset})]
     if reverse:
         rows.reverse()
     return rows
 
 
+def _keyset_select(register: Register, query: QueueQuery, today: date, warn: int, backward: bool) -> Any:
+    """A keyset page: the rows after (``backward``: before) the anchor ``(k_value, k_id)``,
+    ``q_limit`` of them. Keyset pages by due date stay among dated rows on SQLite; a page
+    that crosses into the stopped clocks comes back short and is read by position."""
+    where = query_filter(register, query, today)
+    col = SORT_COLUMNS[query.sort]
+    if _by_due(query) and register.dialect == "sqlite":
+        where = and_(where, _dated())
+    anchor = tuple_(bindparam("k_value", type_=col.type), bindparam("k_id", type_=Integer))
+    keyed = tuple_(col, CaseRecord.id)
+    cmp = keyed < anchor if query.descending != backward else keyed > anchor
+    return (_row_select(register, today, warn).where(where, cmp)
+            .order_by(*_order(query, reverse=backward, dialect=register.dialect, dated=True))
+            .limit(bindparam("q_limit", type_=Integer)))
+
+
+def _position_select(register: Register, query: QueueQuery, today: date, warn: int, reverse: bool) -> Any:
+    """A page by position: a deferred join whose inner query reads ``q_limit`` ids from
+    ``q_offset`` in the covering index (from the end when ``reverse``)."""
+    where = query_filter(register, query, today)
+    order = _order(query, reverse, dialect=register.dialect)
+    inner = (select(CaseRecord.id).where(where).order_by(*order)
+             .limit(bindparam("q_limit", type_=Integer)).offset(bindparam("q_offset", type_=Integer)))
+    return _row_select(register, today, warn).where(CaseRecord.id.in_(inner)).order_by(*order)
+
+
 def _fetch_fts(register: Register, query: QueueQuery, fts: str, offset: int, limit: int, *,
                total: int | None, after: SortKey | None, before: SortKey | None,
-               cancelled: Cancelled | None) -> list[CaseRow]:
+               cancelled: Cancelled | None, today: date, warn: int) -> list[Line]:
     """A search page ordered by due date, read from the full-text index in its key order
     (store/search_index.py): a keyset page from the key of its neighbour row, else by
     position, from the end when the page lies in the second half of ``total`` rows."""
     desc = query.descending
-    today = register.today()
-    with register.read() as session, interruptible(session, cancelled):
+    with register.read_connection() as conn, interruptible(conn, cancelled):
         if total is not None and after is not None:
-            ids = _fts_ids(session, fts, descending=desc, limit=limit,
+            ids = _fts_ids(conn, fts, descending=desc, limit=limit,
                            beyond=search_index.due_key(after[0], after[1]))
         elif total is not None and before is not None:
-            ids = _fts_ids(session, fts, descending=not desc, limit=limit,
+            ids = _fts_ids(conn, fts, descending=not desc, limit=limit,
                            beyond=search_index.due_key(before[0], before[1]))[::-1]
         elif total is not None and offset > total // 2:
-            ids = _fts_ids(session, fts, descending=not desc, limit=limit,
+            ids = _fts_ids(conn, fts, descending=not desc, limit=limit,
                            offset=max(total - offset - limit, 0))[::-1]
         else:
-            ids = _fts_ids(session, fts, descending=desc, limit=limit, offset=offset)
-        return _rows_of(session, register, ids, today)
+            ids = _fts_ids(conn, fts, descending=desc, limit=limit, offset=offset)
+        return _lines_of(conn, register, ids, today, warn)
 
 
 def case_row(register: Register, query: QueueQuery, case_id: int) -> CaseRow | None:
     """The queue row of one case if ``query`` holds it, else None: after a write the
     window replaces that one row instead of reading the queue again."""
-    stmt = _row_select(register).where(query_filter(register, query), CaseRecord.id == case_id)
+    line = case_line(register, query, case_id)
+    return row_of(line) if line is not None else None
+
+
+def case_line(register: Register, query: QueueQuery, case_id: int) -> Line | None:
+    """:func:`case_row` as a queue line."""
+    today = register.today()
+    stmt = _row_select(register, today).where(query_filter(register, query, today), CaseRecord.id == case_id)
     with register.read() as session:
         found = session.execute(stmt).first()
-    return _to_row(found, register.today()) if found is not None else None
+    return _line(found, today, False) if found is not None else None
 
 
 def first_page(register: Register, query: QueueQuery, limit: int = PAGE_SIZE) -> tuple[int, list[CaseRow]]:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,7 +41,7 @@ class Register:
         self._settings_cache: dict[str, object] = {}
         self._settings_lock = threading.Lock()
         self._settings_generation = 0
-        self._zone: tuple[object, ZoneInfo] | None = None
+        self._zone_of: tuple[Any, ZoneInfo] | None = None  # the stored organisation and its zone
 
     @classmethod
     def open(cls, url: str, actor: Actor, *, migrate: bool = True,
@@ -92,12 +92,12 @@ class Register:
 
         try:
             stored = self.stored_setting("organisation")
-            zone = self._zone  # the zone of the very setting object cached (a changed setting is a new one)
-            if zone is not None and zone[0] is stored:
-                return zone[1]
-            value = ZoneInfo(OrganisationProfile.from_dict(stored if isinstance(stored, dict) else {}).timezone)
-            self._zone = (stored, value)
-            return value
+            known = self._zone_of
+            if known is not None and known[0] is stored:  # the same cached value: its zone again
+                return known[1]  # (checking the profile was half of a queue page's "today")
+            zone = ZoneInfo(OrganisationProfile.from_dict(stored if isinstance(stored, dict) else {}).timezone)
+            self._zone_of = (stored, zone)
+            return zone
         except Exception:  # noqa: BLE001 - a bad zone name in settings falls back to UTC
             return ZoneInfo("UTC")
 
@@ -131,6 +131,16 @@ class Register:
         finally:
             session.rollback()
             session.close()
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A plain connection for reads that need no ORM (the queue's pages): rolled back
+        and closed after, errors classified as :meth:`read`'s."""
+        with db.storage_errors(), self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -225,16 +225,69 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
     they change."""
 
     CACHE_LIMIT = 20_000  # laid-out texts kept (a text at a width); then the cache starts again
+    HOLD_MS = 25  # the longest a scroll into rows not read yet waits for them before it paints "…"
 
     def __init__(self, table: QtWidgets.QAbstractItemView) -> None:
         super().__init__(table)
         self._table = table
         self._texts: dict[tuple[str, int], QtGui.QStaticText] = {}
         self._ready = False
+        self._held: Any = None  # the model whose rows a scroll waits for, while it waits
+        self._hold_timer: QtCore.QTimer | None = None
         table.installEventFilter(self)
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.verticalScrollBar().valueChanged.connect(self._scrolled)
+
+    # --- a scroll into rows not read yet --------------------------------------------
+    # A jump (End, a drag of the scroll bar) to rows not read yet used to paint them as
+    # "…" at once, ask for their page from that paint and paint again when it came: two
+    # paints, the page asked for only after the first. Now the scroll asks for the pages
+    # before any paint and holds the table's paint until they are in (HOLD_MS at most;
+    # then the "…" rows are painted as before and filled in when their page comes).
+    def _scrolled(self, _value: int) -> None:
+        table = self._table
+        model = table.model()
+        ask = getattr(model, "ask_rows", None)
+        if ask is None:
+            return
+        first = table.rowAt(0)
+        if first < 0:
+            return
+        last = table.rowAt(table.viewport().height() - 1)
+        if not ask(first, last if last >= 0 else model.rowCount() - 1) or self._held is not None:
+            return  # every row shown is read: paint now (or already held: its timer bounds the wait)
+        self._held = model  # the paint the scroll has asked for is skipped (eventFilter)
+        model.dataChanged.connect(self._maybe_release)
+        model.modelReset.connect(self._release)
+        if self._hold_timer is None:
+            self._hold_timer = QtCore.QTimer(self, singleShot=True, interval=self.HOLD_MS)
+            self._hold_timer.timeout.connect(self._release)
+        self._hold_timer.start()
+
+    def _maybe_release(self, *_args: Any) -> None:
+        table, model = self._table, self._held
+        if model is None:
+            return
+        first, last = table.rowAt(0), table.rowAt(table.viewport().height() - 1)
+        if first < 0 or not model.ask_rows(first, last if last >= 0 else model.rowCount() - 1):
+            self._release()
+
+    def _release(self) -> None:
+        model, self._held = self._held, None
+        if model is None:
+            return
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        model.dataChanged.disconnect(self._maybe_release)
+        model.modelReset.disconnect(self._release)
+        self._table.viewport().update()
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() in _LOOK_CHANGES:
+        kind = event.type()
+        if kind == _PAINT:  # the rows' paint is held while their pages are on their way (_scrolled)
+            return self._held is not None and watched is self._viewport
+        if kind in _LOOK_CHANGES:
             self._ready = False
         return False
 
@@ -296,5 +349,6 @@ _State = QtWidgets.QStyle.StateFlag
 _PLAIN_MASK = (_State.State_Selected | _State.State_HasFocus | _State.State_Enabled).value
 _PLAIN = _State.State_Enabled.value  # enabled, neither selected nor the current cell
 _ACTIVE = _State.State_Active.value
+_PAINT = QtCore.QEvent.Type.Paint
 _LOOK_CHANGES = frozenset({QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.PaletteChange,
                            QtCore.QEvent.Type.StyleChange})

@@ -9,6 +9,10 @@ thread, touch widgets.
     database work that may wait (the saved views' counts): handed to the database
     thread only when it has nothing else queued, so it never holds up a page or a
     search; a job not started yet is replaced by a newer one with the same ``key``.
+``start = worker.submit_soon(fn, on_success, within_ms=...)``
+    database work that should not start at once (the queue's count, after the first
+    page's paint): counted as pending from now (``idle`` stays false), handed to the
+    database thread when ``start()`` is called or after ``within_ms``, whichever is first.
 ``worker.submit_output(fn, on_success, on_failure, label=..., parent=...)``
     output work: ``fn(task)`` runs on the output thread and may call
     ``task.progress(done, total, text)`` and ``task.check()`` (raises
@@ -188,6 +192,31 @@ class Worker(QtCore.QObject):
         self._db.submit(fn, on_success, on_failure, owner)
         self._count(-1)  # (after the lane counted it: busy never flickers off)
 
+    def submit_soon(self, fn: Callable[[], Any], on_success: Callback | None = None,
+                    on_failure: Callable[[BaseException], None] | None = None, *,
+                    owner: QtCore.QObject | None = None, within_ms: int = 20) -> Callable[[], None]:
+        """Database work to start soon, not now (docs/performance.md, "Queue paint toward
+        its floor"): pending from now on, so that ``idle`` stays false; it goes to the
+        database thread when the returned ``start()`` is first called, or after
+        ``within_ms`` at the latest."""
+        if self._closed:
+            return _nothing
+        owner = self._owner(owner, on_success)
+        self._count(+1)
+        started = False
+
+        def start() -> None:
+            nonlocal started
+            if started:
+                return
+            started = True
+            if not self._closed:
+                self._db.submit(fn, on_success, on_failure, owner)
+            self._count(-1)  # (after the lane counted it: busy never flickers off)
+
+        QtCore.QTimer.singleShot(within_ms, self, start)
+        return start
+
     def submit_output(self, fn: Callable[[Task], Any], on_success: Callback | None = None,
                       on_failure: Callable[[BaseException], None] | None = None, *,
                       owner: QtCore.QObject | None = None, label: str = "Working",
@@ -285,6 +314,10 @@ class _ProgressDialog(QtCore.QObject):
             self.dialog.close()
             self.dialog.deleteLater()
         self.dialog = None
+
+
+def _nothing() -> None:
+    return None
 
 
 def _reraise(exc: BaseException) -> None:
