@@ -8,6 +8,13 @@ chart or PDF does not pay for them at start. The generated forms import from her
 too: ``tools/compile_forms.py`` rewrites their ``from PySide6...`` lines. The
 import-linter contract "Only muse_care.ui.qt imports PySide6" in pyproject.toml fails
 the build otherwise.
+
+``Qt`` (the namespace of Qt's own enums) is bound on first use too: PySide6 builds every
+one of its 93 enums as a Python ``enum`` the moment it is looked up, 12-25 ms of CPU,
+and the window's first paint needs none of them (docs/performance.md, "Start-up"). The
+modules on the start path write ``QtCore.Qt`` inside functions that run after that
+paint and give item roles as the ints in :class:`Role`; ``tests/test_start_path.py``
+checks that nothing builds ``Qt`` before the first queue page is on screen.
 """
 
 from __future__ import annotations
@@ -16,15 +23,32 @@ import importlib
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from shiboken6 import isValid
 
 _LAZY = ("QtCharts", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtSvg")
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot", "isValid", *_LAZY]
+_BOUND_ON_FIRST_USE = ("Qt", *_LAZY)
+
+__all__ = ["QtCore", "QtGui", "QtWidgets", "Role", "Signal", "Slot", "isValid", *_BOUND_ON_FIRST_USE]
+
+
+class Role:
+    """The item data roles the start path asks for, as the ints Qt defines them
+    (``Qt.ItemDataRole``; a test compares), so that using one builds no enum."""
+
+    DISPLAY = 0
+    TOOLTIP = 3
+    BACKGROUND = 8
+    FOREGROUND = 9
+    ACCESSIBLE_TEXT = 11
+    USER = 256
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Qt":
+        globals()["Qt"] = QtCore.Qt
+        return QtCore.Qt
     if name in _LAZY:
         module = importlib.import_module(f"PySide6.{name}")
         globals()[name] = module

@@ -12,7 +12,7 @@ newer query (the next keystroke, another view) is skipped before it starts and, 
 SQLite, interrupted while it runs, and its result is never shown.
 
 Each page's rows come with their records (``queue_look.row_record``: every cell's text,
-tooltip and cue brushes), made on the worker; ``data()`` and the table's
+tooltip and cue colours), made on the worker; ``data()`` and the table's
 ``QueueDelegate`` only look them up."""
 
 from __future__ import annotations
