@@ -20,11 +20,34 @@ checks that nothing builds ``Qt`` before the first queue page is on screen.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal, Slot
 from shiboken6 import isValid
+
+
+
+def _no_source_scan() -> None:
+    """PySide6's ``__feature__`` support asks of every module imported after it whether
+    it uses PySide by reading the module's whole source (``inspect.getsource``), which
+    also keeps every source read in ``linecache``: at our start ~360 modules, ~45 ms of
+    CPU (4 ms of it before the first paint) and the sources' lines held for the life of
+    the window (docs/performance.md, "Start-up"). It matters only to a module that
+    selects a feature (``from __feature__ import snake_case``); none of ours or of our
+    libraries does, so a module counts as using PySide by its name instead. Should a
+    PySide6 release move that function, this does nothing."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = _uses_pyside
+
+
+def _uses_pyside(module: Any) -> bool:
+    return str(getattr(module, "__name__", "")).startswith(("PySide6", "shiboken6", __name__))
+
+
+_no_source_scan()
 
 _LAZY = ("QtCharts", "QtPdf", "QtPdfWidgets", "QtPrintSupport", "QtSvg")
 
