@@ -55,6 +55,8 @@ def compile_all(out: Path = OUT) -> list[Path]:
     for ui in sorted(FORMS.glob("*.ui")):
         target = out / f"ui_{ui.stem}.py"
         subprocess.run([uic, "--from-imports", str(ui), "-o", str(target)], check=True)
+        if ui.stem in START_FORMS:
+            rewrite_qt_enums(target)
         rewrite_qt_imports(target)
         written.append(target)
     for qrc in sorted(RESOURCES.glob("*.qrc")):
@@ -67,6 +69,54 @@ def compile_all(out: Path = OUT) -> list[Path]:
 
 
 CHOKEPOINT = "muse_care.ui.qt"
+START_FORMS = {"main_window"}
+"""Forms built before the window's first paint: they must not name a ``Qt.`` enum."""
+
+
+def rewrite_qt_enums(path: Path) -> None:
+    """In a form of ``START_FORMS``, ``self.x.setFoo(Qt.Enum.Member)`` becomes
+    ``self.x.setProperty("foo", <its int>)`` (Qt converts the int to the property's
+    enum), and ``addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)`` becomes
+    ``addToolBar(bar)`` (the same area), and ``QSplitter(parent)`` is called with
+    ``parent=`` (PySide6 tries the parent against an overload's ``Qt.Orientation``
+    first), as is ``setShortcut(text)`` (``setShortcuts([QKeySequence(text)])``
+    is the same shortcut). Naming any member of the ``Qt`` namespace
+    makes PySide6 build all 93 of its enums, 12-25 ms before the first paint
+    (docs/performance.md, "Start-up"). Anything else naming ``Qt.`` stops the build,
+    and each property is checked to exist on its widget's class."""
+    import re
+
+    from PySide6 import QtCore, QtWidgets
+
+    source = path.read_text(encoding="utf-8")
+    classes = dict(re.findall(r"self\.(\w+) = (Q\w+)\(", source))
+    setter = re.compile(r"(?P<obj>self\.(?P<name>\w+))\.set(?P<prop>\w+)\(Qt\.(?P<enum>\w+)\.(?P<member>\w+)\)$")
+
+    def property_call(line: str) -> str:
+        m = setter.search(line)
+        if m is None:
+            return line
+        prop = m["prop"][0].lower() + m["prop"][1:]
+        widget = getattr(QtWidgets, classes.get(m["name"], ""), None)
+        if widget is None or widget.staticMetaObject.indexOfProperty(prop) < 0:
+            raise SystemExit(f"{path.name}: {m['obj']} has no property {prop!r} to set without Qt.{m['enum']}")
+        value = getattr(getattr(QtCore.Qt, m["enum"]), m["member"]).value
+        return line[:m.start()] + f'{m["obj"]}.setProperty("{prop}", {value})  # Qt.{m["enum"]}.{m["member"]}'
+
+    lines = []
+    for line in source.splitlines():
+        line = line.replace("addToolBar(Qt.ToolBarArea.TopToolBarArea, ", "addToolBar(")
+        # QSplitter(parent) is tried against QSplitter(Qt.Orientation, parent) first,
+        # which builds the enum; by keyword it is not
+        line = re.sub(r"= QSplitter\((self\.\w+|\w+)\)$", r"= QSplitter(parent=\1)", line)
+        # setShortcut(text) is tried against overloads that take Qt enums; the list of
+        # one key sequence is the same shortcut
+        line = re.sub(r"\.setShortcut\((QCoreApplication\.translate\(.*\))\)$", r".setShortcuts([QKeySequence(\1)])", line)
+        line = property_call(line)
+        if re.search(r"(?<![\w.])Qt\.", line.split("#", 1)[0]):
+            raise SystemExit(f"{path.name}: a form built before the first paint names a Qt enum: {line.strip()}")
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def rewrite_qt_imports(path: Path) -> None:

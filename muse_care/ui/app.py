@@ -56,9 +56,11 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setWindowIcon(icon("muse-care"))
     load_fonts()
     # Follow the system's light or dark mode (Qt 6.5+). The classic Windows style cannot
-    # draw dark; Fusion can, with the palette Qt derives from the system scheme.
-    if app.styleHints().colorScheme() == QtCore.Qt.ColorScheme.Dark and \
-            app.style().name().lower() == "windowsvista":
+    # draw dark; Fusion can, with the palette Qt derives from the system scheme. Asked
+    # only on Windows: the scheme is a Qt enum, and the style a QStyle, whose enums the
+    # first paint does without elsewhere (docs/performance.md, "Start-up").
+    if sys.platform == "win32" and app.style().name().lower() == "windowsvista" and \
+            app.styleHints().colorScheme() == QtCore.Qt.ColorScheme.Dark:
         app.setStyle("Fusion")
     return app  # type: ignore[return-value]
 
@@ -166,6 +168,8 @@ class Starter(QtCore.QObject):
         if self._started:
             return
         self._started = True
+        if self.window is not None:  # what the table's first paint did without
+            self.window.finish_table()
         if self._paint_watch is not None:
             self._paint_watch.stop()
             self._paint_watch = None

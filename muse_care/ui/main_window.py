@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from muse_care.services.queue_columns import LOOK_KEYS, SAVED_VIEWS
 from muse_care.ui.forms.ui_main_window import Ui_MainWindow
-from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
-from muse_care.ui.queue_look import FirstPageModel, configure_queue_table
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Role, Signal
+from muse_care.ui.queue_look import FirstPageModel, configure_queue_table, finish_queue_table, header_labels
 
 if TYPE_CHECKING:
     from muse_care.store.first_page import FirstPage
@@ -78,6 +78,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._connect_actions()
         self._size_panes()
         self.restore_layout()
+        # connected once the layout is restored: the header's restored sort is read from
+        # the settings instead (restore_layout), as the signal hands its slot a Qt enum
+        self.ui.queue_table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.ui.views_list.setCurrentRow([v.key for v in SAVED_VIEWS].index("all-open"))
         self._title = self.windowTitle()
         if skeleton:  # says so until complete(): the case pane and the actions are not there yet
@@ -105,11 +108,12 @@ class MainWindow(QtWidgets.QMainWindow):
         section = header.sortIndicatorSection()
         sort = LOOK_KEYS[section] if 0 <= section < len(LOOK_KEYS) else "due"
         item = self.ui.views_list.currentItem()
-        view = item.data(Qt.ItemDataRole.UserRole) if item is not None else "all-open"
+        view = item.data(Role.USER) if item is not None else "all-open"
         self.model.query = QueueQuery(view=view, search=self.ui.search_edit.text(), sort=sort,
-                                      descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+                                      descending=header.sortIndicatorOrder() == QtCore.Qt.SortOrder.DescendingOrder)
         if not self.first_page.shown:
             self._take_table()
+        self.finish_table()
         self.ctx.op_executed.connect(self._op_executed)
         self.ctx.open_case.connect(self.open_case)
         self.completed = True
@@ -187,14 +191,27 @@ class MainWindow(QtWidgets.QMainWindow):
         the start's first page until the queue model takes it over (``complete``)."""
         table = self.ui.queue_table
         table.setModel(self.first_page)
-        configure_queue_table(table)
-        table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        configure_queue_table(table, start=True)
+        # the header's names from a model of Qt's own while the start's page is shown
+        # (queue_look.header_labels); the queue model's own once it takes the table
+        table.horizontalHeader().setModel(header_labels(table))
+        self._header_restored = False
+        self._table_finished = False
 
-    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+    def finish_table(self) -> None:
+        """The queue table's delegate, and its sort indicator unless the saved layout
+        restored one: after the first paint (the start calls this once the first page
+        is on screen; ``complete()`` too). Once."""
+        if self._table_finished:
+            return
+        self._table_finished = True
+        finish_queue_table(self.ui.queue_table, sort_indicator=not self._header_restored)
+
+    def _sort_changed(self, section: int, order: QtCore.Qt.SortOrder) -> None:
         if self.model is not None:
             self._top_on_first_page = True  # the new order is read from its first row
             self.model.sort(section, order)
-        elif section != column("due") or order != Qt.SortOrder.AscendingOrder:
+        elif section != column("due") or order != QtCore.Qt.SortOrder.AscendingOrder:
             self._first_page_unfit()
 
     def _build_case_view(self) -> None:
@@ -230,7 +247,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_views(self) -> None:
         for view in SAVED_VIEWS:
             item = QtWidgets.QListWidgetItem(view.label)
-            item.setData(Qt.ItemDataRole.UserRole, view.key)
+            item.setData(Role.USER, view.key)
             item.setToolTip(view.description)
             self.ui.views_list.addItem(item)
         self.ui.views_list.currentItemChanged.connect(self._view_changed)
@@ -286,7 +303,23 @@ class MainWindow(QtWidgets.QMainWindow):
                              ("main/header", self.ui.queue_table.horizontalHeader().restoreState)):
             value = s.value(key)
             if isinstance(value, QtCore.QByteArray) and not value.isEmpty():
-                restore(value)
+                restored = restore(value)
+                if key == "main/header":
+                    self._header_restored = bool(restored)
+        if self._header_restored and not self._restored_sort_fits(s.value("main/sort")):
+            self._first_page_unfit()
+
+    def _restored_sort_fits(self, saved: Any) -> bool:
+        """Whether the restored header sorts as the start's first page (by due date,
+        ascending). ``saved`` is the sort ``save_layout`` wrote beside the header
+        ("due asc"), read without asking the header for its order, which is a Qt enum
+        (building the Qt namespace before the first paint: docs/performance.md,
+        "Start-up"); a layout saved before it was written asks the header."""
+        if isinstance(saved, str) and saved:
+            return saved == "due asc"
+        header = self.ui.queue_table.horizontalHeader()
+        return header.sortIndicatorSection() == column("due") and \
+            header.sortIndicatorOrder() == QtCore.Qt.SortOrder.AscendingOrder
 
     def save_layout(self) -> None:
         s = self.ctx.settings
@@ -294,7 +327,12 @@ class MainWindow(QtWidgets.QMainWindow):
         s.setValue("main/state", self.saveState())
         s.setValue("main/splitter", self.ui.main_splitter.saveState())
         s.setValue("main/queue_splitter", self.ui.queue_splitter.saveState())
-        s.setValue("main/header", self.ui.queue_table.horizontalHeader().saveState())
+        header = self.ui.queue_table.horizontalHeader()
+        s.setValue("main/header", header.saveState())
+        section = header.sortIndicatorSection()
+        key = LOOK_KEYS[section] if 0 <= section < len(LOOK_KEYS) else "due"
+        descending = header.sortIndicatorOrder() == QtCore.Qt.SortOrder.DescendingOrder
+        s.setValue("main/sort", f"{key} {'desc' if descending else 'asc'}")
         s.sync()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
@@ -454,7 +492,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.ui.search_edit.blockSignals(True)
             self.ui.search_edit.clear()
             self.ui.search_edit.blockSignals(False)
-        view = current.data(Qt.ItemDataRole.UserRole)
+        view = current.data(Role.USER)
         if self.model is None:  # still starting: complete() asks for the selected view
             if view != "all-open":
                 self._first_page_unfit()
@@ -486,7 +524,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
         if watched is self.ui.search_edit and event.type() == QtCore.QEvent.Type.KeyPress \
-                and event.key() == Qt.Key.Key_Escape and self.ui.search_edit.text():  # type: ignore[attr-defined]
+                and event.key() == QtCore.Qt.Key.Key_Escape and self.ui.search_edit.text():  # type: ignore[attr-defined]
             self.clear_search()
             return True
         return super().eventFilter(watched, event)
@@ -589,7 +627,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         if busy:
-            QtWidgets.QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            QtWidgets.QApplication.setOverrideCursor(QtCore.Qt.CursorShape.BusyCursor)
         else:
             while QtWidgets.QApplication.overrideCursor() is not None:
                 QtWidgets.QApplication.restoreOverrideCursor()
@@ -599,7 +637,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from muse_care.ui.intake import IntakeDialog
 
         dialog = IntakeDialog(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda view: self._intake_saved(view))
         dialog.open_case.connect(lambda _id: dialog.reject())
         dialog.open()
@@ -615,7 +653,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from muse_care.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda: self.statusBar().showMessage(
             "Settings saved." + (" Some take effect when MUSE Care next starts." if dialog.restart_needed
                                  else ""), 10000))
@@ -626,7 +664,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from muse_care.ui.help import ShortcutsDialog
 
         dialog = ShortcutsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
@@ -634,7 +672,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from muse_care.ui.help import GettingStartedDialog
 
         dialog = GettingStartedDialog(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from muse_care.domain.case import OPEN_STATUSES, CaseRow
 from muse_care.services.queue_columns import COLUMN_LOOKS
-from muse_care.ui.qt import QtCore, QtGui, Qt, QtWidgets
+from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Role
 
 # The days-left cues: a background AND its own text colour, so they read the same in
 # light and dark mode; the text says it too ("5 days overdue"), never colour alone.
@@ -34,24 +34,23 @@ def days_left_cue(row: CaseRow | Any) -> tuple[QtGui.QColor, QtGui.QColor] | Non
     return None
 
 
-# Each cue's brushes, made once: a paint asks the background and the text colour of every
-# visible days-left cell, and a brush made per call would be made at every paint.
-_CUE_BRUSHES = {id(cue): (QtGui.QBrush(cue[0]), QtGui.QBrush(cue[1])) for cue in (CUE_OVERDUE, CUE_TODAY, CUE_SOON)}
+# A cell's cue is its colours as they are (views take a colour for a brush): the first
+# QBrush made builds the Qt namespace's enums, which the first paint does without
+# (docs/performance.md, "Start-up").
 
 _KEYS = tuple(c.key for c in COLUMN_LOOKS)
 _TEXTS = tuple(c.text for c in COLUMN_LOOKS)
 _DAYS_LEFT = _KEYS.index("days_left")
 _REFERENCE = _KEYS.index("reference")
-_NONE = (None,) * len(COLUMN_LOOKS)  # the tooltips or cue brushes of a row that has none
+_NONE = (None,) * len(COLUMN_LOOKS)  # the tooltips or cue colours of a row that has none
 
 # A row's record: for each role a queue cell answers, a tuple of its columns' values
 # (``slot`` below), and the case id (the user role, in every column).
 TEXT_SLOT, TOOLTIP_SLOT, BACKGROUND_SLOT, FOREGROUND_SLOT, ID_SLOT = range(5)
 Record = tuple[tuple[str, ...], tuple[str | None, ...], tuple[Any, ...], tuple[Any, ...], int]
 ROLE_SLOTS: dict[int, int] = {
-    int(Qt.ItemDataRole.DisplayRole): TEXT_SLOT, int(Qt.ItemDataRole.AccessibleTextRole): TEXT_SLOT,
-    int(Qt.ItemDataRole.ToolTipRole): TOOLTIP_SLOT, int(Qt.ItemDataRole.BackgroundRole): BACKGROUND_SLOT,
-    int(Qt.ItemDataRole.ForegroundRole): FOREGROUND_SLOT, int(Qt.ItemDataRole.UserRole): ID_SLOT}
+    Role.DISPLAY: TEXT_SLOT, Role.ACCESSIBLE_TEXT: TEXT_SLOT, Role.TOOLTIP: TOOLTIP_SLOT,
+    Role.BACKGROUND: BACKGROUND_SLOT, Role.FOREGROUND: FOREGROUND_SLOT, Role.USER: ID_SLOT}
 """The roles a queue cell answers, each with its slot in a :data:`Record`; a view asks
 ~8 roles of every visible cell at each paint, and the others are turned away first."""
 
@@ -65,7 +64,7 @@ def _one(column: int, value: Any) -> tuple[Any, ...]:
 
 
 # Each cue's background and text colour as the days-left column's cells of a record
-_CUE_CELLS = {key: (_one(_DAYS_LEFT, brushes[0]), _one(_DAYS_LEFT, brushes[1])) for key, brushes in _CUE_BRUSHES.items()}
+_CUE_CELLS = {id(cue): (_one(_DAYS_LEFT, cue[0]), _one(_DAYS_LEFT, cue[1])) for cue in (CUE_OVERDUE, CUE_TODAY, CUE_SOON)}
 _RISK = "A recording or chat for this case is purged within 30 days"
 _DUE_TIPS: dict[Any, str] = {}  # a due date's "Due Wed 25 Nov 2026": thousands of rows share one
 
@@ -115,18 +114,42 @@ def cell(row: CaseRow, column: int, role: int) -> Any:
     return None if slot is None else record_data(row_record(row), column, slot)
 
 
-def header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
-    """The queue's header, for both its models: the column's name, and its tooltip."""
-    if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMN_LOOKS):
-        if role == Qt.ItemDataRole.DisplayRole:
+def header_tip(section: int) -> str:
+    return f"Sort by {COLUMN_LOOKS[section].header.lower()}"
+
+
+def header_data(section: int, orientation: Any, role: int) -> Any:
+    """The queue model's header: the column's name, and its tooltip."""
+    if orientation == QtCore.Qt.Orientation.Horizontal and 0 <= section < len(COLUMN_LOOKS):
+        if role == Role.DISPLAY:
             return COLUMN_LOOKS[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Sort by {COLUMN_LOOKS[section].header.lower()}"
+        if role == Role.TOOLTIP:
+            return header_tip(section)
     return None
 
 
-ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-"""A queue cell's flags (both models): selectable, never edited, never a tree."""
+def header_labels(parent: QtCore.QObject | None = None) -> QtGui.QStandardItemModel:
+    """The same header for the start's page, as a model of Qt's own: a Python
+    ``headerData`` is handed a ``Qt.Orientation``, and building that enum builds all
+    of ``Qt`` before the first paint (docs/performance.md, "Start-up")."""
+    model = QtGui.QStandardItemModel(0, len(COLUMN_LOOKS), parent)
+    for i, look in enumerate(COLUMN_LOOKS):
+        item = QtGui.QStandardItem(look.header)
+        item.setToolTip(header_tip(i))
+        model.setHorizontalHeaderItem(i, item)
+    return model
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ROW_FLAGS":  # built on first use: it needs the Qt namespace
+        flag = QtCore.Qt.ItemFlag
+        globals()["ROW_FLAGS"] = flags = flag.ItemIsEnabled | flag.ItemIsSelectable | flag.ItemNeverHasChildren
+        return flags
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ROW_FLAGS: a queue cell's flags (the queue model): selectable, never edited, never a
+# tree; Qt's own default for a table model, which the start's page keeps.
 
 
 class FirstPageModel(QtCore.QAbstractTableModel):
@@ -170,13 +193,11 @@ class FirstPageModel(QtCore.QAbstractTableModel):
     def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMN_LOOKS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return header_data(section, orientation, role)
+    # No headerData and no flags of its own: its header is ``header_labels()`` on the
+    # table's header, and Qt's default flags are the queue's (selectable, enabled, no
+    # children), so nothing Qt calls here is handed an enum before the first paint.
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
-        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
-
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: QtCore.QModelIndex, role: int = Role.DISPLAY) -> Any:
         slot = ROLE_SLOTS.get(role)
         if slot is None or not index.isValid():
             return None
@@ -186,13 +207,18 @@ class FirstPageModel(QtCore.QAbstractTableModel):
         return "…" if role == _DISPLAY and at < self.total else None
 
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DISPLAY = Role.DISPLAY
 
 
-def configure_queue_table(table: QtWidgets.QTableView) -> None:
+def configure_queue_table(table: QtWidgets.QTableView, *, start: bool = False) -> None:
     """The queue table as the window shows it (and the benchmark measures it): columns
     sized from their declared samples, rows of one height (no row is measured), no row
-    numbers, sorted by the database (the sort indicator on the due date)."""
+    numbers, sorted by the database (the sort indicator on the due date).
+
+    ``start``: the table as it holds the start's first page, with nothing that builds
+    an enum of the Qt namespace or of QStyle before its first paint: Qt's own delegate
+    (``QueueDelegate`` reads the style's state flags), and no sort indicator yet; the
+    window adds both after that paint (``finish_queue_table``)."""
     header = table.horizontalHeader()
     header.setSectionsMovable(True)
     header.setStretchLastSection(True)
@@ -206,10 +232,20 @@ def configure_queue_table(table: QtWidgets.QTableView) -> None:
     rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
     table.setWordWrap(False)
     table.setSortingEnabled(False)
-    table.setItemDelegate(QueueDelegate(table))
-    header.setSortIndicator(_KEYS.index("due"), Qt.SortOrder.AscendingOrder)
     header.setSortIndicatorShown(True)
     header.setSectionsClickable(True)
+    if not start:
+        finish_queue_table(table, sort_indicator=True)
+
+
+def finish_queue_table(table: QtWidgets.QTableView, *, sort_indicator: bool) -> None:
+    """What ``configure_queue_table(start=True)`` left for after the first paint: the
+    queue's delegate, and (``sort_indicator``) the indicator on the due date,
+    ascending, the queue's default order."""
+    if not isinstance(table.itemDelegate(), QueueDelegate):
+        table.setItemDelegate(QueueDelegate(table))
+    if sort_indicator:
+        table.horizontalHeader().setSortIndicator(_KEYS.index("due"), QtCore.Qt.SortOrder.AscendingOrder)
 
 
 class QueueDelegate(QtWidgets.QStyledItemDelegate):
@@ -229,6 +265,7 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
 
     def __init__(self, table: QtWidgets.QAbstractItemView) -> None:
         super().__init__(table)
+        _read_style_flags()
         self._table = table
         self._texts: dict[tuple[str, int], QtGui.QStaticText] = {}
         self._ready = False
@@ -324,16 +361,16 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
         if laid is None:
             laid = self._lay_out(text, width)
         foreground = record[FOREGROUND_SLOT][col]
-        painter.setPen(foreground.color() if foreground is not None else self._colours[bool(state & _ACTIVE)])
+        painter.setPen(foreground if foreground is not None else self._colours[bool(state & _ACTIVE)])
         painter.drawStaticText(x + self._margin, y + (height - self._height) // 2, laid)
 
     def _lay_out(self, text: str, width: int) -> QtGui.QStaticText:
         room = max(width - 2 * self._margin, 0)
         metrics = self._metrics
         shown = text if metrics.horizontalAdvance(text) <= room else \
-            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            metrics.elidedText(text, QtCore.Qt.TextElideMode.ElideRight, room)
         laid = QtGui.QStaticText(shown)
-        laid.setTextFormat(Qt.TextFormat.PlainText)
+        laid.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         laid.prepare(QtGui.QTransform(), self._font)
         if len(self._texts) >= self.CACHE_LIMIT:
             self._texts = {}
@@ -345,10 +382,22 @@ def _no_record(_row: int) -> None:
     return None
 
 
-_State = QtWidgets.QStyle.StateFlag
-_PLAIN_MASK = (_State.State_Selected | _State.State_HasFocus | _State.State_Enabled).value
-_PLAIN = _State.State_Enabled.value  # enabled, neither selected nor the current cell
-_ACTIVE = _State.State_Active.value
-_PAINT = QtCore.QEvent.Type.Paint
-_LOOK_CHANGES = frozenset({QtCore.QEvent.Type.FontChange, QtCore.QEvent.Type.PaletteChange,
-                           QtCore.QEvent.Type.StyleChange})
+_PLAIN_MASK = _PLAIN = _ACTIVE = 0
+_PAINT: Any = None
+_LOOK_CHANGES: frozenset[Any] = frozenset()
+
+
+def _read_style_flags() -> None:
+    """The style's state flags and the events that change a table's look, read when the
+    first ``QueueDelegate`` is made: looking ``QStyle`` up builds its 11 enums, which
+    the start's first paint does without (``configure_queue_table(start=True)``)."""
+    global _PLAIN_MASK, _PLAIN, _ACTIVE, _PAINT, _LOOK_CHANGES
+    if _LOOK_CHANGES:
+        return
+    state = QtWidgets.QStyle.StateFlag
+    _PLAIN_MASK = (state.State_Selected | state.State_HasFocus | state.State_Enabled).value
+    _PLAIN = state.State_Enabled.value  # enabled, neither selected nor the current cell
+    _ACTIVE = state.State_Active.value
+    kind = QtCore.QEvent.Type
+    _PAINT = kind.Paint
+    _LOOK_CHANGES = frozenset({kind.FontChange, kind.PaletteChange, kind.StyleChange})

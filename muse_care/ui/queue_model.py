@@ -13,7 +13,7 @@ SQLite, interrupted while it runs, and its result is never shown.
 
 Each page is kept as the service's queue lines (plain tuples, ``queue.fetch_lines``,
 read on the worker) and each row's record (``line_record``: every cell's text, tooltip
-and cue brushes) is made once, when the row is first shown; ``data()`` and the table's
+and cue colours) is made once, when the row is first shown; ``data()`` and the table's
 ``QueueDelegate`` then only look it up, and a :class:`CaseRow` is made only for a row
 asked for (``row_at``)."""
 

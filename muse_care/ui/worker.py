@@ -88,6 +88,7 @@ class _Lane:
                on_failure: Callable[[BaseException], None] | None, owner: QtCore.QObject | None,
                extra: Any = None) -> Future[Any]:
         worker = self.worker
+        worker.connect_done()  # before the job can finish
         self.pending += 1
         worker._count(+1)
         # Everything the job refers to travels back to the GUI thread with the result and
@@ -133,7 +134,15 @@ class Worker(QtCore.QObject):
         self._tasks: set[Task] = set()
         self._waiting: dict[object, tuple[Any, ...]] = {}  # submit_idle jobs, oldest first
         self.default_failure: Callable[[BaseException], None] = _reraise
-        self._done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
+        self._connected = False  # _done to _deliver, at the first job (connect_done)
+
+    def connect_done(self) -> None:
+        """Results come back to the GUI thread through a queued connection, made with
+        the first job: naming its type builds the Qt namespace's enums, which the
+        window's first paint does without (docs/performance.md, "Start-up")."""
+        if not self._connected:
+            self._connected = True
+            self._done.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
 
     @property
     def idle(self) -> bool:

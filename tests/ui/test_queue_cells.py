@@ -31,7 +31,7 @@ def _answers(model, row: int) -> list[list[object]]:
         values = []
         for role in ROLES:
             value = model.index(row, col).data(role)
-            values.append(value.color().name() if isinstance(value, QtGui.QBrush) else value)
+            values.append(value.name() if isinstance(value, QtGui.QColor) else value)
         out.append(values)
     return out
 
@@ -48,8 +48,8 @@ def test_an_overdue_row_answers_each_role_from_its_record(qtbot, ctx) -> None:
     assert days.data().endswith("overdue")
     assert days.data(Qt.ItemDataRole.AccessibleTextRole) == days.data()
     assert days.data(Qt.ItemDataRole.ToolTipRole).startswith(f"Due {model.row_at(row).due_date:%a %d %b %Y}: ")
-    assert days.data(Qt.ItemDataRole.BackgroundRole).color() == CUE_OVERDUE[0]
-    assert days.data(Qt.ItemDataRole.ForegroundRole).color() == CUE_OVERDUE[1]
+    assert days.data(Qt.ItemDataRole.BackgroundRole) == CUE_OVERDUE[0]
+    assert days.data(Qt.ItemDataRole.ForegroundRole) == CUE_OVERDUE[1]
     name = model.index(row, column("requester"))
     assert name.data() == "Late Person"
     for role in ROLES[2:5] + ROLES[6:]:

@@ -368,3 +368,73 @@ def test_a_new_letter_says_the_requesters_unsaved_edits_are_not_in_it(qtbot, win
             qtbot.waitUntil(lambda: tab.dialog is None, timeout=5000)
     finally:
         window.case_view._set_dirty(False)  # closing the window would ask about the edits
+
+
+def _skeleton_page(ctx):
+    """The window as the start builds it (before the register is open), and the first
+    page the start reads through sqlite3 for ``ctx``'s register."""
+    from muse_care.store.db import sqlite_file
+    from muse_care.store.first_page import read_first_page
+    from muse_care.ui.main_window import MainWindow
+
+    page = read_first_page(sqlite_file(ctx.register.url), 200)
+    return MainWindow(ctx, skeleton=True), page
+
+
+def test_a_layout_saved_sorted_by_another_column_does_not_show_the_starts_page(qtbot, ctx) -> None:
+    """The start's first page is All open by due date, ascending. A layout saved sorted
+    otherwise is restored with its sort (read from the layout, not from the header's
+    Qt enums), and that page is not shown under it."""
+    from muse_care.ui.main_window import MainWindow, column
+    from muse_care.ui.qt import QtCore
+
+    add_case(ctx.register, "Sorted Person", received=date(2026, 11, 2))
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.ui.queue_table.horizontalHeader().setSortIndicator(column("requester"), QtCore.Qt.SortOrder.DescendingOrder)
+    win.save_layout()
+    assert ctx.settings.value("main/sort") == "requester desc"
+    wait_idle(qtbot, ctx)
+    again, page = _skeleton_page(ctx)
+    qtbot.addWidget(again)
+    header = again.ui.queue_table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == \
+        (column("requester"), QtCore.Qt.SortOrder.DescendingOrder)
+    assert page is not None and page.total == 1
+    assert not again.show_first_page(page)
+    assert again.ui.queue_table.model().rowCount() == 0
+    # an older layout, saved before the sort was written beside it: the header is asked
+    ctx.settings.remove("main/sort")
+    older, page = _skeleton_page(ctx)
+    qtbot.addWidget(older)
+    assert not older.show_first_page(page)
+    # sorted by due date again: the page is shown, under the names of the queue's columns
+    win.ui.queue_table.horizontalHeader().setSortIndicator(column("due"), QtCore.Qt.SortOrder.AscendingOrder)
+    win.save_layout()
+    assert ctx.settings.value("main/sort") == "due asc"
+    fits, page = _skeleton_page(ctx)
+    qtbot.addWidget(fits)
+    assert fits.show_first_page(page)
+    table = fits.ui.queue_table
+    assert table.model().rowCount() == 1
+    assert [table.horizontalHeader().model().headerData(i, QtCore.Qt.Orientation.Horizontal)
+            for i in range(2)] == [win.model.headerData(i, QtCore.Qt.Orientation.Horizontal) for i in range(2)]
+
+
+def test_the_starts_table_gets_the_queue_delegate_and_sort_indicator_after_its_first_paint(qtbot, ctx) -> None:
+    from muse_care.ui.main_window import column
+    from muse_care.ui.qt import QtCore
+    from muse_care.ui.queue_look import QueueDelegate
+
+    win, page = _skeleton_page(ctx)
+    qtbot.addWidget(win)
+    table = win.ui.queue_table
+    assert not isinstance(table.itemDelegate(), QueueDelegate)  # Qt's own, until the first paint
+    win.finish_table()
+    assert isinstance(table.itemDelegate(), QueueDelegate)
+    header = table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == \
+        (column("due"), QtCore.Qt.SortOrder.AscendingOrder)
+    win.complete()
+    assert table.model() is win.model and isinstance(table.itemDelegate(), QueueDelegate)
+    wait_idle(qtbot, ctx)
