@@ -30,8 +30,11 @@ changes that move none)
 keep the open counts and ask for the answers of the cases whose status, due date or
 (answered) last change moved; a row trigger on
 ``history`` for the moves to an answered status, and one on ``letters`` for the
-replies, do the same. Every case write already holds the history chain's lock
-(``store/history_sql.py``), so these rows add no serialisation of their own. The
+replies, do the same. Every case write MUSE Care makes already holds the history
+chain's lock (``store/history_sql.py``; the take statement takes it first), so these
+rows add no serialisation of their own. A raw ``UPDATE cases`` run outside MUSE Care on
+several connections at once takes no such lock first, and can deadlock here (this
+trigger fires before the row trigger, by name); PostgreSQL then cancels one of them. The
 functions are SECURITY DEFINER and owned by ``muse_owner`` after ``team init``: a
 member reads the tables and cannot write them (``store/team_sql.py``).
 
