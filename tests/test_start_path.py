@@ -64,7 +64,8 @@ def at_paint(self):
     header = self.window.ui.queue_table.horizontalHeader()
     labels = [header.model().horizontalHeaderItem(i).text() for i in range(header.count())] \
         if hasattr(header.model(), "horizontalHeaderItem") else None
-    marks["paint"] = dict(built=built, header=labels,
+    arrow = header.sortIndicatorSection() if header.isSortIndicatorShown() else None
+    marks["paint"] = dict(built=built, header=labels, arrow=arrow,
         loaded=sorted({{m for m in sys.modules if m.split(".")[0] in HEAVY or m.startswith(ADDONS)}}),
         from_start=fp.shown, completed=self.window.completed, total=self.window.ui.queue_table.model().rowCount(),
         rows=[[r.reference, r.requester_name, r.days_left] for r in fp.rows],
@@ -137,6 +138,8 @@ def test_the_first_page_is_painted_before_sqlalchemy_loads_and_the_model_takes_o
     from muse_care.services.queue_columns import COLUMN_LOOKS
 
     assert paint["header"] == [c.header for c in COLUMN_LOOKS]
+    # no sort arrow on the first frame but the queue's own (by due date), or none yet
+    assert paint["arrow"] in (None, [c.key for c in COLUMN_LOOKS].index("due"))
     complete = marks["complete"]
     assert complete["total"] == total and complete["rows"] == expected and complete["title"] == "MUSE Care"
     assert complete["loaded"] == []  # the idle window: no keychain, ciphers, letter renderer or PDF view

@@ -232,7 +232,9 @@ def configure_queue_table(table: QtWidgets.QTableView, *, start: bool = False) -
     rows.setDefaultSectionSize(table.fontMetrics().lineSpacing() + 8)
     table.setWordWrap(False)
     table.setSortingEnabled(False)
-    header.setSortIndicatorShown(True)
+    # hidden until it is set (finish_queue_table) or restored with the layout: a header's
+    # own indicator is on its first column, which is not the queue's order
+    header.setSortIndicatorShown(False)
     header.setSectionsClickable(True)
     if not start:
         finish_queue_table(table, sort_indicator=True)
@@ -244,8 +246,10 @@ def finish_queue_table(table: QtWidgets.QTableView, *, sort_indicator: bool) -> 
     ascending, the queue's default order."""
     if not isinstance(table.itemDelegate(), QueueDelegate):
         table.setItemDelegate(QueueDelegate(table))
+    header = table.horizontalHeader()
     if sort_indicator:
-        table.horizontalHeader().setSortIndicator(_KEYS.index("due"), QtCore.Qt.SortOrder.AscendingOrder)
+        header.setSortIndicator(_KEYS.index("due"), QtCore.Qt.SortOrder.AscendingOrder)
+    header.setSortIndicatorShown(True)
 
 
 class QueueDelegate(QtWidgets.QStyledItemDelegate):

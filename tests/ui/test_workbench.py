@@ -400,6 +400,7 @@ def test_a_layout_saved_sorted_by_another_column_does_not_show_the_starts_page(q
     header = again.ui.queue_table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == \
         (column("requester"), QtCore.Qt.SortOrder.DescendingOrder)
+    assert header.isSortIndicatorShown()  # the restored arrow is on screen from the first frame
     assert page is not None and page.total == 1
     assert not again.show_first_page(page)
     assert again.ui.queue_table.model().rowCount() == 0
@@ -430,11 +431,13 @@ def test_the_starts_table_gets_the_queue_delegate_and_sort_indicator_after_its_f
     qtbot.addWidget(win)
     table = win.ui.queue_table
     assert not isinstance(table.itemDelegate(), QueueDelegate)  # Qt's own, until the first paint
+    assert not table.horizontalHeader().isSortIndicatorShown()  # no arrow on another column meanwhile
     win.finish_table()
     assert isinstance(table.itemDelegate(), QueueDelegate)
     header = table.horizontalHeader()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == \
         (column("due"), QtCore.Qt.SortOrder.AscendingOrder)
+    assert header.isSortIndicatorShown()
     win.complete()
     assert table.model() is win.model and isinstance(table.itemDelegate(), QueueDelegate)
     wait_idle(qtbot, ctx)
