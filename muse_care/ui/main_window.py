@@ -322,6 +322,7 @@ class MainWindow(QtWidgets.QMainWindow):
             header.sortIndicatorOrder() == QtCore.Qt.SortOrder.AscendingOrder
 
     def save_layout(self) -> None:
+        self.finish_table()  # a window closed before its first paint saves the queue's own sort
         s = self.ctx.settings
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())

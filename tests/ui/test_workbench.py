@@ -441,3 +441,18 @@ def test_the_starts_table_gets_the_queue_delegate_and_sort_indicator_after_its_f
     win.complete()
     assert table.model() is win.model and isinstance(table.itemDelegate(), QueueDelegate)
     wait_idle(qtbot, ctx)
+
+
+def test_a_window_closed_before_its_first_paint_saves_the_queues_own_sort(qtbot, ctx) -> None:
+    """Before the first paint the header has no sort indicator yet (its own default is
+    the first column); the layout saved then is the queue's order, so the next start
+    shows its first page."""
+    add_case(ctx.register, "Early Quitter", received=date(2026, 11, 3))
+    win, _page = _skeleton_page(ctx)
+    qtbot.addWidget(win)
+    win.save_layout()
+    assert ctx.settings.value("main/sort") == "due asc"
+    again, page = _skeleton_page(ctx)
+    qtbot.addWidget(again)
+    assert again.show_first_page(page)
+    wait_idle(qtbot, ctx)
