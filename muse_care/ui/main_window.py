@@ -67,6 +67,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._when_complete: list[Callable[[], Any]] = []
         self.counts: dict[str, int] = {}
         self._pending_select: int | None = None
+        self._awaited_row: int | None = None  # a selected row whose page is on its way
+        self._opened_from_row: tuple[int, int] | None = None  # (row, case id) last opened from the queue
         self._select_single_result = False
         self._top_on_first_page = False
         self._following = False
@@ -167,7 +169,13 @@ class MainWindow(QtWidgets.QMainWindow):
         current = table.currentIndex()
         chosen = self.first_page.row_at(current.row()) if current.isValid() else None
         table.setModel(self.model)
-        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # a case opens when the current row is also selected, never when only the current
+        # index moves: Qt moves it, unselected, to the first row when the table gets the
+        # focus (a click that activates the window), which opened a case the agent had not
+        # chosen. A click sets the current row before it selects it, the keyboard after.
+        table.selectionModel().currentRowChanged.connect(self._open_current_row)
+        table.selectionModel().selectionChanged.connect(self._open_current_row)
+        self.model.dataChanged.connect(self._awaited_rows_in)
         self.first_page.clear()
         if chosen is not None:
             self.open_case(chosen.id)
@@ -595,12 +603,34 @@ class MainWindow(QtWidgets.QMainWindow):
             self._quietly(lambda: table.selectionModel().setCurrentIndex(index, flags))
         table.scrollTo(index)
 
-    def _row_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+    def _open_current_row(self, *_args: Any) -> None:
+        """The agent chose a row (a click, the keyboard, step_case): open its case once
+        the row is both current and selected. A row whose page is still on its way
+        opens when it comes (``_awaited_rows_in``), if it is still the one chosen."""
         if self._following:
             return
-        row = self.model.row_at(current.row()) if current.isValid() else None
-        if row is not None:
+        table = self.ui.queue_table
+        current = table.currentIndex()
+        self._awaited_row = None
+        if not current.isValid() or not table.selectionModel().isRowSelected(current.row(), QtCore.QModelIndex()):
+            return
+        row = self.model.row_at(current.row())
+        if row is None:
+            self._awaited_row = current.row()
+            return
+        if self._opened_from_row != (current.row(), row.id) or self.case_view.view is None \
+                or self.case_view.view.id != row.id:
+            self._opened_from_row = (current.row(), row.id)
             self.case_view.load(row.id)
+
+    def _awaited_rows_in(self, top: QtCore.QModelIndex, bottom: QtCore.QModelIndex, *_roles: Any) -> None:
+        awaited = self._awaited_row
+        if awaited is None or not top.row() <= awaited <= bottom.row() or self.model.row_at(awaited) is None:
+            return
+        if self.ui.queue_table.currentIndex().row() == awaited:
+            self._open_current_row()  # (still current and selected: opens it)
+        else:
+            self._awaited_row = None
 
     def step_case(self, delta: int) -> None:
         table = self.ui.queue_table
