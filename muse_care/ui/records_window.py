@@ -15,6 +15,7 @@ from typing import Any
 
 from muse_care.services import records, tasks
 from muse_care.ui.qt import QtCharts, QtGui, QtWidgets, Qt, Signal
+from muse_care.ui.window_keys import close_on_keys
 
 GREEN, RED, BLUE = "#3BA55C", "#D64545", "#4C78A8"
 
@@ -94,9 +95,7 @@ class RecordsWindow(QtWidgets.QMainWindow):
         self.status.setAccessibleName("Records status")
         layout.addWidget(self.status)
         if not embedded:
-            close = QtGui.QShortcut(QtGui.QKeySequence.StandardKey.Close, self)
-            close.activated.connect(self.close)
-            QtGui.QShortcut(QtGui.QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
+            close_on_keys(self)
             self.resize(1000, 760)
 
     # --- loading ------------------------------------------------------------------------

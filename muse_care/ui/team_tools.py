@@ -21,6 +21,7 @@ from typing import Any
 from muse_care.domain.grammar import count
 from muse_care.ui.context import AppContext
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+from muse_care.ui.window_keys import close_on_keys
 
 WARN_WITHIN = 3  # working days
 LEAD_ROLES = ("lead", "admin")
@@ -377,6 +378,7 @@ class TeamAuditWindow(QtWidgets.QWidget):
         self.ctx = ctx
         self.setWindowTitle("Team audit — MUSE Care")
         self.setAccessibleName("Team audit")
+        close_on_keys(self)
         layout = QtWidgets.QVBoxLayout(self)
         self.verify = QtWidgets.QLabel("Checking the history's hash chain…")
         self.verify.setAccessibleName("History verify result")
@@ -395,7 +397,7 @@ class TeamAuditWindow(QtWidgets.QWidget):
         self.use_dates = QtWidgets.QCheckBox("&From")
         self.date_from = QtWidgets.QDateEdit(calendarPopup=True)
         self.date_to = QtWidgets.QDateEdit(calendarPopup=True)
-        today = QtCore.QDate.currentDate()
+        today = QtCore.QDate.currentDate()  # until the organisation's day is read (_show)
         self.date_from.setDate(today.addDays(-30))
         self.date_to.setDate(today)
         for w, label in ((self.person, "&Person"), (self.case, "&Case"), (self.kind, "&Kind")):
@@ -453,7 +455,7 @@ class TeamAuditWindow(QtWidgets.QWidget):
         load_lists = not self._lists_loaded
 
         def fetch() -> Any:
-            lists = tr.audit_people_and_kinds(reg) if load_lists else None
+            lists = (tr.audit_people_and_kinds(reg), reg.today()) if load_lists else None
             return lists, tr.audit_entries(reg, f), tr.verify_history(reg)
 
         self.status.setText("Loading…")
@@ -462,7 +464,11 @@ class TeamAuditWindow(QtWidgets.QWidget):
     def _show(self, result: Any) -> None:
         lists, entries, check = result
         if lists is not None:
-            people, kinds = lists
+            (people, kinds), today = lists
+            # the filter's days are the organisation's (services/team_reports.py): so are
+            # the defaults, not this computer's day (which can be a day behind it)
+            self.date_to.setDate(QtCore.QDate(today.year, today.month, today.day))
+            self.date_from.setDate(self.date_to.date().addDays(-30))
             self.person.addItem("Everyone", "")
             for p in people:
                 self.person.addItem(p, p)

@@ -13,6 +13,7 @@ from muse_care.domain.case import CaseView
 from muse_care.ui.context import AppContext
 from muse_care.ui.operations import announce
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal
+from muse_care.ui.window_keys import close_on_keys
 
 
 def is_lead(ctx: AppContext) -> bool:
@@ -39,6 +40,7 @@ class ApprovalsWindow(QtWidgets.QWidget):
         self.queue.rejectRequested.connect(lambda i, note: self._decide(i, "rejected", note))
         self.queue.openCaseRequested.connect(ctx.open_case.emit)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 90, self.fontMetrics().lineSpacing() * 30)
+        close_on_keys(self)
 
     def reload(self) -> None:
         from muse_care.services import team
@@ -98,6 +100,7 @@ class DashboardWindow(QtWidgets.QWidget):
             lambda login: parent.team_tools.show_queue_of(login) if hasattr(parent, "team_tools") else None)
         em = self.fontMetrics().horizontalAdvance("M")
         self.resize(em * 110, self.fontMetrics().lineSpacing() * 58)
+        close_on_keys(self)
 
     def reload(self) -> None:
         from muse_care.services.team_reports import dashboard_data

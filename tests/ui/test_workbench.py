@@ -456,3 +456,96 @@ def test_a_window_closed_before_its_first_paint_saves_the_queues_own_sort(qtbot,
     qtbot.addWidget(again)
     assert again.show_first_page(page)
     wait_idle(qtbot, ctx)
+
+
+def test_a_case_opens_when_its_row_is_selected_not_when_only_the_current_row_moves(qtbot, window, ctx) -> None:
+    """Qt moves the current index, unselected, to the first row when the table gets the
+    focus (the click that activates the window, then a click on a header): that opened
+    the first row's case although the agent had chosen none, and no row was highlighted
+    (found by an outside tester). Only a selected row opens its case."""
+    from muse_care.ui.qt import QtCore
+
+    for i, name in enumerate(["Zed Last", "Amy First"]):
+        add_case(ctx.register, name, received=date(2026, 11, 1 + i))
+    with qtbot.waitSignal(window.model.loaded, timeout=15000):
+        window.refresh()
+    wait_idle(qtbot, ctx)
+    table = window.ui.queue_table
+    table.selectionModel().setCurrentIndex(window.model.index(0, 0), QtCore.QItemSelectionModel.SelectionFlag.NoUpdate)
+    qtbot.wait(50)
+    wait_idle(qtbot, ctx)
+    assert window.case_view.view is None
+    assert table.selectionModel().selectedRows() == []
+    table.selectRow(1)  # as a click or the keyboard does
+    qtbot.waitUntil(lambda: window.case_view.view is not None, timeout=10000)
+    assert window.case_view.view.id == window.model.row_at(1).id
+    wait_idle(qtbot, ctx)
+
+
+def test_a_selected_row_whose_page_is_on_its_way_opens_when_it_comes(qtbot, window, ctx) -> None:
+    """Ctrl+End on a long queue selects the last row before its page is read; its case
+    opens when the page comes, so the pane and the highlighted row agree (the pane kept
+    the previous case: found by an outside tester)."""
+    from muse_care.services.demo import generate
+    from muse_care.services.queue import PAGE_SIZE
+
+    generate(ctx.register, 2 * PAGE_SIZE + 30, seed=11)
+    with qtbot.waitSignal(window.model.loaded, timeout=15000):
+        window.refresh()
+    wait_idle(qtbot, ctx)
+    table = window.ui.queue_table
+    last = window.model.rowCount() - 1
+    assert last > PAGE_SIZE and window.model.row_at(last) is None  # not read yet
+    table.selectRow(2)
+    qtbot.waitUntil(lambda: window.case_view.view is not None, timeout=10000)
+    table.selectRow(last)
+    qtbot.waitUntil(lambda: window.model.row_at(last) is not None, timeout=15000)
+    qtbot.waitUntil(lambda: window.case_view.view.id == window.model.row_at(last).id, timeout=10000)
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [last]
+    wait_idle(qtbot, ctx)
+
+
+@pytest.mark.parametrize("name", ["TeamAuditWindow", "DashboardWindow", "ApprovalsWindow", "RecordsWindow"])
+def test_a_window_of_its_own_closes_on_escape_and_the_close_key(qtbot, ctx, name) -> None:
+    """As the print run does (the Team audit and the dashboard did not: an outside
+    tester)."""
+    from muse_care.ui import records_window, team_tools, team_windows
+    from muse_care.ui.qt import QtCore, QtGui
+
+    cls = {"TeamAuditWindow": team_tools.TeamAuditWindow, "DashboardWindow": team_windows.DashboardWindow,
+           "ApprovalsWindow": team_windows.ApprovalsWindow, "RecordsWindow": records_window.RecordsWindow}[name]
+    close = QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Close)[0]
+    for key, modifiers in ((QtCore.Qt.Key.Key_Escape, QtCore.Qt.KeyboardModifier.NoModifier),
+                           (close.key(), close.keyboardModifiers())):
+        win = cls(ctx)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+        qtbot.keyClick(win, key, modifiers)
+        qtbot.waitUntil(lambda: not win.isVisible(), timeout=5000)
+    wait_idle(qtbot, ctx)
+
+
+def test_the_team_audits_default_dates_are_the_organisations_days(qtbot, ctx) -> None:
+    """The audit's date filter counts the organisation's days; its defaults were this
+    computer's, a day behind in a zone ahead of it, so ticking From hid today's changes
+    (an outside tester, organisation in Asia/Karachi, computer on UTC)."""
+    from muse_care.services import settings
+    from muse_care.ui.team_tools import TeamAuditWindow
+
+    org = settings.get_setting(ctx.register, "organisation")
+    settings.set_setting(ctx.register, "organisation", {**org, "timezone": "Pacific/Kiritimati"})  # UTC+14
+    add_case(ctx.register, "Today Person")
+    win = TeamAuditWindow(ctx)
+    qtbot.addWidget(win)
+    win.reload()
+    qtbot.waitUntil(lambda: win.table.rowCount() > 0, timeout=10000)
+    assert win.date_to.date().toPython() == ctx.register.today()  # (this register's clock is fixed)
+    shown = win.table.rowCount()
+    win.use_dates.setChecked(True)
+    win.reload()
+    qtbot.waitUntil(lambda: win.status.text().endswith("(newest first)"), timeout=10000)
+    qtbot.waitUntil(lambda: win.table.rowCount() == shown, timeout=10000)  # today's changes included
+    wait_idle(qtbot, ctx)
