@@ -292,6 +292,11 @@ class QueueDelegate(QtWidgets.QStyledItemDelegate):
         ask = getattr(model, "ask_rows", None)
         if ask is None:
             return
+        if table.verticalScrollBar().isSliderDown():
+            # dragging the scroll bar: each step is painted at once, its rows as "…" until
+            # they come (held, a drag showed an empty table for 20-110 ms at each step: an
+            # outside tester); the rows are asked for by that paint
+            return
         first = table.rowAt(0)
         if first < 0:
             return
