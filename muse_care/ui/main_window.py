@@ -498,9 +498,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if current is None:
             return
         if self.ui.search_edit.text():
-            self.ui.search_edit.blockSignals(True)
+            # not with its signals blocked: the field's own clear (x) button follows its
+            # text through them, and stayed on an empty field (an outside tester)
             self.ui.search_edit.clear()
-            self.ui.search_edit.blockSignals(False)
+            self._search_timer.stop()  # (the view's queue is read below, with no search)
         view = current.data(Role.USER)
         if self.model is None:  # still starting: complete() asks for the selected view
             if view != "all-open":

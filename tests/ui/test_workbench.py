@@ -549,3 +549,22 @@ def test_the_team_audits_default_dates_are_the_organisations_days(qtbot, ctx) ->
     qtbot.waitUntil(lambda: win.status.text().endswith("(newest first)"), timeout=10000)
     qtbot.waitUntil(lambda: win.table.rowCount() == shown, timeout=10000)  # today's changes included
     wait_idle(qtbot, ctx)
+
+
+def test_choosing_a_view_during_a_search_clears_the_field_and_its_clear_button(qtbot, window, ctx) -> None:
+    from muse_care.ui.qt import QtWidgets
+
+    edit = window.ui.search_edit
+
+    def clear_button_shown() -> bool:  # Qt's own clear button: its action's object name
+        return any(b.isVisibleTo(edit) for b in edit.findChildren(QtWidgets.QToolButton)
+                   if b.defaultAction() is not None and b.defaultAction().objectName() == "_q_qlineeditclearaction")
+
+    edit.setText("jones")
+    qtbot.waitUntil(lambda: window.model.query.search == "jones", timeout=10000)
+    qtbot.waitUntil(clear_button_shown, timeout=5000)  # shown while there is text
+    window.ui.views_list.setCurrentRow(0)
+    qtbot.waitUntil(lambda: window.model.query.search == "", timeout=10000)
+    assert edit.text() == ""
+    qtbot.waitUntil(lambda: not clear_button_shown(), timeout=5000)
+    wait_idle(qtbot, ctx)
