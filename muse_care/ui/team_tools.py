@@ -1,7 +1,7 @@
 """A team lead's tools in the window (and the parts every team member sees):
 
 - the queue's **agent filter** (one agent's queue, or the unassigned pool);
-- **breach warnings**: a banner above the queue for cases due within N working days with
+- **breach warnings**: a banner below the queue for cases due within N working days with
   no reply letter and CCPA acknowledgements due (an agent sees their own, a lead sees
   everyone's), refreshed as changes arrive, and a **daily summary** the first time the
   window opens each day;
@@ -123,9 +123,11 @@ class TeamTools(QtCore.QObject):
         self.agent_filter = AgentFilter(ui.queue_panel)
         ui.search_row.insertWidget(ui.search_row.indexOf(ui.count_label), self.agent_filter)
         self.agent_filter.chosen.connect(self._filter)
-        # the breach banner above the queue
+        # the breach banner below the queue: it comes a moment after the first page, and
+        # above the table it pushed the rows down under the agent's pointer, so a click
+        # then landed on another case's row (an outside tester); below, the rows stay put
         self.banner = BreachBanner(ui.queue_panel)
-        ui.queue_layout.insertWidget(0, self.banner)
+        ui.queue_layout.addWidget(self.banner)
         self.banner.show_button.clicked.connect(self.show_warnings)
         self._warn_timer = QtCore.QTimer(self, singleShot=True, interval=1500)
         self._warn_timer.timeout.connect(self.refresh_warnings)

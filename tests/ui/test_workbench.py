@@ -568,3 +568,27 @@ def test_choosing_a_view_during_a_search_clears_the_field_and_its_clear_button(q
     assert edit.text() == ""
     qtbot.waitUntil(lambda: not clear_button_shown(), timeout=5000)
     wait_idle(qtbot, ctx)
+
+
+def test_the_breach_banner_does_not_move_the_queues_rows(qtbot, window, ctx) -> None:
+    """The banner comes a moment after the first page; above the table it pushed the rows
+    down ~45 px under the agent's pointer, so a click then landed on another case's row
+    (an outside tester, team window)."""
+    from types import SimpleNamespace
+
+    from muse_care.ui.qt import QtCore
+    from muse_care.ui.team_tools import install_team_tools
+
+    add_case(ctx.register, "Banner Person")
+    with qtbot.waitSignal(window.model.loaded, timeout=15000):
+        window.refresh()
+    tools = install_team_tools(window)
+    table = window.ui.queue_table
+    qtbot.wait(50)
+    first_row = table.viewport().mapTo(window, QtCore.QPoint(0, table.rowViewportPosition(0)))
+    tools.banner.set_warnings([SimpleNamespace(working_days_left=1, kind="reply", text="MC-AAA-AAAA due Fri",
+                                               assignee="")], mine_only=False)
+    qtbot.waitUntil(tools.banner.isVisible, timeout=5000)
+    qtbot.wait(50)
+    assert table.viewport().mapTo(window, QtCore.QPoint(0, table.rowViewportPosition(0))) == first_row
+    wait_idle(qtbot, ctx)
