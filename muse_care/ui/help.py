@@ -17,6 +17,7 @@ OTHER_KEYS = (
     ("Space (in the rights list)", "Tick or untick the focused right"),
     ("Enter (in a dialog)", "Save; in a one-line form (assignee, reason): submit it"),
     ("Escape (in New case)", "Close; asks first when you have typed something"),
+    ("Escape or Ctrl+W (in a window of its own)", "Close the print run, records, Team audit, dashboard or approvals"),
     ("Alt + underlined letter", "Go to that field, tab or button"),
 )
 
