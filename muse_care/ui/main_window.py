@@ -167,7 +167,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if table.model() is self.model:
             return
         current = table.currentIndex()
-        chosen = self.first_page.row_at(current.row()) if current.isValid() else None
+        chosen = self.first_page.row_at(current.row()) \
+            if current.isValid() and table.selectionModel().isRowSelected(current.row(), QtCore.QModelIndex()) else None
         table.setModel(self.model)
         # a case opens when the current row is also selected, never when only the current
         # index moves: Qt moves it, unselected, to the first row when the table gets the

@@ -592,3 +592,30 @@ def test_the_breach_banner_does_not_move_the_queues_rows(qtbot, window, ctx) -> 
     qtbot.wait(50)
     assert table.viewport().mapTo(window, QtCore.QPoint(0, table.rowViewportPosition(0))) == first_row
     wait_idle(qtbot, ctx)
+
+
+def test_the_starts_page_hands_over_only_a_row_the_agent_selected(qtbot, ctx) -> None:
+    """While the start's page is shown, a row selected stays selected and opens when the
+    queue model takes over; a row that is only current (Qt's focus default, unselected)
+    opens nothing."""
+    from muse_care.ui.qt import QtCore
+
+    add_case(ctx.register, "Start Person", received=date(2026, 11, 4))
+    add_case(ctx.register, "Second Person", received=date(2026, 11, 5))
+    for select, opened in ((False, None), (True, 0)):
+        win, page = _skeleton_page(ctx)
+        qtbot.addWidget(win)
+        assert win.show_first_page(page)
+        table = win.ui.queue_table
+        flag = QtCore.QItemSelectionModel.SelectionFlag
+        table.selectionModel().setCurrentIndex(table.model().index(0, 0),
+                                               flag.ClearAndSelect | flag.Rows if select else flag.NoUpdate)
+        expected = page.rows[opened].id if opened is not None else None
+        win.complete()
+        qtbot.waitUntil(lambda: table.model() is win.model, timeout=15000)
+        wait_idle(qtbot, ctx)
+        if expected is None:
+            assert win.case_view.view is None
+        else:
+            qtbot.waitUntil(lambda: win.case_view.view is not None and win.case_view.view.id == expected, timeout=10000)
+        win.case_view._set_dirty(False)
