@@ -139,7 +139,13 @@ class IntakeDialog(QtWidgets.QDialog):
             return
         room = screen.availableGeometry()
         hint = self.sizeHint()
-        self.resize(min(hint.width(), room.width()), min(hint.height(), room.height() - 40))
+        # as wide as the form inside the scroll area wants (with its scroll bar), not the
+        # scroll area's own small hint: it opened with the fields cut off (an outside tester)
+        scroll = self.ui.scroll
+        form = scroll.widget().sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() \
+            + 2 * scroll.frameWidth() + self.layout().contentsMargins().left() + self.layout().contentsMargins().right()
+        width = max(hint.width(), form, self.fontMetrics().horizontalAdvance("M") * 48)
+        self.resize(min(width, room.width()), min(hint.height(), room.height() - 40))
 
     def showEvent(self, event: QtCore.QEvent) -> None:  # type: ignore[override]
         self.fit_to_screen()

@@ -152,3 +152,14 @@ def test_typed_notes_stay_with_their_case(qtbot, window, ctx, sqlite_register) -
     assert ui.new_note_edit.toPlainText() == "" and ui.event_reason_edit.text() == ""
     _open(qtbot, window, ctx, a.id)
     assert ui.new_note_edit.toPlainText() == "for Margaret"
+
+
+def test_intake_opens_wide_enough_for_its_fields(qtbot, window) -> None:
+    """Its width came from the scroll area's own small hint, so it opened with the fields
+    cut off and a horizontal scroll bar (an outside tester)."""
+    dialog = window.new_case()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(20)
+    scroll = dialog.ui.scroll
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.viewport().width() >= scroll.widget().minimumSizeHint().width()
