@@ -135,3 +135,14 @@ def test_the_queue_delegate_paints_the_cells_as_the_style_does(qtbot) -> None:
         a, b = ours.viewport().grab().toImage(), styles.viewport().grab().toImage()
         assert a.size() == b.size()
         assert a == b, step
+
+
+def test_the_start_paths_roles_are_qts_own() -> None:
+    """ui/qt.Role gives the item roles the start path asks for as ints, so that using one
+    builds no Qt enum before the first paint; they must be Qt's own values."""
+    from muse_care.ui.qt import Qt, Role
+
+    role = Qt.ItemDataRole
+    assert (Role.DISPLAY, Role.TOOLTIP, Role.BACKGROUND, Role.FOREGROUND, Role.ACCESSIBLE_TEXT, Role.USER) == \
+        (role.DisplayRole.value, role.ToolTipRole.value, role.BackgroundRole.value, role.ForegroundRole.value,
+         role.AccessibleTextRole.value, role.UserRole.value)
