@@ -26,6 +26,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench_startup import BARE  # noqa: E402  (the floor both benchmarks measure)
 
 WATCH = """
 import os, runpy, sys, time
@@ -39,19 +42,9 @@ class Out:
         return self.s.write(x)
     def flush(self): self.s.flush()
 sys.stdout = Out(sys.stdout)
-if sys.argv[1] == "--bare":
-    from PySide6 import QtCore, QtWidgets
-    app = QtWidgets.QApplication(sys.argv[:1])
-    w = QtWidgets.QMainWindow()
-    t = QtWidgets.QTableWidget(30, 6)
-    w.setCentralWidget(t)
-    w.resize(1200, 700)
-    w.show()
-    def painted():
-        t.viewport().repaint()
-        print("MUSE-CARE-PAINTED", flush=True)
-    QtCore.QTimer.singleShot(0, painted)
-    app.exec()
+if sys.argv[1] == "--bare":  # bench_startup.py's bare window, written beside this file
+    sys.argv = sys.argv[:1]
+    runpy.run_path(sys.argv[0].replace("watch.py", "bare.py"), run_name="__main__")
 else:
     sys.argv = ["muse_care", "--db", sys.argv[1]]
     runpy.run_module("muse_care", run_name="__main__", alter_sys=True)
@@ -73,6 +66,7 @@ def main() -> int:
     try:
         watch = folder / "watch.py"
         watch.write_text(WATCH, encoding="utf-8")
+        (folder / "bare.py").write_text(BARE, encoding="utf-8")
         home = folder / "home"
         home.mkdir()
         env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
