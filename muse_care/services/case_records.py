@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from muse_care.domain.case import (
-    ActingFor, CaseView, Channel, ClockEventView, IdentityCheckView, NoteView, Requester, Right, Status,
-)
+from muse_care.domain.case import ActingFor, Channel, Right, Status
+from muse_care.domain.case_views import CaseView, ClockEventView, IdentityCheckView, NoteView, Requester
 from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock
 from muse_care.domain.errors import NotFound, StaleRecord
 from muse_care.domain.identity import STEP_LABELS, CheckStep

@@ -17,10 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import (
-    ActingFor, CaseView, Channel, Requester, Right,
-    Status, check_transition, parse_enum,
-)
+from muse_care.domain.case import ActingFor, Channel, Right, Status, check_transition, parse_enum
+from muse_care.domain.case_views import CaseView, Requester
 from muse_care.domain.clock import (
     ClockEvent, ClockEventKind, compute_clock, received_day, recorded_late, validate_new_event,
 )

@@ -40,7 +40,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from muse_care.domain.case import HistoryEntryView
+from muse_care.domain.case_views import HistoryEntryView
 from muse_care.store import db
 from muse_care.store.history_sql import TAKE_FIELDS, TAKE_NOTE, TAKE_WHAT, entry_hash_v3
 from muse_care.store.models import HistoryRecord

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import select, text
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import RIGHT_SPECS, CaseView, Right
+from muse_care.domain.case import RIGHT_SPECS, Right
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
 from muse_care.domain.identity import STEP_ASKED
 from muse_care.domain.clock import ClockEventKind

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import ONWARD_RIGHTS, CaseView, Right
+from muse_care.domain.case import ONWARD_RIGHTS, Right
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import ValidationError
 from muse_care.services.register import Register
 from muse_care.services.settings import organisation

@@ -30,7 +30,8 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import CaseView, OPEN_STATUSES
+from muse_care.domain.case import OPEN_STATUSES
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import (
     MuseCareError, NotFound, PermissionDenied, StaleRecord, StorageUnavailable, ValidationError,
 )

@@ -12,9 +12,8 @@ from datetime import date
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from muse_care.domain.case import (
-    FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, CaseView, Requester, Status,
-)
+from muse_care.domain.case import FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, Status
+from muse_care.domain.case_views import CaseView, Requester
 from muse_care.domain.clock import ClockEventKind
 from muse_care.domain.errors import PermissionDenied, StaleRecord, StorageUnavailable, ValidationError
 from muse_care.domain.identity import CheckResult, identity_confirmed

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from muse_care.domain.authorities import complaint_authorities
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import StaleRecord, ValidationError
 from muse_care.domain.regimes import REGIMES
 from muse_care.services import cases

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.errors import PermissionDenied, ValidationError
 from muse_care.letters import kinds

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.ui.qt import QtCore
 
 log = logging.getLogger("muse_care.ui.operations")

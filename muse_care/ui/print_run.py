@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.errors import NotFound, ValidationError
 from muse_care.services import cases, letters

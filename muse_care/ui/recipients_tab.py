@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import StaleRecord, ValidationError
 from muse_care.services import recipients
 from muse_care.ui.context import AppContext, stale_text

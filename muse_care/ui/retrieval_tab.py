@@ -21,7 +21,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.errors import ValidationError
 from muse_care.services import retrieval as rt

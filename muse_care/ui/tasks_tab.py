@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.dates import fmt_day
 from muse_care.domain.systems import Action, TaskStatus, TaskView
 from muse_care.services import tasks as task_service

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from muse_care.domain.case import CaseView
+from muse_care.domain.case_views import CaseView
 from muse_care.ui.context import AppContext
 from muse_care.ui.operations import announce
 from muse_care.ui.qt import QtCore, QtWidgets, Qt, Signal

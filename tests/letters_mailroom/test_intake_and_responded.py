@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from muse_care.domain.case import Requester
+from muse_care.domain.case_views import Requester
 from muse_care.domain.errors import ValidationError
 from muse_care.services import cases, letters
 from muse_care.services import retrieval as rt

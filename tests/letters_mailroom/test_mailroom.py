@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from muse_care.cli.main import main
-from muse_care.domain.case import Requester
+from muse_care.domain.case_views import Requester
 from muse_care.domain.errors import ValidationError
 from muse_care.services import cases, letters
 from muse_care.services.cases import CaseDraft

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from muse_care.domain.case import Requester
+from muse_care.domain.case_views import Requester
 from muse_care.domain.errors import StaleRecord
 from muse_care.services import cases, team
 from muse_care.services.team_live import ChangeListener

@@ -196,7 +196,7 @@ def test_scrolling_fetches_pages_on_the_worker(qtbot, window, ctx, sqlite_regist
 
 
 def test_stale_record_conflict_keeps_the_agents_text(qtbot, window, ctx, sqlite_register, sqlite_url) -> None:
-    from muse_care.domain.case import Requester
+    from muse_care.domain.case_views import Requester
     from muse_care.services import cases
     from muse_care.services.register import Actor, Register
     from tests.conftest import FIXED_NOW

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from muse_care.domain.case import Requester
+from muse_care.domain.case_views import Requester
 from muse_care.services import cases, letters
 from muse_care.services.cases import CaseDraft
 from muse_care.ui.context import AppContext

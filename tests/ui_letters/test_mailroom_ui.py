@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from muse_care.domain.case import Requester
+from muse_care.domain.case_views import Requester
 from muse_care.services import cases, letters
 from muse_care.services.settings import set_setting
 from muse_care.ui.qt import QtCore, QtWidgets
