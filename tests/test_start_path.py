@@ -19,6 +19,10 @@ from muse_care.entry import window_args
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "pypdf", "keyring", "psycopg")
 IDLE_UNUSED = ("alembic", "reportlab", "pypdf", "pikepdf", "keyring", "cryptography", "psycopg")
+LATER = ("muse_care.domain.case_views", "concurrent.futures")
+"""What the first paint does without, though the complete window needs it: the case
+pane's data classes (each compiled at import) and the worker's thread pool, made with
+its first job (docs/performance.md, "Start-up")."""
 QT_ADDONS = ("PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport")
 """What the complete window, idle on a local register, never needed: the evidence store's
 keychain and ciphers load when it is opened, the letters tab's PDF preview and printing
@@ -51,7 +55,7 @@ PROBE = """
 import json, sys
 from muse_care.ui import app
 
-HEAVY, ADDONS, IDLE_UNUSED = {heavy!r}, {addons!r}, {idle!r}
+HEAVY, ADDONS, IDLE_UNUSED, LATER = {heavy!r}, {addons!r}, {idle!r}, {later!r}
 painted = app.Starter._bench_painted
 marks = {{}}
 
@@ -67,6 +71,9 @@ def at_paint(self):
     arrow = header.sortIndicatorSection() if header.isSortIndicatorShown() else None
     marks["paint"] = dict(built=built, header=labels, arrow=arrow,
         loaded=sorted({{m for m in sys.modules if m.split(".")[0] in HEAVY or m.startswith(ADDONS)}}),
+        later=sorted({{m for m in sys.modules if m in LATER}}),
+        views=[n for n in ("CaseView", "Requester") for m in (sys.modules.get("muse_care.domain.case"),
+               sys.modules.get("muse_care.domain.case_views")) if m is not None and n in vars(m)],
         from_start=fp.shown, completed=self.window.completed, total=self.window.ui.queue_table.model().rowCount(),
         rows=[[r.reference, r.requester_name, r.days_left] for r in fp.rows],
         title=self.window.windowTitle())
@@ -99,7 +106,7 @@ sys.exit(main(sys.argv[1:]))
 
 def _start(tmp_path: Path, url: str) -> dict:
     script = tmp_path / "probe.py"
-    script.write_text(PROBE.format(heavy=HEAVY, addons=QT_ADDONS, idle=IDLE_UNUSED), encoding="utf-8")
+    script.write_text(PROBE.format(heavy=HEAVY, addons=QT_ADDONS, idle=IDLE_UNUSED, later=LATER), encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MUSE_CARE_BENCH_STARTUP": "1",
            "MUSE_CARE_CONFIG_DIR": str(tmp_path / "config"), "MUSE_CARE_USER": "aisha",
            "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config"), "PYTHONPATH": str(ROOT)}
@@ -130,6 +137,7 @@ def test_the_first_page_is_painted_before_sqlalchemy_loads_and_the_model_takes_o
     paint = marks["paint"]
     assert paint["from_start"] and not paint["completed"]
     assert paint["loaded"] == []  # no SQLAlchemy, Alembic, reportlab, pypdf, keyring or Qt add-on yet
+    assert paint["later"] == [] and paint["views"] == []  # nor the case pane's data classes, nor the worker's pool
     assert paint["total"] == total == 5 and paint["rows"] == expected
     assert paint["title"] != "MUSE Care"  # says it is still opening the database
     # nothing before that paint built the Qt namespace's enums, QStyle's or QBrush's

@@ -18,11 +18,10 @@ import logging
 import os
 import sys
 import tempfile
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from muse_care.ui.launch import Launch, prepare
+from muse_care.ui.launch import Launch, PageRead, prepare
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Signal
 
 DEMO_CASES = 2000
@@ -124,7 +123,7 @@ class Starter(QtCore.QObject):
                                         QtCore.QSettings.Format.IniFormat)
         self.ctx = AppContext(None, actor, settings=settings)
         self.team_server: Any = launch.team_server if launch is not None else None
-        self.first_page: Future[Any] | None = launch.first_page if launch is not None else None
+        self.first_page: PageRead | None = launch.first_page if launch is not None else None
         self.window: Any = None
         self.exit_code = 0
         self._started = False
@@ -150,7 +149,7 @@ class Starter(QtCore.QObject):
         else:  # a page that does not come does not hold the database up
             QtCore.QTimer.singleShot(FIRST_PAGE_WAIT_MS, self.start)
 
-    def _page_read(self, future: Future[Any]) -> None:
+    def _page_read(self, future: PageRead) -> None:
         try:
             page = future.result()
         except Exception:  # the queue model reads the page once the register is open

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 import threading
-from concurrent.futures import Future
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,25 +26,68 @@ class Launch:
     smoke: bool
     first_start: bool
     team_server: Any = None  # the saved team server (services/team.py), reached instead of url
-    first_page: Future[Any] | None = None  # of a store.first_page.FirstPage or None
+    first_page: PageRead | None = None  # of a store.first_page.FirstPage or None
 
 
-def read_first_page_soon(path: Path) -> Future[Any]:
-    """Read the first page of ``path`` on a thread of its own; the future holds the
+class PageRead:
+    """The first page's read on its thread, as much of a ``concurrent.futures.Future``
+    as the start uses (``done``, ``result``, ``add_done_callback``): importing
+    ``concurrent.futures`` costs ~2 ms of the start's CPU before the first paint
+    (docs/performance.md, "Start-up")."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._finished = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._callbacks: list[Callable[[PageRead], Any]] = []
+
+    def finish(self, value: Any = None, error: BaseException | None = None) -> None:
+        """Hold ``value`` (or ``error``); then call each callback added, on this thread."""
+        with self._lock:
+            self._value, self._error, self._finished = value, error, True
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback(self)
+
+    def done(self) -> bool:
+        return self._finished
+
+    def result(self) -> Any:
+        """The value, or the error raised; only once ``done()``."""
+        if not self._finished:
+            raise RuntimeError("the first page has not been read yet")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def add_done_callback(self, callback: Callable[[PageRead], Any]) -> None:
+        """``callback(self)`` once done: on the reading thread, or now if done already."""
+        with self._lock:
+            if not self._finished:
+                self._callbacks.append(callback)
+                return
+        callback(self)
+
+
+def read_first_page_soon(path: Path) -> PageRead:
+    """Read the first page of ``path`` on a thread of its own; the read holds the
     ``FirstPage`` (or None when it cannot answer)."""
-    future: Future[Any] = Future()
+    read = PageRead()
 
     def run() -> None:
         try:
             from muse_care.services.queue_columns import PAGE_SIZE
             from muse_care.store.first_page import read_first_page
 
-            future.set_result(read_first_page(path, PAGE_SIZE))
+            page = read_first_page(path, PAGE_SIZE)
         except BaseException as exc:  # noqa: BLE001 - the window waits for the register instead
-            future.set_exception(exc)
+            read.finish(error=exc)
+        else:
+            read.finish(page)
 
     threading.Thread(target=run, name="muse-care-first-page", daemon=True).start()
-    return future
+    return read
 
 
 def prepare(args: argparse.Namespace) -> Launch | None:

@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from muse_care.ui.qt import QtCore, QtWidgets, Signal, isValid
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 Callback = Callable[[Any], None]
 PROGRESS_AFTER_MS = 1000  # "longer than a second": then the agent sees progress and Cancel
@@ -81,8 +83,25 @@ class _Lane:
 
     def __init__(self, worker: Worker, name: str) -> None:
         self.worker = worker
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.name = name
+        self._pool: ThreadPoolExecutor | None = None
         self.pending = 0
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        """Its thread, made with the first job: the window is painted before any job,
+        and ``concurrent.futures`` costs ~5 ms of the start's CPU to import
+        (docs/performance.md, "Start-up")."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+        return self._pool
+
+    def shutdown(self) -> None:
+        """Finish the job in hand, drop the queued ones (a lane never used has no thread)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, job: Callable[[], Any], on_success: Callback | None,
                on_failure: Callable[[BaseException], None] | None, owner: QtCore.QObject | None,
@@ -275,8 +294,8 @@ class Worker(QtCore.QObject):
         self._waiting.clear()
         for task in list(self._tasks):
             task.cancel()
-        self._db.pool.shutdown(wait=True, cancel_futures=True)
-        self._output.pool.shutdown(wait=True, cancel_futures=True)
+        self._db.shutdown()
+        self._output.shutdown()
 
 
 class _ProgressDialog(QtCore.QObject):
