@@ -174,3 +174,25 @@ def test_opening_a_register_at_the_head_does_not_load_alembic(sqlite_url) -> Non
             "assert 'sqlalchemy' in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_first_page_read_holds_its_page_or_its_error_for_callbacks_added_before_or_after() -> None:
+    import threading
+
+    from muse_care.ui.launch import PageRead
+
+    read, seen = PageRead(), []
+    assert not read.done()
+    with pytest.raises(RuntimeError):
+        read.result()  # not read yet: never a None that looks like "no page"
+    read.add_done_callback(seen.append)  # before: called on the reading thread
+    reader = threading.Thread(target=read.finish, args=("page",))
+    reader.start()
+    reader.join()
+    read.add_done_callback(seen.append)  # after: called at once
+    assert read.done() and read.result() == "page" and seen == [read, read]
+
+    failed = PageRead()
+    failed.finish(error=OSError("disk"))
+    with pytest.raises(OSError, match="disk"):
+        failed.result()  # the window then waits for the register (Starter._page_read)
