@@ -22,7 +22,7 @@ IDLE_UNUSED = ("alembic", "reportlab", "pypdf", "pikepdf", "keyring", "cryptogra
 LATER = ("muse_care.domain.case_views", "concurrent.futures")
 """What the first paint does without, though the complete window needs it: the case
 pane's data classes (each compiled at import) and the worker's thread pool, made with
-its first job (docs/performance.md, "Start-up")."""
+its first job (docs/performance.md, "Fourth round")."""
 QT_ADDONS = ("PySide6.QtCharts", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtPrintSupport")
 """What the complete window, idle on a local register, never needed: the evidence store's
 keychain and ciphers load when it is opened, the letters tab's PDF preview and printing

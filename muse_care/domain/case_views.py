@@ -4,7 +4,7 @@
 Kept apart from ``domain/case.py`` so that the start's path, which needs the queue's
 rows (``CaseRow``) but no case view, does not build these six data classes before the
 first paint: each ``@dataclass`` compiles its methods when the module is imported, ~1 ms
-apiece here (docs/performance.md, "Start-up")."""
+apiece here (docs/performance.md, "Fourth round")."""
 
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ class PageRead:
     """The first page's read on its thread, as much of a ``concurrent.futures.Future``
     as the start uses (``done``, ``result``, ``add_done_callback``): importing
     ``concurrent.futures`` costs ~2 ms of the start's CPU before the first paint
-    (docs/performance.md, "Start-up")."""
+    (docs/performance.md, "Fourth round")."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -91,7 +91,7 @@ class _Lane:
     def pool(self) -> ThreadPoolExecutor:
         """Its thread, made with the first job: the window is painted before any job,
         and ``concurrent.futures`` costs ~5 ms of the start's CPU to import
-        (docs/performance.md, "Start-up")."""
+        (docs/performance.md, "Fourth round")."""
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
