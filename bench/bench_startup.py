@@ -8,7 +8,10 @@ window started the same way (the floor). No assertions: it prints.
 Without a DISPLAY it re-runs itself under ``xvfb-run -a``. Each child is started with
 QT_QPA_PLATFORM=xcb; the clock runs from just before the process is spawned until it
 prints that it has painted (MUSE Care: the first queue page, when MUSE_CARE_BENCH_STARTUP
-is set; the floor: its first paint of a QMainWindow with a table). MUSE Care then
+is set; the floor: its first paint of a QMainWindow with a table). A second floor,
+printed beside, is a bare window that reads and shows the same first page (the open
+count and 50 rows through ``sqlite3`` on a thread, a ``QStandardItemModel``): what any
+program must do for the target, so what MUSE Care adds above it is ours. MUSE Care then
 also says when the window is complete (the database open, the case pane built, the
 queue model holding the table): printed beside, not the target. The register is a
 migrated SQLite file filled by the queue benchmark's raw bulk path; ``--register``
@@ -43,6 +46,45 @@ w = QtWidgets.QMainWindow()
 t = QtWidgets.QTableWidget(30, 6)
 w.setCentralWidget(t)
 w.resize(1200, 700)
+w.show()
+def painted():
+    t.viewport().repaint()
+    print("MUSE-CARE-PAINTED", flush=True)
+    app.exit(0)
+QtCore.QTimer.singleShot(0, painted)
+app.exec()
+"""
+
+# The second floor: the least a program can do to show the queue's first page, written
+# without any code of ours. A thread reads the open count and the first page (the same
+# statements as muse_care/store/first_page.py, handed in by the environment) through
+# sqlite3 while PySide6 loads; a QStandardItemModel holds the rows' texts in a
+# QTableView of the window's size. What MUSE Care's start adds above this is its own.
+BARE_PAGE = """
+import os, sqlite3, sys, threading
+from datetime import date, timedelta
+found = {}
+def read():
+    con = sqlite3.connect("file:" + os.environ["BENCH_PAGE_DB"] + "?mode=ro", uri=True)
+    found["total"] = con.execute(os.environ["BENCH_COUNT_SQL"]).fetchone()[0]
+    today = date.today()
+    found["rows"] = con.execute(os.environ["BENCH_PAGE_SQL"],
+                                (today.isoformat(), (today + timedelta(days=30)).isoformat(), 50)).fetchall()
+reader = threading.Thread(target=read)
+reader.start()
+from PySide6 import QtCore, QtGui, QtWidgets
+app = QtWidgets.QApplication(sys.argv[:1])
+w = QtWidgets.QMainWindow()
+t = QtWidgets.QTableView()
+m = QtGui.QStandardItemModel(0, 8)
+m.setHorizontalHeaderLabels(["Reference", "Requester", "Rights", "Channel", "Status", "Received", "Due", "Assignee"])
+t.setModel(m)
+w.setCentralWidget(t)
+w.resize(1200, 700)
+reader.join()
+for r in found["rows"]:
+    m.appendRow([QtGui.QStandardItem("" if x is None else str(x)) for x in r[1:9]])
+w.statusBar().showMessage(f"{found['total']:,} cases in this view")
 w.show()
 def painted():
     t.viewport().repaint()
@@ -143,22 +185,31 @@ def main() -> int:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         ours_cmd = [sys.executable, "-m", "muse_care", "--db", url]
         bare_cmd = [sys.executable, "-c", BARE]
+        from muse_care.store.first_page import COUNT_SQL, PAGE_SQL
+
+        page_cmd = [sys.executable, "-c", BARE_PAGE]
+        page_env = {**env, "BENCH_PAGE_DB": str(path), "BENCH_COUNT_SQL": COUNT_SQL, "BENCH_PAGE_SQL": PAGE_SQL}
         launch(ours_cmd, {**env, **({"MUSE_CARE_BENCH_SHOT": str(args.shot.resolve())} if args.shot else {})})
-        launch(bare_cmd, env)  # (and these two warm the page cache for both)
-        ours, bare, complete = [], [], []
-        for _ in range(args.runs):  # interleaved, so machine noise falls on both
+        launch(bare_cmd, env)  # (and these warm the page cache for all three)
+        launch(page_cmd, page_env)
+        ours, bare, paged, complete = [], [], [], []
+        for _ in range(args.runs):  # interleaved, so machine noise falls on all three
             painted, done = launch(ours_cmd, env)
             ours.append(painted)
             complete.append(done)
             bare.append(launch(bare_cmd, env)[0])
-        o, b = statistics.median(ours), statistics.median(bare)
+            paged.append(launch(page_cmd, page_env)[0])
+        o, b, pg = statistics.median(ours), statistics.median(bare), statistics.median(paged)
         print(f"launch to first queue page painted: median {o * 1000:.0f} ms over {args.runs} runs "
               f"({', '.join(f'{x * 1000:.0f}' for x in ours)})")
         print(f"bare Qt main window, same way:      median {b * 1000:.0f} ms "
               f"({', '.join(f'{x * 1000:.0f}' for x in bare)})")
-        print(f"ratio: {o / b:.1f}x")
+        print(f"bare window showing the same page (no code of ours): median {pg * 1000:.0f} ms "
+              f"({', '.join(f'{x * 1000:.0f}' for x in paged)}): {pg / b:.2f}x the bare window")
+        print(f"ratio: {o / b:.2f}x the bare window; {o / pg:.2f}x the bare window showing the page")
         row(f"start-up to first queue page painted, {args.cases:,} cases (Xvfb)", f"{o * 1000:.0f} ms",
-            f"bare Qt main window {b * 1000:.0f} ms", o / b, "<= 1.5x", o / b <= 1.5)
+            f"bare Qt main window {b * 1000:.0f} ms; the same showing the page read raw {pg * 1000:.0f} ms "
+            f"({pg / b:.2f}x)", o / b, "<= 1.5x", o / b <= 1.5)
         rss = rss_of(ours_cmd, {**env, "MUSE_CARE_BENCH_STARTUP": "rss"})
         if rss is not None:
             print(f"RSS of the window once started and idle (queue open, All open): {rss:.0f} MB")
