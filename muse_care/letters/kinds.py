@@ -85,6 +85,9 @@ class KindSpec:
     discloses: bool = False  # carries personal data: only to a verified requester
     reply: bool = False  # answers the request: lets the case be marked Responded
     pauses_clock: str | None = None  # the clock event sending it records
+    # its text promises the reply by the case's due date: never made after that day
+    # (docs/letters.md, "A letter never promises a day that has passed")
+    promises_due: bool = False
     template: str | Path = ""  # file in resources/letters (default "<id>.txt"), or a path
     sample: Mapping[str, str] = field(default_factory=dict)
     sample_enclosures: tuple[str, ...] = ()
@@ -115,7 +118,7 @@ _D = "3 March 2026"
 
 BUILTIN: tuple[KindSpec, ...] = (
     KindSpec(
-        "acknowledgement", "Acknowledgement", (RECEIVED, RIGHTS, DUE), (FEE_DUE,),
+        "acknowledgement", "Acknowledgement", (RECEIVED, RIGHTS, DUE), (FEE_DUE,), promises_due=True,
         sample={"received_date": _D, "rights": "a copy of your personal data (right of access)",
                 "due_date": "3 April 2026"},
     ),

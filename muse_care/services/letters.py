@@ -382,6 +382,12 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
             raise ValidationError("kind", f"the requester had to be told of the extension by "
                                   f"{view.original_due.isoformat()} (within the first month); a notice "
                                   "now would be late: record why in a note and tell a team lead")
+    if spec.promises_due and view.due_date is not None and today > view.due_date:
+        # docs/letters.md, "A letter never promises a day that has passed"
+        raise ValidationError("kind", f"case {view.reference} was due on {view.due_date.isoformat()}: "
+                              f"{a_or_an(spec.title.lower())} dated {today.isoformat()} would promise a "
+                              "reply by a day that has passed. Reply to the request now, record why it "
+                              "is late in a note, and tell a team lead")
     recipient = _recipient(view)
     # English dates the recipient's way, whatever the paper (docs/letters.md, "Dates").
     style = date_style_for(recipient.country)

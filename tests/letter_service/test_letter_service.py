@@ -214,6 +214,37 @@ def test_extension_notice_only_after_extending_and_within_the_first_month(regist
         letters.produce_letter(register, view.reference, "extension", letter_date=date(2026, 12, 3))
 
 
+def test_an_acknowledgement_never_promises_a_day_that_has_passed(register, capsys, tmp_path: Path) -> None:
+    """Found using it: an acknowledgement made for an overdue case, dated 2 December,
+    said "We will reply by 2 November". It is made up to the due date, which counts,
+    and refused after it, by every path that makes one: the service, the CLI, and a
+    letter made again for the print run (docs/letters.md, "A letter never promises a
+    day that has passed"). A refusal writes nothing."""
+    from muse_care.cli.main import main as cli_main
+
+    view = postal_case(register, received=date(2026, 9, 30))  # one month: Fri 30 Oct 2026
+    assert view.due_date == date(2026, 10, 30)
+    on_time = letters.produce_letter(register, view.reference, "acknowledgement", letter_date=date(2026, 10, 30))
+    assert "We will reply by 30 October 2026" in " ".join(pdf_text(letters.letter_pdf(register, on_time.id)).split())
+    held = (letters.list_letters(register, view.reference), cases.get_case(register, view.reference).history)
+    for day in (date(2026, 10, 31), None):  # the day after, and the register's today (25 Nov)
+        with pytest.raises(ValidationError, match="was due on 2026-10-30: an acknowledgement dated "
+                                                  r"2026-1\d-\d\d would promise a reply by a day that has passed"):
+            letters.produce_letter(register, view.reference, "acknowledgement", letter_date=day)
+    with pytest.raises(ValidationError, match="would promise a reply by a day that has passed"):
+        letters.produce_again(register, on_time.id)  # the address changed: made again today
+    made = letters.produce_again_many(register, [on_time.id])
+    assert made.letters == () and [(i, ref) for i, ref, _why in made.failed] == [(on_time.id, view.reference)]
+    assert "would promise a reply by a day that has passed" in made.failed[0][2]
+    assert (letters.list_letters(register, view.reference), cases.get_case(register, view.reference).history) == held
+    capsys.readouterr()
+    out = tmp_path / "late.pdf"
+    assert cli_main(["--db", register.url, "letter", view.reference, "--kind", "acknowledgement",
+                     "-o", str(out)]) == 2
+    assert not out.exists()
+    assert "would promise a reply by a day that has passed" in capsys.readouterr().err
+
+
 def test_a_single_print_is_counted_and_shown_in_history(register) -> None:
     view = postal_case(register)
     info = letters.produce_letter(register, view.reference, "acknowledgement")

@@ -144,6 +144,24 @@ def test_an_error_from_the_service_is_shown_in_the_form(qtbot, ctx, sqlite_regis
     assert dialog.field_text("fee_due") == "x" * 5000
 
 
+def test_an_acknowledgement_for_an_overdue_case_is_refused_in_the_form(qtbot, ctx, sqlite_register) -> None:
+    """An acknowledgement would promise a reply by the case's due date; past that day
+    (30 October here, today 25 November) the form says why it is refused and what to do,
+    and keeps what was typed (docs/letters.md, "A letter never promises a day that has
+    passed")."""
+    view = postal_case(sqlite_register, received=date(2026, 9, 30))
+    tab = open_tab(qtbot, ctx, view)
+    dialog = open_dialog(qtbot, ctx, tab, "acknowledgement")
+    dialog.set_field("fee_due", "none")
+    dialog.produce()
+    idle(qtbot, ctx)
+    shown = dialog.ui.general_error.text()
+    assert "was due on 2026-10-30" in shown and "day that has passed" in shown and "Reply to the request now" in shown
+    assert tab.dialog is dialog and dialog.result() == 0 and dialog.produce_button.isEnabled()
+    assert dialog.field_text("fee_due") == "none"
+    assert letters.list_letters(sqlite_register, view.reference) == []
+
+
 def test_four_eyes_refusal_says_a_lead_must_approve(qtbot, ctx, sqlite_register, monkeypatch) -> None:
     from muse_care.domain.errors import PermissionDenied
 
