@@ -20,6 +20,7 @@ from muse_care.domain import validation as v
 from muse_care.domain.case import RIGHT_SPECS, Right
 from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
+from muse_care.domain.grammar import count
 from muse_care.domain.identity import STEP_ASKED
 from muse_care.domain.clock import ClockEventKind
 from muse_care.services.cases import _Change, _load, event_action, to_view
@@ -450,7 +451,8 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
             note += ")"
         HistoryWriter(session, register.actor.login, now).add(
             rec.id, f"letter:{spec.id}", "",
-            f"letter {letter.id}, {layout_v.value}, {rendered.page_count} pages, sha256 {rendered.sha256[:16]}…{note}")
+            f"letter {letter.id}, {layout_v.value}, {count(rendered.page_count, 'page')}, "
+            f"sha256 {rendered.sha256[:16]}…{note}")
         session.flush()
         return _info(letter, rec.reference)
 

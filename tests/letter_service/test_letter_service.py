@@ -68,7 +68,8 @@ def test_acknowledgement_is_kept_with_its_hash(register) -> None:
     assert view.reference in body and "2 December 2026" in body and "Jürgen Müller" in body
     assert "DEUTSCHLAND" in body or "GERMANY" in body  # abroad: country line in capitals
     history = cases.get_case(register, view.reference).history
-    assert any(h.what == "letter:acknowledgement" for h in history)
+    made = [h.new for h in history if h.what == "letter:acknowledgement"]
+    assert info.page_count == 1 and made == [f"letter {info.id}, din5008-b, 1 page, sha256 {info.sha256[:16]}…"]
 
 
 def test_identity_request_letter_starts_the_wait(register) -> None:
