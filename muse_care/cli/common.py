@@ -17,6 +17,9 @@ from typing import Any
 from muse_care.domain.errors import ValidationError
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_STORAGE = 0, 1, 2, 3
+EXIT_NOT_DONE = 1
+"""The command ran and what it asks could not be done, and it says why: the README's
+"1 anything else" (``team take-next`` with no case to take)."""
 
 COMMON_HELP: dict[str, str] = {
     "json": "print the result as JSON",

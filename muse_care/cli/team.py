@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import os
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -127,7 +128,7 @@ def _approval_json(a: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int | None:
-    from muse_care.cli.common import EXIT_OK, UsageError
+    from muse_care.cli.common import EXIT_NOT_DONE, EXIT_OK, UsageError
     from muse_care.cli.output import emit as _emit
 
     if args.command == "db" and getattr(args, "db_command", None) == "migrate-to":
@@ -172,10 +173,12 @@ def run(args: argparse.Namespace) -> int | None:
         print(f"{reg.actor.display_name} ({reg.actor.login}, {a_or_an(reg.actor.role)})")
     elif tc == "take-next":
         view = team.take_next_case(_register(args))
-        if view is None:
-            print("no unassigned open case")
-        else:
-            _emit(args, view)
+        if view is None:  # nothing taken: a script must be able to tell (README, exit status)
+            if args.json:
+                print("null")
+            print("muse-care: no unassigned open case to take", file=sys.stderr)
+            return EXIT_NOT_DONE
+        _emit(args, view)
     elif tc == "request-approval":
         a = team.request_approval(_register(args), args.ref, args.kind, args.reason)
         print(f"approval request {a.id}: {a.kind} of {a.case_reference}, waiting for a team lead")

@@ -107,6 +107,25 @@ def test_take_next_gives_the_oldest_due_first(sqlite_register) -> None:
     assert any(h.what == "assignee" for h in cases.get_case(sqlite_register, old.id).history)
 
 
+def test_the_cli_take_next_says_when_there_is_nothing_to_take(sqlite_register, sqlite_url, capsys) -> None:
+    """Found using it: with no free case, ``team take-next --json`` printed the words "no
+    unassigned open case" where JSON was promised, and exited 0 as if it had taken one.
+    Now a script can tell: JSON null, the reason on stderr, exit 1 (README, "Exit status")."""
+    import json
+
+    from muse_care.cli.main import main as cli_main
+
+    free = cases.add_case(sqlite_register, _draft(received="2026-11-20"))
+    assert cli_main(["--db", sqlite_url, "--as-user", "aisha", "team", "take-next", "--json"]) == 0
+    taken = json.loads(capsys.readouterr().out)
+    assert taken["reference"] == free.reference and taken["assignee"] == "aisha"
+    for extra in (["--json"], []):
+        assert cli_main(["--db", sqlite_url, "--as-user", "aisha", "team", "take-next", *extra]) == 1
+        out = capsys.readouterr()
+        assert (json.loads(out.out) if extra else out.out) == (None if extra else "")
+        assert "no unassigned open case to take" in out.err
+
+
 def _draft(received: str):  # noqa: ANN202
     from datetime import date
 
