@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from muse_care.domain.grammar import a_or_an
 from muse_care.domain.organisation import OrganisationProfile
 from muse_care.letters import kinds
 from muse_care.letters.errors import LetterError, MissingField
@@ -145,16 +146,16 @@ class LetterRequest:
                 raise LetterError(name, f"must be text, not {type(value).__name__}")
         for name in spec.required:
             if not self.fields.get(name, "").strip():
-                raise MissingField(name, f"a {self.kind} letter needs the field '{name}'")
+                raise MissingField(name, f"{a_or_an(self.kind)} letter needs the field '{name}'")
         for given, needed in spec.implies:
             if self.fields.get(given, "").strip() and not self.fields.get(needed, "").strip():
                 raise MissingField(needed, f"'{given}' is filled in, so the letter must give '{needed}'")
         if spec.needs_enclosures and not any(e.strip() for e in self.enclosures):
-            raise MissingField("enclosures", f"a {self.kind} letter must list what is enclosed")
+            raise MissingField("enclosures", f"{a_or_an(self.kind)} letter must list what is enclosed")
         allowed = set(spec.required) | set(spec.optional)
         unknown = sorted(set(self.fields) - allowed)
         if unknown:
-            raise LetterError(unknown[0], f"a {self.kind} letter has no field '{unknown[0]}'")
+            raise LetterError(unknown[0], f"{a_or_an(self.kind)} letter has no field '{unknown[0]}'")
 
 
 @dataclass(frozen=True)

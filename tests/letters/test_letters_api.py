@@ -40,3 +40,26 @@ def test_fonts_are_small_enough_to_ship() -> None:
     assert total < 15 * 1024 * 1024
     assert (resources_dir() / "fonts" / "LICENSE-OFL-1.1.txt").is_file()
     assert (resources_dir() / "fonts" / "LICENSE-Apache-2.0.txt").is_file()
+
+
+def test_a_letters_field_messages_say_a_or_an_as_english_does() -> None:
+    """Found by an outside tester: "a acknowledgement letter has no field 'date'", "a
+    erasure-done letter needs the field 'outcome'"."""
+    from dataclasses import replace
+
+    from muse_care.letters.errors import LetterError
+    from muse_care.letters.model import Layout
+    from muse_care.letters.samples import sample_request
+
+    ack = sample_request("acknowledgement", Layout.UK)
+    with pytest.raises(LetterError, match=": an acknowledgement letter has no field 'date'$"):
+        replace(ack, fields={**ack.fields, "date": "x"}).validate()
+    done = sample_request("erasure-done", Layout.UK)
+    with pytest.raises(LetterError, match=": an erasure-done letter needs the field 'outcome'$"):
+        replace(done, fields={k: v for k, v in done.fields.items() if k != "outcome"}).validate()
+    access = sample_request("access-response", Layout.UK)
+    with pytest.raises(LetterError, match=": an access-response letter must list what is enclosed$"):
+        replace(access, enclosures=()).validate()
+    closing = sample_request("closing", Layout.UK)
+    with pytest.raises(LetterError, match=": a closing letter has no field 'date'$"):
+        replace(closing, fields={**closing.fields, "date": "x"}).validate()
