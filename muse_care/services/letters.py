@@ -113,7 +113,20 @@ class StaleLetter(ValidationError):
         self.reference = reference
         self.changes = tuple(changes)
         super().__init__("letter", f"letter {letter_id} for {reference} was not printed: "
-                         f"{'; '.join(changes)}; produce the letter again to print the current address")
+                         f"{'; '.join(changes)}; produce the letter again to print what the case says now")
+
+
+class PastPromiseLetter(ValidationError):
+    """A stored letter that promises a reply by the case's due date, printed after that
+    day: never posted, and not produced again either (docs/letters.md, "A letter never
+    promises a day that has passed")."""
+
+    def __init__(self, letter_id: int, reference: str, kind_title: str, due: date, today: date) -> None:
+        self.letter_id, self.reference = letter_id, reference
+        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {a_or_an(kind_title.lower())} "
+                         f"promises a reply by the due date, {due.isoformat()}, which has passed "
+                         f"(today is {today.isoformat()}): do not post it. Reply to the request now, record "
+                         "why it is late in a note, and tell a team lead")
 
 
 class SupersededLetter(ValidationError):
@@ -185,6 +198,44 @@ def address_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
         if a != b:
             out.append(f"the {label} was '{a}', is now '{b}'")
     return out
+
+
+def _promise_of(spec: Any, view: CaseView) -> dict[str, Any]:
+    """What a letter whose kind promises the due date records of it: the date (ISO), or
+    None while the clock is stopped and the letter names no day."""
+    if not spec.promises_due:
+        return {}
+    return {"promised_due": view.due_date.isoformat() if view.due_date else None}
+
+
+def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list[str]:
+    """For a letter that promises the case's due date: what differs between the date it
+    promises and the case's due date now, one phrase; raises :class:`PastPromiseLetter`
+    when the case's due date is before ``today`` (the print day). Letters made before
+    their promise was recorded are checked against ``today`` only."""
+    import json
+
+    from muse_care.letters import kinds
+
+    spec = kinds.find(letter.kind)
+    if spec is None or not spec.promises_due:
+        return []
+    if case.due_date is not None and today > case.due_date:
+        raise PastPromiseLetter(letter.id, case.reference, spec.title, case.due_date, today)
+    try:
+        kept = json.loads(letter.request_json or "{}")
+    except ValueError:
+        kept = {}
+    if not isinstance(kept, dict) or "promised_due" not in kept:
+        return []
+    was, now = kept["promised_due"], case.due_date.isoformat() if case.due_date else None
+    if was == now:
+        return []
+    if was is None:
+        return [f"it names no reply date (the clock was stopped), and the case is now due on {now}"]
+    if now is None:
+        return [f"it promises a reply by {was}, and the case's clock is now stopped"]
+    return [f"it promises a reply by {was}, and the case is now due on {now}"]
 
 
 def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
@@ -434,7 +485,8 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
                               recipient_name=rendered.recipient_name, needs_approval=False,
                               recipient_address=_address_json(recipient),
                               request_json=json.dumps({"fields": {k: x for k, x in extra.items() if x},
-                                                       "enclosures": list(encl)}, ensure_ascii=False))
+                                                       "enclosures": list(encl),
+                                                       **_promise_of(spec, view)}, ensure_ascii=False))
         session.add(letter)
         session.flush()
         earlier = session.execute(select(LetterRecord).where(
@@ -545,6 +597,10 @@ def stopped_letters(register: Register, ids: Sequence[int]) -> list[tuple[int, s
             if case is None:
                 continue
             changes = address_changes(letter, case)
+            try:
+                changes += promise_changes(letter, case, register.today())
+            except PastPromiseLetter:
+                pass  # never produced again: the print says why
             if changes:
                 out.append((letter_id, case.reference, "; ".join(changes)))
     return out
@@ -585,14 +641,15 @@ def _hash_checked(letter: LetterRecord, case: CaseRecord) -> bytes:
     return letter.pdf
 
 
-def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord) -> bytes:
-    """The stored PDF if it may be printed now: its hash holds, it was not produced
-    again, and the name and every address part still match the case
-    (docs/letters.md, "Before a letter prints")."""
+def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: date) -> bytes:
+    """The stored PDF if it may be printed on ``today``: its hash holds, it was not
+    produced again, the name and every address part still match the case, and a
+    promised reply date is still the case's and not past (docs/letters.md, "Before a
+    letter prints")."""
     pdf = _hash_checked(letter, case)
     if letter.superseded_by is not None:
         raise SupersededLetter(letter.id, case.reference, letter.superseded_by)
-    changes = address_changes(letter, case)
+    changes = address_changes(letter, case) + promise_changes(letter, case, today)
     if changes:
         raise StaleLetter(letter.id, case.reference, changes)
     return pdf
@@ -668,11 +725,12 @@ def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) ->
         assert case is not None
         if for_print:
             _approval_for_print(register, session, letter, case)
-        return _checked_pdf(session, letter, case) if for_print else _hash_checked(letter, case)
+        return _checked_pdf(session, letter, case, register.today()) if for_print else _hash_checked(letter, case)
 
 
 def check_printable(register: Register, letter_id: int) -> None:
-    """Raise :class:`StaleLetter` / :class:`SupersededLetter` if the letter must not print."""
+    """Raise :class:`StaleLetter` / :class:`SupersededLetter` / :class:`PastPromiseLetter`
+    (or another ``ValidationError``) if the letter must not print."""
     letter_pdf(register, letter_id)
 
 
@@ -687,7 +745,7 @@ def _print_once(register: Register, letter_id: int, reason: str, label: str,
         case = session.get(CaseRecord, letter.case_id)
         assert case is not None
         _approval_for_print(register, session, letter, case)
-        pdf = _checked_pdf(session, letter, case)
+        pdf = _checked_pdf(session, letter, case, register.today())
         letter.print_count += 1
         session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
                                       reason=reason, run_label=label))
@@ -801,7 +859,7 @@ def build_print_run(register: Register, on: date | None = None,
             case = session.get(CaseRecord, info.case_id)
             assert letter is not None and case is not None
             _approval_for_print(register, session, letter, case)
-            pdf = _checked_pdf(session, letter, case)
+            pdf = _checked_pdf(session, letter, case, register.today())
             records.append(letter)
             rendered.append(RenderedLetter(letter.kind, case.reference, letter.recipient_name,
                                            Layout(letter.layout), pdf, letter.page_count, letter.sha256,

@@ -576,6 +576,7 @@ class LettersTab(QtWidgets.QWidget):
                                             self.again_button)
         self.again_prompt: QtWidgets.QMessageBox | None = None
         self._stale: dict[int, str] = {}  # letter id -> why it must not print
+        self._final: set[int] = set()  # of those, the ones not to be produced again either
         self.ui.letters_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
         self._say("")
         self._update_buttons()
@@ -668,18 +669,20 @@ class LettersTab(QtWidgets.QWidget):
             return
         self._preview_generation += 1
         gen, reg = self._preview_generation, self.ctx.register
-        def job() -> tuple[bytes, str]:
+        def job() -> tuple[bytes, str, bool]:
             pdf = letters.letter_pdf(reg, info.id, for_print=False)  # shown, even when it may not print
             try:
                 letters.check_printable(reg, info.id)
             except (letters.StaleLetter, letters.SupersededLetter) as exc:
-                return pdf, exc.message
-            return pdf, ""
+                return pdf, exc.message, False
+            except letters.PastPromiseLetter as exc:  # made again, it would be refused too
+                return pdf, exc.message, True
+            return pdf, "", False
 
         self.ctx.worker.submit(job, lambda result: self._show_pdf(gen, info.id, *result),
                                lambda exc: self._pdf_failed(gen, exc), owner=self)
 
-    def _show_pdf(self, gen: int, letter_id: int, pdf: bytes, problem: str = "") -> None:
+    def _show_pdf(self, gen: int, letter_id: int, pdf: bytes, problem: str = "", final: bool = False) -> None:
         if gen != self._preview_generation:
             return
         self._shown_id = letter_id
@@ -689,6 +692,7 @@ class LettersTab(QtWidgets.QWidget):
             self._say(f"⚠ {problem}", error=True)
         else:
             self._stale.pop(letter_id, None)
+        (self._final.add if final else self._final.discard)(letter_id)
         self._update_buttons()
 
     def _pdf_failed(self, gen: int, exc: BaseException) -> None:
@@ -720,7 +724,8 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.print_button.setEnabled(ready and not printed_before and not stale)
         self.ui.reprint_button.setEnabled(ready and printed_before and not stale)
         self.ui.save_button.setEnabled(ready)
-        self.again_button.setVisible(stale and not superseded and info is not None and info.dispatched_on is None)
+        self.again_button.setVisible(stale and not superseded and info is not None and info.dispatched_on is None
+                                     and info.id not in self._final)
 
     # --- a new letter -------------------------------------------------------------------------
     def new_letter(self) -> None:
@@ -850,6 +855,11 @@ class LettersTab(QtWidgets.QWidget):
                 self._say(f"⚠ Not printed: {exc.message}", error=True)
                 self._update_buttons()
                 self.offer_again(info.id, exc.message)
+            elif isinstance(exc, letters.PastPromiseLetter):
+                self._stale[info.id] = exc.message
+                self._final.add(info.id)
+                self._say(f"⚠ {exc.message}", error=True)
+                self._update_buttons()
             elif isinstance(exc, ValidationError):
                 self._say(f"⚠ Not printed: {exc.message}", error=True)
             elif isinstance(exc, PrintError):

@@ -226,7 +226,8 @@ def test_an_acknowledgement_never_promises_a_day_that_has_passed(register, capsy
     view = postal_case(register, received=date(2026, 9, 30))  # one month: Fri 30 Oct 2026
     assert view.due_date == date(2026, 10, 30)
     on_time = letters.produce_letter(register, view.reference, "acknowledgement", letter_date=date(2026, 10, 30))
-    assert "We will reply by 30 October 2026" in " ".join(pdf_text(letters.letter_pdf(register, on_time.id)).split())
+    text = pdf_text(letters.letter_pdf(register, on_time.id, for_print=False))
+    assert "We will reply by 30 October 2026" in " ".join(text.split())
     held = (letters.list_letters(register, view.reference), cases.get_case(register, view.reference).history)
     for day in (date(2026, 10, 31), None):  # the day after, and the register's today (25 Nov)
         with pytest.raises(ValidationError, match="was due on 2026-10-30: an acknowledgement dated "
@@ -244,6 +245,63 @@ def test_an_acknowledgement_never_promises_a_day_that_has_passed(register, capsy
                      "-o", str(out)]) == 2
     assert not out.exists()
     assert "would promise a reply by a day that has passed" in capsys.readouterr().err
+
+
+def test_a_stored_acknowledgement_never_prints_a_promise_the_case_no_longer_keeps(register, capsys,
+                                                                                 tmp_path: Path) -> None:
+    """Found by an outside tester: an acknowledgement made in time printed after its
+    case's due date had passed, and one made before a change of regime or a restarted
+    clock printed a reply date the case no longer had. A letter that promises the due
+    date now prints only on or before that day and only while the case is still due on
+    the day it names; else every print stops it, writing nothing (docs/letters.md, "A
+    letter never promises a day that has passed")."""
+    from datetime import datetime, timezone
+
+    from muse_care.cli.main import main as cli_main
+
+    today = [date(2026, 10, 20)]
+    register.now = lambda: datetime.combine(today[0], datetime.min.time(), timezone.utc).replace(hour=10)
+    view = postal_case(register, received=date(2026, 10, 20))  # EU GDPR, DE: due Fri 20 Nov
+    ack = letters.produce_letter(register, view.reference, "acknowledgement")
+    letters.check_printable(register, ack.id)
+    today[0] = date(2026, 11, 20)  # the due date itself still counts
+    letters.check_printable(register, ack.id)
+    today[0] = date(2026, 11, 21)
+    held = (letters.list_letters(register, view.reference), cases.get_case(register, view.reference).history)
+    for attempt in (lambda: letters.check_printable(register, ack.id),
+                    lambda: letters.record_print(register, ack.id),
+                    lambda: letters.reprint(register, ack.id, "jammed"),
+                    lambda: letters.build_print_run(register, ids=[ack.id])):
+        with pytest.raises(letters.PastPromiseLetter, match="promises a reply by the due date, 2026-11-20, "
+                                                            r"which has passed \(today is 2026-11-21\): do not post it"):
+            attempt()
+    assert letters.stopped_letters(register, [ack.id]) == []  # not offered to be produced again
+    assert (letters.list_letters(register, view.reference), cases.get_case(register, view.reference).history) == held
+    assert cli_main(["--db", register.url, "letters", "reprint", str(ack.id), "--reason", "jammed",
+                     "-o", str(tmp_path / "r.pdf")]) == 2
+    assert "do not post it" in capsys.readouterr().err and not (tmp_path / "r.pdf").exists()
+
+    # a promise the case no longer keeps: the clock stopped for identity after the letter
+    today[0] = date(2026, 11, 2)
+    other = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 2))  # due Wed 2 Dec
+    ack2 = letters.produce_letter(register, other.reference, "acknowledgement")
+    today[0] = date(2026, 11, 3)
+    cases.record_event(register, other.reference, "id-requested", date(2026, 11, 3))
+    with pytest.raises(letters.StaleLetter, match="it promises a reply by 2026-12-02, and the case's clock is "
+                                                  "now stopped; produce the letter again"):
+        letters.check_printable(register, ack2.id)
+    assert [(i, why) for i, _ref, why in letters.stopped_letters(register, [ack2.id])] == \
+        [(ack2.id, "it promises a reply by 2026-12-02, and the case's clock is now stopped")]
+    again = letters.produce_again(register, ack2.id)  # names no day while the clock is stopped
+    letters.check_printable(register, again.id)
+    today[0] = date(2026, 11, 10)
+    cases.record_event(register, other.reference, "id-received", date(2026, 11, 10))  # due Thu 10 Dec
+    with pytest.raises(letters.StaleLetter, match="it names no reply date \\(the clock was stopped\\), and the "
+                                                  "case is now due on 2026-12-10"):
+        letters.check_printable(register, again.id)
+    third = letters.produce_again(register, again.id)
+    letters.check_printable(register, third.id)
+    assert "We will reply by 10 December 2026" in " ".join(pdf_text(letters.letter_pdf(register, third.id)).split())
 
 
 def test_a_single_print_is_counted_and_shown_in_history(register) -> None:

@@ -101,6 +101,28 @@ def test_letters_tab_stops_a_stale_letter_and_produces_it_again(qtbot, ctx, sqli
     assert tab.ui.print_button.isEnabled() and not tab.again_button.isVisibleTo(tab)
 
 
+def test_an_acknowledgement_past_its_due_date_is_stopped_and_not_offered_again(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    """The register's today is 25 November; the case was due on 30 October. Its
+    acknowledgement, made on time, now shows why it must not be posted, cannot be
+    printed, and is not offered to be produced again (that would be refused too); the
+    print run is not built (docs/letters.md, "A letter never promises a day that has
+    passed")."""
+    a = postal_case(sqlite_register, received=date(2026, 9, 30))
+    ack = letters.produce_letter(sqlite_register, a.reference, "acknowledgement", letter_date=date(2026, 10, 1))
+    tab = open_tab(qtbot, ctx, cases.get_case(sqlite_register, a.reference))
+    idle(qtbot, ctx)
+    assert "promises a reply by the due date, 2026-10-30, which has passed" in tab.message
+    assert "do not post it" in tab.message
+    assert not tab.ui.print_button.isEnabled() and not tab.ui.reprint_button.isEnabled()
+    assert not tab.again_button.isVisibleTo(tab)
+    assert tab.ui.save_button.isEnabled()  # it can still be kept as a file, as any letter
+    window = open_run(qtbot, ctx)
+    window.build()
+    idle(qtbot, ctx)
+    assert "The print run was not built" in window.message and "do not post it" in window.message
+    assert letters.list_letters(sqlite_register, a.reference)[0].print_count == 0 == ack.print_count
+
+
 def test_a4_and_us_letter_are_separate_runs_in_the_window(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
     de = postal_case(sqlite_register)
     us = uk_case(sqlite_register, name="Emily Johnson", address_lines=["1600 Market Street"], city="San Francisco",
