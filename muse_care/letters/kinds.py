@@ -46,6 +46,13 @@ IDENTITY_STEPS = Field("identity_steps", "What we need to confirm identity", "li
 REPLY_BY = Field("reply_by", "Reply by")
 QUESTION = Field("clarification_question", "Question to the requester", "text")
 NEW_DUE = Field("new_due_date", "New due date")
+# The acknowledgement's reply date, one of three ways (docs/letters.md, "The
+# acknowledgement's reply date"): the due date; while the clock is stopped, when we
+# will reply instead; once extended, the extended date. And the day an extension would
+# be told by.
+REPLY_WHEN = Field("reply_when", "When we reply (clock stopped)")
+EXTENDED_TO = Field("extended_to", "Extended to")
+EXTENSION_BY = Field("extension_notice_by", "An extension would be told by")
 EXTENSION_REASONS = Field("extension_reasons", "Reasons for the extension", "list")
 WITHHELD = Field("withheld", "Data withheld", "list")
 LEGAL_BASIS = Field("legal_basis", "Legal basis")
@@ -118,9 +125,10 @@ _D = "3 March 2026"
 
 BUILTIN: tuple[KindSpec, ...] = (
     KindSpec(
-        "acknowledgement", "Acknowledgement", (RECEIVED, RIGHTS, DUE), (FEE_DUE,), promises_due=True,
+        "acknowledgement", "Acknowledgement", (RECEIVED, RIGHTS),
+        (DUE, REPLY_WHEN, EXTENDED_TO, EXTENSION_BY, FEE_DUE), promises_due=True,
         sample={"received_date": _D, "rights": "a copy of your personal data (right of access)",
-                "due_date": "3 April 2026"},
+                "due_date": "3 April 2026", "extension_notice_by": "3 April 2026"},
     ),
     KindSpec(
         "identity-request", "Identity request", (RECEIVED, RIGHTS, IDENTITY_STEPS), (REPLY_BY,),

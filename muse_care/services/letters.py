@@ -253,13 +253,21 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
         "received_date": fmt(view.received),
         "rights": _join([RIGHT_SPECS[r].asked_for for r in view.rights]),
     }
-    if view.due_date:
+    if kind == "acknowledgement":  # docs/letters.md, "The acknowledgement's reply date"
+        if view.due_date and view.extended:
+            out["extended_to"] = fmt(view.due_date)
+        elif view.due_date:
+            out["due_date"] = fmt(view.due_date)
+            if regime is not None and regime.extension_words:
+                out["extension_notice_by"] = out["due_date"]
+        elif view.waiting_for in ("identity", "authority", "fee"):
+            period = regime.period_words if regime is not None else "the time the law allows"
+            out["reply_when"] = f"within {period} of receiving the {view.waiting_for} we asked for"
+        elif view.waiting_for == "clarification":
+            out["reply_when"] = ("once we have your answer to our question, within the time that was left "
+                                 "when we asked it (the time limit is paused until then)")
+    elif view.due_date:
         out["due_date"] = fmt(view.original_due if kind == "extension" and view.original_due else view.due_date)
-    elif view.waiting_for in ("identity", "authority", "fee"):
-        period = regime.period_words if regime is not None else "the time the law allows"
-        out["due_date"] = f"{period} after we receive the {view.waiting_for} we asked for"
-    elif view.waiting_for == "clarification":
-        out["due_date"] = "once we have your answer to our question (the time limit is paused until then)"
     if kind == "identity-request":
         pending = [c.step for c in view.checks if c.result in ("pending", "failed")]
         out["identity_steps"] = "\n".join(STEP_ASKED.get(s, s) for s in pending)

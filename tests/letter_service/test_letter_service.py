@@ -304,6 +304,46 @@ def test_a_stored_acknowledgement_never_prints_a_promise_the_case_no_longer_keep
     assert "We will reply by 10 December 2026" in " ".join(pdf_text(letters.letter_pdf(register, third.id)).split())
 
 
+def test_the_acknowledgements_reply_date_reads_as_english_whatever_the_clock(register) -> None:
+    """Found by an outside tester: with the clock stopped the acknowledgement said "We will
+    reply by one month after we receive the identity we asked for. That is one month from
+    the day we received your request..." and "We will reply by once we have your answer";
+    an extended case's said it might extend; and the extension sentence promised to write
+    "before" the due date, which may itself be the day (docs/letters.md, "The
+    acknowledgement's reply date")."""
+    def said(ref: str) -> str:
+        info = letters.produce_letter(register, ref, "acknowledgement")
+        return " ".join(pdf_text(letters.letter_pdf(register, info.id, for_print=False)).split())
+
+    plain = postal_case(register, received=date(2026, 11, 2))  # EU GDPR: due Wed 2 Dec
+    text = said(plain.reference)
+    assert "We will reply by 2 December 2026. That is one month from the day we received" in text
+    assert "If we need to do so, we will write to you by 2 December 2026 and explain why." in text
+
+    waiting = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 23))
+    cases.record_event(register, waiting.reference, "id-requested", date(2026, 11, 24))
+    text = said(waiting.reference)
+    assert "We will reply within one month of receiving the identity we asked for." in text
+    assert "We will reply by" not in text and "That is one month from" not in text
+    assert "write to you by" not in text and "extend this period" not in text
+
+    uk = cases.add_case(register, CaseDraft(
+        name="Ffion Ellis", rights=["access"], channel="post", received=date(2026, 11, 23), regime="uk-gdpr",
+        holiday_region="GB-ENG", address_lines=["14 Station Road"], city="Leeds", postcode="LS1 4DY", country="GB"))
+    cases.record_event(register, uk.reference, "clarification-requested", date(2026, 11, 24))
+    text = said(uk.reference)
+    assert ("We will reply once we have your answer to our question, within the time that was left when we "
+            "asked it (the time limit is paused until then).") in text
+    assert "We will reply by" not in text
+
+    extended = postal_case(register, name="Karl Weber", received=date(2026, 11, 2))
+    cases.record_event(register, extended.reference, "extended", date(2026, 11, 24), "complex: three brands")
+    text = said(extended.reference)
+    assert "we have extended the time for our reply, as the law allows, and we will reply by 2 February 2027." \
+        in text
+    assert "If we need to do so" not in text and "That is one month from" not in text
+
+
 def test_a_single_print_is_counted_and_shown_in_history(register) -> None:
     view = postal_case(register)
     info = letters.produce_letter(register, view.reference, "acknowledgement")
