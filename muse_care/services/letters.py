@@ -439,8 +439,12 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
             raise ValidationError("kind", f"case {view.reference} has not been extended: record the "
                                   "'extended' clock event with its reasons first")
         if view.original_due is not None and today > view.original_due:
+            from muse_care.domain.regimes import REGIMES
+
+            regime = REGIMES.get(view.regime)
+            period = regime.period_words if regime is not None else "period"
             raise ValidationError("kind", f"the requester had to be told of the extension by "
-                                  f"{view.original_due.isoformat()} (within the first month); a notice "
+                                  f"{view.original_due.isoformat()} (within {period} of receipt); a notice "
                                   "now would be late: record why in a note and tell a team lead")
     if spec.promises_due and view.due_date is not None and today > view.due_date:
         # docs/letters.md, "A letter never promises a day that has passed"

@@ -211,8 +211,16 @@ def test_extension_notice_only_after_extending_and_within_the_first_month(regist
     info = letters.produce_letter(register, view.reference, "extension")
     body = pdf_text(letters.letter_pdf(register, info.id))
     assert "2 February 2027" in body and "several requests" in body
-    with pytest.raises(ValidationError, match="within the first month"):
+    with pytest.raises(ValidationError, match="within one month of receipt"):
         letters.produce_letter(register, view.reference, "extension", letter_date=date(2026, 12, 3))
+    # the regime's own period (an outside tester: a CCPA case was told "the first month")
+    ca = postal_case(register, name="Maria Lopez", received=date(2026, 10, 6), regime="ccpa",
+                     holiday_region="US-CA", address_lines=["1 Market St"], city="San Francisco", region="CA",
+                     postcode="94105", country="US")
+    cases.record_event(register, ca.reference, "extended", date(2026, 11, 20), "complex: three brands",
+                       late_reason="told by email on the day; recorded after")
+    with pytest.raises(ValidationError, match=r"by 2026-11-20 \(within 45 calendar days of receipt\)"):
+        letters.produce_letter(register, ca.reference, "extension", letter_date=date(2026, 11, 21))
 
 
 def test_an_acknowledgement_never_promises_a_day_that_has_passed(register, capsys, tmp_path: Path) -> None:
