@@ -954,7 +954,8 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
                  on: date | None = None) -> tuple[list[LetterInfo], list[tuple[int, str]]]:
     """Mark exactly the letters of print run ``run_id`` as dispatched (one unit of
     work). A letter of the run produced again since, or already dispatched, is held
-    back and named: (dispatched, [(letter id, why)])."""
+    back and named, and so is one that must not be posted (``_not_to_post``):
+    (dispatched, [(letter id, why)])."""
     run = get_run(register, run_id)
     held: list[tuple[int, str]] = []
     wanted: list[int] = []
@@ -968,12 +969,32 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
                 held.append((letter_id, f"produced again as letter {letter.superseded_by}: take letter "
                              f"{letter_id} out of its envelope and print the new one"))
                 continue
+            case = session.get(CaseRecord, letter.case_id)
+            assert case is not None
+            why = _not_to_post(letter, case, on or register.today())
+            if why:
+                held.append((letter_id, why))
+                continue
             wanted.append(letter_id)
     if not wanted:
         if held:
             return [], held
         raise ValidationError("run", f"every letter of print run {run_id} is already dispatched")
     return mark_dispatched(register, wanted, method, on), held
+
+
+def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
+    """Why a printed letter must not be posted on ``day`` (empty if it may): its case's
+    address changed since it was made, or it promises a reply date the case no longer
+    has or that has passed (docs/letters.md, "Before a letter prints", item 4)."""
+    try:
+        changes = address_changes(letter, case) + promise_changes(letter, case, day)
+    except PastPromiseLetter as exc:
+        return exc.message.split(" was not printed: ", 1)[-1]
+    if changes:
+        return (f"{'; '.join(changes)}: take it out of its envelope, produce it again "
+                f"(muse-care letters again {letter.id}) and print the new one")
+    return ""
 
 
 def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post",
@@ -1002,6 +1023,12 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             if letter.print_count == 0 and method == "post":
                 raise ValidationError("letters", f"letter {letter_id} has never been printed; print it "
                                       "(in a print run or from the case) before marking it posted")
+            case = session.get(CaseRecord, letter.case_id)
+            assert case is not None
+            why = _not_to_post(letter, case, day)
+            if why:
+                raise ValidationError("letters", f"letter {letter_id} for {case.reference} is not to be "
+                                      f"posted: {why}")
             letter.dispatched_on, letter.dispatch_method = day, method
             letter.dispatched_by = register.actor.login
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",

@@ -312,6 +312,40 @@ def test_a_stored_acknowledgement_never_prints_a_promise_the_case_no_longer_keep
     assert "We will reply by 10 December 2026" in " ".join(pdf_text(letters.letter_pdf(register, third.id)).split())
 
 
+def test_a_printed_letter_that_must_not_go_out_is_not_marked_posted(register) -> None:
+    """Found by an outside tester: dispatch checked nothing, so an acknowledgement printed
+    on its due date was marked posted the next day, and printed ones whose case's due date
+    had moved since were marked posted with the run. Dispatch now holds back (a run) or
+    refuses (single letters) a letter past its promise, with a promise the case no longer
+    keeps, or whose case's address changed since it was made; nothing is written."""
+    from datetime import datetime, timezone
+
+    today = [date(2026, 11, 20)]
+    register.now = lambda: datetime.combine(today[0], datetime.min.time(), timezone.utc).replace(hour=10)
+    late = postal_case(register, received=date(2026, 10, 20))  # due Fri 20 Nov
+    moved = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 19))  # due Mon 21 Dec
+    fine = postal_case(register, name="Karl Weber", received=date(2026, 11, 19), postcode="10117")
+    made = [letters.produce_letter(register, v.reference, "acknowledgement") for v in (late, moved, fine)]
+    run = letters.build_print_run(register, ids=[m.id for m in made])
+    today[0] = date(2026, 11, 21)
+    cases.record_event(register, moved.reference, "id-requested", date(2026, 11, 21))
+    with pytest.raises(ValidationError, match=f"letter {made[0].id} for {late.reference} is not to be posted: "
+                                              "an acknowledgement promises a reply by the due date, 2026-11-20"):
+        letters.mark_dispatched(register, [made[0].id])
+    history = [len(cases.get_case(register, v.reference).history) for v in (late, moved, fine)]
+    done, held = letters.dispatch_run(register, run.id)
+    assert [d.id for d in done] == [made[2].id]
+    why = dict(held)
+    assert sorted(why) == [made[0].id, made[1].id]
+    assert "do not post it" in why[made[0].id]
+    assert "it promises a reply by 2026-12-21, and the case's clock is now stopped" in why[made[1].id]
+    assert f"muse-care letters again {made[1].id}" in why[made[1].id]
+    after = [len(cases.get_case(register, v.reference).history) for v in (late, moved, fine)]
+    assert after == [history[0], history[1], history[2] + 1]  # only the posted one's entry
+    sent = {x.id: x.dispatched_on for x in letters.letters_for_run(register, ids=[m.id for m in made])}
+    assert sent == {made[0].id: None, made[1].id: None, made[2].id: date(2026, 11, 21)}
+
+
 def test_the_acknowledgements_reply_date_reads_as_english_whatever_the_clock(register) -> None:
     """Found by an outside tester: with the clock stopped the acknowledgement said "We will
     reply by one month after we receive the identity we asked for. That is one month from
