@@ -67,9 +67,11 @@ def at_in_zone(moment: Any, zone: str) -> str:
 
 def print_case(view: Any) -> None:
     rq = view.requester
+    from muse_care.domain.grammar import count
+
     left = ("—" if view.days_left is None else
-            f"{-view.days_left} days OVERDUE" if view.overdue else
-            "due today" if view.days_left == 0 else f"{view.days_left} days left")
+            f"{count(-view.days_left, 'day')} OVERDUE" if view.overdue else
+            "due today" if view.days_left == 0 else f"{count(view.days_left, 'day')} left")
     print(f"{view.reference}  {view.status.value}  {', '.join(r.value for r in view.rights)}  "
           f"by {view.channel.value}  [{view.regime}, {view.holiday_region}]")
     print(f"  requester: {rq.name}" + (f" <{rq.email}>" if rq.email else "") +

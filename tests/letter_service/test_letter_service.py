@@ -360,6 +360,7 @@ def test_the_acknowledgements_reply_date_reads_as_english_whatever_the_clock(reg
     plain = postal_case(register, received=date(2026, 11, 2))  # EU GDPR: due Wed 2 Dec
     text = said(plain.reference)
     assert "We will reply by 2 December 2026. That is one month from the day we received" in text
+    assert "Under the General Data Protection Regulation (EU) 2016/679 (GDPR), you have the right:" in text
     assert "If we need to do so, we will write to you by 2 December 2026 and explain why." in text
 
     waiting = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 23))
@@ -381,8 +382,8 @@ def test_the_acknowledgements_reply_date_reads_as_english_whatever_the_clock(reg
     extended = postal_case(register, name="Karl Weber", received=date(2026, 11, 2))
     cases.record_event(register, extended.reference, "extended", date(2026, 11, 24), "complex: three brands")
     text = said(extended.reference)
-    assert "we have extended the time for our reply, as the law allows, and we will reply by 2 February 2027." \
-        in text
+    assert "We have extended the time for our reply, as the law allows, and we will reply by 2 February 2027." \
+        in text and "As we told you" not in text  # an outside tester: no notice may have gone out yet
     assert "If we need to do so" not in text and "That is one month from" not in text
 
 
@@ -411,3 +412,17 @@ def test_four_eyes_a_disclosing_reply_waits_for_a_lead(register) -> None:
     assert info.kind == "access-response"
     history = cases.get_case(register, view.reference).history
     assert any(h.what == "approval:disclosure" and "approved by marco" in h.new for h in history)
+
+
+def test_case_show_counts_one_day_as_one_day(sqlite_url, capsys) -> None:
+    """An outside tester: ``case show`` printed "1 days OVERDUE"."""
+    assert main(["--db", sqlite_url, "case", "add", "--right", "access", "--channel", "email", "--received",
+                 "2026-10-24", "--regime", "uk-gdpr", "--name", "Oliver Smith", "--email", "o@example.org",
+                 "--json"]) == 0
+    ref = json.loads(capsys.readouterr().out)["reference"]  # due Tue 24 Nov 2026
+    shown = {}
+    for day in ("2026-11-25", "2026-11-23", "2026-11-27"):
+        assert main(["--db", sqlite_url, "case", "show", ref, "--as-of", day]) == 0
+        shown[day] = capsys.readouterr().out
+    assert "1 day OVERDUE" in shown["2026-11-25"] and "1 day left" in shown["2026-11-23"]
+    assert "3 days OVERDUE" in shown["2026-11-27"]
