@@ -65,9 +65,9 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
     view = _row_view(rec, as_of)
     if not full:
         return view
-    acknowledged = rec.acknowledge_by is not None and session.execute(
-        select(LetterRecord.id).where(LetterRecord.case_id == rec.id,
-                                      LetterRecord.kind == "acknowledgement").limit(1)).first() is not None
+    acknowledged = rec.acknowledge_by is not None and session.execute(  # sent, not only made: docs/rules.md, "CCPA"
+        select(LetterRecord.id).where(LetterRecord.case_id == rec.id, LetterRecord.kind == "acknowledgement",
+                                      LetterRecord.dispatched_on.is_not(None)).limit(1)).first() is not None
     return _with_details(
         view, rec, as_of, acknowledged,
         events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
@@ -125,7 +125,7 @@ UNION ALL SELECT 1, c.id, to_jsonb(c) FROM identity_checks c WHERE c.case_id = :
 UNION ALL SELECT 2, n.id, to_jsonb(n) FROM notes n WHERE n.case_id = :id
 UNION ALL SELECT 3, h.id, jsonb_build_object({history}) FROM history h WHERE h.case_id = :id
 UNION ALL SELECT 4, 0, to_jsonb(EXISTS (SELECT 1 FROM letters l WHERE l.case_id = :id
-                                        AND l.kind = 'acknowledgement'))
+                                        AND l.kind = 'acknowledgement' AND l.dispatched_on IS NOT NULL))
 ORDER BY 1, 2
 """
 

@@ -146,8 +146,10 @@ def view_filter(register: Register, view: str, today: date | None = None) -> Col
 
 
 def acknowledgement_letter() -> Any:
-    """EXISTS an acknowledgement letter for the case: its receipt has been confirmed."""
-    return exists().where(LetterRecord.case_id == CaseRecord.id, LetterRecord.kind == "acknowledgement")
+    """EXISTS an acknowledgement letter for the case that was sent (marked dispatched):
+    its receipt has been confirmed (docs/rules.md, "CCPA")."""
+    return exists().where(LetterRecord.case_id == CaseRecord.id, LetterRecord.kind == "acknowledgement",
+                          LetterRecord.dispatched_on.is_not(None))
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

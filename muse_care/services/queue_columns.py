@@ -39,7 +39,7 @@ SAVED_VIEWS: tuple[SavedView, ...] = (
     SavedView("closed", "Closed", "Responded, refused, withdrawn and closed cases"),
     SavedView("acknowledgement", "Acknowledgement due/overdue",
               "Open cases whose receipt must be confirmed (CCPA: 10 business days) and no "
-              "acknowledgement letter has been made yet"),
+              "acknowledgement letter has been sent yet"),
 )
 VIEW_KEYS = tuple(v.key for v in SAVED_VIEWS)
 

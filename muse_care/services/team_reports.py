@@ -400,14 +400,14 @@ def _working_days_between(start: date, end: date, region: str) -> int:
 def breach_warnings(register: Register, *, within: int = 3, as_of: date | None = None,
                     for_login: str | None = None, limit: int = 500) -> list[BreachWarning]:
     """Open cases whose reply is due within ``within`` working days (or overdue) with no
-    reply letter yet, and CCPA acknowledgements due with no acknowledgement letter;
+    reply letter yet, and CCPA acknowledgements due with no acknowledgement letter sent;
     ``for_login``: only that person's cases (what an agent is warned about), else all
     (what leads are warned about). Most urgent first."""
     as_of = as_of or register.today()
     c, lt = CaseRecord, LetterRecord
     horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
     replied = select(lt.case_id).where(lt.kind.not_in(NOT_REPLIES))
-    acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement")
+    acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement", lt.dispatched_on.is_not(None))
     cond: list[Any] = [c.is_open.is_(True)]
     if for_login is not None:
         cond.append(c.assignee == for_login)

@@ -426,3 +426,42 @@ def test_case_show_counts_one_day_as_one_day(sqlite_url, capsys) -> None:
         shown[day] = capsys.readouterr().out
     assert "1 day OVERDUE" in shown["2026-11-25"] and "1 day left" in shown["2026-11-23"]
     assert "3 days OVERDUE" in shown["2026-11-27"]
+
+
+def test_a_ccpa_receipt_is_confirmed_when_the_acknowledgement_is_sent_not_when_it_is_made(register) -> None:
+    """Found by an outside tester: a CCPA case showed its receipt "confirmed" as soon as
+    an acknowledgement was made, though that letter was then stopped and never printed
+    or posted (§ 7021(a) asks for the receipt to be confirmed; docs/rules.md, "CCPA").
+    The case header, the queue's Acknowledgement view and the leads' warnings now count
+    only an acknowledgement that was sent."""
+    from muse_care.services import queue
+    from muse_care.services.team_reports import breach_warnings
+
+    ca = postal_case(register, name="Maria Lopez", received=date(2026, 11, 20), regime="ccpa",
+                     holiday_region="US-CA", address_lines=["1 Market St"], city="San Francisco", region="CA",
+                     postcode="94105", country="US")
+
+    def state() -> tuple[bool, bool, bool]:
+        view = cases.get_case(register, ca.reference)
+        in_view = ca.id in [r.id for r in queue.first_page(register, queue.QueueQuery(view="acknowledgement"))[1]]
+        warned = any(w.case_id == ca.id and w.kind == "acknowledgement"
+                     for w in breach_warnings(register, within=30))
+        return view.acknowledged, in_view, warned
+
+    assert state() == (False, True, True)
+    ack = letters.produce_letter(register, ca.reference, "acknowledgement", layout="us10")
+    assert state() == (False, True, True)  # made, not sent: nothing is confirmed yet
+    letters.record_print(register, ack.id)
+    assert state() == (False, True, True)
+    letters.mark_dispatched(register, [ack.id])
+    assert state() == (True, False, False)
+    # the view take-next hands out (one statement on PostgreSQL) says the same
+    from muse_care.services import team
+
+    made_only = postal_case(register, name="Ana Silva", received=date(2026, 11, 19), regime="ccpa",
+                            holiday_region="US-CA", address_lines=["2 Market St"], city="San Francisco",
+                            region="CA", postcode="94105", country="US")
+    letters.record_print(register, letters.produce_letter(register, made_only.reference, "acknowledgement",
+                                                          layout="us10").id)
+    first, second = team.take_next_case(register), team.take_next_case(register)
+    assert (first.id, first.acknowledged, second.id, second.acknowledged) == (made_only.id, False, ca.id, True)
