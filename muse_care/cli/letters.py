@@ -149,8 +149,18 @@ def run(args: argparse.Namespace) -> int | None:
                                                       reprints=bool(args.reprint_reason))}) or [None]
         results = []
         for paper in papers:
-            result = letters.build_print_run(reg, day, args.id or None, reprint_reason=args.reprint_reason,
-                                             paper=paper)
+            try:
+                result = letters.build_print_run(reg, day, args.id or None, reprint_reason=args.reprint_reason,
+                                                 paper=paper)
+            except letters.StaleLetter as exc:
+                raise ValidationError("letter", f"{exc.message}: muse-care letters again {exc.letter_id}") from None
+            except letters.PastPromiseLetter as exc:  # never printed: build the run without it
+                others = [i.id for i in letters.letters_for_run(reg, day, args.id or None,
+                                                                reprints=bool(args.reprint_reason), paper=paper)
+                          if i.id != exc.letter_id]
+                rest = (" The rest of the run without it: muse-care letters print-run "
+                        + " ".join(f"--id {i}" for i in others) + f" -o {args.output}") if others else ""
+                raise ValidationError("letter", f"{exc.message}.{rest}") from None
             out = args.output if len(papers) == 1 else str(
                 Path(args.output).with_name(f"{Path(args.output).stem}-{paper.replace(' ', '-')}.pdf"))
             results.append((result, _write(out, result.pdf)))

@@ -465,3 +465,25 @@ def test_a_ccpa_receipt_is_confirmed_when_the_acknowledgement_is_sent_not_when_i
                                                           layout="us10").id)
     first, second = team.take_next_case(register), team.take_next_case(register)
     assert (first.id, first.acknowledged, second.id, second.acknowledged) == (made_only.id, False, ca.id, True)
+
+
+def test_the_cli_print_run_says_how_to_print_the_rest_without_a_past_promise(register, capsys,
+                                                                              tmp_path: Path) -> None:
+    """An outside tester: one acknowledgement past its case's due date stopped the day's
+    whole run on the command line, with no word on how to print the others. The message
+    now gives the command that prints the rest; a changed address names `letters again`."""
+    from muse_care.cli.main import main as cli_main
+
+    late = postal_case(register, received=date(2026, 9, 30))  # due Fri 30 Oct 2026: past for good
+    ack = letters.produce_letter(register, late.reference, "acknowledgement", letter_date=date(2026, 10, 1))
+    other = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 20))
+    asked = letters.produce_letter(register, other.reference, "identity-request")  # promises no date
+    out = tmp_path / "run.pdf"
+    base = ["--db", register.url, "letters", "print-run", "--date", "2026-11-25"]
+    assert cli_main([*base, "-o", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert f"letter {ack.id} for {late.reference} was not printed" in said and "do not post it" in said
+    assert f"The rest of the run without it: muse-care letters print-run --id {asked.id} -o {out}" in said
+    assert not out.exists()
+    assert cli_main([*base, "--id", str(asked.id), "-o", str(out)]) == 0
+    assert out.exists() and f"letter {asked.id}" in capsys.readouterr().out
