@@ -38,14 +38,8 @@ sys.path.insert(0, str(HERE))
 
 from _table import row  # noqa: E402
 
-BARE = """
-import sys
-from PySide6 import QtCore, QtWidgets
-app = QtWidgets.QApplication(sys.argv[:1])
-w = QtWidgets.QMainWindow()
-t = QtWidgets.QTableWidget(30, 6)
-w.setCentralWidget(t)
-w.resize(1200, 700)
+# Both bare windows end the same way: shown, their table painted, the paint line printed.
+_PAINTED = """
 w.show()
 def painted():
     t.viewport().repaint()
@@ -54,6 +48,16 @@ def painted():
 QtCore.QTimer.singleShot(0, painted)
 app.exec()
 """
+
+BARE = """
+import sys
+from PySide6 import QtCore, QtWidgets
+app = QtWidgets.QApplication(sys.argv[:1])
+w = QtWidgets.QMainWindow()
+t = QtWidgets.QTableWidget(30, 6)
+w.setCentralWidget(t)
+w.resize(1200, 700)
+""" + _PAINTED
 
 # The second floor: the least a program can do to show the queue's first page, written
 # without any code of ours. A thread reads the open count and the first page (the same
@@ -85,14 +89,7 @@ reader.join()
 for r in found["rows"]:
     m.appendRow([QtGui.QStandardItem("" if x is None else str(x)) for x in r[1:9]])
 w.statusBar().showMessage(f"{found['total']:,} cases in this view")
-w.show()
-def painted():
-    t.viewport().repaint()
-    print("MUSE-CARE-PAINTED", flush=True)
-    app.exit(0)
-QtCore.QTimer.singleShot(0, painted)
-app.exec()
-"""
+""" + _PAINTED
 
 
 def launch(cmd: list[str], env: dict[str, str]) -> tuple[float, float | None]:
