@@ -123,10 +123,10 @@ class PastPromiseLetter(ValidationError):
 
     def __init__(self, letter_id: int, reference: str, kind_title: str, due: date, today: date) -> None:
         self.letter_id, self.reference = letter_id, reference
-        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {a_or_an(kind_title.lower())} "
-                         f"promises a reply by the due date, {due.isoformat()}, which has passed "
-                         f"(today is {today.isoformat()}): do not post it. Reply to the request now, record "
-                         "why it is late in a note, and tell a team lead")
+        self.why = (f"{a_or_an(kind_title.lower())} promises a reply by the due date, {due.isoformat()}, which "
+                    f"has passed (today is {today.isoformat()}): do not post it. Reply to the request now, "
+                    "record why it is late in a note, and tell a team lead")
+        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
 
 
 class SupersededLetter(ValidationError):
@@ -990,7 +990,7 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
     try:
         changes = address_changes(letter, case) + promise_changes(letter, case, day)
     except PastPromiseLetter as exc:
-        return exc.message.split(" was not printed: ", 1)[-1]
+        return exc.why
     if changes:
         return (f"{'; '.join(changes)}: take it out of its envelope, produce it again "
                 f"(muse-care letters again {letter.id}) and print the new one")
