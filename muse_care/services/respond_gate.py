@@ -19,7 +19,7 @@ check, for one, sits here too). See docs/letters.md, "Before a case is Responded
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -78,35 +78,71 @@ def record_electronic_reply(register: Any, ref: str | int, method: str, on: date
     return _write(register, ref, None, action)
 
 
-def _electronic_reply_recorded(g: Gate) -> bool:
+def reply_kinds() -> list[str]:
+    """The kinds of letter that answer the request (letters/kinds.py, ``reply``): not the
+    acknowledgement, the requests for ID or clarification, the extension, the closing letter."""
+    from muse_care.letters import kinds
+
+    return [k.id for k in kinds.all_kinds() if k.reply]
+
+
+@dataclass(frozen=True)
+class ReplyFacts:
+    """What the letters and history of one case say about its reply."""
+
+    made: tuple[int, ...] = ()  # reply letters produced and not superseded
+    sent_electronically: bool = False  # one of them dispatched by email, My Account…
+    posted: bool = False  # one of them dispatched, and printed in a print run
+    recorded_electronic: bool = False  # a reply given outside MUSE Care's letters, recorded
+
+    def given(self, channel: str) -> bool:
+        """Whether the reply counts as given for a request that came by ``channel``."""
+        if self.sent_electronically:
+            return True
+        if channel != "post":
+            return bool(self.made) or self.recorded_electronic
+        return self.posted
+
+
+def reply_facts(session: Any, case_ids: Sequence[int]) -> dict[int, ReplyFacts]:
+    """:class:`ReplyFacts` of each case of ``case_ids``, in three statements whatever their
+    number: what Responded asks (``reply_given``) and what the breach warnings ask
+    (services/team_reports.py) are the same question."""
     from muse_care.store.models import HistoryRecord
 
-    return g.session.execute(select(HistoryRecord.id).where(
-        HistoryRecord.case_id == g.rec.id, HistoryRecord.what == ELECTRONIC_REPLY).limit(1)).first() is not None
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(LetterRecord.id, LetterRecord.case_id, LetterRecord.dispatched_on,
+                                  LetterRecord.dispatch_method).where(
+        LetterRecord.case_id.in_(ids), LetterRecord.kind.in_(reply_kinds()),
+        LetterRecord.superseded_by.is_(None)).order_by(LetterRecord.id)).all()
+    in_runs = set(session.execute(select(PrintRunLetterRecord.letter_id).where(
+        PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
+    recorded = set(session.execute(select(HistoryRecord.case_id).where(
+        HistoryRecord.case_id.in_(ids), HistoryRecord.what == ELECTRONIC_REPLY)).scalars())
+    made: dict[int, list[int]] = {}
+    electronic: set[int] = set()
+    posted: set[int] = set()
+    for r in rows:
+        made.setdefault(r.case_id, []).append(r.id)
+        if r.dispatched_on is not None and r.dispatch_method not in ("", "post"):
+            electronic.add(r.case_id)
+        if r.dispatched_on is not None and r.id in in_runs:
+            posted.add(r.case_id)
+    return {i: ReplyFacts(tuple(made.get(i, ())), i in electronic, i in posted, i in recorded) for i in ids}
 
 
 def reply_given(g: Gate) -> str | None:
-    from muse_care.letters import kinds
-
-    reply_kinds = [k.id for k in kinds.all_kinds() if k.reply]
-    rows = g.session.execute(select(LetterRecord).where(
-        LetterRecord.case_id == g.rec.id, LetterRecord.kind.in_(reply_kinds),
-        LetterRecord.superseded_by.is_(None))).scalars().all()
-    electronic = [r for r in rows if r.dispatched_on is not None and r.dispatch_method not in ("", "post")]
-    if electronic:
+    facts = reply_facts(g.session, [g.rec.id])[g.rec.id]
+    if facts.given(g.rec.channel):
         return None
+    kinds = reply_kinds()
     if g.rec.channel != "post":
-        if rows or _electronic_reply_recorded(g):
-            return None
-        return ("no reply letter has been produced for this case (" + ", ".join(reply_kinds[:3]) +
+        return ("no reply letter has been produced for this case (" + ", ".join(kinds[:3]) +
                 "…) and no electronic reply is recorded (muse-care case reply REF --method email …)")
-    in_runs = set(g.session.execute(select(PrintRunLetterRecord.letter_id).where(
-        PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
-    posted = [r for r in rows if r.dispatched_on is not None and r.id in in_runs]
-    if posted:
-        return None
-    if rows:
-        return (f"the reply (letter {', '.join(str(r.id) for r in rows)}) has not gone out in a dispatched "
+    if facts.made:
+        return (f"the reply (letter {', '.join(str(i) for i in facts.made)}) has not gone out in a dispatched "
                 "print run yet: print it in a run and mark the run dispatched")
     return "this is a postal request and no reply letter has been produced and posted"
 

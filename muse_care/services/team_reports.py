@@ -33,6 +33,7 @@ from muse_care.domain.case import RIGHT_LABELS, Status, label
 from muse_care.domain.errors import ValidationError
 from muse_care.domain.grammar import count
 from muse_care.services.register import Register
+from muse_care.services.respond_gate import ReplyFacts, reply_facts
 from muse_care.services.team import LEAD_ROLES, require_role
 from muse_care.store.history_sql import TAKE_WHAT
 from muse_care.store.models import CaseRecord, HistoryRecord, LetterRecord
@@ -364,6 +365,7 @@ class BreachWarning:
     kind: str  # "reply" | "acknowledgement"
     due: date
     working_days_left: int  # negative: overdue by that many working days
+    note: str = ""  # what stands in the way, when something is done already
 
     @property
     def text(self) -> str:
@@ -374,7 +376,7 @@ class BreachWarning:
             when = "due today"
         else:
             when = f"due {self.due:%a %d %b}, {count(self.working_days_left, 'working day')} left"
-        return f"{self.reference} {self.requester}: {what} {when}"
+        return f"{self.reference} {self.requester}: {what} {when}" + (f" ({self.note})" if self.note else "")
 
 
 def _is_working(d: date, region: str) -> bool:
@@ -400,13 +402,12 @@ def _working_days_between(start: date, end: date, region: str) -> int:
 def breach_warnings(register: Register, *, within: int = 3, as_of: date | None = None,
                     for_login: str | None = None, limit: int = 500) -> list[BreachWarning]:
     """Open cases whose reply is due within ``within`` working days (or overdue) with no
-    reply letter yet, and CCPA acknowledgements due with no acknowledgement letter sent;
+    reply given yet (as Responded counts it: ``respond_gate.reply_facts``), and CCPA acknowledgements due with no acknowledgement letter sent;
     ``for_login``: only that person's cases (what an agent is warned about), else all
     (what leads are warned about). Most urgent first."""
     as_of = as_of or register.today()
     c, lt = CaseRecord, LetterRecord
     horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
-    replied = select(lt.case_id).where(lt.kind.not_in(NOT_REPLIES))
     acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement", lt.dispatched_on.is_not(None))
     cond: list[Any] = [c.is_open.is_(True)]
     if for_login is not None:
@@ -415,17 +416,24 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
     with register.read() as s:
         rows = s.execute(
             select(c.id, c.reference, c.requester_name, c.assignee, c.due_date, c.acknowledge_by,
-                   c.holiday_region, c.id.in_(replied), c.id.in_(acknowledged))
+                   c.holiday_region, c.channel, c.id.in_(acknowledged))
             .where(*cond, or_(and_(c.due_date.is_not(None), c.due_date <= horizon),
                               and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon)))
             .order_by(c.due_date, c.id).limit(limit * 2)).all()
-    for cid, ref, name, assignee, due, ack_by, region, has_reply, has_ack in rows:
+        # A reply counts once it is given as Responded asks (services/respond_gate.py):
+        # a letter made and never posted, or a closing letter, answers nobody.
+        facts = reply_facts(s, [r.id for r in rows if r.due_date is not None])
+    for cid, ref, name, assignee, due, ack_by, region, channel, has_ack in rows:
+        reply = facts.get(cid, ReplyFacts())
+        has_reply = reply.given(channel)
         for kind, day, done in (("reply", due, has_reply), ("acknowledgement", ack_by, has_ack)):
             if day is None or done:
                 continue
             left = _working_days_between(as_of, day, region)
             if left <= within:
-                out.append(BreachWarning(cid, ref, name, assignee, kind, day, left))
+                note = (f"letter {', '.join(str(i) for i in reply.made)} made, not yet posted in a dispatched "
+                        "print run") if kind == "reply" and reply.made else ""
+                out.append(BreachWarning(cid, ref, name, assignee, kind, day, left, note))
     out.sort(key=lambda w: (w.working_days_left, w.due, w.reference))
     return out[:limit]
 

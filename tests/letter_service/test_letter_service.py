@@ -487,3 +487,41 @@ def test_the_cli_print_run_says_how_to_print_the_rest_without_a_past_promise(reg
     assert not out.exists()
     assert cli_main([*base, "--id", str(asked.id), "-o", str(out)]) == 0
     assert out.exists() and f"letter {asked.id}" in capsys.readouterr().out
+
+
+def test_breach_warnings_count_a_reply_once_it_is_given_not_when_it_is_made(register) -> None:
+    """A lead is warned of an open case due soon with no reply. The warnings counted any
+    letter not in a fixed list of non-replies as soon as it was made: a postal reply
+    made and never posted hid its case until the deadline had passed, and so did a
+    closing letter, which is no reply (letters/kinds.py). They now ask what Responded
+    asks (services/respond_gate.py)."""
+    from muse_care.services.respond_gate import record_electronic_reply
+    from muse_care.services.team_reports import breach_warnings
+
+    def warned(view) -> list:  # noqa: ANN001
+        return [w for w in breach_warnings(register, within=30) if w.case_id == view.id and w.kind == "reply"]
+
+    post = postal_case(register, received=date(2026, 10, 28))  # due 30 Nov (EU GDPR, Berlin)
+    confirm_identity(register, post)
+    assert warned(post)
+    reply = letters.produce_letter(register, post.reference, "access-response", enclosures=["Your data"])
+    [w] = warned(post)  # made, not posted: still due
+    assert f"letter {reply.id} made, not yet posted in a dispatched print run" in w.text
+    run = letters.build_print_run(register, ids=[reply.id])
+    assert warned(post)  # printed in a run that has not gone out
+    letters.dispatch_run(register, run.id)
+    assert warned(post) == []
+
+    by_email = postal_case(register, name="Ana Silva", channel="email", email="ana@example.org",
+                           received=date(2026, 10, 29))
+    confirm_identity(register, by_email)
+    letters.produce_letter(register, by_email.reference, "closing",
+                           fields={"outcome": "You told us you need nothing further."})
+    assert warned(by_email)  # a closing letter answers nothing
+    letters.produce_letter(register, by_email.reference, "access-response", enclosures=["Your data"])
+    assert warned(by_email) == []  # as Responded counts it for a request that did not come by post
+
+    chat = postal_case(register, name="Li Wei", channel="live-chat", received=date(2026, 10, 30))
+    assert warned(chat)
+    record_electronic_reply(register, chat.reference, "email", date(2026, 11, 24), "our answer, by email")
+    assert warned(chat) == []
