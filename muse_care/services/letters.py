@@ -22,7 +22,7 @@ from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
 from muse_care.domain.grammar import count
 from muse_care.domain.identity import STEP_ASKED
-from muse_care.domain.clock import ClockEventKind
+from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
@@ -306,9 +306,11 @@ def case_fields(register: Register, view: CaseView, kind: str, style: str) -> di
     return out
 
 
-def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "uk") -> Mapping[str, str]:
-    """The {law.*} values of a letter on this case: its regime's words, the requester's
-    own and the lead authority, and the linked requests where the letter relies on them."""
+def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "uk",
+                   letter_date: date | None = None) -> Mapping[str, str]:
+    """The {law.*} values of a letter on this case (dated ``letter_date``, else today): its
+    regime's words, the requester's own and the lead authority, the linked requests
+    where the letter relies on them, and what a clarification asked that day does."""
     from muse_care.domain.authorities import complaint_authorities
     from muse_care.domain.regimes import get_regime
     from muse_care.letters.law import letter_law
@@ -333,8 +335,28 @@ def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "
         chosen = [c for c in others if c.received <= view.received] if kind == "refusal" else \
             [c for c in others if c.is_open]
         linked = [f"{c.reference}, received {format_date(c.received, style)}" for c in chosen]
-    pauses = regime.clarification_pauses_clock and Right.ACCESS in view.rights
+    pauses = _clarification_would_pause(view, regime, letter_date or register.today())
     return letter_law(regime, authorities, linked_requests=linked, clarification_pauses=pauses)
+
+
+def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
+    """Whether a clarification asked on ``day`` pauses this case's clock, as the clock
+    itself counts it (domain/clock.py; docs/rules.md, "Clarification"): never where the
+    law gives no pause or for a request that is not for access, nor for a round asked
+    after the period ended. The round is added to the case's events and the clock
+    asked: paused (or still stopped, so that the round counts once it starts) leaves no
+    due date."""
+    if not (regime.clarification_pauses_clock and Right.ACCESS in view.rights):
+        return False
+    events = [ClockEvent(ClockEventKind(e.kind), e.on, e.reason) for e in view.events]
+    asked = ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, day)
+    try:
+        state = compute_clock(regime, view.received, [*events, asked], view.holiday_region,
+                              rights=[r.value for r in view.rights])
+    except ValidationError:  # a round already outstanding: this letter asks it again
+        state = compute_clock(regime, view.received, events, view.holiday_region,
+                              rights=[r.value for r in view.rights])
+    return state.due is None
 
 
 def _recipient(view: CaseView) -> Any:
@@ -465,7 +487,7 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
     request = LetterRequest(kind=spec.id, layout=layout_v, reference=view.reference, letter_date=today,
                             recipient=recipient, organisation=org, fields=values, enclosures=encl,
-                            law=letter_law_for(register, view, spec.id, style))
+                            law=letter_law_for(register, view, spec.id, style, today))
     request.validate()
     return _Wanted(request, spec, view, layout_v, extra, encl, recipient, today)
 

@@ -525,3 +525,29 @@ def test_breach_warnings_count_a_reply_once_it_is_given_not_when_it_is_made(regi
     assert warned(chat)
     record_electronic_reply(register, chat.reference, "email", date(2026, 11, 24), "our answer, by email")
     assert warned(chat) == []
+
+
+def test_a_clarification_request_says_the_clock_stops_only_when_it_does(register) -> None:
+    """A lawyer reading the letters: a UK access request asked for clarification after
+    its due date was told "the time we have ... stops from the day we ask", though the
+    clock records no pause for a round asked after the period ended (docs/rules.md,
+    "Clarification"). The letter now asks the clock what a round asked on its date does."""
+    from muse_care.letters.law import NO_PAUSE
+
+    def uk(name: str, received: date):  # noqa: ANN202
+        return cases.add_case(register, CaseDraft(
+            name=name, rights=["access"], channel="post", received=received, regime="uk-gdpr",
+            holiday_region="GB-ENG", address_lines=["14 Station Road"], city="Leeds", postcode="LS1 4DY",
+            country="GB"))
+
+    def said(view) -> str:  # noqa: ANN001
+        info = letters.produce_letter(register, view.reference, "clarification-request",
+                                      fields={"clarification_question": "Which orders do you mean?"})
+        return " ".join(pdf_text(letters.letter_pdf(register, info.id, for_print=False)).split())
+
+    in_time = said(uk("Ffion Ellis", date(2026, 11, 23)))
+    assert "stops from the day we ask" in in_time and NO_PAUSE not in in_time
+    late = uk("Gareth Jones", date(2026, 10, 1))  # due Mon 2 Nov 2026; the letter is dated 25 Nov
+    text = said(late)
+    assert NO_PAUSE in text and "stops from the day we ask" not in text
+    assert "after the due date: no pause" in cases.get_case(register, late.reference).due_explained
