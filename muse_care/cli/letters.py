@@ -64,6 +64,10 @@ def add_parsers(sub: Any, parser_class: type) -> None:
     again.add_argument("id", type=int, help="the letter to replace; it never prints again")
     again.add_argument("-o", "--output", help="also write the new letter's PDF here")
     again.add_argument("--json", action="store_true")
+    wd = many.add_parser("withdraw", help="set a letter aside for good: it never prints or goes out")
+    wd.add_argument("id", type=int, help="the letter's number (letters list shows it)")
+    wd.add_argument("--reason", required=True, help="why: made in error, promises a day that has passed…")
+    wd.add_argument("--json", action="store_true")
 
 
 
@@ -140,6 +144,8 @@ def run(args: argparse.Namespace) -> int | None:
                 sent = f"sent {i.dispatched_on.isoformat()} by {i.dispatch_method}" if i.dispatched_on else "not sent"
                 if i.superseded_by:
                     sent += f", replaced by letter {i.superseded_by}"
+                if i.withdrawn_on:
+                    sent += f", withdrawn {i.withdrawn_on.isoformat()}: {i.withdrawn_reason}"
                 print(f"{i.id:6}  {i.kind:22} {i.generated_at:%Y-%m-%d %H:%M} {i.page_count}p  {sent}")
         return 0
     if cmd == "print-run":
@@ -155,12 +161,18 @@ def run(args: argparse.Namespace) -> int | None:
             except letters.StaleLetter as exc:
                 raise ValidationError("letter", f"{exc.message}: muse-care letters again {exc.letter_id}") from None
             except letters.PastPromiseLetter as exc:  # never printed: build the run without it
-                others = [i.id for i in letters.letters_for_run(reg, day, args.id or None,
-                                                                reprints=bool(args.reprint_reason), paper=paper)
-                          if i.id != exc.letter_id]
-                rest = (" The rest of the run without it: muse-care letters print-run "
+                waiting = [i.id for i in letters.letters_for_run(reg, day, args.id or None,
+                                                                 reprints=bool(args.reprint_reason), paper=paper)]
+                past = sorted(i for i in waiting if _past_promise(letters, reg, i)) or [exc.letter_id]
+                others = [i for i in waiting if i not in past]
+                them = "it" if len(past) == 1 else "them"
+                rest = (f" The rest of the run without {them}: muse-care letters print-run "
                         + " ".join(f"--id {i}" for i in others) + f" -o {args.output}") if others else ""
-                raise ValidationError("letter", f"{exc.message}.{rest}") from None
+                gone = (f" Take {them} out of the print list for good: "
+                        + "; ".join(f"muse-care letters withdraw {i} --reason '…'" for i in past) + ".")
+                if len(past) > 1:
+                    gone = f" Letters {', '.join(map(str, past))} all promise a day that has passed.{gone}"
+                raise ValidationError("letter", f"{exc.message}.{gone}{rest}") from None
             out = args.output if len(papers) == 1 else str(
                 Path(args.output).with_name(f"{Path(args.output).stem}-{paper.replace(' ', '-')}.pdf"))
             results.append((result, _write(out, result.pdf)))
@@ -184,7 +196,9 @@ def run(args: argparse.Namespace) -> int | None:
         else:
             for r in found:
                 print(f"run {r.id:4}  {r.run_date.isoformat()}  {r.paper:9}  {_n(len(r.letter_ids), 'letter')}, "
-                      f"{r.dispatched} dispatched, {_n(r.pages, 'page')}, by {r.built_by}  sha256 {r.pdf_sha256[:16]}…")
+                      f"{r.dispatched} dispatched{f', {r.withdrawn} withdrawn' if r.withdrawn else ''}"
+                      f"{f', {r.replaced} produced again' if r.replaced else ''}, "
+                      f"{_n(r.pages, 'page')}, by {r.built_by}  sha256 {r.pdf_sha256[:16]}…")
         return 0
     if cmd == "dispatch":
         held: list[tuple[int, str]] = []
@@ -220,7 +234,25 @@ def run(args: argparse.Namespace) -> int | None:
             print(f"letter {info.id}: {info.kind} for {info.reference} produced again (letter {args.id} "
                   f"will not print)" + (f" → {path}" if path else ""))
         return 0
-    raise ValidationError("letters", "choose: list, print-run, runs, dispatch, reprint, again")
+    if cmd == "withdraw":
+        info = letters.withdraw_letter(reg, args.id, args.reason)
+        if args.json:
+            print(json.dumps(_info_json(info)))
+        else:
+            print(f"letter {info.id}: {info.kind} for {info.reference} withdrawn; it will never print or be sent")
+        return 0
+    raise ValidationError("letters", "choose: list, print-run, runs, dispatch, reprint, again, withdraw")
+
+
+def _past_promise(letters: Any, reg: Any, letter_id: int) -> bool:
+    """Whether the letter would stop a print as one promising a day that has passed."""
+    try:
+        letters.check_printable(reg, letter_id)
+    except letters.PastPromiseLetter:
+        return True
+    except ValidationError:
+        return False
+    return False
 
 
 def _n(n: int, word: str) -> str:

@@ -66,6 +66,8 @@ class LetterInfo:
     country: str = ""
     superseded_by: int | None = None
     runs: tuple[int, ...] = ()  # the print runs it was in
+    withdrawn_on: date | None = None  # set aside, never to print or be sent (withdraw_letter)
+    withdrawn_reason: str = ""
 
     @property
     def paper(self) -> str:
@@ -102,6 +104,8 @@ class RunInfo:
     reprint_reason: str
     letter_ids: tuple[int, ...]
     dispatched: int  # how many of its letters are marked dispatched
+    withdrawn: int = 0  # how many were withdrawn instead: none of them is still to go out
+    replaced: int = 0  # how many were produced again since (the new letter goes in a run of its own)
 
 
 class StaleLetter(ValidationError):
@@ -124,8 +128,17 @@ class PastPromiseLetter(ValidationError):
     def __init__(self, letter_id: int, reference: str, kind_title: str, due: date, today: date) -> None:
         self.letter_id, self.reference = letter_id, reference
         self.why = (f"{a_or_an(kind_title.lower())} promises a reply by the due date, {due.isoformat()}, which "
-                    f"has passed (today is {today.isoformat()}): do not post it. Reply to the request now, "
+                    f"has passed (today is {today.isoformat()}): do not post it, and withdraw it. Reply to the request now, "
                     "record why it is late in a note, and tell a team lead")
+        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
+class WithdrawnLetter(ValidationError):
+    """A letter set aside with :func:`withdraw_letter`: it never prints or goes out."""
+
+    def __init__(self, letter_id: int, reference: str, on: date, reason: str) -> None:
+        self.letter_id, self.reference = letter_id, reference
+        self.why = f"it was withdrawn on {on.isoformat()} ({reason}): it is never printed or sent"
         super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
 
 
@@ -148,7 +161,8 @@ def _info(rec: LetterRecord, reference: str, runs: Sequence[int] = ()) -> Letter
     return LetterInfo(rec.id, rec.case_id, reference, rec.kind, rec.layout, rec.generated_at,
                       rec.generated_by, rec.sha256, rec.page_count, rec.recipient_name,
                       rec.dispatched_on, rec.dispatch_method, rec.print_count, rec.version,
-                      str(stored.get("country", "")) if stored else "", rec.superseded_by, tuple(runs))
+                      str(stored.get("country", "")) if stored else "", rec.superseded_by, tuple(runs),
+                      rec.withdrawn_on, rec.withdrawn_reason)
 
 
 def _stored_address(rec: LetterRecord) -> dict[str, Any] | None:
@@ -201,32 +215,64 @@ def address_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
 
 
 def _promise_of(spec: Any, view: CaseView) -> dict[str, Any]:
-    """What a letter whose kind promises the due date records of it: the date (ISO), or
-    None while the clock is stopped and the letter names no day."""
-    if not spec.promises_due:
-        return {}
-    return {"promised_due": view.due_date.isoformat() if view.due_date else None}
+    """What a letter records of what it tells the requester about the clock: for a kind
+    that promises the due date, the date (ISO), or None while the clock is stopped and
+    the letter names no day; for the clarification request, whether the case's regime
+    and rights let a clarification stop the clock at all (``clarification_gate``)."""
+    if spec.promises_due:
+        return {"promised_due": view.due_date.isoformat() if view.due_date else None}
+    if spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value:
+        return {"clarification_gate": clarification_gate(view.regime, [r.value for r in view.rights])}
+    return {}
+
+
+def clarification_gate(regime_code: str, rights: Sequence[str]) -> bool:
+    """Whether a clarification can pause the clock of a case under ``regime_code`` asking
+    for ``rights`` at all: a UK rule, for access requests only (docs/rules.md,
+    "Clarification"). Whether one asked on a given day does is the clock's to say."""
+    from muse_care.domain.regimes import REGIMES
+
+    regime = REGIMES.get(regime_code)
+    return bool(regime is not None and regime.clarification_pauses_clock and Right.ACCESS.value in rights)
 
 
 def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list[str]:
-    """For a letter that promises the case's due date: what differs between the date it
-    promises and the case's due date now, one phrase; raises :class:`PastPromiseLetter`
-    when the case's due date is before ``today`` (the print day). Letters made before
-    their promise was recorded are checked against ``today`` only."""
+    """What a letter tells the requester about the clock that the case no longer bears
+    out, one phrase each. For a letter that promises the case's due date: the date it
+    promises against the case's due date now; raises :class:`PastPromiseLetter` when the
+    case's due date is before ``today`` (the print day). For a clarification request:
+    whether the time stops while we wait, against the case's regime and rights now (a
+    regime or the rights changed since). Letters made before what they tell was recorded
+    are checked against ``today`` only."""
     import json
 
     from muse_care.letters import kinds
 
     spec = kinds.find(letter.kind)
-    if spec is None or not spec.promises_due:
+    if spec is None:
         return []
-    if case.due_date is not None and today > case.due_date:
+    clarification = spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value
+    if not spec.promises_due and not clarification:
+        return []
+    if spec.promises_due and case.due_date is not None and today > case.due_date:
         raise PastPromiseLetter(letter.id, case.reference, spec.title, case.due_date, today)
     try:
         kept = json.loads(letter.request_json or "{}")
     except ValueError:
         kept = {}
-    if not isinstance(kept, dict) or "promised_due" not in kept:
+    if not isinstance(kept, dict):
+        return []
+    if clarification:
+        if "clarification_gate" not in kept:
+            return []
+        said, holds = bool(kept["clarification_gate"]), clarification_gate(case.regime, case.rights.split(","))
+        if said == holds:
+            return []
+        return ["it says the time for our answer stops while we wait for the requester's answer, and under the "
+                "case's regime and rights now it does not" if said else
+                "it says the time for our answer keeps running while we wait, and under the case's regime and "
+                "rights now it stops"]
+    if "promised_due" not in kept:
         return []
     was, now = kept["promised_due"], case.due_date.isoformat() if case.due_date else None
     if was == now:
@@ -346,7 +392,7 @@ def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
     after the period ended. The round is added to the case's events and the clock
     asked: paused (or still stopped, so that the round counts once it starts) leaves no
     due date."""
-    if not (regime.clarification_pauses_clock and Right.ACCESS in view.rights):
+    if not clarification_gate(regime.code, [r.value for r in view.rights]):
         return False
     events = [ClockEvent(ClockEventKind(e.kind), e.on, e.reason) for e in view.events]
     asked = ClockEvent(ClockEventKind.CLARIFICATION_REQUESTED, day)
@@ -563,6 +609,10 @@ def _again(register: Register, letter_id: int) -> _Wanted:
         if old.dispatched_on is not None:
             raise ValidationError("letter", f"letter {letter_id} was dispatched on {old.dispatched_on.isoformat()}; "
                                   "make a new letter instead")
+        if old.withdrawn_on is not None:  # set aside for good: made again, it would go out after all
+            raise ValidationError("letter", f"letter {letter_id} was withdrawn on {old.withdrawn_on.isoformat()} "
+                                  f"({old.withdrawn_reason}); it is not produced again: make a new letter if one "
+                                  "must go out")
         kind, layout, case_id = old.kind, old.layout, old.case_id
         try:
             typed = json.loads(old.request_json) if old.request_json else {}
@@ -625,7 +675,8 @@ def stopped_letters(register: Register, ids: Sequence[int]) -> list[tuple[int, s
     with register.read() as session:
         for letter_id in ids:
             letter = session.get(LetterRecord, letter_id)
-            if letter is None or letter.superseded_by is not None or letter.dispatched_on is not None:
+            if letter is None or letter.superseded_by is not None or letter.dispatched_on is not None \
+                    or letter.withdrawn_on is not None:
                 continue
             case = session.get(CaseRecord, letter.case_id)
             if case is None:
@@ -681,6 +732,8 @@ def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: da
     promised reply date is still the case's and not past (docs/letters.md, "Before a
     letter prints")."""
     pdf = _hash_checked(letter, case)
+    if letter.withdrawn_on is not None:
+        raise WithdrawnLetter(letter.id, case.reference, letter.withdrawn_on, letter.withdrawn_reason)
     if letter.superseded_by is not None:
         raise SupersededLetter(letter.id, case.reference, letter.superseded_by)
     changes = address_changes(letter, case) + promise_changes(letter, case, today)
@@ -822,7 +875,8 @@ def letters_for_run(register: Register, on: date | None = None,
         else:
             start, end = _day_bounds(register, on or register.today())
             stmt = stmt.where(LetterRecord.generated_at >= start, LetterRecord.generated_at < end,
-                              LetterRecord.dispatched_on.is_(None), LetterRecord.superseded_by.is_(None))
+                              LetterRecord.dispatched_on.is_(None), LetterRecord.superseded_by.is_(None),
+                              LetterRecord.withdrawn_on.is_(None))
             if not reprints:
                 stmt = stmt.where(LetterRecord.print_count == 0)
         rows = session.execute(stmt.order_by(CaseRecord.reference, LetterRecord.id)).all()
@@ -933,12 +987,15 @@ def build_print_run(register: Register, on: date | None = None,
 
 
 def _run_info(session: Any, run: PrintRunRecord) -> RunInfo:
-    rows = session.execute(select(PrintRunLetterRecord.letter_id, LetterRecord.dispatched_on)
+    rows = session.execute(select(PrintRunLetterRecord.letter_id, LetterRecord.dispatched_on,
+                                  LetterRecord.withdrawn_on, LetterRecord.superseded_by)
                            .join(LetterRecord, LetterRecord.id == PrintRunLetterRecord.letter_id)
                            .where(PrintRunLetterRecord.run_id == run.id)
                            .order_by(PrintRunLetterRecord.position)).all()
     return RunInfo(run.id, run.run_date, run.paper, run.built_at, run.built_by, run.pages, run.pdf_sha256,
-                   run.reprint_reason, tuple(r[0] for r in rows), sum(1 for r in rows if r[1] is not None))
+                   run.reprint_reason, tuple(r[0] for r in rows), sum(1 for r in rows if r[1] is not None),
+                   sum(1 for r in rows if r[1] is None and r[2] is not None),
+                   sum(1 for r in rows if r[1] is None and r[2] is None and r[3] is not None))
 
 
 def print_runs(register: Register, on: date | None = None) -> list[RunInfo]:
@@ -961,12 +1018,14 @@ def get_run(register: Register, run_id: int) -> RunInfo:
 def run_for_day(register: Register, day: date) -> RunInfo:
     """The one print run of ``day`` with letters still to dispatch; raise if there is
     none or more than one (then the run must be named)."""
-    open_runs = [r for r in print_runs(register, day) if r.dispatched < len(r.letter_ids)]
+    open_runs = [r for r in print_runs(register, day)
+                 if r.dispatched + r.withdrawn + r.replaced < len(r.letter_ids)]
     if not open_runs:
         raise ValidationError("date", f"no print run of {day.isoformat()} has letters waiting to be "
                               "dispatched; build and print the run first")
     if len(open_runs) > 1:
-        listed = ", ".join(f"run {r.id} ({r.paper}, {len(r.letter_ids)} letters, by {r.built_by})" for r in open_runs)
+        listed = ", ".join(f"run {r.id} ({r.paper}, {count(len(r.letter_ids), 'letter')}, by {r.built_by})"
+                           for r in open_runs)
         raise ValidationError("date", f"{day.isoformat()} has {len(open_runs)} print runs waiting: {listed}; "
                               "say which with --run")
     return open_runs[0]
@@ -1008,7 +1067,10 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
 def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
     """Why a printed letter must not be posted on ``day`` (empty if it may): its case's
     address changed since it was made, or it promises a reply date the case no longer
-    has or that has passed (docs/letters.md, "Before a letter prints", item 4)."""
+    has or that has passed (docs/letters.md, "Before a letter prints", item 4), or it
+    was withdrawn."""
+    if letter.withdrawn_on is not None:
+        return WithdrawnLetter(letter.id, "", letter.withdrawn_on, letter.withdrawn_reason).why
     try:
         changes = address_changes(letter, case) + promise_changes(letter, case, day)
     except PastPromiseLetter as exc:
@@ -1042,17 +1104,61 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             if letter.superseded_by is not None:
                 raise ValidationError("letters", f"letter {letter_id} was produced again as letter "
                                       f"{letter.superseded_by}; the old one is not sent")
-            if letter.print_count == 0 and method == "post":
-                raise ValidationError("letters", f"letter {letter_id} has never been printed; print it "
-                                      "(in a print run or from the case) before marking it posted")
             case = session.get(CaseRecord, letter.case_id)
             assert case is not None
             why = _not_to_post(letter, case, day)
             if why:
                 raise ValidationError("letters", f"letter {letter_id} for {case.reference} is not to be "
                                       f"posted: {why}")
+            if letter.print_count == 0 and method == "post":
+                raise ValidationError("letters", f"letter {letter_id} has never been printed; print it "
+                                      "(in a print run or from the case) before marking it posted")
             letter.dispatched_on, letter.dispatch_method = day, method
             letter.dispatched_by = register.actor.login
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",
                         f"letter {letter.id} by {method} on {day.isoformat()}")
     return letters_for_run(register, ids=list(ids))
+
+
+_ANSWERED_ON_A_REPLY = ("responded", "refused", "closed")
+"""The statuses a case reaches once answered: a reply letter of such a case stays."""
+
+
+def withdraw_letter(register: Register, letter_id: int, reason: str) -> LetterInfo:
+    """Set a letter aside for good, with the reason (one unit of work): it never prints,
+    is never sent and leaves the day's print list; a reply withdrawn no longer answers
+    the request (docs/letters.md, "Withdrawing a letter"). Its PDF is kept. Only a
+    letter that has not gone out and was not produced again can be withdrawn."""
+    reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True)
+    now, today = register.now(), register.today()
+    with register.unit_of_work() as session:
+        letter = session.get(LetterRecord, letter_id)
+        if letter is None:
+            raise NotFound(f"no letter {letter_id}")
+        case = session.get(CaseRecord, letter.case_id)
+        assert case is not None
+        if letter.dispatched_on is not None:
+            raise ValidationError("letter", f"letter {letter_id} for {case.reference} was dispatched on "
+                                  f"{letter.dispatched_on.isoformat()}; a letter that has gone out cannot be "
+                                  "withdrawn: write to the requester again if it was wrong")
+        if letter.withdrawn_on is not None:
+            raise ValidationError("letter", f"letter {letter_id} for {case.reference} was withdrawn already, "
+                                  f"on {letter.withdrawn_on.isoformat()} ({letter.withdrawn_reason})")
+        if letter.superseded_by is not None:
+            raise ValidationError("letter", f"letter {letter_id} for {case.reference} was produced again as "
+                                  f"letter {letter.superseded_by} and never prints again; withdraw letter "
+                                  f"{letter.superseded_by} instead if that one must not go out")
+        from muse_care.services.respond_gate import reply_kinds
+
+        if letter.kind in reply_kinds() and case.status in _ANSWERED_ON_A_REPLY:
+            # the status rests on the reply (services/respond_gate.py): it would stand on nothing
+            back = ("move the case back to In progress first (muse-care case status REF in-progress), then "
+                    "withdraw it" if case.status == "responded" else "its letters stay as they are")
+            raise ValidationError("letter", f"case {case.reference} is {case.status}, answered on its reply; a "
+                                  f"reply the case was answered on is not withdrawn while that stands: {back}")
+        letter.withdrawn_on, letter.withdrawn_reason = today, reason
+        letter.withdrawn_by = register.actor.login
+        HistoryWriter(session, register.actor.login, now).add(
+            case.id, f"letter withdrawn:{letter.kind}", "", f"letter {letter.id}: {reason}")
+        session.flush()
+        return _info(letter, case.reference, _runs_of(session, [letter.id]).get(letter.id, ()))

@@ -90,7 +90,7 @@ def reply_kinds() -> list[str]:
 class ReplyFacts:
     """What the letters and history of one case say about its reply."""
 
-    made: tuple[int, ...] = ()  # reply letters produced and not superseded
+    made: tuple[int, ...] = ()  # reply letters produced, not superseded and not withdrawn
     sent_electronically: bool = False  # one of them dispatched by email, My Account…
     posted: bool = False  # one of them dispatched, and printed in a print run
     recorded_electronic: bool = False  # a reply given outside MUSE Care's letters, recorded
@@ -116,7 +116,7 @@ def reply_facts(session: Any, case_ids: Sequence[int]) -> dict[int, ReplyFacts]:
     rows = session.execute(select(LetterRecord.id, LetterRecord.case_id, LetterRecord.dispatched_on,
                                   LetterRecord.dispatch_method).where(
         LetterRecord.case_id.in_(ids), LetterRecord.kind.in_(reply_kinds()),
-        LetterRecord.superseded_by.is_(None)).order_by(LetterRecord.id)).all()
+        LetterRecord.superseded_by.is_(None), LetterRecord.withdrawn_on.is_(None)).order_by(LetterRecord.id)).all()
     in_runs = set(session.execute(select(PrintRunLetterRecord.letter_id).where(
         PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
     recorded = set(session.execute(select(HistoryRecord.case_id).where(

@@ -229,6 +229,11 @@ class LetterRecord(Base):
     request_json: Mapped[str] = mapped_column(Text, default="")
     # The letter that replaced this one (produced again): this one never prints again.
     superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Withdrawn: set aside, with the reason, never to print or be sent (docs/letters.md,
+    # "Withdrawing a letter"); the day in the organisation's zone, and who.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    withdrawn_by: Mapped[str] = mapped_column(String(100), default="")
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (Index("ix_letters_generated", "generated_at"),

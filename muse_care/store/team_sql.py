@@ -215,7 +215,7 @@ NAME_FIELDS: dict[str, dict[str, str]] = {
     "clock_events": {"recorded_by": "fixed"},
     "identity_checks": {"checked_by": "set"},
     "notes": {"written_by": "fixed"},
-    "letters": {"generated_by": "fixed", "approved_by": "set", "dispatched_by": "set"},
+    "letters": {"generated_by": "fixed", "approved_by": "set", "dispatched_by": "set", "withdrawn_by": "set"},
     "letter_prints": {"printed_by": "fixed"},
     "print_runs": {"built_by": "fixed"},
     "retrievals": {"retrieved_by": "fixed"},

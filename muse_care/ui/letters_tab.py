@@ -52,6 +52,8 @@ def field_label(kind: str, name: str) -> str:
 
 REPRINT_REASONS = ("Lost in the post", "Returned: envelope damaged", "Spoiled in printing",
                    "The requester asked for another copy")
+WITHDRAW_REASONS = ("It promises a reply by a day that has passed", "Made in error",
+                    "The request was withdrawn", "Replaced by a reply sent another way")
 
 
 def style_of(country: str) -> str:
@@ -127,6 +129,8 @@ class LettersModel(RowsModel):
     def role_data(self, info: LetterInfo, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             sent = f"sent {fmt_day(info.dispatched_on)} by {info.dispatch_method}" if info.dispatched_on else "not sent"
+            if info.withdrawn_on is not None:
+                sent = f"withdrawn {fmt_day(info.withdrawn_on)}: {info.withdrawn_reason}"
             return (f"Letter {info.id} to {info.recipient_name}, {sent}\nSHA-256 {info.sha256}\n"
                     f"Layout: {LAYOUT_LABELS.get(info.layout, info.layout)}")
         return None
@@ -143,6 +147,8 @@ class LettersModel(RowsModel):
         if key == "pages":
             return str(info.page_count)
         if key == "sent":
+            if info.withdrawn_on is not None:
+                return f"withdrawn {short_day(info.withdrawn_on)}"
             return f"{short_day(info.dispatched_on)}, {info.dispatch_method}" if info.dispatched_on else "not sent"
         if key == "prints":
             return str(info.print_count)
@@ -403,24 +409,24 @@ class LetterDialog(QtWidgets.QDialog):
 
 # --- small dialogs ------------------------------------------------------------------------
 
-class ReprintDialog(QtWidgets.QDialog):
-    """Why the letter is printed again; the reason goes into the case's history."""
+class ReasonDialog(QtWidgets.QDialog):
+    """Why a step is taken on a letter; the reason goes into the case's history. A
+    reprint and a withdrawal ask it this way."""
 
-    def __init__(self, info: LetterInfo, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, title: str, intro: str, reasons: Sequence[str], what: str, ok_text: str,
+                 needed: str, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Reprint letter {info.id}")
+        self.setWindowTitle(title)
+        self._needed = needed
         layout = QtWidgets.QVBoxLayout(self)
-        sent = f", sent {fmt_day(info.dispatched_on)}" if info.dispatched_on else ""
-        intro = QtWidgets.QLabel(f"{KIND_LABELS.get(info.kind, info.kind)} for {info.reference}, printed "
-                                 f"{info.print_count} time(s){sent}. The same document is printed again; "
-                                 "say why (it is recorded on the case).")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        label_intro = QtWidgets.QLabel(intro)
+        label_intro.setWordWrap(True)
+        layout.addWidget(label_intro)
         self.reason = QtWidgets.QComboBox(self)
         self.reason.setEditable(True)
-        self.reason.addItems(REPRINT_REASONS)
+        self.reason.addItems(list(reasons))
         self.reason.setCurrentText("")
-        self.reason.setAccessibleName("Reason for the reprint")
+        self.reason.setAccessibleName(what)
         label = QtWidgets.QLabel("&Reason", self)
         label.setBuddy(self.reason)
         layout.addWidget(label)
@@ -430,8 +436,8 @@ class ReprintDialog(QtWidgets.QDialog):
         layout.addWidget(self.error)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
                                              | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText("Choose &printer…")
-        buttons.setAccessibleName("Go on to the printer or cancel")
+        buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        buttons.setAccessibleName("Go on or cancel")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -442,9 +448,32 @@ class ReprintDialog(QtWidgets.QDialog):
 
     def _accept(self) -> None:
         if not self.text():
-            mark_error(self.error, "say why the letter is printed again")
+            mark_error(self.error, self._needed)
             return
         self.accept()
+
+
+class ReprintDialog(ReasonDialog):
+    """Why the letter is printed again."""
+
+    def __init__(self, info: LetterInfo, parent: QtWidgets.QWidget | None = None) -> None:
+        sent = f", sent {fmt_day(info.dispatched_on)}" if info.dispatched_on else ""
+        super().__init__(f"Reprint letter {info.id}",
+                         f"{KIND_LABELS.get(info.kind, info.kind)} for {info.reference}, printed "
+                         f"{info.print_count} time(s){sent}. The same document is printed again; "
+                         "say why (it is recorded on the case).", REPRINT_REASONS, "Reason for the reprint",
+                         "Choose &printer…", "say why the letter is printed again", parent)
+
+
+class WithdrawDialog(ReasonDialog):
+    """Why the letter is set aside for good (docs/letters.md, "Withdrawing a letter")."""
+
+    def __init__(self, info: LetterInfo, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(f"Withdraw letter {info.id}",
+                         f"{KIND_LABELS.get(info.kind, info.kind)} for {info.reference} will never print or be "
+                         "sent, and leaves the mailroom's print list. It is kept on the case. Say why (it is "
+                         "recorded on the case).", WITHDRAW_REASONS, "Reason for withdrawing the letter",
+                         "&Withdraw", "say why the letter is withdrawn", parent)
 
 
 class SavePdfDialog(QtWidgets.QDialog):
@@ -575,6 +604,14 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.actions_layout.insertWidget(self.ui.actions_layout.indexOf(self.ui.save_button) + 1,
                                             self.again_button)
         self.again_prompt: QtWidgets.QMessageBox | None = None
+        # A letter that must never go out leaves the print list for good, with the reason.
+        self.withdraw_button = QtWidgets.QPushButton("With&draw…", self)
+        self.withdraw_button.setObjectName("withdraw_button")
+        self.withdraw_button.setToolTip("Set this letter aside for good: it never prints or goes out, and "
+                                        "leaves the print list (the reason is recorded on the case)")
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_letter())
+        self.ui.actions_layout.insertWidget(self.ui.actions_layout.indexOf(self.again_button) + 1,
+                                            self.withdraw_button)
         self._stale: dict[int, str] = {}  # letter id -> why it must not print
         self._final: set[int] = set()  # of those, the ones not to be produced again either
         self.ui.letters_table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._selected(cur.row()))
@@ -675,7 +712,7 @@ class LettersTab(QtWidgets.QWidget):
                 letters.check_printable(reg, info.id)
             except (letters.StaleLetter, letters.SupersededLetter) as exc:
                 return pdf, exc.message, False
-            except letters.PastPromiseLetter as exc:  # made again, it would be refused too
+            except (letters.PastPromiseLetter, letters.WithdrawnLetter) as exc:  # never again, either
                 return pdf, exc.message, True
             return pdf, "", False
 
@@ -721,11 +758,14 @@ class LettersTab(QtWidgets.QWidget):
         self.ui.new_button.setEnabled(self.view is not None)
         stale = info is not None and info.id in self._stale
         superseded = info is not None and info.superseded_by is not None
-        self.ui.print_button.setEnabled(ready and not printed_before and not stale)
-        self.ui.reprint_button.setEnabled(ready and printed_before and not stale)
+        withdrawn = info is not None and info.withdrawn_on is not None
+        self.ui.print_button.setEnabled(ready and not printed_before and not stale and not withdrawn)
+        self.ui.reprint_button.setEnabled(ready and printed_before and not stale and not withdrawn)
         self.ui.save_button.setEnabled(ready)
         self.again_button.setVisible(stale and not superseded and info is not None and info.dispatched_on is None
-                                     and info.id not in self._final)
+                                     and info.id not in self._final and not withdrawn)
+        self.withdraw_button.setEnabled(info is not None and info.dispatched_on is None and not superseded
+                                        and not withdrawn)
 
     # --- a new letter -------------------------------------------------------------------------
     def new_letter(self) -> None:
@@ -869,6 +909,49 @@ class LettersTab(QtWidgets.QWidget):
                 self.ctx.report_error(exc, parent=self)
 
         self._say(f"Printing letter {info.id}…")
+        self.ctx.worker.submit(job, done, failed, owner=self)
+
+    # --- withdrawing a letter ------------------------------------------------------------------
+    def withdraw_letter(self) -> None:
+        """Ask why, then set the selected letter aside for good (on the worker)."""
+        info = self.current()
+        if info is None or self.ctx.register is None:
+            return
+        ask = WithdrawDialog(info, self)
+        if ask.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        self.withdraw(ask.text(), letter=info)
+
+    def withdraw(self, reason: str, letter: LetterInfo | None = None) -> None:
+        """Withdraw ``letter`` (the one the dialog was for) with ``reason``, if it is still
+        the selected letter of the case on screen."""
+        info = self._still_chosen(letter, "withdrawn")
+        if info is None or self.ctx.register is None:
+            return
+        reg = self.ctx.register
+
+        def job() -> tuple[LetterInfo, CaseView]:
+            done = letters.withdraw_letter(reg, info.id, reason)
+            return done, cases.get_case(reg, done.case_id)
+
+        def done(result: tuple[LetterInfo, CaseView]) -> None:
+            withdrawn, view = result
+            self._stale.pop(withdrawn.id, None)
+            self._final.discard(withdrawn.id)
+            self._say(f"Letter {withdrawn.id} withdrawn: it will never print or be sent ({reason}).")
+            self._select_id = withdrawn.id
+            before, self.view = self.view, view
+            announce(self.ctx, view, before=before, letters=True, initiator=self)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._say(f"⚠ Not withdrawn: {exc.message}", error=True)
+            else:
+                self._say("⚠ Not withdrawn.", error=True)
+                self.ctx.report_error(exc, parent=self)
+
+        self._say(f"Withdrawing letter {info.id}…")
         self.ctx.worker.submit(job, done, failed, owner=self)
 
     # --- producing a stale letter again --------------------------------------------------------

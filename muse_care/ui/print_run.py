@@ -25,7 +25,7 @@ from muse_care.services import cases, letters
 from muse_care.services.letters import LetterInfo, PrintRun
 from muse_care.ui.context import AppContext
 from muse_care.ui.forms.ui_print_run_window import Ui_PrintRunWindow
-from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, short_day, when_text, write_pdf_file
+from muse_care.ui.letters_tab import KIND_LABELS, LAYOUT_SHORT, WithdrawDialog, short_day, when_text, write_pdf_file
 from muse_care.ui.operations import announce
 from muse_care.ui.pdf_preview import PdfPreview, PrintError, QPrintDialog, QPrinter, make_printer, print_pdf
 from muse_care.ui.qt import QtCore, QtGui, QtWidgets, Qt, Signal
@@ -337,6 +337,11 @@ class PrintRunWindow(QtWidgets.QWidget):
             self.ctx.worker.submit(lambda: letters.stopped_letters(reg, ids),
                                    lambda found: self.offer_again(found or first, exc.message),
                                    lambda _e: self.offer_again(first, exc.message), owner=self)
+        elif isinstance(exc, letters.PastPromiseLetter):
+            # never to be posted, nor produced again: offered to be withdrawn, so that it
+            # leaves the day's list (docs/letters.md, "Withdrawing a letter")
+            self._say(f"⚠ The print run was not built: {exc.message}", error=True)
+            self.offer_withdraw(exc.letter_id, exc.message)
         elif isinstance(exc, ValidationError):
             # A tampered or misaddressed letter is named by the service; nothing is printed.
             self._say(f"⚠ The print run was not built: {exc.message}", error=True)
@@ -376,6 +381,52 @@ class PrintRunWindow(QtWidgets.QWidget):
         box.destroyed.connect(lambda *_: setattr(self, "again_prompt", None))
         self.again_prompt = box
         box.open()
+
+    def offer_withdraw(self, letter_id: int, why: str) -> None:
+        """Offer to set the stopped letter aside for good (it never prints, and leaves the
+        list); the reason is asked next."""
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, "Letter stopped",
+                                    f"{why}.\n\nWithdraw letter {letter_id}? It is kept on its case, never "
+                                    "prints and leaves this list; untick it to build the run without it "
+                                    "for now.", QtWidgets.QMessageBox.StandardButton.Cancel, self)
+        yes = box.addButton("With&draw…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.ask_withdraw(letter_id) if button is yes else None)
+        box.destroyed.connect(lambda *_: setattr(self, "again_prompt", None))
+        self.again_prompt = box
+        box.open()
+
+    def ask_withdraw(self, letter_id: int) -> None:
+        info = next((x for x in (self.model.letter_at(r) for r in range(self.model.rowCount()))
+                     if x is not None and x.id == letter_id), None)
+        if info is None:
+            return
+        ask = WithdrawDialog(info, self)
+        if ask.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.withdraw(letter_id, ask.text())
+
+    def withdraw(self, letter_id: int, reason: str) -> None:
+        """Withdraw the letter (on the worker), then list the day's letters again."""
+        if self.ctx.register is None:
+            return
+        reg = self.ctx.register
+
+        def job() -> CaseView:
+            return cases.get_case(reg, letters.withdraw_letter(reg, letter_id, reason).case_id)
+
+        def done(view: CaseView) -> None:
+            announce(self.ctx, view, letters=True, initiator=self)
+            self.load(keep_message=True)
+            self._say(f"Letter {letter_id} withdrawn: it will never print or be sent. Build the run again.")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, (ValidationError, NotFound)):
+                self._say(f"⚠ Letter {letter_id} was not withdrawn: {exc}", error=True)
+            else:
+                self.ctx.report_error(exc, parent=self)
+
+        self.ctx.worker.submit(job, done, failed, owner=self)
 
     def produce_again(self, letter_ids: int | Sequence[int]) -> None:
         """Make the letters afresh from their cases (services.produce_again_many: rendered

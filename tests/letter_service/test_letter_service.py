@@ -551,3 +551,154 @@ def test_a_clarification_request_says_the_clock_stops_only_when_it_does(register
     text = said(late)
     assert NO_PAUSE in text and "stops from the day we ask" not in text
     assert "after the due date: no pause" in cases.get_case(register, late.reference).due_explained
+
+
+def test_a_withdrawn_letter_never_prints_or_goes_out_and_leaves_the_print_list(register, capsys,
+                                                                             tmp_path: Path) -> None:
+    """The mailroom: an acknowledgement made in time and not printed by its case's due
+    date must never go out, yet it stayed in that day's print list for good and stopped
+    the command line's run, with no way to set it aside. It can now be withdrawn, with
+    the reason: it never prints or goes out, leaves the list, and a reply withdrawn no
+    longer answers the request (Responded, the breach warnings)."""
+    from datetime import datetime, timezone
+
+    from muse_care.cli.main import main as cli_main
+    from muse_care.services.team_reports import breach_warnings
+
+    today = [date(2026, 11, 20)]
+    register.now = lambda: datetime.combine(today[0], datetime.min.time(), timezone.utc).replace(hour=10)
+    late = postal_case(register, received=date(2026, 10, 20))  # due Fri 20 Nov
+    other = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 19))
+    ack, fine = (letters.produce_letter(register, v.reference, "acknowledgement") for v in (late, other))
+    today[0] = date(2026, 11, 21)  # the same day's list, printed a day late
+    day = date(2026, 11, 20)
+    out = tmp_path / "run.pdf"
+    assert cli_main(["--db", register.url, "letters", "print-run", "--date", day.isoformat(), "-o", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert f"muse-care letters withdraw {ack.id} --reason" in said and not out.exists()
+
+    with pytest.raises(ValidationError, match="reason"):
+        letters.withdraw_letter(register, ack.id, "  ")
+    letters.withdraw_letter(register, ack.id, "promises a reply by 20 November, which has passed")
+    [info] = letters.list_letters(register, late.reference)
+    assert (info.withdrawn_on, info.withdrawn_reason) == (date(2026, 11, 21),
+                                                          "promises a reply by 20 November, which has passed")
+    entry = cases.get_case(register, late.reference).history[-1]
+    assert (entry.what, entry.new) == ("letter withdrawn:acknowledgement",
+                                      f"letter {ack.id}: promises a reply by 20 November, which has passed")
+    assert [i.id for i in letters.letters_for_run(register, day)] == [fine.id]  # out of the list
+    assert cli_main(["--db", register.url, "letters", "print-run", "--date", day.isoformat(), "-o", str(out)]) == 0
+    assert out.exists()
+    for attempt in (lambda: letters.check_printable(register, ack.id),
+                    lambda: letters.record_print(register, ack.id),
+                    lambda: letters.build_print_run(register, ids=[ack.id])):
+        with pytest.raises(letters.WithdrawnLetter, match="withdrawn on 2026-11-21 .*never printed or sent"):
+            attempt()
+    with pytest.raises(ValidationError, match="withdrawn on 2026-11-21"):
+        letters.mark_dispatched(register, [ack.id])
+    with pytest.raises(ValidationError, match="withdrawn already"):
+        letters.withdraw_letter(register, ack.id, "again")
+    letters.dispatch_run(register, letters.run_for_day(register, day).id)
+    with pytest.raises(ValidationError, match="cannot be withdrawn"):  # gone out: too late
+        letters.withdraw_letter(register, fine.id, "made in error")
+
+    # a reply made and withdrawn answers nobody: the warnings and Responded say so again
+    email = postal_case(register, name="Karl Weber", channel="email", email="karl@example.org",
+                        received=date(2026, 11, 2))
+    confirm_identity(register, email)
+    reply = letters.produce_letter(register, email.reference, "access-response", enclosures=["Your data"])
+    assert not [w for w in breach_warnings(register, within=30) if w.case_id == email.id and w.kind == "reply"]
+    assert cli_main(["--db", register.url, "letters", "withdraw", str(reply.id), "--reason",
+                     "made for the wrong request"]) == 0
+    assert f"letter {reply.id}: access-response for {email.reference} withdrawn" in capsys.readouterr().out
+    assert cli_main(["--db", register.url, "letters", "list", email.reference]) == 0
+    assert "withdrawn 2026-12-02: made for the wrong request" in capsys.readouterr().out
+    assert [w for w in breach_warnings(register, within=30) if w.case_id == email.id and w.kind == "reply"]
+    with pytest.raises(ValidationError, match="no reply letter has been produced"):
+        cases.change_status(register, email.reference, "in-progress")
+        cases.change_status(register, email.reference, "responded")
+
+
+def test_the_cli_print_run_names_every_past_promise_not_only_the_first(register, capsys, tmp_path: Path) -> None:
+    """An outside tester: with two past-due acknowledgements in the day's list, the
+    refusal offered "print-run --id" of the other one, which was refused in its turn."""
+    from muse_care.cli.main import main as cli_main
+
+    late = [postal_case(register, name=n, received=date(2026, 9, 30)) for n in ("Ada Berg", "Bo Lind")]
+    acks = [letters.produce_letter(register, v.reference, "acknowledgement", letter_date=date(2026, 10, 1))
+            for v in late]
+    other = postal_case(register, name="Anna Schmidt", received=date(2026, 11, 20))
+    asked = letters.produce_letter(register, other.reference, "identity-request")
+    out = tmp_path / "run.pdf"
+    assert cli_main(["--db", register.url, "letters", "print-run", "--date", "2026-11-25", "-o", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert f"Letters {acks[0].id}, {acks[1].id} all promise a day that has passed" in said
+    assert all(f"muse-care letters withdraw {a.id} --reason" in said for a in acks)
+    assert f"The rest of the run without them: muse-care letters print-run --id {asked.id} -o {out}" in said
+
+
+def test_a_withdrawn_letter_is_not_produced_again_nor_a_reply_the_case_was_answered_on(register) -> None:
+    """An outside tester: `letters again` made a withdrawn letter afresh, and the new one
+    was posted; and a reply withdrawn after the case was marked Responded left the case
+    Responded on nothing."""
+    from responded_support import settle_recipients, settle_tasks
+
+    view = postal_case(register, name="Karl Weber", channel="email", email="karl@example.org",
+                       received=date(2026, 11, 2), rights=["access"])
+    confirm_identity(register, view)
+    reply = letters.produce_letter(register, view.reference, "access-response", enclosures=["Your data"])
+    ack = letters.produce_letter(register, view.reference, "acknowledgement")
+    letters.withdraw_letter(register, ack.id, "the requester withdrew the request")
+    with pytest.raises(ValidationError, match=f"letter {ack.id} was withdrawn on 2026-11-25 .*not produced again"):
+        letters.produce_again(register, ack.id)
+    settle_recipients(register, view.reference)
+    settle_tasks(register, view.reference)
+    cases.change_status(register, view.reference, "in-progress")
+    cases.change_status(register, view.reference, "responded")
+    with pytest.raises(ValidationError, match="is responded, answered on its reply.*move the case back to In "
+                                              "progress first"):
+        letters.withdraw_letter(register, reply.id, "wrong person's data enclosed")
+    cases.change_status(register, view.reference, "in-progress")
+    letters.withdraw_letter(register, reply.id, "wrong person's data enclosed")
+    with pytest.raises(ValidationError, match="no reply letter has been produced"):
+        cases.change_status(register, view.reference, "responded")
+
+
+def test_a_clarification_request_stops_at_print_once_its_regime_says_otherwise(register) -> None:
+    """An outside tester: a UK access request's clarification letter ("the time ... stops
+    from the day we ask") printed unchanged after the case moved to the EU GDPR, under
+    which the time keeps running. It now stops like a changed address, and made again
+    says what the EU GDPR does."""
+    from muse_care.letters.law import NO_PAUSE
+
+    view = cases.add_case(register, CaseDraft(
+        name="Ffion Ellis", rights=["access"], channel="post", received=date(2026, 11, 23), regime="uk-gdpr",
+        holiday_region="GB-ENG", address_lines=["14 Station Road"], city="Leeds", postcode="LS1 4DY", country="GB"))
+    asked = letters.produce_letter(register, view.reference, "clarification-request",
+                                   fields={"clarification_question": "Which orders do you mean?"})
+    letters.check_printable(register, asked.id)
+    cases.change_regime(register, view.reference, "eu-gdpr", "IT", "lives in Milan; the UK address is old")
+    with pytest.raises(letters.StaleLetter, match="it says the time for our answer stops while we wait for the "
+                                                  "requester's answer, and under the case's regime and rights now "
+                                                  "it does not"):
+        letters.check_printable(register, asked.id)
+    again = letters.produce_again(register, asked.id)
+    letters.check_printable(register, again.id)
+    assert NO_PAUSE in " ".join(pdf_text(letters.letter_pdf(register, again.id)).split())
+
+
+def test_a_run_whose_letters_were_produced_again_or_withdrawn_is_settled(register) -> None:
+    """An outside tester: a run whose one letter was produced again (the new one then
+    withdrawn) stayed "waiting" for good, and every later `letters dispatch --date` of
+    that day asked which run."""
+    view = postal_case(register)
+    ack = letters.produce_letter(register, view.reference, "acknowledgement")
+    stuck = letters.build_print_run(register, ids=[ack.id])
+    again = letters.produce_again(register, ack.id)
+    letters.withdraw_letter(register, again.id, "made in error")
+    info = letters.get_run(register, stuck.id)
+    assert (info.dispatched, info.withdrawn, info.replaced) == (0, 0, 1)
+    other = postal_case(register, name="Anna Schmidt")
+    fine = letters.produce_letter(register, other.reference, "acknowledgement")
+    run = letters.build_print_run(register, ids=[fine.id])
+    assert letters.run_for_day(register, register.today()).id == run.id  # the day has one run waiting

@@ -133,6 +133,42 @@ def _printed_letter(reg) -> tuple[int, int]:  # noqa: ANN001
     return view.id, ack.id
 
 
+def _letter_printed_twice_as_0019_did(reg) -> None:  # noqa: ANN001
+    """A letter printed and reprinted on a register at 0019, its rows written as MUSE Care
+    wrote them then (each with its word entry): the letters table of today has columns
+    0019 had not, so today's letter service cannot write there."""
+    import hashlib
+
+    from sqlalchemy import column, insert, table, update
+
+    from muse_care.services.history import HistoryWriter
+
+    view = cases.add_case(reg, draft(channel="post", address_lines=["1 High St"], city="London",
+                                     postcode="EC1Y 8SY", country="GB"))
+    letters_0019 = table("letters", *(column(n) for n in (
+        "id", "case_id", "kind", "layout", "generated_at", "generated_by", "sha256", "page_count", "pdf",
+        "recipient_name", "needs_approval", "approved_by", "dispatch_method", "dispatched_by", "print_count",
+        "version", "recipient_address", "request_json")))
+    prints = table("letter_prints", *(column(n) for n in ("letter_id", "printed_at", "printed_by", "reason",
+                                                          "run_label")))
+    pdf, now = b"%PDF-1.4 acknowledgement", reg.now()
+    with reg.unit_of_work() as session:
+        letter_id = session.execute(insert(letters_0019).values(
+            case_id=view.id, kind="acknowledgement", layout="uk", generated_at=now, generated_by="aisha",
+            sha256=hashlib.sha256(pdf).hexdigest(), page_count=1, pdf=pdf, recipient_name=view.requester.name,
+            needs_approval=False, approved_by="", dispatch_method="", dispatched_by="", print_count=0, version=1,
+            recipient_address="", request_json="").returning(letters_0019.c.id)).scalar_one()
+        HistoryWriter(session, "aisha", now).add(view.id, "letter:acknowledgement", "", f"letter {letter_id}")
+    for n, (reason, label) in enumerate((("", "single"), ("lost in the post", "reprint")), start=1):
+        with reg.unit_of_work() as session:
+            session.execute(insert(prints).values(letter_id=letter_id, printed_at=now, printed_by="aisha",
+                                                  reason=reason, run_label=label))
+            session.execute(update(letters_0019).where(letters_0019.c.id == letter_id)
+                            .values(print_count=n, version=n + 1))
+            HistoryWriter(session, "aisha", now).add(view.id, f"letter {label}:acknowledgement", "",
+                                                     f"letter {letter_id}: {reason or 'printed'}")
+
+
 def test_the_print_log_has_row_entries_and_no_agent_rewrites_it(team_url, make_login, client) -> None:
     agent, other, lead = make_login("agent"), make_login("agent"), make_login("lead")
     a = client(agent)
@@ -187,7 +223,7 @@ def test_no_login_writes_a_row_in_anothers_name(team_url, make_login, client) ->
     reg = client(agent)
     case_id = some_cases(reg, 1)[0]
     cases.assign(reg, case_id, agent)
-    letter_case, _letter_id = _printed_letter(reg)
+    letter_case, letter_id = _printed_letter(reg)
     with raw(team_url, agent) as c:
         for sql in (
             f"UPDATE identity_checks SET checked_by = '{other}' WHERE case_id = {case_id}",
@@ -196,6 +232,8 @@ def test_no_login_writes_a_row_in_anothers_name(team_url, make_login, client) ->
             f"VALUES ({case_id}, 'id-requested', '2026-11-20', '', '{other}', now())",
             f"UPDATE cases SET created_by = '{other}' WHERE id = {case_id}",
             f"UPDATE letters SET dispatched_by = '{other}' WHERE case_id = {letter_case}",
+            f"UPDATE letters SET withdrawn_on = '2026-11-20', withdrawn_by = '{other}', withdrawn_reason = 'x' "
+            f"WHERE case_id = {letter_case}",
             f"INSERT INTO print_runs (run_date, paper, built_at, built_by, pages, pdf_sha256, reprint_reason) "
             f"VALUES ('2026-11-20', 'A4', now(), '{other}', 1, '', '')",
         ):
@@ -210,6 +248,11 @@ def test_no_login_writes_a_row_in_anothers_name(team_url, make_login, client) ->
     # MUSE Care's own writes pass the checks
     cases.record_check(reg, case_id, cases.get_case(reg, case_id).checks[0].step, "passed")
     cases.add_note(reg, case_id, "through MUSE Care")
+    with raw(team_url, agent) as c:  # a withdrawal through MUSE Care is in the login's own name
+        assert c.execute(f"SELECT withdrawn_by FROM letters WHERE id = {letter_id}").fetchone()[0] == ""
+    letters.withdraw_letter(reg, letter_id, "made in error")
+    with raw(team_url, agent) as c:
+        assert c.execute(f"SELECT withdrawn_by FROM letters WHERE id = {letter_id}").fetchone()[0] == agent
 
 
 # --- the migration: from 0014, and from nothing ---------------------------------------------
@@ -235,8 +278,7 @@ def test_upgrading_a_0014_register_records_and_guards_its_print_log(empty_db) ->
     assert db.current_revision(engine) == BEFORE_0015
     reg = Register(engine, Actor("aisha", "Aisha Khan"), fixed_now)
     try:
-        _case_id, letter_id = _printed_letter(reg)
-        letters.reprint(reg, letter_id, "lost in the post")
+        _letter_printed_twice_as_0019_did(reg)
         db.upgrade(engine)
         assert db.current_revision(engine) == db.head_revision() != BEFORE_0015
         import sqlalchemy as sa
@@ -247,10 +289,10 @@ def test_upgrading_a_0014_register_records_and_guards_its_print_log(empty_db) ->
         report = verify(reg)
         assert report.ok, report.problems
         # from now on every print is a row entry of its own
-        letters.record_print(reg, letter_id)
+        letters.record_print(reg, _printed_letter(reg)[1])
         with reg.read() as s:
             assert s.execute(sa.text("SELECT count(*) FROM history WHERE what = 'row:letter_prints:insert'")
-                             ).scalar_one() == 1
+                             ).scalar_one() == 2
         assert verify(reg).ok
     finally:
         reg.dispose()

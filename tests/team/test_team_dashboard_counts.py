@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import column, insert, table, text
 
 import dashboard_oracle
 from muse_care.domain.errors import MuseCareError
@@ -267,7 +267,11 @@ def test_upgrade_from_0021_fills_and_downgrade_drops(empty_pg_url) -> None:
             "(SELECT id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.case_id = c.id "
             "AND h.what = 'status' AND h.new_value IN ('responded', 'refused')) ORDER BY id LIMIT 6) "
             "RETURNING id").scalars().all()
-        conn.execute(insert(LetterRecord.__table__).values(
+        # the letters table as it was at 0021 (the model's has columns of later revisions)
+        letters_0021 = table("letters", *(column(c.name) for c in LetterRecord.__table__.columns
+                                          if c.name not in ("id", "withdrawn_on", "withdrawn_by",
+                                                            "withdrawn_reason", "superseded_by")))
+        conn.execute(insert(letters_0021).values(
             case_id=unmoved[0], kind="access-response", layout="uk", generated_at=datetime(2026, 9, 1, tzinfo=UTC),
             generated_by="postgres", sha256="0" * 64, page_count=1, pdf=b"%PDF", dispatched_on=date(2026, 9, 2),
             recipient_name="", needs_approval=False, approved_by="", dispatch_method="", dispatched_by="",

@@ -189,3 +189,68 @@ def test_letter_dialog_offers_only_layouts_the_setting_accepts(qtbot, ctx, sqlit
     assert "rectification-done" not in titles  # the case asks for access and erasure only
     assert {"access-response", "erasure-done", "acknowledgement"} <= set(titles)
     dialog.reject()
+
+
+def test_a_letter_that_must_never_go_out_is_withdrawn_from_the_letters_tab(qtbot, ctx, sqlite_register,  # noqa: ANN001, F811
+                                                                          monkeypatch) -> None:
+    """The mailroom: the acknowledgement past its case's due date above stayed in the
+    day's print list for good. Withdraw… on the Letters tab asks why, sets it aside (the
+    reason on the case) and it leaves the print list; it cannot be printed or withdrawn
+    again."""
+    from muse_care.ui import letters_tab
+
+    a = postal_case(sqlite_register, received=date(2026, 9, 30))
+    ack = letters.produce_letter(sqlite_register, a.reference, "acknowledgement", letter_date=date(2026, 10, 1))
+    tab = open_tab(qtbot, ctx, cases.get_case(sqlite_register, a.reference))
+    idle(qtbot, ctx)
+    assert tab.withdraw_button.isEnabled()
+    dialog = letters_tab.WithdrawDialog(tab.current(), tab)
+    dialog._accept()  # no reason: it says so and stays open
+    assert "say why the letter is withdrawn" in dialog.error.text() and dialog.result() == 0
+    dialog.close()
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "text", lambda self: "It promises a reply by a day that has passed")
+    tab.withdraw_button.click()
+    qtbot.waitUntil(lambda: "withdrawn" in tab.message, timeout=20000)
+    idle(qtbot, ctx)
+    assert f"Letter {ack.id} withdrawn: it will never print or be sent" in tab.message
+    row = next(r for r in range(tab.model.rowCount()) if tab.model.letter_at(r).id == ack.id)
+    sent = tab.model.index(row, [c.key for c in letters_tab.LETTER_COLUMNS].index("sent"))
+    assert sent.data().startswith("withdrawn ")
+    assert "It promises a reply by a day that has passed" in sent.data(QtCore.Qt.ItemDataRole.ToolTipRole)
+    assert not tab.withdraw_button.isEnabled() and not tab.ui.print_button.isEnabled()
+    assert not tab.again_button.isVisibleTo(tab)
+    history = cases.get_case(sqlite_register, a.reference).history
+    assert history[-1].what == "letter withdrawn:acknowledgement"
+    window = open_run(qtbot, ctx)
+    idle(qtbot, ctx)
+    assert ack.id not in {window.model.letter_at(r).id for r in range(window.model.rowCount())}
+
+
+def test_the_print_run_window_offers_to_withdraw_a_letter_past_its_promise(qtbot, ctx, sqlite_register,  # noqa: ANN001, F811
+                                                                          monkeypatch) -> None:
+    """The mailroom meets the stopped letter in the print-run window, not on the case:
+    the window offers to withdraw it there, asks why, and lists the day again without
+    it, so the run builds."""
+    from muse_care.ui import letters_tab
+
+    a = postal_case(sqlite_register, received=date(2026, 9, 30))
+    ack = letters.produce_letter(sqlite_register, a.reference, "acknowledgement", letter_date=date(2026, 10, 1))
+    b = postal_case(sqlite_register, name="Anna Schmidt")
+    fine = letters.produce_letter(sqlite_register, b.reference, "acknowledgement")
+    window = open_run(qtbot, ctx)
+    window.build()
+    qtbot.waitUntil(lambda: window.again_prompt is not None, timeout=20000)
+    box = window.again_prompt
+    assert f"Withdraw letter {ack.id}?" in box.text() and "do not post it" in box.text()
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "text", lambda self: "It promises a reply by a day that has passed")
+    next(b for b in box.buttons() if "draw" in b.text()).click()
+    qtbot.waitUntil(lambda: "withdrawn" in window.message, timeout=20000)
+    idle(qtbot, ctx)
+    assert f"Letter {ack.id} withdrawn" in window.message
+    assert [window.model.letter_at(r).id for r in range(window.model.rowCount())] == [fine.id]
+    assert letters.list_letters(sqlite_register, a.reference)[0].withdrawn_reason == \
+        "It promises a reply by a day that has passed"
+    with qtbot.waitSignal(window.run_built, timeout=30000):
+        window.build()
