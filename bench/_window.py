@@ -34,13 +34,20 @@ class Capture:
 def replay(con: Any, statements: list[tuple[str, Any]]) -> float:
     """The floor: ``statements`` on the raw connection ``con`` (sqlite3 or psycopg), warm
     (milliseconds of the second of two runs)."""
-    def once() -> None:
+    return replay_both(con, statements)[1]
+
+
+def replay_both(con: Any, statements: list[tuple[str, Any]]) -> tuple[float, float]:
+    """``statements`` run twice on ``con``: the milliseconds of the first run (as the
+    window ran them: the first time for this term, the connection warm from the ones
+    before) and of the second (warm)."""
+    def once() -> float:
+        started = time.perf_counter()
         for sql, params in statements:
             con.execute(sql, params).fetchall()
-    once()
-    started = time.perf_counter()
-    once()
-    return 1000 * (time.perf_counter() - started)
+        return 1000 * (time.perf_counter() - started)
+    first = once()
+    return first, once()
 
 
 def queue_window(ctx: Any, model: Any, default_timeout: float = 120) -> tuple[Any, list[float],
