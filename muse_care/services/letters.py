@@ -138,8 +138,13 @@ class WithdrawnLetter(ValidationError):
 
     def __init__(self, letter_id: int, reference: str, on: date, reason: str) -> None:
         self.letter_id, self.reference = letter_id, reference
-        self.why = f"it was withdrawn on {on.isoformat()} ({reason}): it is never printed or sent"
+        self.why = withdrawn_why(on, reason)
         super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
+def withdrawn_why(on: date, reason: str) -> str:
+    """Why a withdrawn letter is not printed or posted, in the words every refusal uses."""
+    return f"it was withdrawn on {on.isoformat()} ({reason}): it is never printed or sent"
 
 
 class SupersededLetter(ValidationError):
@@ -1070,7 +1075,7 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
     has or that has passed (docs/letters.md, "Before a letter prints", item 4), or it
     was withdrawn."""
     if letter.withdrawn_on is not None:
-        return WithdrawnLetter(letter.id, "", letter.withdrawn_on, letter.withdrawn_reason).why
+        return withdrawn_why(letter.withdrawn_on, letter.withdrawn_reason)
     try:
         changes = address_changes(letter, case) + promise_changes(letter, case, day)
     except PastPromiseLetter as exc:
