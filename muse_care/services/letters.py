@@ -806,15 +806,21 @@ def _approval_for_print(register: Register, session: Any, letter: LetterRecord, 
                                "make the letter again from the case")
 
 
+def _letter_and_case(session: Any, letter_id: int) -> tuple[LetterRecord, CaseRecord]:
+    """The stored letter ``letter_id`` and its case; NotFound when there is no such letter."""
+    letter = session.get(LetterRecord, letter_id)
+    if letter is None:
+        raise NotFound(f"no letter {letter_id}")
+    case = session.get(CaseRecord, letter.case_id)
+    assert case is not None
+    return letter, case
+
+
 def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) -> bytes:
     """The stored PDF, after checking its hash and (``for_print``) that it may be
     printed: not superseded, addressed as the case is now."""
     with register.read() as session:
-        letter = session.get(LetterRecord, letter_id)
-        if letter is None:
-            raise NotFound(f"no letter {letter_id}")
-        case = session.get(CaseRecord, letter.case_id)
-        assert case is not None
+        letter, case = _letter_and_case(session, letter_id)
         if for_print:
             _approval_for_print(register, session, letter, case)
         return _checked_pdf(session, letter, case, register.today()) if for_print else _hash_checked(letter, case)
@@ -831,11 +837,7 @@ def _print_once(register: Register, letter_id: int, reason: str, label: str,
     """Count one print of a stored letter (after checking it), with its history entry."""
     now = register.now()
     with register.unit_of_work() as session:
-        letter = session.get(LetterRecord, letter_id)
-        if letter is None:
-            raise NotFound(f"no letter {letter_id}")
-        case = session.get(CaseRecord, letter.case_id)
-        assert case is not None
+        letter, case = _letter_and_case(session, letter_id)
         _approval_for_print(register, session, letter, case)
         pdf = _checked_pdf(session, letter, case, register.today())
         letter.print_count += 1
@@ -1137,11 +1139,7 @@ def withdraw_letter(register: Register, letter_id: int, reason: str) -> LetterIn
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True)
     now, today = register.now(), register.today()
     with register.unit_of_work() as session:
-        letter = session.get(LetterRecord, letter_id)
-        if letter is None:
-            raise NotFound(f"no letter {letter_id}")
-        case = session.get(CaseRecord, letter.case_id)
-        assert case is not None
+        letter, case = _letter_and_case(session, letter_id)
         if letter.dispatched_on is not None:
             raise ValidationError("letter", f"letter {letter_id} for {case.reference} was dispatched on "
                                   f"{letter.dispatched_on.isoformat()}; a letter that has gone out cannot be "
