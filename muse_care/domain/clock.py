@@ -277,6 +277,14 @@ def received_day(
     return at.astimezone(ZoneInfo(regime.zone_for(holiday_region, country))).date()
 
 
+def law_day(regime: Regime, now: datetime, holiday_region: str = "", country: str = "") -> date:
+    """Today where the law applies: the latest day a clock event (an answer, an ID
+    received, a clarification asked) can be dated, and the day a pause asked for now
+    starts (docs/rules.md, "The day received"). Not the organisation's day: its zone
+    may be hours ahead of, or behind, the law's."""
+    return received_day(regime, now, holiday_region, country)
+
+
 # --- counting ---------------------------------------------------------------------
 
 

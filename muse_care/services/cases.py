@@ -20,7 +20,7 @@ from muse_care.domain import validation as v
 from muse_care.domain.case import ActingFor, Channel, Right, Status, check_transition, parse_enum
 from muse_care.domain.case_views import CaseView, Requester
 from muse_care.domain.clock import (
-    ClockEvent, ClockEventKind, compute_clock, received_day, recorded_late, validate_new_event,
+    ClockEvent, ClockEventKind, compute_clock, law_day, received_day, recorded_late, validate_new_event,
 )
 from muse_care.domain.errors import PermissionDenied, StaleRecord, ValidationError
 from muse_care.domain.identity import (
@@ -387,7 +387,16 @@ def event_action(kind_v: ClockEventKind, on: date, reason: str, late_reason: str
             raise ValidationError("event", f"case {rec.reference} is {rec.status}; its clock has stopped")
         regime = get_regime(rec.regime)
         new = ClockEvent(kind_v, on, reason)
-        validate_new_event(regime, rec.received_date, _events(rec), new, ch.register.today(),
+        # An event's day is the calendar day where the case's law applies, as the day
+        # received is (docs/rules.md, "The day received"): with the organisation's zone
+        # ahead of it, "today" there is already tomorrow for the law, and an answer
+        # dated so would end a pause a day late.
+        law_today = law_day(regime, ch.register.now(), rec.holiday_region, rec.country)
+        if on > law_today:
+            zone = regime.zone_for(rec.holiday_region, rec.country)
+            raise ValidationError("on", f"{kind_v.value} dated {day_text(on)} is in the future where the "
+                                  f"{regime.name} applies: it is {day_text(law_today)} in {zone}")
+        validate_new_event(regime, rec.received_date, _events(rec), new, law_today,
                            rec.holiday_region, rights=_rights(rec))
         note = late_note(ch.register, rec, new, late_reason)
         ch.session.add(ClockEventRecord(case_id=rec.id, kind=kind_v.value, on_date=on, reason=reason,

@@ -22,7 +22,7 @@ from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
 from muse_care.domain.grammar import count
 from muse_care.domain.identity import STEP_ASKED
-from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
+from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, law_day
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
@@ -386,8 +386,17 @@ def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "
         chosen = [c for c in others if c.received <= view.received] if kind == "refusal" else \
             [c for c in others if c.is_open]
         linked = [f"{c.reference}, received {format_date(c.received, style)}" for c in chosen]
-    pauses = _clarification_would_pause(view, regime, letter_date or register.today())
+    asked = asked_day(register, regime, view.holiday_region, view.requester.country, letter_date or register.today())
+    pauses = _clarification_would_pause(view, regime, asked)
     return letter_law(regime, authorities, linked_requests=linked, clarification_pauses=pauses)
+
+
+def asked_day(register: Register, regime: Any, holiday_region: str, country: str, letter_day: date) -> date:
+    """The day a letter dated ``letter_day`` asks (for ID, a fee, clarification), as the
+    clock counts it: the law's day, not the organisation's (docs/rules.md, "The day
+    received"). A letter dated today in a zone ahead of the law's is already dated
+    tomorrow there; it asks today."""
+    return min(letter_day, law_day(regime, register.now(), holiday_region, country))
 
 
 def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
@@ -562,8 +571,11 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
         if spec.pauses_clock is not None and view.waiting_for is None and view.is_open:
             # Sending the request is what stops (or pauses) the clock: record it with
             # the letter, in the same unit of work.
+            from muse_care.domain.regimes import get_regime
+
+            asked = asked_day(register, get_regime(rec.regime), rec.holiday_region, rec.country, today)
             change = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
-            event_action(ClockEventKind(spec.pauses_clock), today, f"{spec.id} letter")(change)
+            event_action(ClockEventKind(spec.pauses_clock), asked, f"{spec.id} letter")(change)
         letter = LetterRecord(case_id=rec.id, kind=spec.id, layout=layout_v.value, generated_at=now,
                               generated_by=register.actor.login, sha256=rendered.sha256,
                               page_count=rendered.page_count, pdf=rendered.pdf,

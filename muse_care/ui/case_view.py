@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from muse_care.domain.case import FINAL_STATUSES, OPEN_STATUSES, RIGHT_LABELS, TRANSITIONS, Status
 from muse_care.domain.case_views import CaseView, Requester
-from muse_care.domain.clock import ClockEventKind
+from muse_care.domain.clock import ClockEventKind, law_day
 from muse_care.domain.errors import PermissionDenied, StaleRecord, StorageUnavailable, ValidationError
 from muse_care.domain.identity import CheckResult, identity_confirmed
 from muse_care.domain.regimes import REGIMES
@@ -336,8 +336,13 @@ class CaseViewWidget(QtWidgets.QWidget):
             reason = f"{event.reason} — {event.late_note}" if event.late_note else event.reason
             ui.events_tree.addTopLevelItem(QtWidgets.QTreeWidgetItem(
                 [event.on.isoformat(), label, reason.strip(" —"), event.recorded_by]))
-        ui.event_date.setDate(qdate(view.as_of))
-        ui.event_date.setMaximumDate(qdate(view.as_of))
+        # today where the case's law applies, not the organisation's day: the latest day an
+        # event can be dated (services/cases.py, event_action; docs/rules.md, "The day received")
+        reg = self.ctx.register
+        latest = law_day(regime, reg.now(), view.holiday_region, view.requester.country) \
+            if regime is not None and reg is not None else view.as_of
+        ui.event_date.setMaximumDate(qdate(latest))
+        ui.event_date.setDate(qdate(latest))
         ui.extend_button.setEnabled(bool(regime and regime.can_extend and not view.extended and view.is_open))
         for w in (ui.add_event_button, ui.record_check_button):
             w.setEnabled(view.is_open)

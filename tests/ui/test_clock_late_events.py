@@ -60,3 +60,27 @@ def test_a_date_before_the_request_was_received_is_refused_in_words(qtbot, windo
         in ui.event_error.text()
     assert not pane.late_reason_edit.isVisible()
     assert pane.view is not None and pane.view.events == ()
+
+
+def test_the_latest_day_offered_is_today_where_the_cases_law_applies(qtbot, window, ctx) -> None:
+    """At 01:30 on Thu 5 Feb 2026 in Lahore (the organisation's zone) it is Wed 4 Feb in
+    London: a UK case's event is offered 4 Feb, and 5 Feb cannot be chosen
+    (docs/rules.md, "The day received")."""
+    from datetime import UTC, datetime
+
+    from muse_care.ui.intake import qdate
+
+    moment = datetime(2026, 2, 4, 20, 30, tzinfo=UTC)
+    ctx.register._now = lambda: moment
+    assert ctx.register.today() == date(2026, 2, 5)
+    view = add_case(ctx.register, received=date(2026, 1, 20))
+    pane = _open(qtbot, window, ctx, view)
+    ui = pane.ui
+    assert ui.event_date.maximumDate() == qdate(date(2026, 2, 4))
+    assert ui.event_date.date() == qdate(date(2026, 2, 4))
+    ui.event_date.setDate(qdate(date(2026, 2, 5)))  # clamped by the field
+    assert ui.event_date.date() == qdate(date(2026, 2, 4))
+    ui.event_kind_combo.setCurrentIndex(ui.event_kind_combo.findData("clarification-requested"))
+    ui.add_event_button.click()
+    qtbot.waitUntil(lambda: pane.view is not None and len(pane.view.events) == 1, timeout=10000)
+    assert pane.view.events[0].on == date(2026, 2, 4)

@@ -1,0 +1,89 @@
+"""The day of a clock event is the day where the case's law applies, not the
+organisation's (docs/rules.md, "The day received"). The default organisation is in
+Lahore (Asia/Karachi), five hours ahead of London in winter: at 01:30 there on Thu
+5 Feb 2026 it is 20:30 on Wed 4 Feb in London. A UK requester's answer recorded then
+arrived on 4 Feb; dated 5 Feb it would pause the clock a day longer than the law
+does. Through the service (SQLite and the real PostgreSQL server), a letter that asks,
+and the window's Clock tab."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from muse_care.domain.errors import ValidationError
+from muse_care.services import cases, letters
+from muse_care.services.register import Actor, Register
+from muse_care.services.settings import get_setting, set_setting
+
+LAHORE_NIGHT = datetime(2026, 2, 4, 20, 30, tzinfo=UTC)  # 01:30 Thu 5 Feb in Lahore, 20:30 Wed 4 Feb in London
+LOS_ANGELES_EVENING = datetime(2026, 2, 5, 1, 0, tzinfo=UTC)  # 17:00 Wed 4 Feb in LA, 01:00 Thu 5 Feb in London
+
+
+def at(register: Register, moment: datetime) -> Register:
+    return Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: moment)
+
+
+def uk_access(register: Register, received: date) -> cases.CaseView:
+    return cases.add_case(register, cases.CaseDraft(
+        name="Ann Lee", rights=["access"], channel="email", received=received, regime="uk-gdpr",
+        email="ann@example.com", country="GB", address_lines=["1 High Street"], city="Bristol",
+        postcode="BS1 4DJ"))
+
+
+def test_an_answer_cannot_be_dated_the_organisations_tomorrow(register) -> None:
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        assert reg.today() == date(2026, 2, 5)  # the organisation's day, in Lahore
+        view = uk_access(reg, date(2026, 1, 20))  # due Fri 20 Feb 2026
+        assert view.due_date == date(2026, 2, 20)
+        asked = cases.record_event(reg, view.reference, "clarification-requested", date(2026, 2, 2))
+        with pytest.raises(ValidationError) as error:
+            cases.record_event(reg, view.reference, "clarification-received", date(2026, 2, 5),
+                               expected_version=asked.version)
+        assert error.value.field == "on"
+        assert error.value.message == ("clarification-received dated Thu 5 Feb 2026 is in the future where "
+                                       "the UK GDPR applies: it is Wed 4 Feb 2026 in Europe/London")
+        kept = cases.get_case(reg, view.reference)
+        assert (kept.version, len(kept.events), kept.due_date) == (asked.version, 1, None)
+        done = cases.record_event(reg, view.reference, "clarification-received", date(2026, 2, 4),
+                                  expected_version=asked.version)
+        # Art. 12A: 2, 3 and 4 Feb (asked to answered, both counted) do not count: the
+        # month from 20 Jan ends three days after 20 Feb, on Mon 23 Feb 2026.
+        assert done.due_date == date(2026, 2, 23)
+    finally:
+        reg.dispose()
+
+
+def test_with_the_organisation_behind_the_law_its_today_is_not_the_latest_day(register) -> None:
+    org = get_setting(register, "organisation")
+    set_setting(register, "organisation", {**org, "timezone": "America/Los_Angeles"})
+    reg = at(register, LOS_ANGELES_EVENING)
+    try:
+        assert reg.today() == date(2026, 2, 4)  # still Wednesday in Los Angeles
+        view = uk_access(reg, date(2026, 1, 20))
+        asked = cases.record_event(reg, view.reference, "clarification-requested", date(2026, 2, 2))
+        # It is Thursday in London: an answer that came in after midnight there is dated so.
+        done = cases.record_event(reg, view.reference, "clarification-received", date(2026, 2, 5),
+                                  expected_version=asked.version)
+        assert done.due_date == date(2026, 2, 24)  # 2-5 Feb left out: four days after 20 Feb
+    finally:
+        reg.dispose()
+
+
+def test_a_letter_asking_for_clarification_records_the_laws_day(register) -> None:
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        view = uk_access(reg, date(2026, 1, 20))
+        info = letters.produce_letter(reg, view.reference, "clarification-request",
+                                      fields={"clarification_question": "Which orders do you mean?"})
+        after = cases.get_case(reg, view.reference)
+        assert [(e.kind, e.on) for e in after.events] == [("clarification-requested", date(2026, 2, 4))]
+        assert info.kind == "clarification-request"
+        # the answer the same London evening: the pause is the one day, 4 Feb
+        done = cases.record_event(reg, view.reference, "clarification-received", date(2026, 2, 4),
+                                  expected_version=after.version)
+        assert done.due_date == date(2026, 2, 23)  # 20 Feb plus one day is Sat 21 Feb: the next working day
+    finally:
+        reg.dispose()
