@@ -376,6 +376,21 @@ def late_note(register: Register, rec: CaseRecord, new: ClockEvent, late_reason:
     return f"recorded {day_text(today)} by {actor.login} ({actor.role}), {why}: {' '.join(late_reason.split())}"
 
 
+def _law_today(register: Register, rec: CaseRecord, new: ClockEvent) -> date:
+    """Today where the case's law applies, the latest day ``new`` may be dated (refused
+    in words if it is later). An event's day is the calendar day there, as the day
+    received is (docs/rules.md, "The day received"): with the organisation's zone ahead
+    of the law's, its "today" is already tomorrow for the law, and an answer dated so
+    would end a pause a day late."""
+    regime = get_regime(rec.regime)
+    today = law_day(regime, register.now(), rec.holiday_region, rec.country)
+    if new.on > today:
+        zone = regime.zone_for(rec.holiday_region, rec.country)
+        raise ValidationError("on", f"{new.kind.value} dated {day_text(new.on)} is in the future where the "
+                              f"{regime.name} applies: it is {day_text(today)} in {zone}")
+    return today
+
+
 def event_action(kind_v: ClockEventKind, on: date, reason: str, late_reason: str = "") -> Any:
     """The change a clock event makes, to run inside a unit of work (also used by the
     letters service: sending an identity request letter starts the wait, and by a lead's
@@ -387,16 +402,7 @@ def event_action(kind_v: ClockEventKind, on: date, reason: str, late_reason: str
             raise ValidationError("event", f"case {rec.reference} is {rec.status}; its clock has stopped")
         regime = get_regime(rec.regime)
         new = ClockEvent(kind_v, on, reason)
-        # An event's day is the calendar day where the case's law applies, as the day
-        # received is (docs/rules.md, "The day received"): with the organisation's zone
-        # ahead of it, "today" there is already tomorrow for the law, and an answer
-        # dated so would end a pause a day late.
-        law_today = law_day(regime, ch.register.now(), rec.holiday_region, rec.country)
-        if on > law_today:
-            zone = regime.zone_for(rec.holiday_region, rec.country)
-            raise ValidationError("on", f"{kind_v.value} dated {day_text(on)} is in the future where the "
-                                  f"{regime.name} applies: it is {day_text(law_today)} in {zone}")
-        validate_new_event(regime, rec.received_date, _events(rec), new, law_today,
+        validate_new_event(regime, rec.received_date, _events(rec), new, _law_today(ch.register, rec, new),
                            rec.holiday_region, rights=_rights(rec))
         note = late_note(ch.register, rec, new, late_reason)
         ch.session.add(ClockEventRecord(case_id=rec.id, kind=kind_v.value, on_date=on, reason=reason,
@@ -696,7 +702,7 @@ def defer_decision(register: Register, case: str | int, kind: str, reason: str,
             on = date.fromisoformat(payload["on"])
             new = ClockEvent(ClockEventKind.EXTENDED, on, reason)
             validate_new_event(get_regime(rec.regime), rec.received_date, _events(rec), new,
-                               register.today(), rec.holiday_region, rights=_rights(rec))
+                               _law_today(register, rec, new), rec.holiday_region, rights=_rights(rec))
             # an extension dated back is no decision to put to a lead later: a lead records it
             late_note(register, rec, new, "")
         pending = ch.session.execute(

@@ -87,3 +87,28 @@ def test_a_letter_asking_for_clarification_records_the_laws_day(register) -> Non
         assert done.due_date == date(2026, 2, 23)  # 20 Feb plus one day is Sat 21 Feb: the next working day
     finally:
         reg.dispose()
+
+
+def test_an_extension_put_to_a_lead_is_dated_on_the_laws_day_too(register) -> None:
+    """Four eyes: the agent's extension waits for a lead. Dated the organisation's
+    tomorrow it is refused when asked, not later when the lead approves it."""
+    from muse_care.services import team
+
+    set_setting(register, "four_eyes", True)
+    reg = at(register, LAHORE_NIGHT)
+    lead = Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False, now=lambda: LAHORE_NIGHT)
+    try:
+        view = uk_access(reg, date(2026, 1, 20))
+        with pytest.raises(ValidationError, match="is in the future where the UK GDPR applies"):
+            cases.record_event(reg, view.reference, "extended", date(2026, 2, 5), "complex: several systems")
+        asked = cases.record_event(reg, view.reference, "extended", date(2026, 2, 4), "complex: several systems")
+        assert asked.status == "awaiting-approval" and asked.events == ()
+        pending = team.approval_queue(lead)
+        assert [p.case_reference for p in pending] == [view.reference]
+        team.decide_approval(lead, pending[0].id, "approved")
+        done = cases.get_case(reg, view.reference)
+        assert [(e.kind, e.on) for e in done.events] == [("extended", date(2026, 2, 4))]
+        assert done.due_date == date(2026, 4, 20)  # three months from 20 Jan: Mon 20 Apr 2026
+    finally:
+        lead.dispose()
+        reg.dispose()
