@@ -1,6 +1,6 @@
 """The queue as a lazy table model: a row count from COUNT(*), rows fetched in pages of
-200 on the worker into a small LRU cache (docs/machine.md, "Speed measurements"). Sorting asks the
-database.
+``PAGE_SIZE`` (80) on the worker into a small LRU cache (docs/machine.md, "Speed
+measurements"). Sorting asks the database.
 Nothing here blocks the GUI thread: a row not yet fetched shows "…" until its page
 arrives.
 
@@ -40,7 +40,7 @@ from muse_care.ui.queue_look import (  # declared there
 log = logging.getLogger("muse_care.ui.queue")
 COLUMNS = QUEUE_COLUMNS  # declared once, in the queue service
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
-MAX_PAGES = 40  # 8,000 rows cached at most
+MAX_PAGES = 8_000 // PAGE_SIZE  # 8,000 rows cached at most
 COUNT_WAIT_MS = 20  # the longest a full first page's count waits for the page's paint
 
 
@@ -133,8 +133,8 @@ def line_record(line: Line) -> Record:
 
 def _with_records(lines: list[Line]) -> tuple[list[Line], list[Record | None]]:
     """A page's lines and room for their records, each made when its row is first shown
-    (``_record_of``): a first paint shows ~30 of the page's 200 rows, and making all 200
-    on the worker held up the page by a tenth."""
+    (``_record_of``): a first paint shows ~30 of the page's rows, and making all of a
+    200-row page on the worker held up the page by a tenth."""
     return lines, [None] * len(lines)
 
 
