@@ -357,8 +357,10 @@ def late_note(register: Register, rec: CaseRecord, new: ClockEvent, late_reason:
     where four eyes wants a lead, or a ValidationError asking for the reason."""
     from muse_care.services.four_eyes import needs_lead
 
-    today = register.today()
     regime = get_regime(rec.regime)
+    # the law's day, as the event's own (docs/rules.md, "The day received"): the
+    # organisation's may be a day ahead (a due date "passed" that has not) or behind
+    today = law_day(regime, register.now(), rec.holiday_region, rec.country)
     before = compute_clock(regime, rec.received_date, _events(rec), rec.holiday_region, rights=_rights(rec))
     after = compute_clock(regime, rec.received_date, [*_events(rec), new], rec.holiday_region,
                           rights=_rights(rec))

@@ -394,9 +394,12 @@ def letter_law_for(register: Register, view: CaseView, kind: str, style: str = "
 def asked_day(register: Register, regime: Any, holiday_region: str, country: str, letter_day: date) -> date:
     """The day a letter dated ``letter_day`` asks (for ID, a fee, clarification), as the
     clock counts it: the law's day, not the organisation's (docs/rules.md, "The day
-    received"). A letter dated today in a zone ahead of the law's is already dated
-    tomorrow there; it asks today."""
-    return min(letter_day, law_day(regime, register.now(), holiday_region, country))
+    received"). A letter dated the organisation's today asks on today where the law
+    applies, which may be the day before (an organisation ahead of the law's zone) or
+    the day after (one behind it: asked after a due date that has passed there, it
+    rescues nothing). A letter dated back asks on its own date."""
+    today_there = law_day(regime, register.now(), holiday_region, country)
+    return today_there if letter_day >= register.today() else min(letter_day, today_there)
 
 
 def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:

@@ -63,13 +63,23 @@ def record_electronic_reply(register: Any, ref: str | int, method: str, on: date
     if method in ("post", "letter"):
         raise ValidationError("method", "a reply by post is a letter: produce it and post it in a print run")
     summary = v.clean_text("summary", summary, max_len=v.MAX_REASON, required=True, multiline=True)
-    if on > register.today():
-        raise ValidationError("on", f"{on.isoformat()} is in the future")
 
     def action(ch: Any) -> None:
-        if ch.rec.channel == "post":
-            raise ValidationError("method", f"case {ch.rec.reference} came by post: its reply is a letter "
+        from muse_care.domain.clock import law_day
+        from muse_care.domain.regimes import get_regime
+
+        rec = ch.rec
+        if rec.channel == "post":
+            raise ValidationError("method", f"case {rec.reference} came by post: its reply is a letter "
                                   "posted in a print run")
+        # the reply's day decides whether it was in time: the law's day, as an event's
+        # (docs/rules.md, "The day received")
+        regime = get_regime(rec.regime)
+        today_there = law_day(regime, register.now(), rec.holiday_region, rec.country)
+        if on > today_there:
+            zone = regime.zone_for(rec.holiday_region, rec.country)
+            raise ValidationError("on", f"{on.isoformat()} is in the future where the {regime.name} "
+                                  f"applies: it is {today_there.isoformat()} in {zone}")
         if on < ch.rec.received_date:
             raise ValidationError("on", f"{on.isoformat()} is before the request was received")
         ch.history.add(ch.rec.id, ELECTRONIC_REPLY, "", f"{on.isoformat()} by {method}: {summary}")

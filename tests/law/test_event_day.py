@@ -112,3 +112,85 @@ def test_an_extension_put_to_a_lead_is_dated_on_the_laws_day_too(register) -> No
     finally:
         lead.dispose()
         reg.dispose()
+
+
+def la_org(register: Register) -> Register:
+    org = get_setting(register, "organisation")
+    set_setting(register, "organisation", {**org, "timezone": "America/Los_Angeles"})
+    return at(register, LOS_ANGELES_EVENING)
+
+
+def test_behind_the_law_a_letter_asks_on_the_laws_day_and_rescues_no_overdue_case(register) -> None:
+    """Found by an outside tester: with the organisation in Los Angeles, a letter dated
+    its Wed 4 Feb recorded the request on 4 Feb although it was Thu 5 Feb in London.
+    An identity request after a due date of 4 Feb then restarted the clock (a month
+    late), and a clarification request paused a period that had ended."""
+    reg = la_org(register)
+    try:
+        late = uk_access(reg, date(2026, 1, 4))  # due Wed 4 Feb 2026, passed in London
+        assert late.due_date == date(2026, 2, 4)
+        with pytest.raises(ValidationError, match="after the due date Wed 4 Feb 2026"):
+            letters.produce_letter(reg, late.reference, "identity-request")
+        kept = cases.get_case(reg, late.reference)
+        assert (kept.events, kept.due_date, letters.list_letters(reg, late.reference)) == ((), late.due_date, [])
+        # asked on the law's day, a clarification after the period pauses nothing
+        letters.produce_letter(reg, late.reference, "clarification-request",
+                               fields={"clarification_question": "Which orders do you mean?"})
+        asked = cases.get_case(reg, late.reference)
+        assert [(e.kind, e.on) for e in asked.events] == [("clarification-requested", date(2026, 2, 5))]
+        assert asked.due_date == date(2026, 2, 4)  # not paused: still due on the day that has passed
+        # within the period: the pause is the law's one day, 5 Feb (Art. 12A)
+        fresh = uk_access(reg, date(2026, 2, 2)).reference  # due Mon 2 Mar 2026
+        letters.produce_letter(reg, fresh, "clarification-request",
+                               fields={"clarification_question": "Which orders do you mean?"})
+        done = cases.record_event(reg, fresh, "clarification-received", date(2026, 2, 5))
+        assert done.due_date == date(2026, 3, 3)
+    finally:
+        reg.dispose()
+
+
+def test_recorded_late_is_judged_on_the_laws_day(register) -> None:
+    """Found by an outside tester: 'recorded late' counted from the organisation's day.
+    Ahead of the law (Lahore), a request on the due day itself was 'after the due date
+    had passed', and 7 days back was 8; behind it (Los Angeles), a request after a due
+    date that had passed in London needed no reason."""
+    set_setting(register, "four_eyes", False)
+    reg = at(register, LAHORE_NIGHT)  # Wed 4 Feb in London
+    try:
+        due_today = uk_access(reg, date(2026, 1, 4))  # due Wed 4 Feb 2026
+        stopped = cases.record_event(reg, due_today.reference, "id-requested", date(2026, 2, 4))
+        assert stopped.events[0].late_note == "" and stopped.due_date is None
+        week = uk_access(reg, date(2026, 1, 20))
+        taken = cases.record_event(reg, week.reference, "id-requested", date(2026, 1, 28))  # 7 days back
+        assert taken.events[0].late_note == ""
+    finally:
+        reg.dispose()
+    reg = la_org(register)  # Thu 5 Feb in London
+    try:
+        passed = uk_access(reg, date(2026, 1, 5))  # due Thu 5 Feb: today in London
+        assert passed.due_date == date(2026, 2, 5)
+        with pytest.raises(ValidationError, match=r"is recorded late \(8 days after its date\)"):
+            cases.record_event(reg, passed.reference, "id-requested", date(2026, 1, 28))
+    finally:
+        reg.dispose()
+
+
+def test_an_electronic_reply_is_dated_on_the_laws_day(register) -> None:
+    from muse_care.services.respond_gate import record_electronic_reply
+
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        ref = uk_access(reg, date(2026, 1, 20)).reference
+        with pytest.raises(ValidationError, match="in the future where the UK GDPR applies: it is 2026-02-04 "
+                                                  "in Europe/London"):
+            record_electronic_reply(reg, ref, "email", date(2026, 2, 5), "the copy of the data, zipped")
+        record_electronic_reply(reg, ref, "email", date(2026, 2, 4), "the copy of the data, zipped")
+    finally:
+        reg.dispose()
+    reg = la_org(register)
+    try:
+        ref = uk_access(reg, date(2026, 1, 21)).reference
+        record_electronic_reply(reg, ref, "email", date(2026, 2, 5), "the copy of the data, zipped")
+        assert any(h.new.startswith("2026-02-05 by email") for h in cases.get_case(reg, ref).history)
+    finally:
+        reg.dispose()
