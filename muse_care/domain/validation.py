@@ -119,9 +119,11 @@ def validate_postcode(value: str | None, country: str, field: str = "postcode") 
     return text
 
 
-def validate_received(received: date, today: date, field: str = "received") -> date:
+def validate_received(received: date, today: date, field: str = "received", zone: str = "") -> date:
+    """``today``: where the law applies (``zone``, named in the refusal) for a request."""
     if received > today:
-        raise ValidationError(field, f"{received.isoformat()} is in the future (today is {today.isoformat()})")
+        where = f" in {zone}" if zone else ""
+        raise ValidationError(field, f"{received.isoformat()} is in the future (today is {today.isoformat()}{where})")
     if received < date(2018, 5, 25):
         raise ValidationError(field, f"{received.isoformat()} is before the GDPR applied (25 May 2018)")
     return received

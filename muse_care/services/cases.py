@@ -131,7 +131,8 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
         else:
             at = datetime.combine(received, given or time(0, 0), zone)
         received = received_day(regime, at, holiday_region, country)
-        _collect(p, "received", v.validate_received, received, register.now().astimezone(zone).date())
+        _collect(p, "received", v.validate_received, received, register.now().astimezone(zone).date(),
+                 zone=zone.key)
     else:
         _collect(p, "received", v.validate_received, received, today)
     email = _collect(p, "email", v.validate_email, draft.email) or ""
@@ -172,7 +173,9 @@ def validate_draft(register: Register, draft: CaseDraft) -> CleanCase:
     assert received is not None and regime is not None and channel is not None and acting is not None
     assert at is not None
     if draft.received_time is not None and at > register.now():
-        raise InvalidInput({"received_time": "is in the future"})
+        zone_now = register.now().astimezone(ZoneInfo(regime.zone_for(holiday_region, country)))
+        raise InvalidInput({"received_time": f"is in the future (it is {zone_now:%H:%M} on {zone_now:%Y-%m-%d} "
+                                             f"in {zone_now.tzinfo})"})
     requester = Requester(
         name=name, email=email, phone=phone, address_lines=tuple(lines), postcode=postcode,
         city=city, region=region, country=country, account_ref=account, acting_for=acting,

@@ -194,3 +194,22 @@ def test_an_electronic_reply_is_dated_on_the_laws_day(register) -> None:
         assert any(h.new.startswith("2026-02-05 by email") for h in cases.get_case(reg, ref).history)
     finally:
         reg.dispose()
+
+
+def test_a_request_from_the_future_is_refused_naming_the_laws_zone(register) -> None:
+    """Found by an outside tester: the refusal said "today is 2026-02-04" without
+    saying where, while the organisation's day was already the 5th."""
+    from datetime import time
+
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        with pytest.raises(cases.InvalidInput) as error:
+            uk_access(reg, date(2026, 2, 5))
+        assert error.value.problems["received"] == "2026-02-05 is in the future (today is 2026-02-04 in Europe/London)"
+        draft = cases.CaseDraft(name="Ann Lee", rights=["access"], channel="email", received=date(2026, 2, 4),
+                                received_time=time(21, 0), regime="uk-gdpr", email="ann@example.com", country="GB")
+        with pytest.raises(cases.InvalidInput) as error:
+            cases.add_case(reg, draft)
+        assert error.value.problems == {"received_time": "is in the future (it is 20:30 on 2026-02-04 in Europe/London)"}
+    finally:
+        reg.dispose()
