@@ -397,9 +397,12 @@ def asked_day(register: Register, regime: Any, holiday_region: str, country: str
     received"). A letter dated the organisation's today asks on today where the law
     applies, which may be the day before (an organisation ahead of the law's zone) or
     the day after (one behind it: asked after a due date that has passed there, it
-    rescues nothing). A letter dated back asks on its own date."""
+    rescues nothing). A letter dated another day asks on that day (dated back, no
+    later than the law's today)."""
     today_there = law_day(regime, register.now(), holiday_region, country)
-    return today_there if letter_day >= register.today() else min(letter_day, today_there)
+    if letter_day == register.today():
+        return today_there
+    return letter_day if letter_day > register.today() else min(letter_day, today_there)
 
 
 def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
@@ -523,10 +526,14 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
         if not view.extended:
             raise ValidationError("kind", f"case {view.reference} has not been extended: record the "
                                   "'extended' clock event with its reasons first")
-        if view.original_due is not None and today > view.original_due:
-            from muse_care.domain.regimes import REGIMES
+        from muse_care.domain.regimes import REGIMES
 
-            regime = REGIMES.get(view.regime)
+        regime = REGIMES.get(view.regime)
+        # the notice is given on the law's day, as a clock event is (docs/rules.md, "The
+        # day received"): the organisation's may be a day ahead of it, or behind
+        told = asked_day(register, regime, view.holiday_region, view.requester.country, today) \
+            if regime is not None else today
+        if view.original_due is not None and told > view.original_due:
             period = regime.period_words if regime is not None else "period"
             raise ValidationError("kind", f"the requester had to be told of the extension by "
                                   f"{view.original_due.isoformat()} (within {period} of receipt); a notice "

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from statistics import median
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from muse_care.domain.case import DISCLOSING_RIGHTS, RIGHT_LABELS, Right, Status
 from muse_care.domain.errors import ValidationError
+from muse_care.domain.regimes import get_regime
 from muse_care.domain.private_files import check_destination
 from muse_care.domain.systems import TaskStatus
 from muse_care.services.register import Register
@@ -71,13 +73,17 @@ def register_rows(register: Register, date_from: date, date_to: date) -> list[Re
     """Every request received from ``date_from`` to ``date_to`` (both included), in
     order of receipt."""
     _check_range(date_from, date_to)
-    tz = register.timezone()
     c, h, t, s = CaseRecord, HistoryRecord, CaseTaskRecord, SourceRecord
     with register.read() as session:
         cases = session.execute(
-            select(c.id, c.reference, c.received_date, c.rights, c.channel, c.regime, c.due_date, c.status)
+            select(c.id, c.reference, c.received_date, c.rights, c.channel, c.regime, c.due_date, c.status,
+                   c.holiday_region, c.country)
             .where(c.received_date.between(date_from, date_to)).order_by(c.received_date, c.id)).all()
         ids = [row.id for row in cases]
+        # the day answered is read where the case's law applies, as its due date is
+        # (docs/rules.md, "The day received"), not in the organisation's zone
+        zones = {row.id: ZoneInfo(get_regime(row.regime).zone_for(row.holiday_region, row.country))
+                 for row in cases}
         answers: dict[int, tuple[date, str]] = {}
         reasons: dict[int, str] = {}
         searched: dict[int, list[str]] = defaultdict(list)
@@ -87,7 +93,7 @@ def register_rows(register: Register, date_from: date, date_to: date) -> list[Re
                     .where(h.case_id.in_(chunk), h.what == "status", h.new_value.in_(ANSWERS))
                     .order_by(h.case_id, h.id)):
                 if case_id is not None:
-                    answers.setdefault(case_id, (at.astimezone(tz).date(), new))
+                    answers.setdefault(case_id, (at.astimezone(zones[case_id]).date(), new))
             for case_id, value in session.execute(
                     select(h.case_id, h.new_value)
                     .where(h.case_id.in_(chunk), h.what == "status reason").order_by(h.id)):

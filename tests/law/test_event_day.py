@@ -213,3 +213,53 @@ def test_a_request_from_the_future_is_refused_naming_the_laws_zone(register) -> 
         assert error.value.problems == {"received_time": "is in the future (it is 20:30 on 2026-02-04 in Europe/London)"}
     finally:
         reg.dispose()
+
+
+def test_an_extension_notice_is_in_time_by_the_laws_day(register) -> None:
+    """Found by an outside tester: the notice's deadline (the original due date, Art.
+    12(3)) was judged on the organisation's day. In Lahore at 01:30 on 5 Feb a UK case
+    due 4 Feb could not be told (it is still 4 Feb in London); in Los Angeles at 18:00 on
+    4 Feb (5 Feb in London) a late notice was made, dated 4 Feb."""
+    set_setting(register, "four_eyes", False)
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        view = uk_access(reg, date(2026, 1, 4))  # due Wed 4 Feb 2026
+        cases.record_event(reg, view.reference, "extended", date(2026, 2, 4), "complex: twelve years of orders")
+        info = letters.produce_letter(reg, view.reference, "extension")
+        assert info.kind == "extension"
+    finally:
+        reg.dispose()
+    reg = la_org(register)
+    try:
+        view = uk_access(reg, date(2026, 1, 5))  # due Thu 5 Feb 2026: still in time in London
+        cases.record_event(reg, view.reference, "extended", date(2026, 2, 5), "complex: twelve years of orders")
+        letters.produce_letter(reg, view.reference, "extension")
+        late = uk_access(reg, date(2026, 1, 4)).reference  # due Wed 4 Feb: passed in London
+        cases.record_event(reg, late, "extended", date(2026, 2, 4), "complex: twelve years of orders",
+                           late_reason="the lead agreed on the phone on 4 Feb")
+        with pytest.raises(ValidationError, match="had to be told of the extension by 2026-02-04"):
+            letters.produce_letter(reg, late, "extension")
+    finally:
+        reg.dispose()
+
+
+def test_the_register_reads_the_day_answered_where_the_law_applies(register) -> None:
+    """Found by an outside tester: the register of requests (and the yearly metrics)
+    dated the answer in the organisation's zone. Marked Responded at 20:34 London time
+    on its due day, from Lahore, a UK case was 'answered 2026-02-05, on time: no'."""
+    from muse_care.services import records
+    from tests.tasks.test_records import settle_all
+
+    set_setting(register, "four_eyes", False)
+    reg = at(register, LAHORE_NIGHT)
+    try:
+        view = uk_access(reg, date(2026, 1, 4))  # due Wed 4 Feb 2026
+        for check in view.checks:
+            cases.record_check(reg, view.reference, check.step, "passed")
+        settle_all(reg, view.reference)
+        cases.change_status(reg, view.reference, "responded")
+        (row,) = records.register_rows(reg, date(2026, 1, 1), date(2026, 12, 31))
+        assert (row.due, row.answered, row.on_time) == (date(2026, 2, 4), date(2026, 2, 4), True)
+        assert records.metrics(reg, 2026).row("access").on_time == 1
+    finally:
+        reg.dispose()
