@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from muse_care.domain.case import ActingFor, Channel, Right, Status
 from muse_care.domain.case_views import CaseView, ClockEventView, IdentityCheckView, NoteView, Requester
-from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock
+from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock, law_day
 from muse_care.domain.errors import NotFound, StaleRecord
 from muse_care.domain.identity import STEP_LABELS, CheckStep
 from muse_care.domain.reference import normalise_reference
@@ -59,6 +59,14 @@ def _rights(rec: CaseRecord) -> list[str]:
 def _clock(rec: CaseRecord) -> ClockState:
     return compute_clock(get_regime(rec.regime), rec.received_date, _events(rec), rec.holiday_region,
                          rights=_rights(rec))
+
+
+def law_today(register: Register, rec: Any) -> tuple[date, str]:
+    """Today where the case's law applies, and that zone: the day of its clock events,
+    replies and answers (docs/rules.md, "The day received"), not the organisation's."""
+    regime = get_regime(rec.regime)
+    return (law_day(regime, register.now(), rec.holiday_region, rec.country),
+            regime.zone_for(rec.holiday_region, rec.country))
 
 
 def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True) -> CaseView:

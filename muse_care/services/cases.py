@@ -20,7 +20,7 @@ from muse_care.domain import validation as v
 from muse_care.domain.case import ActingFor, Channel, Right, Status, check_transition, parse_enum
 from muse_care.domain.case_views import CaseView, Requester
 from muse_care.domain.clock import (
-    ClockEvent, ClockEventKind, compute_clock, law_day, received_day, recorded_late, validate_new_event,
+    ClockEvent, ClockEventKind, compute_clock, received_day, recorded_late, validate_new_event,
 )
 from muse_care.domain.errors import PermissionDenied, StaleRecord, ValidationError
 from muse_care.domain.identity import (
@@ -32,7 +32,7 @@ from muse_care.domain.regimes import get_regime
 from muse_care.domain.workdays import day_text
 from muse_care.services.case_records import (  # the primitives, used here and re-exported
     _apply_clock as _apply_clock, _Change as _Change, _clock as _clock, _events as _events, _load as _load,
-    _rights as _rights, _write as _write, get_case as get_case, to_view as to_view,
+    _rights as _rights, _write as _write, get_case as get_case, law_today as law_today, to_view as to_view,
 )
 from muse_care.services.history import HistoryWriter
 from muse_care.services.register import Register
@@ -361,9 +361,9 @@ def late_note(register: Register, rec: CaseRecord, new: ClockEvent, late_reason:
     from muse_care.services.four_eyes import needs_lead
 
     regime = get_regime(rec.regime)
-    # the law's day, as the event's own (docs/rules.md, "The day received"): the
-    # organisation's may be a day ahead (a due date "passed" that has not) or behind
-    today = law_day(regime, register.now(), rec.holiday_region, rec.country)
+    # the law's day, as the event's own: the organisation's may be a day ahead (a due
+    # date "passed" that has not) or behind
+    today = law_today(register, rec)[0]
     before = compute_clock(regime, rec.received_date, _events(rec), rec.holiday_region, rights=_rights(rec))
     after = compute_clock(regime, rec.received_date, [*_events(rec), new], rec.holiday_region,
                           rights=_rights(rec))
@@ -382,17 +382,13 @@ def late_note(register: Register, rec: CaseRecord, new: ClockEvent, late_reason:
 
 
 def _law_today(register: Register, rec: CaseRecord, new: ClockEvent) -> date:
-    """Today where the case's law applies, the latest day ``new`` may be dated (refused
-    in words if it is later). An event's day is the calendar day there, as the day
-    received is (docs/rules.md, "The day received"): with the organisation's zone ahead
-    of the law's, its "today" is already tomorrow for the law, and an answer dated so
-    would end a pause a day late."""
-    regime = get_regime(rec.regime)
-    today = law_day(regime, register.now(), rec.holiday_region, rec.country)
+    """:func:`law_today`, the latest day ``new`` may be dated (refused in words if it is
+    later): with the organisation's zone ahead of the law's, its "today" is already
+    tomorrow for the law, and an answer dated so would end a pause a day late."""
+    today, zone = law_today(register, rec)
     if new.on > today:
-        zone = regime.zone_for(rec.holiday_region, rec.country)
         raise ValidationError("on", f"{new.kind.value} dated {day_text(new.on)} is in the future where the "
-                              f"{regime.name} applies: it is {day_text(today)} in {zone}")
+                              f"{get_regime(rec.regime).name} applies: it is {day_text(today)} in {zone}")
     return today
 
 

@@ -65,8 +65,8 @@ def record_electronic_reply(register: Any, ref: str | int, method: str, on: date
     summary = v.clean_text("summary", summary, max_len=v.MAX_REASON, required=True, multiline=True)
 
     def action(ch: Any) -> None:
-        from muse_care.domain.clock import law_day
         from muse_care.domain.regimes import get_regime
+        from muse_care.services.case_records import law_today
 
         rec = ch.rec
         if rec.channel == "post":
@@ -74,12 +74,10 @@ def record_electronic_reply(register: Any, ref: str | int, method: str, on: date
                                   "posted in a print run")
         # the reply's day decides whether it was in time: the law's day, as an event's
         # (docs/rules.md, "The day received")
-        regime = get_regime(rec.regime)
-        today_there = law_day(regime, register.now(), rec.holiday_region, rec.country)
+        today_there, zone = law_today(register, rec)
         if on > today_there:
-            zone = regime.zone_for(rec.holiday_region, rec.country)
-            raise ValidationError("on", f"{on.isoformat()} is in the future where the {regime.name} "
-                                  f"applies: it is {today_there.isoformat()} in {zone}")
+            raise ValidationError("on", f"{on.isoformat()} is in the future where the "
+                                  f"{get_regime(rec.regime).name} applies: it is {today_there.isoformat()} in {zone}")
         if on < ch.rec.received_date:
             raise ValidationError("on", f"{on.isoformat()} is before the request was received")
         ch.history.add(ch.rec.id, ELECTRONIC_REPLY, "", f"{on.isoformat()} by {method}: {summary}")
