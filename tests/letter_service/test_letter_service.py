@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,11 @@ from muse_care.services import cases, letters
 from muse_care.services.cases import CaseDraft
 from muse_care.services.register import Actor, Register
 from muse_care.services.settings import set_setting
+
+
+RECENT = (date.today() - timedelta(days=7)).isoformat()
+"""A received day for the command line, which runs on the real clock: a fixed one
+passes its due date (found when 2 Dec 2026 came)."""
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -164,7 +169,7 @@ def test_refusal_letter_takes_reasons_from_the_case(register) -> None:
 
 def test_cli_letter_and_print_run(capsys, sqlite_url, tmp_path: Path) -> None:
     code = main(["--db", sqlite_url, "case", "add", "--right", "access", "--channel", "post", "--received",
-                 "2026-11-02", "--name", "Łukasz Żółć <img src='/etc/passwd'/> & Co", "--address-line",
+                 RECENT, "--name", "Łukasz Żółć <img src='/etc/passwd'/> & Co", "--address-line",
                  "ul. Piękna 5", "--city", "Warszawa", "--postcode", "00-001", "--country", "PL", "--json"])
     ref = json.loads(capsys.readouterr().out)["reference"]
     assert code == 0
@@ -189,7 +194,7 @@ def test_cli_letter_and_print_run(capsys, sqlite_url, tmp_path: Path) -> None:
 
 def test_password_protected_copy(capsys, sqlite_url, tmp_path: Path, monkeypatch) -> None:
     main(["--db", sqlite_url, "case", "add", "--right", "access", "--channel", "post", "--received",
-          "2026-11-02", "--name", "Oliver Smith", "--address-line", "1 High Street", "--city", "Leeds",
+          RECENT, "--name", "Oliver Smith", "--address-line", "1 High Street", "--city", "Leeds",
           "--postcode", "LS1 4DY", "--country", "GB", "--json"])
     ref = json.loads(capsys.readouterr().out)["reference"]
     monkeypatch.setenv("LETTER_PW", "correct horse")
@@ -612,7 +617,11 @@ def test_a_withdrawn_letter_never_prints_or_goes_out_and_leaves_the_print_list(r
                      "made for the wrong request"]) == 0
     assert f"letter {reply.id}: access-response for {email.reference} withdrawn" in capsys.readouterr().out
     assert cli_main(["--db", register.url, "letters", "list", email.reference]) == 0
-    assert "withdrawn 2026-12-02: made for the wrong request" in capsys.readouterr().out
+    cli_day = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False)  # the real clock's day
+    try:
+        assert f"withdrawn {cli_day.today().isoformat()}: made for the wrong request" in capsys.readouterr().out
+    finally:
+        cli_day.dispose()
     assert [w for w in breach_warnings(register, within=30) if w.case_id == email.id and w.kind == "reply"]
     with pytest.raises(ValidationError, match="no reply letter has been produced"):
         cases.change_status(register, email.reference, "in-progress")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -176,8 +176,8 @@ def test_cli_dispatch_by_run_date_and_stale_message(capsys, sqlite_url, tmp_path
         out = capsys.readouterr()
         return code, out.out, out.err
 
-    code, out, _ = run("case", "add", "--right", "erasure", "--channel", "post", "--received", "2026-11-02",
-                       "--name", "Oliver Smith", "--address-line", "1 High Street", "--city", "Leeds",
+    code, out, _ = run("case", "add", "--right", "erasure", "--channel", "post", "--received",
+                       (date.today() - timedelta(days=7)).isoformat(), "--name", "Oliver Smith", "--address-line", "1 High Street", "--city", "Leeds",
                        "--postcode", "LS1 4DY", "--country", "GB", "--json")
     ref = json.loads(out)["reference"]
     assert run("letter", ref, "--kind", "acknowledgement", "-o", str(tmp_path / "a.pdf"))[0] == 0

@@ -63,8 +63,18 @@ def test_backup_never_follows_a_planted_symlink(sqlite_register, tmp_path) -> No
 
 @posix
 def test_letter_output_never_follows_a_planted_symlink(sqlite_register, tmp_path) -> None:
-    view = cases.add_case(sqlite_register, draft(channel="post", address_lines=["1 High St"],
-                                                 city="London", postcode="EC1Y 8SY", country="GB"))
+    from datetime import date, timedelta
+
+    from muse_care.services.register import Actor, Register
+
+    # the command line runs on the real clock: a case received a week before it, not yet due
+    real = Register.open(sqlite_register.url, Actor("aisha", "Aisha Khan"), migrate=False)
+    try:
+        view = cases.add_case(real, draft(channel="post", address_lines=["1 High St"], city="London",
+                                          postcode="EC1Y 8SY", country="GB",
+                                          received=date.today() - timedelta(days=7)))
+    finally:
+        real.dispose()
     elsewhere = tmp_path / "elsewhere.pdf"
     (tmp_path / "ack.pdf.partial").symlink_to(elsewhere)
     assert cli_main(["--db", sqlite_register.url, "letter", view.reference, "--kind", "acknowledgement",
