@@ -49,7 +49,9 @@ def _load(session: Session, ref: str | int, *, lock: bool = False) -> CaseRecord
 
 
 def _events(rec: CaseRecord) -> list[ClockEvent]:
-    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason, e.late_note or "") for e in rec.events]
+    """The events that count: not those voided with their letter (docs/letters.md)."""
+    return [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason, e.late_note or "")
+            for e in rec.events if e.voided_on is None]
 
 
 def _rights(rec: CaseRecord) -> list[str]:
@@ -80,7 +82,7 @@ def to_view(session: Session, rec: CaseRecord, as_of: date, *, full: bool = True
         view, rec, as_of, acknowledged,
         events=tuple(ClockEventView(e.id, e.kind, e.on_date, e.reason, e.recorded_by, e.recorded_at,
                                     e.late_note or "")
-                     for e in rec.events),
+                     for e in rec.events if e.voided_on is None),
         checks=tuple(IdentityCheckView(c.step, STEP_LABELS.get(CheckStep(c.step), c.step), c.result,
                                        c.reason, c.checked_by, c.checked_at) for c in rec.checks),
         notes=tuple(NoteView(n.id, n.text, n.written_by, n.written_at) for n in rec.notes),
@@ -128,7 +130,7 @@ def _with_details(view: CaseView, rec: Any, as_of: date, acknowledged: bool, *, 
 # PostgreSQL: everything a full view adds to the case's row, in one statement, in the
 # order its relationships and the history are read (by id).
 _DETAILS_SQL = """
-SELECT 0 AS part, e.id, to_jsonb(e) FROM clock_events e WHERE e.case_id = :id
+SELECT 0 AS part, e.id, to_jsonb(e) FROM clock_events e WHERE e.case_id = :id AND e.voided_on IS NULL
 UNION ALL SELECT 1, c.id, to_jsonb(c) FROM identity_checks c WHERE c.case_id = :id
 UNION ALL SELECT 2, n.id, to_jsonb(n) FROM notes n WHERE n.case_id = :id
 UNION ALL SELECT 3, h.id, jsonb_build_object({history}) FROM history h WHERE h.case_id = :id

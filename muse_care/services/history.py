@@ -760,7 +760,7 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
         for case_id, kind, on, reason in session.execute(
                 select(ClockEventRecord.case_id, ClockEventRecord.kind, ClockEventRecord.on_date,
                        ClockEventRecord.reason)
-                .where(ClockEventRecord.case_id.between(recs[0][0], last))
+                .where(ClockEventRecord.case_id.between(recs[0][0], last), ClockEventRecord.voided_on.is_(None))
                 .order_by(ClockEventRecord.case_id, ClockEventRecord.id)):
             events.setdefault(case_id, []).append(ClockEvent(ClockEventKind(kind), on, reason))
         for (case_id, ref, regime, received, region, rights, start, due, original, extended) in recs:

@@ -10,7 +10,7 @@ so a letter that no longer matches its envelope (the address changed since) is s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -419,9 +419,16 @@ def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
     try:
         state = compute_clock(regime, view.received, [*events, asked], view.holiday_region,
                               rights=[r.value for r in view.rights])
-    except ValidationError:  # a round already outstanding: this letter asks it again
-        state = compute_clock(regime, view.received, events, view.holiday_region,
-                              rights=[r.value for r in view.rights])
+    except ValidationError:
+        # a round already outstanding: this letter asks it again. Made again in place of
+        # an unsent letter, it moves the round to its own day (services/letter_events.py):
+        # it promises the pause only if the round still pauses from that day
+        rounds = [i for i, e in enumerate(events) if e.kind is ClockEventKind.CLARIFICATION_REQUESTED]
+        last = rounds[-1] if rounds else None
+        moved = events if last is None else \
+            [*events[:last], replace(events[last], on=max(events[last].on, day)), *events[last + 1:]]
+        return all(compute_clock(regime, view.received, evs, view.holiday_region,
+                                 rights=[r.value for r in view.rights]).due is None for evs in (events, moved))
     return state.due is None
 
 
@@ -578,14 +585,6 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
         if rec.version != view.version:
             raise ValidationError("case", f"case {rec.reference} changed while the letter was being "
                                   "made; make it again")
-        if spec.pauses_clock is not None and view.waiting_for is None and view.is_open:
-            # Sending the request is what stops (or pauses) the clock: record it with
-            # the letter, in the same unit of work.
-            from muse_care.domain.regimes import get_regime
-
-            asked = asked_day(register, get_regime(rec.regime), rec.holiday_region, rec.country, today)
-            change = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
-            event_action(ClockEventKind(spec.pauses_clock), asked, f"{spec.id} letter")(change)
         letter = LetterRecord(case_id=rec.id, kind=spec.id, layout=layout_v.value, generated_at=now,
                               generated_by=register.actor.login, sha256=rendered.sha256,
                               page_count=rendered.page_count, pdf=rendered.pdf,
@@ -600,6 +599,20 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
             LetterRecord.case_id == rec.id, LetterRecord.kind == spec.id,
             LetterRecord.id != letter.id)).scalars().all()
         replaced = [e for e in earlier if e.dispatched_on is None and e.superseded_by is None]
+        if spec.pauses_clock is not None and view.is_open:
+            # Sending the request is what stops (or pauses) the clock: record it with the
+            # letter, in the same unit of work; a letter made again asks on its own day
+            # (services/letter_events.py)
+            from muse_care.domain.regimes import get_regime
+            from muse_care.services.letter_events import redate_for_again
+
+            asked = asked_day(register, get_regime(rec.regime), rec.holiday_region, rec.country, today)
+            change = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
+            if view.waiting_for is None:
+                event_action(ClockEventKind(spec.pauses_clock), asked, f"{spec.id} letter",
+                             letter_id=letter.id)(change)
+            elif replaced:
+                redate_for_again(change, replaced, letter, spec.pauses_clock, asked)
         for old in replaced:
             old.superseded_by = letter.id
         note = ""
@@ -1120,6 +1133,8 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
         raise ValidationError("date", f"{day.isoformat()} is in the future")
     if not ids:
         raise ValidationError("letters", "choose the letters to mark as dispatched")
+    from muse_care.letters import kinds
+
     now = register.now()
     with register.unit_of_work() as session:
         history = HistoryWriter(session, register.actor.login, now)
@@ -1146,6 +1161,17 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             letter.dispatched_by = register.actor.login
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",
                         f"letter {letter.id} by {method} on {day.isoformat()}")
+            spec = kinds.find(letter.kind)
+            if spec is not None and spec.pauses_clock is not None:
+                # a request asks on the day it goes out (services/letter_events.py)
+                from muse_care.domain.regimes import get_regime
+                from muse_care.services.letter_events import redate_for_dispatch
+
+                change = _Change(register, session, case, history)
+                redate_for_dispatch(change, letter, spec.pauses_clock, asked_day(
+                    register, get_regime(case.regime), case.holiday_region, case.country, day))
+                if change.changed:
+                    case.updated_at, case.updated_by = now, register.actor.login
     return letters_for_run(register, ids=list(ids))
 
 
@@ -1183,7 +1209,16 @@ def withdraw_letter(register: Register, letter_id: int, reason: str) -> LetterIn
                                   f"reply the case was answered on is not withdrawn while that stands: {back}")
         letter.withdrawn_on, letter.withdrawn_reason = today, reason
         letter.withdrawn_by = register.actor.login
-        HistoryWriter(session, register.actor.login, now).add(
-            case.id, f"letter withdrawn:{letter.kind}", "", f"letter {letter.id}: {reason}")
+        history = HistoryWriter(session, register.actor.login, now)
+        history.add(case.id, f"letter withdrawn:{letter.kind}", "", f"letter {letter.id}: {reason}")
+        from muse_care.letters import kinds
+        from muse_care.services.letter_events import void_for_withdrawal
+
+        spec = kinds.find(letter.kind)
+        # a request never sent stops no clock (services/letter_events.py)
+        change = _Change(register, session, case, history)
+        void_for_withdrawal(change, letter, spec.pauses_clock if spec is not None else None, today, reason)
+        if change.changed:
+            case.updated_at, case.updated_by = now, register.actor.login
         session.flush()
         return _info(letter, case.reference, _runs_of(session, [letter.id]).get(letter.id, ()))

@@ -133,6 +133,13 @@ class ClockEventRecord(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # who recorded it late, when and why (migration 0019; docs/rules.md, "Events recorded late")
     late_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the letter whose making recorded the event, and the event voided with that letter
+    # when it is withdrawn: it counts for nothing (migration 0026; docs/letters.md, "A
+    # request letter and its clock event")
+    letter_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    voided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    voided_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[CaseRecord] = relationship(back_populates="events")
 

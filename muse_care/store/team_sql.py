@@ -212,7 +212,7 @@ HISTORY_WRITE_STATEMENTS = [
 
 NAME_FIELDS: dict[str, dict[str, str]] = {
     "cases": {"created_by": "fixed", "updated_by": "writer"},
-    "clock_events": {"recorded_by": "fixed"},
+    "clock_events": {"recorded_by": "fixed", "voided_by": "set"},
     "identity_checks": {"checked_by": "set"},
     "notes": {"written_by": "fixed"},
     "letters": {"generated_by": "fixed", "approved_by": "set", "dispatched_by": "set", "withdrawn_by": "set"},

@@ -938,7 +938,12 @@ class LettersTab(QtWidgets.QWidget):
             withdrawn, view = result
             self._stale.pop(withdrawn.id, None)
             self._final.discard(withdrawn.id)
-            self._say(f"Letter {withdrawn.id} withdrawn: it will never print or be sent ({reason}).")
+            said = f"Letter {withdrawn.id} withdrawn: it will never print or be sent ({reason})."
+            if self.view is not None and self.view.waiting_for and not view.waiting_for:
+                # the request it made was never sent (services/letter_events.py)
+                said += (f" It asked for {self.view.waiting_for}, a request never sent: the clock runs again"
+                         + (f", due {fmt_day(view.due_date)}." if view.due_date else "."))
+            self._say(said)
             self._select_id = withdrawn.id
             before, self.view = self.view, view
             announce(self.ctx, view, before=before, letters=True, initiator=self)

@@ -13,7 +13,7 @@ import pytest
 from psycopg import errors
 from sqlalchemy import text
 
-from muse_care.services import cases, team
+from muse_care.services import team
 from muse_care.services.history import audit
 from muse_care.store import db
 from team_support import add_cases, url_for
@@ -126,7 +126,14 @@ def test_migration_0023_hashes_before_the_lock_and_both_ways_keep_one_chain(
     for name in ("muse_history_word", "muse_history_append"):
         definition, owner = _definition(team_url, name)
         assert not _hashes_before_the_lock(definition) and owner == "muse_owner", name
-    cases.add_note(reg, ids[-1], "written through the old functions")  # the agent still writes through them
+    # the agent still writes through them: a note and its word entry, as MUSE Care writes
+    # them (today's case service reads clock_events columns 0022 has not: migration 0026)
+    from muse_care.services.history import HistoryWriter
+
+    with reg.unit_of_work() as s:
+        s.execute(text("INSERT INTO notes (case_id, text, written_by, written_at) VALUES (:c, :t, :a, now())"),
+                  {"c": ids[-1], "t": "written through the old functions", "a": agent})
+        HistoryWriter(s, agent, reg.now()).add(ids[-1], "note", "", "written through the old functions")
     with admin_register.engine.begin() as conn:
         command.upgrade(db._alembic_config(conn), "head")
     assert db.current_revision(admin_register.engine) == db.head_revision()

@@ -227,6 +227,33 @@ def test_a_letter_that_must_never_go_out_is_withdrawn_from_the_letters_tab(qtbot
     assert ack.id not in {window.model.letter_at(r).id for r in range(window.model.rowCount())}
 
 
+def test_a_withdrawn_identity_request_starts_the_clock_again_from_the_letters_tab(qtbot, ctx, sqlite_register,  # noqa: ANN001, F811
+                                                                                 monkeypatch) -> None:
+    """An outside tester: withdrawing the identity request left the clock stopped for a
+    request never sent. From the tab, the clock runs again, the tab says so and the
+    case leaves Awaiting identity (docs/letters.md, "A request letter and its clock event")."""
+    from muse_care.ui import letters_tab
+
+    a = postal_case(sqlite_register)  # received Mon 2 Nov 2026, identity confirmed
+    asked = letters.produce_letter(sqlite_register, a.reference, "identity-request",
+                                   fields={"identity_steps": "a recent utility bill"})
+    stopped = cases.get_case(sqlite_register, a.reference)
+    assert (stopped.due_date, stopped.status.value) == (None, "awaiting-identity")
+    tab = open_tab(qtbot, ctx, stopped)
+    idle(qtbot, ctx)
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(letters_tab.WithdrawDialog, "text", lambda self: "The customer came to the shop with ID")
+    tab.withdraw_button.click()
+    qtbot.waitUntil(lambda: "withdrawn" in tab.message, timeout=20000)
+    idle(qtbot, ctx)
+    assert (f"Letter {asked.id} withdrawn: it will never print or be sent (The customer came to the shop with "
+            "ID). It asked for identity, a request never sent: the clock runs again, due Wed 2 Dec 2026.") \
+        == tab.message
+    back = cases.get_case(sqlite_register, a.reference)
+    assert (back.due_date, back.status.value, tab.view.due_date) == (date(2026, 12, 2), "in-progress",
+                                                                     date(2026, 12, 2))
+
+
 def test_the_print_run_window_offers_to_withdraw_a_letter_past_its_promise(qtbot, ctx, sqlite_register,  # noqa: ANN001, F811
                                                                           monkeypatch) -> None:
     """The mailroom meets the stopped letter in the print-run window, not on the case:
