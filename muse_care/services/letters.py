@@ -133,6 +133,21 @@ class PastPromiseLetter(ValidationError):
         super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
 
 
+class LateNoticeLetter(PastPromiseLetter):
+    """A stored extension notice printed or posted after the day by which the requester
+    had to be told (the original due date): it would tell them too late, and the
+    extension does not hold. Never posted, nor produced again (docs/letters.md, "An
+    extension notice too late")."""
+
+    def __init__(self, letter_id: int, reference: str, told_by: date, today: date) -> None:
+        self.letter_id, self.reference = letter_id, reference
+        self.why = (f"an extension notice had to reach the requester by {told_by.isoformat()}, within the period "
+                    f"of receipt; on {today.isoformat()} it is too late and the extension does not hold: do not "
+                    f"post it, and withdraw it. The reply was due on {told_by.isoformat()}: reply now, record why "
+                    "it is late in a note, and tell a team lead")
+        ValidationError.__init__(self, "letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
 class WithdrawnLetter(ValidationError):
     """A letter set aside with :func:`withdraw_letter`: it never prints or goes out."""
 
@@ -248,7 +263,8 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list
     case's due date is before ``today`` (the print day). For a clarification request:
     whether the time stops while we wait, against the case's regime and rights now (a
     regime or the rights changed since). Letters made before what they tell was recorded
-    are checked against ``today`` only."""
+    are checked against ``today`` only. An extension notice not posted yet raises
+    :class:`LateNoticeLetter` once ``today`` is after the original due date."""
     import json
 
     from muse_care.letters import kinds
@@ -256,6 +272,10 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list
     spec = kinds.find(letter.kind)
     if spec is None:
         return []
+    if spec.id == "extension" and letter.dispatched_on is None and case.original_due is not None \
+            and today > case.original_due:
+        # Art. 12(3): told within the month, or not at all (docs/letters.md)
+        raise LateNoticeLetter(letter.id, case.reference, case.original_due, today)
     clarification = spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value
     if not spec.promises_due and not clarification:
         return []

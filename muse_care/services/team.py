@@ -754,6 +754,7 @@ def _apply_decision(session: Any, register: Register, case_id: int, kind: str, d
         ch.set("status", back)
     if decision == "approved":
         if kind == "extension":
+            _told_in_time(register, rec)
             # approved days after it was asked, it is recorded late: the note says why
             cases_service.event_action(ClockEventKind.EXTENDED, date.fromisoformat(body["on"]),
                                        str(body.get("reason", "")),
@@ -762,6 +763,24 @@ def _apply_decision(session: Any, register: Register, case_id: int, kind: str, d
             cases_service._move(ch, Status.REFUSED, str(body.get("reason", "")))
     rec.updated_at, rec.updated_by = register.now(), register.actor.login
     session.flush()
+
+
+def _told_in_time(register: Register, rec: CaseRecord) -> None:
+    """An extension is approved only while the requester can still be told of it: by the
+    original due date, on the law's day (Art. 12(3); docs/rules.md, "Extension"). Found
+    by an outside tester: approved after that day, the case kept the extended due date
+    although no notice could go out any more (the notice letter is refused then)."""
+    from muse_care.domain.regimes import get_regime
+    from muse_care.domain.workdays import day_text
+    from muse_care.services.case_records import law_today
+
+    today, zone = law_today(register, rec)
+    if rec.original_due is not None and today > rec.original_due:
+        raise ValidationError(
+            "decision", f"the requester of {rec.reference} had to be told of an extension by "
+            f"{day_text(rec.original_due)}, within {get_regime(rec.regime).period_words} of receipt; it is "
+            f"{day_text(today)} in {zone}, so an extension approved now cannot be told in time and does not "
+            f"hold. Reject it: the case was due on {day_text(rec.original_due)}; reply now")
 
 
 def decide_approval(register: Register, approval_id: int, decision: str, note: str = "") -> ApprovalView:

@@ -362,14 +362,15 @@ class BreachWarning:
     reference: str
     requester: str
     assignee: str
-    kind: str  # "reply" | "acknowledgement"
+    kind: str  # "reply" | "acknowledgement" | "extension" (the notice of an extension)
     due: date
     working_days_left: int  # negative: overdue by that many working days
     note: str = ""  # what stands in the way, when something is done already
 
     @property
     def text(self) -> str:
-        what = "reply" if self.kind == "reply" else "acknowledgement (CCPA: receipt confirmed)"
+        what = {"reply": "reply", "extension": "extension notice (the requester told of the extension)"}.get(
+            self.kind, "acknowledgement (CCPA: receipt confirmed)")
         if self.working_days_left < 0:
             when = f"overdue since {self.due:%a %d %b}"
         elif self.working_days_left == 0:
@@ -404,11 +405,20 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
     """Open cases whose reply is due within ``within`` working days (or overdue) with no
     reply given yet (as Responded counts it: ``respond_gate.reply_facts``), and CCPA acknowledgements due with no acknowledgement letter sent;
     ``for_login``: only that person's cases (what an agent is warned about), else all
-    (what leads are warned about). Most urgent first."""
+    (what leads are warned about). Most urgent first.
+
+    An extended case whose extension notice has not gone out is warned of by its
+    original due date, the day the requester must be told by (Art. 12(3); docs/rules.md,
+    "Extension"): before it, the notice is due; after it, the extension does not hold and
+    the reply was due that day (found by an outside tester: the extended date was all
+    anyone saw)."""
     as_of = as_of or register.today()
     c, lt = CaseRecord, LetterRecord
     horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
     acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement", lt.dispatched_on.is_not(None))
+    # told of the extension: a notice posted (or sent) on or before the day it had to be
+    told = select(lt.case_id).where(lt.kind == "extension", lt.dispatched_on.is_not(None),
+                                    lt.case_id == c.id, lt.dispatched_on <= c.original_due).exists()
     cond: list[Any] = [c.is_open.is_(True)]
     if for_login is not None:
         cond.append(c.assignee == for_login)
@@ -416,16 +426,29 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
     with register.read() as s:
         rows = s.execute(
             select(c.id, c.reference, c.requester_name, c.assignee, c.due_date, c.acknowledge_by,
-                   c.holiday_region, c.channel, c.id.in_(acknowledged))
+                   c.holiday_region, c.channel, c.id.in_(acknowledged),
+                   and_(c.extended.is_(True), c.original_due.is_not(None), ~told), c.original_due)
             .where(*cond, or_(and_(c.due_date.is_not(None), c.due_date <= horizon),
-                              and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon)))
+                              and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon),
+                              and_(c.extended.is_(True), c.original_due <= horizon, ~told)))
             .order_by(c.due_date, c.id).limit(limit * 2)).all()
         # A reply counts once it is given as Responded asks (services/respond_gate.py):
         # a letter made and never posted, or a closing letter, answers nobody.
         facts = reply_facts(s, [r.id for r in rows if r.due_date is not None])
-    for cid, ref, name, assignee, due, ack_by, region, channel, has_ack in rows:
+    for cid, ref, name, assignee, due, ack_by, region, channel, has_ack, untold, told_by in rows:
         reply = facts.get(cid, ReplyFacts())
         has_reply = reply.given(channel)
+        untold_note = ""
+        if untold and not has_reply:
+            if as_of <= told_by:
+                left = _working_days_between(as_of, told_by, region)
+                if left <= within:
+                    out.append(BreachWarning(cid, ref, name, assignee, "extension", told_by, left,
+                                             f"extended to {due:%a %d %b} only once the requester is told"))
+            else:  # never told: the extension does not hold, the reply was due then
+                due = told_by
+                untold_note = (f"extended, but no extension notice went out by {told_by:%a %d %b}: the "
+                               "extension does not hold")
         for kind, day, done in (("reply", due, has_reply), ("acknowledgement", ack_by, has_ack)):
             if day is None or done:
                 continue
@@ -433,6 +456,7 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
             if left <= within:
                 note = (f"letter {', '.join(str(i) for i in reply.made)} made, not yet posted in a dispatched "
                         "print run") if kind == "reply" and reply.made else ""
+                note = "; ".join(x for x in (untold_note if kind == "reply" else "", note) if x)
                 out.append(BreachWarning(cid, ref, name, assignee, kind, day, left, note))
     out.sort(key=lambda w: (w.working_days_left, w.due, w.reference))
     return out[:limit]

@@ -93,11 +93,14 @@ class BreachBanner(QtWidgets.QFrame):
             return
         overdue = sum(1 for w in warnings if w.working_days_left < 0)
         replies = sum(1 for w in warnings if w.kind == "reply")
-        acks = len(warnings) - replies
+        notices = sum(1 for w in warnings if w.kind == "extension")
+        acks = len(warnings) - replies - notices
         parts = []
         if replies:
             parts.append(f"{count(replies, 'reply', 'replies')} due within {WARN_WITHIN} working days "
                          "with no reply letter")
+        if notices:
+            parts.append(f"{count(notices, 'extension notice')} to send")
         if acks:
             parts.append(f"{count(acks, 'CCPA acknowledgement')} due")
         whose = "Your cases" if mine_only else "The team"

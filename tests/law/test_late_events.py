@@ -136,6 +136,47 @@ def test_a_lead_approving_an_extension_days_later_records_why(pg_url) -> None:
         register.dispose()
 
 
+@pytest.mark.pg
+def test_an_extension_is_not_approved_once_the_requester_can_no_longer_be_told(pg_url) -> None:
+    """An outside tester: a lead approved an extension the day after the original due
+    date, and the case took the extended due date although the requester could no
+    longer be told within the month (Art. 12(3); the notice letter is refused then).
+    On the due date itself it is approved; the day after, refused in words, and the lead
+    rejects it: the case is due on the original day."""
+    from muse_care.services import team
+
+    register = Register.open(pg_url, Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
+    set_setting(register, "four_eyes", True)
+    on_time = cases.add_case(register, draft(received=date(2026, 11, 1)))  # due Tue 1 Dec 2026
+    late = cases.add_case(register, draft(received=date(2026, 11, 1), name="Bea Lee"))
+    for view in (on_time, late):
+        assert cases.record_event(register, view.reference, "extended", TODAY, "complex").status.value \
+            == "awaiting-approval"
+    due_day = Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False,
+                            now=lambda: FIXED_NOW.replace(month=12, day=1))
+    after = Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False,
+                          now=lambda: FIXED_NOW.replace(month=12, day=2))
+    try:
+        asked = {a.case_reference: a.id for a in team.approval_queue(after)}
+        team.decide_approval(due_day, asked[on_time.reference], "approved", "agreed")
+        assert cases.get_case(due_day, on_time.reference).due_date == date(2027, 2, 1)
+        with pytest.raises(ValidationError) as refused:
+            team.decide_approval(after, asked[late.reference], "approved", "agreed")
+        assert refused.value.message == (
+            f"the requester of {late.reference} had to be told of an extension by Tue 1 Dec 2026, within one "
+            "month of receipt; it is Wed 2 Dec 2026 in Europe/London, so an extension approved now cannot be "
+            "told in time and does not hold. Reject it: the case was due on Tue 1 Dec 2026; reply now")
+        kept = cases.get_case(after, late.reference)
+        assert (kept.extended, kept.due_date, kept.status.value) == (False, date(2026, 12, 1), "awaiting-approval")
+        team.decide_approval(after, asked[late.reference], "rejected", "too late to tell the requester")
+        kept = cases.get_case(after, late.reference)
+        assert (kept.extended, kept.due_date, kept.status.value) == (False, date(2026, 12, 1), "new")
+    finally:
+        due_day.dispose()
+        after.dispose()
+        register.dispose()
+
+
 # --- the command line -------------------------------------------------------------------
 
 def run(capsys, url: str, *argv: str) -> tuple[int, str, str]:
@@ -173,3 +214,61 @@ def test_the_command_line_asks_for_the_late_reason_and_refuses_future_and_early_
     code, _, err = run(capsys, sqlite_url, "case", "event", ref, "clarification-requested",
                        "--on", "2025-09-02", "--late-reason", "x")
     assert code == 2 and "is before the request was received (Wed 3 Sep 2025)" in err
+
+
+def test_an_extension_notice_is_not_posted_after_the_day_the_requester_had_to_be_told(register) -> None:
+    """An outside tester: an extension notice made in time and posted after the original
+    due date went out without a word, telling the requester too late (Art. 12(3)). On
+    the day itself it prints and is posted; the day after it is stopped at print and at
+    dispatch, with what to do."""
+    from muse_care.services import letters
+
+    set_setting(register, "four_eyes", False)
+    ref = cases.add_case(register, draft(received=date(2026, 11, 1), channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ")).reference
+    cases.record_event(register, ref, "extended", TODAY, "complex")
+    notice = letters.produce_letter(register, ref, "extension",
+                                    fields={"extension_reasons": "More than 400 orders to search"})
+    due_day = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                            now=lambda: FIXED_NOW.replace(month=12, day=1))
+    after = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                          now=lambda: FIXED_NOW.replace(month=12, day=2))
+    try:
+        letters.check_printable(due_day, notice.id)
+        with pytest.raises(letters.LateNoticeLetter) as late:
+            letters.check_printable(after, notice.id)
+        assert late.value.why.startswith("an extension notice had to reach the requester by 2026-12-01")
+        letters.record_print(due_day, notice.id)
+        with pytest.raises(ValidationError, match="is not to be posted: an extension notice had to reach"):
+            letters.mark_dispatched(after, [notice.id])
+        letters.mark_dispatched(due_day, [notice.id])  # posted on the day: told in time
+        assert letters.list_letters(after, ref)[-1].dispatched_on == date(2026, 12, 1)
+    finally:
+        due_day.dispose()
+        after.dispose()
+
+
+def test_an_extension_never_told_is_a_breach_warning_by_the_original_due_date(register) -> None:
+    """An outside tester: an extension recorded and never told showed only the extended
+    due date, two months off. The breach warnings name the notice due by the original
+    due date, and after it, the reply overdue since then (the extension does not hold);
+    once the notice is posted in time, nothing."""
+    from muse_care.services import letters
+    from muse_care.services.team_reports import breach_warnings
+
+    set_setting(register, "four_eyes", False)
+    ref = cases.add_case(register, draft(received=date(2026, 11, 1), channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ")).reference
+    extended = cases.record_event(register, ref, "extended", TODAY, "complex")
+    assert (extended.due_date, extended.original_due) == (date(2027, 2, 1), date(2026, 12, 1))
+    [soon] = [w for w in breach_warnings(register, as_of=date(2026, 11, 27)) if w.reference == ref]
+    assert (soon.kind, soon.due, soon.working_days_left) == ("extension", date(2026, 12, 1), 2)
+    assert soon.text == (f"{ref} Ann Lee: extension notice (the requester told of the extension) due Tue 01 Dec, "
+                         "2 working days left (extended to Mon 01 Feb only once the requester is told)")
+    [late] = [w for w in breach_warnings(register, as_of=date(2026, 12, 2)) if w.reference == ref]
+    assert (late.kind, late.due, late.working_days_left) == ("reply", date(2026, 12, 1), -1)
+    assert "no extension notice went out by Tue 01 Dec: the extension does not hold" in late.text
+    notice = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    letters.record_print(register, notice.id)
+    letters.mark_dispatched(register, [notice.id], on=date(2026, 11, 25))
+    assert [w for w in breach_warnings(register, as_of=date(2026, 12, 2)) if w.reference == ref] == []
