@@ -169,6 +169,63 @@ def register(db_url: str):  # noqa: ANN201
     reg.dispose()
 
 
+def add_case_as_then(register, draft):  # noqa: ANN001, ANN201
+    """A case written into a register of an older revision (a migration test's), as
+    MUSE Care wrote one then: today's service writes today's columns, so the case is made
+    by it on a scratch register in a temporary folder, and its row and identity checks
+    are copied with the columns the older register has, with the word entry that names
+    it. Returns the case's view on the scratch register, with the id it has here."""
+    import tempfile
+    from dataclasses import replace
+
+    from sqlalchemy import insert, inspect
+
+    from muse_care.services import cases
+    from muse_care.services.history import HistoryWriter
+    from muse_care.services.register import Register
+    from muse_care.store.models import CaseRecord, IdentityCheckRecord
+
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Register.open(f"sqlite:///{folder}/scratch.sqlite3", register.actor, now=register.now)
+        try:
+            view = cases.add_case(scratch, draft)
+            with scratch.read() as s:
+                rec = s.get(CaseRecord, view.id)
+                row = {c.name: getattr(rec, c.key) for c in CaseRecord.__table__.columns}
+                checks = [{c.name: getattr(x, c.key) for c in IdentityCheckRecord.__table__.columns}
+                          for x in rec.checks]
+        finally:
+            scratch.dispose()
+    def kept(table_name: str, values: dict) -> dict:  # noqa: E306
+        have = {c["name"] for c in inspect(register.engine).get_columns(table_name)}
+        return {k: x for k, x in values.items() if k in have and k not in ("id", "is_open")}
+
+    with register.unit_of_work() as s:
+        case_id = s.execute(insert(CaseRecord.__table__).values(**kept("cases", row))
+                            .returning(CaseRecord.__table__.c.id)).scalar_one()
+        for check in checks:
+            s.execute(insert(IdentityCheckRecord.__table__).values(**{**kept("identity_checks", check),
+                                                                     "case_id": case_id}))
+        HistoryWriter(s, register.actor.login, register.now()).add(case_id, "created", "", view.reference)
+    return replace(view, id=case_id)
+
+
+@pytest.fixture
+def cli_on_fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line, run in this process, on FIXED_NOW rather than the real clock
+    (every register it opens, as the service tests' registers are): a scenario written
+    with fixed dates (a letter promising a day, a recording kept six months) then reads
+    the same on any day the suite runs. A command run in a child process is not pinned."""
+    from muse_care.services.register import Register
+
+    real_open = Register.open.__func__  # type: ignore[attr-defined]
+
+    def open_on_fixed_now(cls, url, actor, *, migrate=True, now=lambda: FIXED_NOW):  # noqa: ANN001, ANN202
+        return real_open(cls, url, actor, migrate=migrate, now=now)
+
+    monkeypatch.setattr(Register, "open", classmethod(open_on_fixed_now))
+
+
 @pytest.fixture
 def sqlite_register(sqlite_url: str):  # noqa: ANN201
     from muse_care.services.register import Actor, Register

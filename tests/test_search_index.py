@@ -156,8 +156,13 @@ def test_migration_moves_an_existing_index_over_and_back(tmp_path) -> None:
     engine = db.make_engine(url)
     with engine.begin() as conn:
         command.upgrade(db._alembic_config(conn), "0015")
+    from tests.conftest import add_case_as_then
+
     reg = Register(engine, Actor("aisha", "Aisha Khan"))
-    made = [_add(reg, f"Maud Gonne{i}", email=f"m{i}@gmail.com") for i in range(3)]
+    made = [add_case_as_then(reg, cases.CaseDraft(
+        name=f"Maud Gonne{i}", rights=["access"], channel="phone", received=date(2026, 11, 20),
+        email=f"m{i}@gmail.com", country="GB", address_lines=["1 High Street"], city="London"))
+        for i in range(3)]
     with reg.read() as s:
         assert {r[0] for r in s.execute(text("SELECT rowid FROM case_search"))} == {c.id for c in made}
     db.upgrade(engine)

@@ -22,6 +22,8 @@ def case_json(view: Any) -> dict[str, Any]:
         "due_date": view.due_date.isoformat() if view.due_date else None,
         "original_due": view.original_due.isoformat() if view.original_due else None,
         "extended": view.extended,
+        "extended_to": view.extended_to.isoformat() if view.extended_to else None,
+        "extension_told_on": view.extension_told_on.isoformat() if view.extension_told_on else None,
         "waiting_for": view.waiting_for,
         "acknowledge_by": view.acknowledge_by.isoformat() if view.acknowledge_by else None,
         "acknowledged": view.acknowledged,

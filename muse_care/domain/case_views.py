@@ -107,10 +107,20 @@ class CaseView:
     acknowledged: bool = False
     acknowledge_overdue: bool = False
     received_zone: str = ""  # the zone of the day received, to label received_at
+    # the date an extension gives, and the law's day its notice went out (the due date is
+    # the original one until then: docs/rules.md, "Told in time, or not at all")
+    extended_to: date | None = None
+    extension_told_on: date | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def extension_holds(self) -> bool:
+        """Extended, and the requester told of it in time, so the due date is the
+        extended one (a case extended before migration 0027 has no ``extended_to``)."""
+        return self.extended and (self.extension_told_on is not None or self.extended_to is None)
 
     @property
     def allowed_moves(self) -> tuple[Status, ...]:

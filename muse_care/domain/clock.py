@@ -120,6 +120,30 @@ class ClockState:
         return self.acknowledge_by is not None and as_of > self.acknowledge_by
 
 
+def told_in_time(state: ClockState, told_on: date | None) -> bool:
+    """Whether the requester was told of the extension ``state`` applies in time: on
+    the law's day ``told_on``, within the period the extension extends (from the day
+    the clock started to the original due date, both counted: Art. 12(3); docs/rules.md,
+    "Told in time, or not at all")."""
+    return (state.extended and told_on is not None and state.start is not None
+            and state.original_due is not None and state.start <= told_on <= state.original_due)
+
+
+def held_due(state: ClockState, told_on: date | None) -> tuple[date | None, str]:
+    """The due date that holds, and what to add to the explanation: an extension holds
+    once the requester is told of it, by the original due date. Until then (and for
+    good if they never are) the reply is due on the original due date."""
+    if not state.extended or state.due is None:
+        return state.due, ""
+    if told_in_time(state, told_on):
+        assert told_on is not None
+        return state.due, f"; the requester was told of the extension on {day_text(told_on)}"
+    by = day_text(state.original_due) if state.original_due else "the original due date"
+    return state.original_due, (
+        f"; the extension to {day_text(state.due)} holds once the requester is told of it, by {by}: "
+        f"until then the reply is due {by}")
+
+
 _K = ClockEventKind
 _KIND_ORDER = {kind: index for index, kind in enumerate(ClockEventKind)}
 # A request and its answer, and what the team waits for in between.

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from muse_care.domain.case import ActingFor, Channel, Right, Status
 from muse_care.domain.case_views import CaseView, ClockEventView, IdentityCheckView, NoteView, Requester
-from muse_care.domain.clock import ClockEvent, ClockEventKind, ClockState, compute_clock, law_day
+from muse_care.domain.clock import (
+    ClockEvent, ClockEventKind, ClockState, compute_clock, held_due, law_day, told_in_time,
+)
 from muse_care.domain.errors import NotFound, StaleRecord
 from muse_care.domain.identity import STEP_LABELS, CheckStep
 from muse_care.domain.reference import normalise_reference
@@ -113,7 +115,9 @@ def _row_view(rec: Any, as_of: date) -> CaseView:
         overdue=bool(open_ and days_left is not None and days_left < 0),
         updated_at=rec.updated_at, updated_by=rec.updated_by)
     regime = get_regime(rec.regime)
-    return replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country))
+    return replace(view, received_zone=regime.zone_for(rec.holiday_region, rec.country),
+                   extended_to=getattr(rec, "extended_to", None),
+                   extension_told_on=getattr(rec, "extension_told_on", None))
 
 
 def _with_details(view: CaseView, rec: Any, as_of: date, acknowledged: bool, *, events: tuple[Any, ...],
@@ -215,14 +219,20 @@ class _Change:
 
 def _apply_clock(ch: _Change) -> None:
     state = _clock(ch.rec)
+    # an extension holds once the requester is told of it, in time (domain/clock.held_due)
+    told = ch.rec.extension_told_on if told_in_time(state, ch.rec.extension_told_on) else None
+    due, note = held_due(state, told)
     ch.set("clock_start", state.start)
-    ch.set("due_date", state.due, "due date")
+    ch.set("due_date", due, "due date")
     ch.set("original_due", state.original_due)
     ch.set("extended", state.extended)
+    ch.set("extended_to", state.due if state.extended else None, "extended to")
+    ch.set("extension_told_on", told, "extension told")
     ch.set("waiting_for", state.waiting_for)
     ch.set("acknowledge_by", state.acknowledge_by)
-    if ch.rec.due_explained != state.explanation:
-        ch.rec.due_explained = state.explanation
+    explanation = state.explanation + note
+    if ch.rec.due_explained != explanation:
+        ch.rec.due_explained = explanation
 
 
 def _write(register: Register, ref: str | int, expected_version: int | None, action: Any) -> CaseView:

@@ -740,7 +740,7 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
     """Each case's dates, recomputed from its recorded clock events under its regime,
     received date, holiday region and rights (``domain/clock.py``), must be the ones
     stored: otherwise someone rewrote them (docs/security.md, "Audit")."""
-    from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock
+    from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, held_due
     from muse_care.domain.regimes import get_regime
     from muse_care.store.models import CaseRecord, ClockEventRecord
 
@@ -750,7 +750,8 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
         recs = session.execute(
             select(CaseRecord.id, CaseRecord.reference, CaseRecord.regime, CaseRecord.received_date,
                    CaseRecord.holiday_region, CaseRecord.rights, CaseRecord.clock_start, CaseRecord.due_date,
-                   CaseRecord.original_due, CaseRecord.extended)
+                   CaseRecord.original_due, CaseRecord.extended, CaseRecord.extended_to,
+                   CaseRecord.extension_told_on)
             .where(CaseRecord.id > last, CaseRecord.anonymised_at.is_(None))
             .order_by(CaseRecord.id).limit(chunk)).all()
         if not recs:
@@ -763,16 +764,23 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
                 .where(ClockEventRecord.case_id.between(recs[0][0], last), ClockEventRecord.voided_on.is_(None))
                 .order_by(ClockEventRecord.case_id, ClockEventRecord.id)):
             events.setdefault(case_id, []).append(ClockEvent(ClockEventKind(kind), on, reason))
-        for (case_id, ref, regime, received, region, rights, start, due, original, extended) in recs:
+        for (case_id, ref, regime, received, region, rights, start, due, original, extended, extended_to,
+             told_on) in recs:
             try:
                 state = compute_clock(get_regime(regime), received, events.get(case_id, []), region,
                                       rights=[r for r in (rights or "").split(",") if r])
             except Exception as exc:  # noqa: BLE001 - any unreadable clock is a finding
                 problems.append(f"case {ref}: its clock cannot be recomputed from its events ({exc})")
                 continue
-            for name, stored, lawful in (("clock_start", start, state.start), ("due_date", due, state.due),
+            # an extension holds once told (domain/clock.held_due); a case extended
+            # before migration 0027 has no extended_to and keeps the dates of its time
+            legacy = state.extended and extended_to is None and told_on is None
+            held = state.due if legacy else held_due(state, told_on)[0]
+            for name, stored, lawful in (("clock_start", start, state.start), ("due_date", due, held),
                                          ("original_due", original, state.original_due),
-                                         ("extended", bool(extended), state.extended)):
+                                         ("extended", bool(extended), state.extended),
+                                         ("extended_to", extended_to,
+                                          None if legacy or not state.extended else state.due)):
                 if stored != lawful:
                     problems.append(f"case {ref}: {name} is {_fmt(stored)} but its clock events give "
                                     f"{_fmt(lawful)} (received {_fmt(received)}, {regime}): the dates "

@@ -7,8 +7,10 @@ letter asks. The request is made by the letter that goes out, so:
 
 - a letter **made again** (a new address, the same request) asks on its own day: the
   event moves to that day, if later, and to the new letter;
-- a letter **dispatched** on a later day than it was made asks on the day it goes out:
-  the event moves to that day;
+- a clarification request **dispatched** on a later day than it was made asks on the day
+  it goes out: the event moves to that day (an identity request keeps its day: the month
+  starts when the identity arrives, and one posted after the due date is stopped at
+  print and dispatch, ``services/letters.LateRequestLetter``);
 - a letter **withdrawn** never asks at all: the event is voided (kept, with who, when
   and why, and counting for nothing), the clock runs again from where it would have
   been, and the case leaves Awaiting identity (or clarification).
@@ -27,6 +29,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from muse_care.domain.case import Status
+from muse_care.domain.case_views import CaseView
 from muse_care.domain.clock import ClockEventKind
 from muse_care.domain.workdays import day_text
 from muse_care.services.case_records import _apply_clock, _Change
@@ -58,16 +61,10 @@ def outstanding_request(ch: _Change, letters: Sequence[LetterRecord], kind: str)
     (not voided) and is not answered yet (no answer recorded after it)."""
     if kind not in ANSWER:
         return None
-    ids = {x.id for x in letters}
-    events = [e for e in ch.rec.events if e.voided_on is None]
-    mine = [e for e in events if e.kind == kind and (
-        e.letter_id in ids
-        or (e.letter_id is None and any(e.reason == f"{x.kind} letter" and x.generated_at is not None
-                                        and abs(e.recorded_at - x.generated_at) < SAME_WORK for x in letters)))]
-    if not mine:
+    event = _recorded_by(ch, letters, kind)
+    if event is None or event.voided_on is not None:
         return None
-    event = max(mine, key=lambda e: e.id)
-    if any(e.kind == ANSWER[kind] and e.id > event.id for e in events):
+    if any(e.kind == ANSWER[kind] and e.id > event.id and e.voided_on is None for e in ch.rec.events):
         return None
     return event
 
@@ -82,14 +79,39 @@ def _redate(ch: _Change, event: ClockEventRecord, asked: date, why: str) -> None
     _apply_clock(ch)
 
 
+def _recorded_by(ch: _Change, letters: Sequence[LetterRecord], kind: str) -> ClockEventRecord | None:
+    """The newest request event of ``kind`` one of ``letters`` recorded (voided or not,
+    answered or not)."""
+    ids = {x.id for x in letters}
+    mine = [e for e in ch.rec.events if e.kind == kind and (
+        e.letter_id in ids
+        or (e.letter_id is None and any(e.reason == f"{x.kind} letter" and x.generated_at is not None
+                                        and abs(e.recorded_at - x.generated_at) < SAME_WORK for x in letters)))]
+    return max(mine, key=lambda e: e.id) if mine else None
+
+
+def outstanding(view: CaseView, kind: str) -> bool:
+    """Whether a request of ``kind`` is asked and not yet answered on the case: a letter
+    made then asks it again and records nothing new."""
+    asked = [i for i, e in enumerate(view.events) if e.kind == kind]
+    return bool(asked) and not any(e.kind == ANSWER[kind] for e in view.events[asked[-1]:])
+
+
 def redate_for_again(ch: _Change, replaced: Sequence[LetterRecord], letter: LetterRecord, kind: str,
-                     asked: date) -> None:
+                     asked: date) -> bool:
     """``letter`` was made again from ``replaced`` and asks on ``asked``: the request
-    event they recorded, still outstanding, moves to that day (if later) and to it."""
-    event = outstanding_request(ch, [x for old in replaced for x in _chain(ch, old)], kind)
+    event they recorded, still outstanding, moves to that day (if later) and to it.
+    True when they had recorded one, answered or not: made again, the letter asks the
+    same request, never a new one (found by an outside tester: a letter made again after
+    its answer had come stopped the clock again)."""
+    chain = [x for old in replaced for x in _chain(ch, old)]
+    if _recorded_by(ch, chain, kind) is None:
+        return False
+    event = outstanding_request(ch, chain, kind)
     if event is not None:
         event.letter_id = letter.id
         _redate(ch, event, asked, f"the request goes out with letter {letter.id}, made again")
+    return True
 
 
 def redate_for_dispatch(ch: _Change, letter: LetterRecord, kind: str | None, asked: date) -> None:

@@ -148,6 +148,21 @@ class LateNoticeLetter(PastPromiseLetter):
         ValidationError.__init__(self, "letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
 
 
+class LateRequestLetter(PastPromiseLetter):
+    """A stored identity request printed or posted after the case's due date: asked then,
+    it restarts nothing, and it tells the requester the month starts when their identity
+    arrives. Never posted, nor produced again (docs/letters.md, "A request letter and its
+    clock event")."""
+
+    def __init__(self, letter_id: int, reference: str, due: date | None, today: date) -> None:
+        self.letter_id, self.reference = letter_id, reference
+        due_s = due.isoformat() if due else "its due date"
+        self.why = (f"it asks for identity, and sent on {today.isoformat()}, after the due date {due_s}, a request "
+                    "restarts nothing: do not post it, and withdraw it (the request it recorded is voided). Reply "
+                    "to the request now, record why it is late in a note, and tell a team lead")
+        ValidationError.__init__(self, "letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
 class WithdrawnLetter(ValidationError):
     """A letter set aside with :func:`withdraw_letter`: it never prints or goes out."""
 
@@ -234,16 +249,70 @@ def address_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
     return out
 
 
-def _promise_of(spec: Any, view: CaseView) -> dict[str, Any]:
+def _promise_of(spec: Any, view: CaseView, stops: bool | None = None) -> dict[str, Any]:
     """What a letter records of what it tells the requester about the clock: for a kind
     that promises the due date, the date (ISO), or None while the clock is stopped and
     the letter names no day; for the clarification request, whether the case's regime
-    and rights let a clarification stop the clock at all (``clarification_gate``)."""
+    and rights let a clarification stop the clock at all (``clarification_gate``), and
+    whether the letter says the time stops (``clarification_stops``, asked of the clock
+    on the letter's day)."""
     if spec.promises_due:
         return {"promised_due": view.due_date.isoformat() if view.due_date else None}
+    if spec.id == "extension":
+        told = view.extended_to or view.due_date
+        return {"extended_to": told.isoformat() if told else None, "regime": view.regime}
     if spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value:
-        return {"clarification_gate": clarification_gate(view.regime, [r.value for r in view.rights])}
+        return {"clarification_gate": clarification_gate(view.regime, [r.value for r in view.rights]),
+                **({"clarification_stops": stops} if stops is not None else {})}
     return {}
+
+
+def _extension_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
+    """What an extension notice tells that the case no longer bears out: the date it
+    gives, and the law it cites (a regime changed, the clock restarted and the extension
+    was not carried, the extension recorded again). Notices made before these were
+    recorded are not checked."""
+    import json
+
+    from muse_care.domain.regimes import get_regime
+
+    try:
+        kept = json.loads(letter.request_json or "{}")
+    except ValueError:
+        kept = {}
+    if not isinstance(kept, dict) or "extended_to" not in kept:
+        return []
+    out = []
+    was = kept["extended_to"]
+    now = (case.extended_to or case.due_date) if case.extended else None
+    if was != (now.isoformat() if now else None):
+        out.append(f"it tells the requester we will reply by {was}, and the case is now "
+                   + (f"extended to {now.isoformat()}" if now else "not extended (an extension does not survive a "
+                      "restart of the clock, nor a change of regime that does not allow it)"))
+    if kept.get("regime") and kept["regime"] != case.regime:
+        out.append(f"it cites the {get_regime(kept['regime']).name}, and the case is now under the "
+                   f"{get_regime(case.regime).name}")
+    return out
+
+
+def _still_takes_effect(case: CaseRecord, day: date, kind: ClockEventKind) -> tuple[bool | None, date | None]:
+    """Whether the case's outstanding request of ``kind`` (a clarification round, or
+    identity), asked on ``day`` (its letter going out then), still does what its letter
+    says: pauses the clock, or stops it until the answer (None when no such request is
+    outstanding: answered, or none recorded), and the due date it leaves."""
+    from muse_care.domain.regimes import get_regime
+
+    answer = {ClockEventKind.CLARIFICATION_REQUESTED: ClockEventKind.CLARIFICATION_RECEIVED,
+              ClockEventKind.ID_REQUESTED: ClockEventKind.ID_RECEIVED}[kind]
+    events = [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in case.events if e.voided_on is None]
+    asked = [i for i, e in enumerate(events) if e.kind is kind]
+    if not asked or any(e.kind is answer for e in events[asked[-1]:]):
+        return None, None
+    last = asked[-1]
+    moved = [*events[:last], replace(events[last], on=max(events[last].on, day)), *events[last + 1:]]
+    state = compute_clock(get_regime(case.regime), case.received_date, moved, case.holiday_region,
+                          rights=[r for r in case.rights.split(",") if r])
+    return (state.due is None if kind is ClockEventKind.CLARIFICATION_REQUESTED else state.start is None), state.due
 
 
 def clarification_gate(regime_code: str, rights: Sequence[str]) -> bool:
@@ -256,7 +325,15 @@ def clarification_gate(regime_code: str, rights: Sequence[str]) -> bool:
     return bool(regime is not None and regime.clarification_pauses_clock and Right.ACCESS.value in rights)
 
 
-def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list[str]:
+def law_day_of(register: Register, case: CaseRecord, day: date) -> date:
+    """The law's day of a letter going out on the organisation's ``day`` (:func:`asked_day`):
+    an extension notice is told, a request asked, on the day where the case's law applies."""
+    from muse_care.domain.regimes import get_regime
+
+    return asked_day(register, get_regime(case.regime), case.holiday_region, case.country, day)
+
+
+def promise_changes(letter: LetterRecord, case: CaseRecord, today: date, law_today: date | None = None) -> list[str]:
     """What a letter tells the requester about the clock that the case no longer bears
     out, one phrase each. For a letter that promises the case's due date: the date it
     promises against the case's due date now; raises :class:`PastPromiseLetter` when the
@@ -267,15 +344,24 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list
     :class:`LateNoticeLetter` once ``today`` is after the original due date."""
     import json
 
+    from muse_care.domain.regimes import get_regime
     from muse_care.letters import kinds
 
     spec = kinds.find(letter.kind)
     if spec is None:
         return []
+    told = law_today or today
     if spec.id == "extension" and letter.dispatched_on is None and case.original_due is not None \
-            and today > case.original_due:
-        # Art. 12(3): told within the month, or not at all (docs/letters.md)
-        raise LateNoticeLetter(letter.id, case.reference, case.original_due, today)
+            and told > case.original_due:
+        # Art. 12(3): told within the month, or not at all, on the law's day (docs/letters.md)
+        raise LateNoticeLetter(letter.id, case.reference, case.original_due, told)
+    if spec.id == "extension":
+        return _extension_changes(letter, case)
+    if spec.pauses_clock == ClockEventKind.ID_REQUESTED.value and letter.dispatched_on is None \
+            and get_regime(case.regime).verification_stops_clock:
+        stops, due = _still_takes_effect(case, told, ClockEventKind.ID_REQUESTED)
+        if stops is False:  # asked on the day it goes out, after the due date: it restarts nothing
+            raise LateRequestLetter(letter.id, case.reference, due, told)
     clarification = spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value
     if not spec.promises_due and not clarification:
         return []
@@ -291,12 +377,17 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date) -> list
         if "clarification_gate" not in kept:
             return []
         said, holds = bool(kept["clarification_gate"]), clarification_gate(case.regime, case.rights.split(","))
-        if said == holds:
-            return []
-        return ["it says the time for our answer stops while we wait for the requester's answer, and under the "
-                "case's regime and rights now it does not" if said else
-                "it says the time for our answer keeps running while we wait, and under the case's regime and "
-                "rights now it stops"]
+        if said != holds:
+            return ["it says the time for our answer stops while we wait for the requester's answer, and under "
+                    "the case's regime and rights now it does not" if said else
+                    "it says the time for our answer keeps running while we wait, and under the case's regime "
+                    "and rights now it stops"]
+        if kept.get("clarification_stops") and letter.dispatched_on is None \
+                and _still_takes_effect(case, told, ClockEventKind.CLARIFICATION_REQUESTED)[0] is False:
+            # going out on ``told`` it asks then, after the period ended (docs/letters.md)
+            return [f"it says the time for our answer stops while we wait, and sent on {told.isoformat()}, "
+                    "after the period ended, its question pauses nothing"]
+        return []
     if "promised_due" not in kept:
         return []
     was, now = kept["promised_due"], case.due_date.isoformat() if case.due_date else None
@@ -325,7 +416,7 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
         "rights": _join([RIGHT_SPECS[r].asked_for for r in view.rights]),
     }
     if kind == "acknowledgement":  # docs/letters.md, "The acknowledgement's reply date"
-        if view.due_date and view.extended:
+        if view.due_date and view.extension_holds:  # told of it: the extended date holds
             out["extended_to"] = fmt(view.due_date)
         elif view.due_date:
             out["due_date"] = fmt(view.due_date)
@@ -342,8 +433,9 @@ def derived_fields(view: CaseView, kind: str, style: str) -> dict[str, str]:
     if kind == "identity-request":
         pending = [c.step for c in view.checks if c.result in ("pending", "failed")]
         out["identity_steps"] = "\n".join(STEP_ASKED.get(s, s) for s in pending)
-    if kind == "extension" and view.extended and view.due_date:
-        out["new_due_date"] = fmt(view.due_date)
+    if kind == "extension" and view.extended and (view.extended_to or view.due_date):
+        # the date the extension gives (the due date holds it once this notice goes out)
+        out["new_due_date"] = fmt(view.extended_to or view.due_date)
         reason = next((e.reason for e in reversed(view.events) if e.kind == "extended"), "")
         # one reason a line, as the agent wrote them: a ";" inside a reason stays in it
         out["extension_reasons"] = "\n".join(p.strip() for p in reason.splitlines() if p.strip())
@@ -526,6 +618,15 @@ class _Wanted:
     recipient: Any  # PostalAddress
     today: date
 
+    @property
+    def stops(self) -> bool | None:
+        """A clarification request: whether it tells the requester the time stops."""
+        from muse_care.letters.law import NO_PAUSE
+
+        if self.spec.pauses_clock != ClockEventKind.CLARIFICATION_REQUESTED.value:
+            return None
+        return bool(self.request.law.get("clarification_effect", NO_PAUSE) != NO_PAUSE)
+
 
 def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: str | None = None,
                     fields: Mapping[str, str] | None = None, enclosures: Sequence[str] = (),
@@ -612,7 +713,8 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
                               recipient_address=_address_json(recipient),
                               request_json=json.dumps({"fields": {k: x for k, x in extra.items() if x},
                                                        "enclosures": list(encl),
-                                                       **_promise_of(spec, view)}, ensure_ascii=False))
+                                                       **_promise_of(spec, view, wanted.stops)},
+                                                      ensure_ascii=False))
         session.add(letter)
         session.flush()
         earlier = session.execute(select(LetterRecord).where(
@@ -624,15 +726,16 @@ def _store_letter(register: Register, wanted: _Wanted, rendered: Any) -> LetterI
             # letter, in the same unit of work; a letter made again asks on its own day
             # (services/letter_events.py)
             from muse_care.domain.regimes import get_regime
-            from muse_care.services.letter_events import redate_for_again
+            from muse_care.services.letter_events import outstanding, redate_for_again
 
             asked = asked_day(register, get_regime(rec.regime), rec.holiday_region, rec.country, today)
             change = _Change(register, session, rec, HistoryWriter(session, register.actor.login, now))
-            if view.waiting_for is None:
+            standing = [e for e in replaced if e.withdrawn_on is None]  # a withdrawn one asked nothing
+            if standing and redate_for_again(change, standing, letter, spec.pauses_clock, asked):
+                pass  # made again: the request its letters recorded is this one's
+            elif not outstanding(view, spec.pauses_clock):
                 event_action(ClockEventKind(spec.pauses_clock), asked, f"{spec.id} letter",
                              letter_id=letter.id)(change)
-            elif replaced:
-                redate_for_again(change, replaced, letter, spec.pauses_clock, asked)
         for old in replaced:
             old.superseded_by = letter.id
         note = ""
@@ -743,7 +846,8 @@ def stopped_letters(register: Register, ids: Sequence[int]) -> list[tuple[int, s
                 continue
             changes = address_changes(letter, case)
             try:
-                changes += promise_changes(letter, case, register.today())
+                changes += promise_changes(letter, case, register.today(),
+                                           law_day_of(register, case, register.today()))
             except PastPromiseLetter:
                 pass  # never produced again: the print says why
             if changes:
@@ -786,7 +890,8 @@ def _hash_checked(letter: LetterRecord, case: CaseRecord) -> bytes:
     return letter.pdf
 
 
-def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: date) -> bytes:
+def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: date,
+                 law_today: date | None = None) -> bytes:
     """The stored PDF if it may be printed on ``today``: its hash holds, it was not
     produced again, the name and every address part still match the case, and a
     promised reply date is still the case's and not past (docs/letters.md, "Before a
@@ -796,7 +901,7 @@ def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: da
         raise WithdrawnLetter(letter.id, case.reference, letter.withdrawn_on, letter.withdrawn_reason)
     if letter.superseded_by is not None:
         raise SupersededLetter(letter.id, case.reference, letter.superseded_by)
-    changes = address_changes(letter, case) + promise_changes(letter, case, today)
+    changes = address_changes(letter, case) + promise_changes(letter, case, today, law_today)
     if changes:
         raise StaleLetter(letter.id, case.reference, changes)
     return pdf
@@ -878,7 +983,9 @@ def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) ->
         letter, case = _letter_and_case(session, letter_id)
         if for_print:
             _approval_for_print(register, session, letter, case)
-        return _checked_pdf(session, letter, case, register.today()) if for_print else _hash_checked(letter, case)
+        if not for_print:
+            return _hash_checked(letter, case)
+        return _checked_pdf(session, letter, case, register.today(), law_day_of(register, case, register.today()))
 
 
 def check_printable(register: Register, letter_id: int) -> None:
@@ -894,7 +1001,8 @@ def _print_once(register: Register, letter_id: int, reason: str, label: str,
     with register.unit_of_work() as session:
         letter, case = _letter_and_case(session, letter_id)
         _approval_for_print(register, session, letter, case)
-        pdf = _checked_pdf(session, letter, case, register.today())
+        pdf = _checked_pdf(session, letter, case, register.today(),
+                           law_day_of(register, case, register.today()))
         letter.print_count += 1
         session.add(LetterPrintRecord(letter_id=letter.id, printed_at=now, printed_by=register.actor.login,
                                       reason=reason, run_label=label))
@@ -1009,7 +1117,8 @@ def build_print_run(register: Register, on: date | None = None,
             case = session.get(CaseRecord, info.case_id)
             assert letter is not None and case is not None
             _approval_for_print(register, session, letter, case)
-            pdf = _checked_pdf(session, letter, case, register.today())
+            pdf = _checked_pdf(session, letter, case, register.today(),
+                           law_day_of(register, case, register.today()))
             records.append(letter)
             rendered.append(RenderedLetter(letter.kind, case.reference, letter.recipient_name,
                                            Layout(letter.layout), pdf, letter.page_count, letter.sha256,
@@ -1114,7 +1223,8 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
                 continue
             case = session.get(CaseRecord, letter.case_id)
             assert case is not None
-            why = _not_to_post(letter, case, on or register.today())
+            why = _not_to_post(letter, case, on or register.today(),
+                               law_day_of(register, case, on or register.today()))
             if why:
                 held.append((letter_id, why))
                 continue
@@ -1126,7 +1236,7 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
     return mark_dispatched(register, wanted, method, on), held
 
 
-def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
+def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date, law_day: date | None = None) -> str:
     """Why a printed letter must not be posted on ``day`` (empty if it may): its case's
     address changed since it was made, or it promises a reply date the case no longer
     has or that has passed (docs/letters.md, "Before a letter prints", item 4), or it
@@ -1134,7 +1244,7 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date) -> str:
     if letter.withdrawn_on is not None:
         return withdrawn_why(letter.withdrawn_on, letter.withdrawn_reason)
     try:
-        changes = address_changes(letter, case) + promise_changes(letter, case, day)
+        changes = address_changes(letter, case) + promise_changes(letter, case, day, law_day)
     except PastPromiseLetter as exc:
         return exc.why
     if changes:
@@ -1170,7 +1280,7 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
                                       f"{letter.superseded_by}; the old one is not sent")
             case = session.get(CaseRecord, letter.case_id)
             assert case is not None
-            why = _not_to_post(letter, case, day)
+            why = _not_to_post(letter, case, day, law_day_of(register, case, day))
             if why:
                 raise ValidationError("letters", f"letter {letter_id} for {case.reference} is not to be "
                                       f"posted: {why}")
@@ -1182,14 +1292,23 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",
                         f"letter {letter.id} by {method} on {day.isoformat()}")
             spec = kinds.find(letter.kind)
-            if spec is not None and spec.pauses_clock is not None:
-                # a request asks on the day it goes out (services/letter_events.py)
-                from muse_care.domain.regimes import get_regime
+            if spec is not None and spec.id == "extension" and case.is_open and case.extended \
+                    and case.extension_told_on is None:
+                # told in time (_not_to_post refused it otherwise): the extension holds from
+                # now (docs/rules.md, "Told in time, or not at all")
+                from muse_care.services.case_records import _apply_clock
+
+                change = _Change(register, session, case, history)
+                change.set("extension_told_on", law_day_of(register, case, day), "extension told")
+                _apply_clock(change)
+                case.updated_at, case.updated_by = now, register.actor.login
+            if spec is not None and spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value:
+                # a question asks on the day it goes out (services/letter_events.py); an
+                # identity request keeps its day (the month starts when the identity arrives)
                 from muse_care.services.letter_events import redate_for_dispatch
 
                 change = _Change(register, session, case, history)
-                redate_for_dispatch(change, letter, spec.pauses_clock, asked_day(
-                    register, get_regime(case.regime), case.holiday_region, case.country, day))
+                redate_for_dispatch(change, letter, spec.pauses_clock, law_day_of(register, case, day))
                 if change.changed:
                     case.updated_at, case.updated_by = now, register.actor.login
     return letters_for_run(register, ids=list(ids))

@@ -416,9 +416,12 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
     c, lt = CaseRecord, LetterRecord
     horizon = as_of + timedelta(days=within * 2 + 10)  # a coarse bound; exact per region below
     acknowledged = select(lt.case_id).where(lt.kind == "acknowledgement", lt.dispatched_on.is_not(None))
-    # told of the extension: a notice posted (or sent) on or before the day it had to be
-    told = select(lt.case_id).where(lt.kind == "extension", lt.dispatched_on.is_not(None),
-                                    lt.case_id == c.id, lt.dispatched_on <= c.original_due).exists()
+    # told of the extension (cases.extension_told_on, set when its notice goes out in time);
+    # a case extended before migration 0027: a notice posted within the period the
+    # extension extends, not one sent before the clock restarted
+    told = or_(c.extension_told_on.is_not(None), and_(c.extended_to.is_(None), select(lt.case_id).where(
+        lt.kind == "extension", lt.dispatched_on.is_not(None), lt.case_id == c.id,
+        lt.dispatched_on <= c.original_due, lt.dispatched_on >= c.clock_start).exists()))
     cond: list[Any] = [c.is_open.is_(True)]
     if for_login is not None:
         cond.append(c.assignee == for_login)
@@ -427,7 +430,7 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
         rows = s.execute(
             select(c.id, c.reference, c.requester_name, c.assignee, c.due_date, c.acknowledge_by,
                    c.holiday_region, c.channel, c.id.in_(acknowledged),
-                   and_(c.extended.is_(True), c.original_due.is_not(None), ~told), c.original_due)
+                   and_(c.extended.is_(True), c.original_due.is_not(None), ~told), c.original_due, c.extended_to)
             .where(*cond, or_(and_(c.due_date.is_not(None), c.due_date <= horizon),
                               and_(c.acknowledge_by.is_not(None), c.acknowledge_by <= horizon),
                               and_(c.extended.is_(True), c.original_due <= horizon, ~told)))
@@ -435,21 +438,24 @@ def breach_warnings(register: Register, *, within: int = 3, as_of: date | None =
         # A reply counts once it is given as Responded asks (services/respond_gate.py):
         # a letter made and never posted, or a closing letter, answers nobody.
         facts = reply_facts(s, [r.id for r in rows if r.due_date is not None])
-    for cid, ref, name, assignee, due, ack_by, region, channel, has_ack, untold, told_by in rows:
+    for cid, ref, name, assignee, due, ack_by, region, channel, has_ack, untold, told_by, extended_to in rows:
         reply = facts.get(cid, ReplyFacts())
         has_reply = reply.given(channel)
-        untold_note = ""
+        untold_note, notice_due = "", False
         if untold and not has_reply:
             if as_of <= told_by:
                 left = _working_days_between(as_of, told_by, region)
                 if left <= within:
+                    # the notice, or the reply itself, by that day: one warning, not two
                     out.append(BreachWarning(cid, ref, name, assignee, "extension", told_by, left,
-                                             f"extended to {due:%a %d %b} only once the requester is told"))
+                                             f"extended to {extended_to or due:%a %d %b} only once the "
+                                             "requester is told; otherwise reply by then"))
+                notice_due = True
             else:  # never told: the extension does not hold, the reply was due then
                 due = told_by
                 untold_note = (f"extended, but no extension notice went out by {told_by:%a %d %b}: the "
                                "extension does not hold")
-        for kind, day, done in (("reply", due, has_reply), ("acknowledgement", ack_by, has_ack)):
+        for kind, day, done in (("reply", due, has_reply or notice_due), ("acknowledgement", ack_by, has_ack)):
             if day is None or done:
                 continue
             left = _working_days_between(as_of, day, region)

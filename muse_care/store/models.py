@@ -90,6 +90,10 @@ class CaseRecord(Base):
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     original_due: Mapped[date | None] = mapped_column(Date, nullable=True)
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the extension's date, and the law's day its notice went out: the due date is the
+    # original one until then (migration 0027; docs/rules.md, "Told in time, or not at all")
+    extended_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    extension_told_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     waiting_for: Mapped[str | None] = mapped_column(String(32), nullable=True)
     due_explained: Mapped[str] = mapped_column(Text, default="")
     acknowledge_by: Mapped[date | None] = mapped_column(Date, nullable=True)

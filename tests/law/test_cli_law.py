@@ -68,7 +68,10 @@ def test_an_extension_on_the_original_due_date_is_taken(capsys, sqlite_url) -> N
     code, extended = event(capsys, sqlite_url, case["reference"], "extended", "2025-10-03",
                            "--reason", "complex: several years of orders")
     assert code == 0, extended
-    assert extended["due_date"] == "2025-12-03"
+    # taken: to 3 Dec once the requester is told of it, by 3 Oct (Art. 12(3))
+    assert (extended["extended"], extended["extended_to"], extended["due_date"]) == (True, "2025-12-03",
+                                                                                     "2025-10-03")
+    assert "holds once the requester is told of it, by Fri 3 Oct 2025" in extended["due_explained"]
 
 
 @pytest.mark.parametrize(("received", "at"), [("2025-01-31", "23:30"), ("2025-02-01", "04:30+05:00"),
@@ -121,4 +124,5 @@ def test_pipeda_is_30_days_extendable_by_30(capsys, sqlite_url) -> None:
     code, extended = event(capsys, sqlite_url, case["reference"], "extended", "2026-04-01",
                            "--reason", "consultation needed")
     assert code == 0, extended
-    assert extended["due_date"] == "2026-05-01"
+    # 30 more days, once the requester is told of them (s.8(4)): due 1 Apr until then
+    assert (extended["extended_to"], extended["due_date"]) == ("2026-05-01", "2026-04-01")

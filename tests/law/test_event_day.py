@@ -108,7 +108,8 @@ def test_an_extension_put_to_a_lead_is_dated_on_the_laws_day_too(register) -> No
         team.decide_approval(lead, pending[0].id, "approved")
         done = cases.get_case(reg, view.reference)
         assert [(e.kind, e.on) for e in done.events] == [("extended", date(2026, 2, 4))]
-        assert done.due_date == date(2026, 4, 20)  # three months from 20 Jan: Mon 20 Apr 2026
+        # three months from 20 Jan: Mon 20 Apr 2026, once the requester is told of it
+        assert (done.extended_to, done.due_date) == (date(2026, 4, 20), date(2026, 2, 20))
     finally:
         lead.dispose()
         reg.dispose()

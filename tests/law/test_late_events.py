@@ -159,7 +159,7 @@ def test_an_extension_is_not_approved_once_the_requester_can_no_longer_be_told(p
     try:
         asked = {a.case_reference: a.id for a in team.approval_queue(after)}
         team.decide_approval(due_day, asked[on_time.reference], "approved", "agreed")
-        assert cases.get_case(due_day, on_time.reference).due_date == date(2027, 2, 1)
+        assert cases.get_case(due_day, on_time.reference).extended_to == date(2027, 2, 1)
         with pytest.raises(ValidationError) as refused:
             team.decide_approval(after, asked[late.reference], "approved", "agreed")
         assert refused.value.message == (
@@ -204,7 +204,7 @@ def test_the_command_line_asks_for_the_late_reason_and_refuses_future_and_early_
                          "--reason", "complex", "--late-reason", "decided on the day, logged now", "--json")
     assert code == 0, err
     shown = json.loads(out)
-    assert shown["due_date"] == "2025-12-03"
+    assert (shown["extended_to"], shown["due_date"]) == ("2025-12-03", "2025-10-03")  # until told
     assert "extended Fri 3 Oct 2025 recorded " in shown["due_explained"]
     assert ": decided on the day, logged now" in shown["due_explained"]
     # in the future, or before the request was received: refused, whatever the reason
@@ -260,11 +260,12 @@ def test_an_extension_never_told_is_a_breach_warning_by_the_original_due_date(re
     ref = cases.add_case(register, draft(received=date(2026, 11, 1), channel="post", address_lines=["1 High St"],
                                          city="Bristol", postcode="BS1 4DJ")).reference
     extended = cases.record_event(register, ref, "extended", TODAY, "complex")
-    assert (extended.due_date, extended.original_due) == (date(2027, 2, 1), date(2026, 12, 1))
+    assert (extended.extended_to, extended.due_date) == (date(2027, 2, 1), date(2026, 12, 1))
     [soon] = [w for w in breach_warnings(register, as_of=date(2026, 11, 27)) if w.reference == ref]
     assert (soon.kind, soon.due, soon.working_days_left) == ("extension", date(2026, 12, 1), 2)
     assert soon.text == (f"{ref} Ann Lee: extension notice (the requester told of the extension) due Tue 01 Dec, "
-                         "2 working days left (extended to Mon 01 Feb only once the requester is told)")
+                         "2 working days left (extended to Mon 01 Feb only once the requester is told; otherwise "
+                         "reply by then)")
     [late] = [w for w in breach_warnings(register, as_of=date(2026, 12, 2)) if w.reference == ref]
     assert (late.kind, late.due, late.working_days_left) == ("reply", date(2026, 12, 1), -1)
     assert "no extension notice went out by Tue 01 Dec: the extension does not hold" in late.text
@@ -272,3 +273,110 @@ def test_an_extension_never_told_is_a_breach_warning_by_the_original_due_date(re
     letters.record_print(register, notice.id)
     letters.mark_dispatched(register, [notice.id], on=date(2026, 11, 25))
     assert [w for w in breach_warnings(register, as_of=date(2026, 12, 2)) if w.reference == ref] == []
+
+
+def _posted_notice(register: Register, ref: str, on: date | None = None) -> int:
+    from muse_care.services import letters
+
+    notice = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    letters.record_print(register, notice.id)
+    letters.mark_dispatched(register, [notice.id], on=on)
+    return notice.id
+
+
+def test_an_extension_holds_once_the_requester_is_told_and_not_before(register) -> None:
+    """An outside tester: an extension recorded and never told kept the extended date
+    everywhere: the queue, the Overdue view and the register of requests, which reported
+    a reply a fortnight after the original due date as on time. The due date is the
+    original one until the notice goes out (Art. 12(3)); then the extended one."""
+    from muse_care.services.history import audit
+    from muse_care.services.records import register_rows
+
+    set_setting(register, "four_eyes", False)
+    post = dict(channel="post", address_lines=["1 High St"], city="Bristol", postcode="BS1 4DJ")
+    told = cases.add_case(register, draft(received=date(2026, 11, 1), **post)).reference  # due Tue 1 Dec
+    untold = cases.add_case(register, draft(received=date(2026, 10, 26), name="Bea Lee", **post)).reference
+    for ref in (told, untold):
+        extended = cases.record_event(register, ref, "extended", TODAY, "complex")
+        assert extended.extended and extended.due_date == extended.original_due
+        assert "holds once the requester is told of it" in extended.due_explained
+    _posted_notice(register, told)
+    shown = cases.get_case(register, told)
+    assert (shown.due_date, shown.extension_told_on, shown.extended_to) == (date(2027, 2, 1), TODAY,
+                                                                             date(2027, 2, 1))
+    assert "the requester was told of the extension on Wed 25 Nov 2026" in shown.due_explained
+    later = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                          now=lambda: FIXED_NOW.replace(day=30))
+    try:
+        late = cases.get_case(later, untold)  # never told: due Thu 26 Nov, as if not extended
+        assert (late.due_date, late.overdue, late.extended_to) == (date(2026, 11, 26), True, date(2027, 1, 26))
+        overdue = [c.reference for c in cases.list_cases(later, overdue=True)]
+        assert untold in overdue and told not in overdue
+        rows = {r.reference: r for r in register_rows(later, date(2026, 10, 1), date(2026, 11, 30))}
+        assert (rows[untold].due, rows[told].due) == (date(2026, 11, 26), date(2027, 2, 1))
+        with later.read() as s:
+            report = audit(s)
+        assert report.ok, report.problems
+    finally:
+        later.dispose()
+
+
+def test_a_notice_for_an_extension_not_carried_over_a_restart_tells_nothing(register) -> None:
+    """An outside tester: a notice posted before the clock restarted (identity asked and
+    received) silenced the warnings for a second, untold extension, and a notice made
+    before the restart printed afterwards promising a date the case no longer had."""
+    from muse_care.services import letters
+    from muse_care.services.team_reports import breach_warnings
+
+    set_setting(register, "four_eyes", False)
+    ref = cases.add_case(register, draft(received=date(2026, 11, 2), channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ")).reference
+    cases.record_event(register, ref, "extended", date(2026, 11, 20), "complex")
+    first = _posted_notice(register, ref)
+    unsent = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    assert cases.get_case(register, ref).due_date == date(2027, 2, 2)
+    cases.record_event(register, ref, "id-requested", date(2026, 11, 23))
+    restarted = cases.record_event(register, ref, "id-received", date(2026, 11, 24))
+    assert (restarted.extended, restarted.due_date, restarted.extension_told_on) == (False, date(2026, 12, 24),
+                                                                                    None)
+    with pytest.raises(letters.StaleLetter, match="it tells the requester we will reply by 2027-02-02, and the "
+                                                  "case is now not extended"):
+        letters.check_printable(register, unsent.id)
+    again = cases.record_event(register, ref, "extended", TODAY, "complex, second look")
+    assert (again.extended_to, again.due_date) == (date(2027, 2, 24), date(2026, 12, 24))  # the first notice: no
+    [w] = [w for w in breach_warnings(register, as_of=date(2026, 12, 22)) if w.reference == ref]
+    assert (w.kind, w.due) == ("extension", date(2026, 12, 24))
+    assert first != unsent.id
+
+
+def test_an_extension_notice_is_told_on_the_laws_day(register) -> None:
+    """An outside tester: with the organisation behind the law's zone (Los Angeles, a UK
+    case), a notice posted at 23:30 on the due date there, 00:30 the next day in London,
+    was taken as told in time."""
+    from datetime import datetime, timezone
+
+    from muse_care.services import letters
+    from muse_care.services.settings import get_setting
+
+    set_setting(register, "four_eyes", False)
+    org = get_setting(register, "organisation")
+    set_setting(register, "organisation", {**org, "timezone": "America/Los_Angeles"})
+    ref = cases.add_case(register, draft(received=date(2026, 11, 1), channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ")).reference  # due Tue 1 Dec
+    cases.record_event(register, ref, "extended", TODAY, "complex")
+    notice = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    letters.record_print(register, notice.id)
+    in_time = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                            now=lambda: datetime(2026, 12, 1, 16, 30, tzinfo=timezone.utc))  # 08:30 in LA
+    late = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                         now=lambda: datetime(2026, 12, 2, 7, 30, tzinfo=timezone.utc))  # 23:30 1 Dec in LA
+    try:
+        assert late.today() == date(2026, 12, 1)  # the organisation's day; 2 Dec in London
+        with pytest.raises(ValidationError, match="on 2026-12-02 it is too late"):
+            letters.mark_dispatched(late, [notice.id])
+        assert cases.get_case(late, ref).due_date == date(2026, 12, 1)
+        letters.mark_dispatched(in_time, [notice.id])
+        assert cases.get_case(in_time, ref).due_date == date(2027, 2, 1)
+    finally:
+        in_time.dispose()
+        late.dispose()

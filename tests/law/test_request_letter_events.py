@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
+from muse_care.domain.errors import ValidationError
 from muse_care.services import cases, letters
 from muse_care.services.history import audit
 from muse_care.services.register import Actor, Register
@@ -206,9 +208,13 @@ def test_a_clarification_made_again_after_the_period_says_the_time_keeps_running
         again.dispose()
 
 
-def test_a_request_posted_days_after_it_was_made_asks_on_the_day_it_goes_out(register) -> None:
-    """Made on Thu 5 Feb 2026, the due date, and posted on Mon 9 Feb: the request went
-    out after the period had ended and restarts nothing."""
+def test_an_identity_request_posted_after_the_due_date_is_not_posted(register) -> None:
+    """Made on Thu 5 Feb 2026, the due date, and posted on Mon 9 Feb: asked then it would
+    restart nothing, while it tells the requester the month starts when their identity
+    arrives. It is stopped at print and at dispatch; withdrawn, its request is voided and
+    the case is overdue, as it is. (An outside tester: moving the request to the day the
+    letter was marked posted made an answer that came before the marking impossible to
+    record, and a due date later than the law; the request keeps its day.)"""
     made, posted = at(register, date(2026, 2, 5)), at(register, date(2026, 2, 9))
     try:
         ref = cases.add_case(made, cases.CaseDraft(
@@ -216,12 +222,117 @@ def test_a_request_posted_days_after_it_was_made_asks_on_the_day_it_goes_out(reg
             country="GB", address_lines=["1 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
         letter = letters.produce_letter(made, ref, "identity-request")
         assert cases.get_case(made, ref).due_date is None  # asked on the due date: in time
-        letters.record_print(posted, letter.id)
-        letters.mark_dispatched(posted, [letter.id])
-        view = cases.get_case(posted, ref)
-        assert events(posted, ref) == [("id-requested", date(2026, 2, 9))]
-        assert view.due_date == date(2026, 2, 5)
+        letters.record_print(made, letter.id)
+        letters.mark_dispatched(made, [letter.id], on=date(2026, 2, 5))  # posted the same day: fine
+        assert events(posted, ref) == [("id-requested", date(2026, 2, 5))]
+        second = cases.add_case(made, cases.CaseDraft(
+            name="Bea Lee", rights=["access"], channel="post", received=date(2026, 1, 5), regime="uk-gdpr",
+            country="GB", address_lines=["2 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
+        late = letters.produce_letter(made, second, "identity-request")
+        letters.record_print(made, late.id)
+        with pytest.raises(letters.LateRequestLetter, match="sent on 2026-02-09, after the due date 2026-02-05"):
+            letters.check_printable(posted, late.id)
+        with pytest.raises(ValidationError, match="is not to be posted: it asks for identity, and sent on 2026-02-09"):
+            letters.mark_dispatched(posted, [late.id])
+        letters.withdraw_letter(posted, late.id, "too late to ask: replied instead")
+        view = cases.get_case(posted, second)
+        assert (view.due_date, view.overdue, view.events) == (date(2026, 2, 5), True, ())
         audited(posted)
     finally:
         made.dispose()
         posted.dispose()
+
+
+def test_a_question_posted_days_after_it_was_made_asks_on_the_day_it_goes_out(register) -> None:
+    """A clarification made on Fri 9 Jan and posted on Mon 12 Jan pauses from the 12th."""
+    made, posted = at(register, date(2026, 1, 9)), at(register, date(2026, 1, 12))
+    try:
+        ref = uk_access(made, date(2026, 1, 5))
+        letter = letters.produce_letter(made, ref, "clarification-request",
+                                        fields={"clarification_question": "Which orders do you mean?"})
+        letters.record_print(made, letter.id)
+        letters.mark_dispatched(posted, [letter.id])
+        assert events(posted, ref) == [("clarification-requested", date(2026, 1, 12))]
+        done = cases.record_event(posted, ref, "clarification-received", date(2026, 1, 12))
+        assert done.due_date == date(2026, 2, 6)  # 12 Jan, asked and answered, does not count: 5 Feb + 1
+        audited(posted)
+    finally:
+        made.dispose()
+        posted.dispose()
+
+
+def test_a_clarification_saying_the_time_stops_is_not_posted_after_the_period(register) -> None:
+    """Made on the due date it says the time stops; printed or posted days later, after
+    the period ended, its question pauses nothing: it is stopped like a changed address,
+    and made again it says the time keeps running."""
+    import subprocess
+
+    from muse_care.letters.law import NO_PAUSE
+
+    made, later = at(register, date(2026, 2, 5)), at(register, date(2026, 2, 9))
+    try:
+        ref = uk_access(made, date(2026, 1, 5))  # due Thu 5 Feb 2026
+        letter = letters.produce_letter(made, ref, "clarification-request",
+                                        fields={"clarification_question": "Which orders do you mean?"})
+        letters.check_printable(made, letter.id)  # on the day: it pauses, as it says
+        with pytest.raises(letters.StaleLetter, match="sent on 2026-02-09, after the period ended, its question "
+                                                      "pauses nothing"):
+            letters.check_printable(later, letter.id)
+        letters.record_print(made, letter.id)
+        with pytest.raises(ValidationError, match="is not to be posted: it says the time for our answer stops"):
+            letters.mark_dispatched(later, [letter.id])
+        again = letters.produce_again(later, letter.id)
+        letters.check_printable(later, again.id)
+        body = subprocess.run(["pdftotext", "-", "-"], input=letters.letter_pdf(later, again.id),
+                              capture_output=True, check=True).stdout
+        assert NO_PAUSE in " ".join(body.decode().split())
+        assert cases.get_case(later, ref).due_date == date(2026, 2, 5)
+    finally:
+        made.dispose()
+        later.dispose()
+
+
+def test_a_request_made_again_after_its_answer_stops_nothing(register) -> None:
+    """An outside tester: an identity request answered before its letter was posted, then
+    made again (the requester moved), stopped the clock once more; the case lost its due
+    date and left the Overdue view. Made again, a letter asks the same request: answered,
+    it changes nothing."""
+    first, again = at(register, date(2026, 2, 4)), at(register, date(2026, 2, 9))
+    try:
+        ref = uk_access(first, date(2026, 2, 2))
+        old = letters.produce_letter(first, ref, "identity-request")
+        answered = cases.record_event(again, ref, "id-received", date(2026, 2, 6))
+        assert answered.due_date == date(2026, 3, 6)
+        moved(again, ref)
+        letters.produce_again(again, old.id)
+        view = cases.get_case(again, ref)
+        assert (view.due_date, [(e.kind, e.on) for e in view.events]) == (
+            date(2026, 3, 6), [("id-requested", date(2026, 2, 4)), ("id-received", date(2026, 2, 6))])
+        audited(again)
+    finally:
+        first.dispose()
+        again.dispose()
+
+
+def test_a_question_asked_while_identity_is_awaited_is_recorded(register) -> None:
+    """An outside tester: a clarification letter made while the clock was stopped for
+    identity recorded no round, so its answer could not be recorded, though the letter
+    said the time stops (docs/rules.md, "Clarification": a round asked before the period
+    started and still open when it starts pauses from the day after)."""
+    reg = at(register, date(2026, 2, 5))
+    try:
+        ref = uk_access(reg, date(2026, 2, 2))
+        letters.produce_letter(reg, ref, "identity-request")
+        letters.produce_letter(reg, ref, "clarification-request",
+                               fields={"clarification_question": "Which orders do you mean?"})
+        assert [e.kind for e in cases.get_case(reg, ref).events] == ["id-requested", "clarification-requested"]
+        cases.record_event(reg, ref, "id-received", date(2026, 2, 5))
+        later = at(register, date(2026, 2, 16))
+        try:
+            done = cases.record_event(later, ref, "clarification-received", date(2026, 2, 15))
+            # the clock starts 5 Feb; 6-15 Feb, 10 days, do not count: 5 Mar + 10
+            assert done.due_date == date(2026, 3, 16)
+        finally:
+            later.dispose()
+    finally:
+        reg.dispose()

@@ -386,9 +386,17 @@ def test_the_acknowledgements_reply_date_reads_as_english_whatever_the_clock(reg
 
     extended = postal_case(register, name="Karl Weber", received=date(2026, 11, 2))
     cases.record_event(register, extended.reference, "extended", date(2026, 11, 24), "complex: three brands")
+    # an outside tester: the extension holds once its notice goes out; until then the
+    # reply is due on the original day, and that is what the acknowledgement says
+    text = said(extended.reference)
+    assert "We will reply by 2 December 2026" in text and "We have extended" not in text
+    notice = letters.produce_letter(register, extended.reference, "extension",
+                                    fields={"extension_reasons": "Three brands' systems to search"})
+    letters.record_print(register, notice.id)
+    letters.mark_dispatched(register, [notice.id])
     text = said(extended.reference)
     assert "We have extended the time for our reply, as the law allows, and we will reply by 2 February 2027." \
-        in text and "As we told you" not in text  # an outside tester: no notice may have gone out yet
+        in text and "As we told you" not in text
     assert "If we need to do so" not in text and "That is one month from" not in text
 
 
@@ -558,8 +566,8 @@ def test_a_clarification_request_says_the_clock_stops_only_when_it_does(register
     assert "after the due date: no pause" in cases.get_case(register, late.reference).due_explained
 
 
-def test_a_withdrawn_letter_never_prints_or_goes_out_and_leaves_the_print_list(register, capsys,
-                                                                             tmp_path: Path) -> None:
+def test_a_withdrawn_letter_never_prints_or_goes_out_and_leaves_the_print_list(register, capsys, tmp_path: Path,
+                                                                             cli_on_fixed_now: None) -> None:
     """The mailroom: an acknowledgement made in time and not printed by its case's due
     date must never go out, yet it stayed in that day's print list for good and stopped
     the command line's run, with no way to set it aside. It can now be withdrawn, with
@@ -617,7 +625,7 @@ def test_a_withdrawn_letter_never_prints_or_goes_out_and_leaves_the_print_list(r
                      "made for the wrong request"]) == 0
     assert f"letter {reply.id}: access-response for {email.reference} withdrawn" in capsys.readouterr().out
     assert cli_main(["--db", register.url, "letters", "list", email.reference]) == 0
-    cli_day = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False)  # the real clock's day
+    cli_day = Register.open(register.url, Actor("aisha", "Aisha Khan"), migrate=False)  # the command line's day
     try:
         assert f"withdrawn {cli_day.today().isoformat()}: made for the wrong request" in capsys.readouterr().out
     finally:

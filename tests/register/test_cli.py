@@ -57,7 +57,8 @@ def test_extension_from_a_31st_and_its_notice_date(capsys, sqlite_url) -> None:
                          "--late-reason", "decided on the day; typed in later", "--json")
     assert code == 0, err
     extended = json.loads(out)
-    assert extended["due_date"] == "2027-02-01"  # 31 Jan 2027 is a Sunday
+    assert extended["extended_to"] == "2027-02-01"  # 31 Jan 2027 is a Sunday
+    assert extended["due_date"] == "2026-11-30"  # until the requester is told of it
     assert extended["original_due"] == "2026-11-30"
     assert extended["extended"] is True
 

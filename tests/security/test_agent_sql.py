@@ -104,7 +104,7 @@ def test_extension_by_an_agent_waits_for_a_lead(team_url, make_login, client) ->
     assert (req.kind, req.requested_by) == ("extension", agent)
     team.decide_approval(lead_reg, req.id, "approved", "agreed")
     after = cases.get_case(a, case_id)
-    assert after.extended and after.due_date > before.due_date
+    assert after.extended and after.extended_to > before.due_date == after.due_date  # once told
     assert after.status.value == before.status.value
     # a refusal too, and a rejected one changes nothing
     view = cases.change_status(a, case_id, "refused", "manifestly excessive: the 9th this month")

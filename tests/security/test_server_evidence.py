@@ -143,8 +143,10 @@ def _letter_printed_twice_as_0019_did(reg) -> None:  # noqa: ANN001
 
     from muse_care.services.history import HistoryWriter
 
-    view = cases.add_case(reg, draft(channel="post", address_lines=["1 High St"], city="London",
-                                     postcode="EC1Y 8SY", country="GB"))
+    from tests.conftest import add_case_as_then
+
+    view = add_case_as_then(reg, draft(channel="post", address_lines=["1 High St"], city="London",
+                                       postcode="EC1Y 8SY", country="GB"))
     letters_0019 = table("letters", *(column(n) for n in (
         "id", "case_id", "kind", "layout", "generated_at", "generated_by", "sha256", "page_count", "pdf",
         "recipient_name", "needs_approval", "approved_by", "dispatch_method", "dispatched_by", "print_count",
