@@ -17,6 +17,13 @@ import pytest
 from muse_care.cli.main import main
 from tests.retrieval.conftest import EMAIL, PHONE
 
+
+@pytest.fixture(autouse=True)
+def _on_the_scenarios_day(cli_on_fixed_now: None) -> None:
+    """A call recording of 12 Jun 2026 is kept until 12 Dec 2026; on the real 13 Dec it
+    can no longer be retrieved, as it should not be: the command line run in this
+    process keeps the day these scenarios are written for (``cli_on_fixed_now``)."""
+
 PASSPHRASE = "correct horse battery staple"
 
 
@@ -261,8 +268,12 @@ def test_a_sparse_1_2_gib_recording_streams_through_retrieval_add(sqlite_url, tm
         f.truncate(size)
     env = {**os.environ, "MC_PASS": PASSPHRASE, "MUSE_CARE_USER": "aisha"}
     cli = [sys.executable, "-m", "muse_care", "--db", sqlite_url]
+    from datetime import date, timedelta
+
+    # a child process runs on the real clock: a case and a call of the last few weeks
+    received, called = date.today() - timedelta(days=3), date.today() - timedelta(days=30)
     ref = json.loads(subprocess.run(
-        [*cli, "case", "add", "--right", "access", "--channel", "phone", "--received", "2026-11-20",
+        [*cli, "case", "add", "--right", "access", "--channel", "phone", "--received", received.isoformat(),
          "--name", "Ayesha Qureshi", "--phone", PHONE, "--json"],
         env=env, capture_output=True, text=True, check=True).stdout)["reference"]
     # VmHWM is this process's own peak. ru_maxrss is not: Linux carries the parent's
@@ -275,7 +286,7 @@ def test_a_sparse_1_2_gib_recording_streams_through_retrieval_add(sqlite_url, tm
         "print(json.dumps({'code': code, 'maxrss_kib': hwm}), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", script, "--db", sqlite_url, "retrieval", "add", ref,
-                           "--source", "call-recording", "--interaction-date", "2026-06-12",
+                           "--source", "call-recording", "--interaction-date", called.isoformat(),
                            "--file", str(big), "--passphrase-env", "MC_PASS", "--json"],
                           env=env, capture_output=True, text=True, timeout=300)
     stats = json.loads(done.stderr.strip().splitlines()[-1])
