@@ -763,6 +763,9 @@ def change_regime(register: Register, ref: str | int, regime: str, holiday_regio
         # the same moment, dated where the new law applies (docs/rules.md, "The day received")
         ch.set("received_date", received_day(new, rec.received_at, chosen, rec.country), "received")
         ch.history.add(rec.id, "regime reason", "", reason)
+        # a notice told the old law's date under the old law: under the new one the
+        # requester is told again (found by an outside tester: the told day stayed)
+        ch.set("extension_told_on", None, "extension told")
         _apply_clock(ch)
 
     return _write(register, ref, expected_version, action)

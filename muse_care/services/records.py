@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from muse_care.domain.case import DISCLOSING_RIGHTS, RIGHT_LABELS, Right, Status
 from muse_care.domain.errors import ValidationError
@@ -207,7 +207,9 @@ def metrics(register: Register, year: int, as_of: date | None = None) -> Metrics
         extended = set(session.execute(
             select(CaseRecord.reference).where(
                 CaseRecord.received_date.between(date(year, 1, 1), date(year, 12, 31)),
-                CaseRecord.extended.is_(True))).scalars())
+                CaseRecord.extended.is_(True),
+                # an extension that held: told in time (or extended before migration 0027)
+                or_(CaseRecord.extension_told_on.is_not(None), CaseRecord.extended_to.is_(None)))).scalars())
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     days: dict[str, list[int]] = defaultdict(list)
     for r in rows:

@@ -380,3 +380,22 @@ def test_an_extension_notice_is_told_on_the_laws_day(register) -> None:
     finally:
         in_time.dispose()
         late.dispose()
+
+
+def test_a_told_extension_is_told_again_under_a_new_regime_and_metrics_count_only_those_that_held(register) -> None:
+    """An outside tester: a notice told under one law kept counting after the case moved
+    to another (whose extension gives another date), and the yearly metrics counted an
+    extension never told as an extension made."""
+    from muse_care.services.records import metrics
+
+    set_setting(register, "four_eyes", False)
+    post = dict(channel="post", address_lines=["1 High St"], city="Bristol", postcode="BS1 4DJ")
+    moved = cases.add_case(register, draft(received=date(2026, 11, 2), **post)).reference
+    untold = cases.add_case(register, draft(received=date(2026, 11, 2), name="Bea Lee", **post)).reference
+    for ref in (moved, untold):
+        cases.record_event(register, ref, "extended", TODAY, "complex")
+    _posted_notice(register, moved)
+    assert cases.get_case(register, moved).due_date == date(2027, 2, 2)
+    assert metrics(register, 2026).row("access").extended == 1  # the told one; the untold one never held
+    view = cases.change_regime(register, moved, "eu-gdpr", "DE", "the requester lives in Berlin")
+    assert (view.extension_told_on, view.due_date) == (None, view.original_due)
