@@ -136,8 +136,8 @@ class PastPromiseLetter(ValidationError):
 class LateNoticeLetter(PastPromiseLetter):
     """A stored extension notice printed or posted after the day by which the requester
     had to be told (the original due date): it would tell them too late, and the
-    extension does not hold. Never posted, nor produced again (docs/letters.md, "An
-    extension notice too late")."""
+    extension does not hold. Never posted, nor produced again (docs/rules.md, "Told in
+    time, or not at all")."""
 
     def __init__(self, letter_id: int, reference: str, told_by: date, today: date) -> None:
         self.letter_id, self.reference = letter_id, reference
@@ -295,6 +295,13 @@ def _extension_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
     return out
 
 
+def _asks_itself(case: CaseRecord, letter: LetterRecord, kind: ClockEventKind) -> bool:
+    """Whether ``letter`` recorded the case's latest request of ``kind`` (not one asked
+    by hand, or by an earlier letter that went out, which this letter only repeats)."""
+    asked = [e for e in case.events if e.kind == kind.value and e.voided_on is None]
+    return bool(asked) and max(asked, key=lambda e: e.id).letter_id == letter.id
+
+
 def _still_takes_effect(case: CaseRecord, day: date, kind: ClockEventKind) -> tuple[bool | None, date | None]:
     """Whether the case's outstanding request of ``kind`` (a clarification round, or
     identity), asked on ``day`` (its letter going out then), still does what its letter
@@ -358,7 +365,8 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date, law_tod
     if spec.id == "extension":
         return _extension_changes(letter, case)
     if spec.pauses_clock == ClockEventKind.ID_REQUESTED.value and letter.dispatched_on is None \
-            and get_regime(case.regime).verification_stops_clock:
+            and get_regime(case.regime).verification_stops_clock \
+            and _asks_itself(case, letter, ClockEventKind.ID_REQUESTED):
         stops, due = _still_takes_effect(case, told, ClockEventKind.ID_REQUESTED)
         if stops is False:  # asked on the day it goes out, after the due date: it restarts nothing
             raise LateRequestLetter(letter.id, case.reference, due, told)
@@ -383,6 +391,7 @@ def promise_changes(letter: LetterRecord, case: CaseRecord, today: date, law_tod
                     "it says the time for our answer keeps running while we wait, and under the case's regime "
                     "and rights now it stops"]
         if kept.get("clarification_stops") and letter.dispatched_on is None \
+                and _asks_itself(case, letter, ClockEventKind.CLARIFICATION_REQUESTED) \
                 and _still_takes_effect(case, told, ClockEventKind.CLARIFICATION_REQUESTED)[0] is False:
             # going out on ``told`` it asks then, after the period ended (docs/letters.md)
             return [f"it says the time for our answer stops while we wait, and sent on {told.isoformat()}, "

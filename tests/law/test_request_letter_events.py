@@ -336,3 +336,23 @@ def test_a_question_asked_while_identity_is_awaited_is_recorded(register) -> Non
             later.dispose()
     finally:
         reg.dispose()
+
+
+def test_a_letter_repeating_a_request_asked_by_hand_is_not_stopped_after_the_due_date(register) -> None:
+    """Identity asked on the phone in time (recorded by hand), then a letter repeating it
+    made on the due date and posted after: the request was made in time, the letter only
+    repeats it, and it goes out."""
+    made, posted = at(register, date(2026, 2, 5)), at(register, date(2026, 2, 9))
+    try:
+        ref = cases.add_case(made, cases.CaseDraft(
+            name="Ann Lee", rights=["access"], channel="post", received=date(2026, 1, 5), regime="uk-gdpr",
+            country="GB", address_lines=["1 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
+        cases.record_event(made, ref, "id-requested", date(2026, 2, 2), "asked on the phone")
+        letter = letters.produce_letter(made, ref, "identity-request")
+        letters.record_print(made, letter.id)
+        letters.check_printable(posted, letter.id)
+        letters.mark_dispatched(posted, [letter.id])
+        assert events(posted, ref) == [("id-requested", date(2026, 2, 2))]
+    finally:
+        made.dispose()
+        posted.dispose()
