@@ -295,6 +295,16 @@ def _extension_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
     return out
 
 
+def _moved_to(events: Sequence[ClockEvent], kind: ClockEventKind, day: date) -> list[ClockEvent]:
+    """``events`` with the latest request of ``kind`` asked on ``day`` instead, if later
+    (its letter going out then: services/letter_events.py); unchanged without one."""
+    asked = [i for i, e in enumerate(events) if e.kind is kind]
+    if not asked:
+        return list(events)
+    last = asked[-1]
+    return [*events[:last], replace(events[last], on=max(events[last].on, day)), *events[last + 1:]]
+
+
 def _asks_itself(case: CaseRecord, letter: LetterRecord, kind: ClockEventKind) -> bool:
     """Whether ``letter`` recorded the case's latest request of ``kind`` (not one asked
     by hand, or by an earlier letter that went out, which this letter only repeats)."""
@@ -308,16 +318,14 @@ def _still_takes_effect(case: CaseRecord, day: date, kind: ClockEventKind) -> tu
     says: pauses the clock, or stops it until the answer (None when no such request is
     outstanding: answered, or none recorded), and the due date it leaves."""
     from muse_care.domain.regimes import get_regime
+    from muse_care.services.letter_events import ANSWER
 
-    answer = {ClockEventKind.CLARIFICATION_REQUESTED: ClockEventKind.CLARIFICATION_RECEIVED,
-              ClockEventKind.ID_REQUESTED: ClockEventKind.ID_RECEIVED}[kind]
     events = [ClockEvent(ClockEventKind(e.kind), e.on_date, e.reason) for e in case.events if e.voided_on is None]
     asked = [i for i, e in enumerate(events) if e.kind is kind]
-    if not asked or any(e.kind is answer for e in events[asked[-1]:]):
+    if not asked or any(e.kind.value == ANSWER[kind.value] for e in events[asked[-1]:]):
         return None, None
-    last = asked[-1]
-    moved = [*events[:last], replace(events[last], on=max(events[last].on, day)), *events[last + 1:]]
-    state = compute_clock(get_regime(case.regime), case.received_date, moved, case.holiday_region,
+    state = compute_clock(get_regime(case.regime), case.received_date, _moved_to(events, kind, day),
+                          case.holiday_region,
                           rights=[r for r in case.rights.split(",") if r])
     return (state.due is None if kind is ClockEventKind.CLARIFICATION_REQUESTED else state.start is None), state.due
 
@@ -544,10 +552,7 @@ def _clarification_would_pause(view: CaseView, regime: Any, day: date) -> bool:
         # a round already outstanding: this letter asks it again. Made again in place of
         # an unsent letter, it moves the round to its own day (services/letter_events.py):
         # it promises the pause only if the round still pauses from that day
-        rounds = [i for i, e in enumerate(events) if e.kind is ClockEventKind.CLARIFICATION_REQUESTED]
-        last = rounds[-1] if rounds else None
-        moved = events if last is None else \
-            [*events[:last], replace(events[last], on=max(events[last].on, day)), *events[last + 1:]]
+        moved = _moved_to(events, ClockEventKind.CLARIFICATION_REQUESTED, day)
         return all(compute_clock(regime, view.received, evs, view.holiday_region,
                                  rights=[r.value for r in view.rights]).due is None for evs in (events, moved))
     return state.due is None
