@@ -670,6 +670,15 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
                                   "'extended' clock event with its reasons first")
         from muse_care.domain.regimes import REGIMES
 
+        if view.due_date is None and view.waiting_for == "clarification":
+            # docs/rules.md, "Extension": decided during the pause, it is told once the
+            # pause ends and the dates it gives are known
+            asked = max((e.on for e in view.events if e.kind == "clarification-requested"), default=None)
+            since = f" asked {asked:%a %d %b %Y}" if asked else ""
+            raise ValidationError("kind", f"the clock of {view.reference} is paused for the clarification"
+                                  f"{since}: the original and the extended due dates are known only once "
+                                  "it arrives. Record the clarification when it arrives, then make the "
+                                  "notice, by the original due date it gives")
         regime = REGIMES.get(view.regime)
         # the notice is given on the law's day, as a clock event is (docs/rules.md, "The
         # day received"): the organisation's may be a day ahead of it, or behind

@@ -399,3 +399,35 @@ def test_a_told_extension_is_told_again_under_a_new_regime_and_metrics_count_onl
     assert metrics(register, 2026).row("access").extended == 1  # the told one; the untold one never held
     view = cases.change_regime(register, moved, "eu-gdpr", "DE", "the requester lives in Berlin")
     assert (view.extension_told_on, view.due_date) == (None, view.original_due)
+
+
+def test_an_extension_decided_during_a_clarification_pause_is_told_once_the_dates_are_known(register) -> None:
+    """Found by the told differential (tests/law/test_told_differential.py): a notice for an
+    extension decided while a UK access request waits for clarification was refused as
+    "an extension letter needs the field 'due_date'", a field no agent can type. The pause
+    leaves both dates open: the message says so and what to do; once the answer arrives
+    the notice gives the dates the pause left."""
+    from muse_care.services import letters
+    from tests.letters.pdf_probe import all_text, norm
+
+    set_setting(register, "four_eyes", False)
+    ref = cases.add_case(register, draft(received=date(2026, 11, 2), channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ")).reference
+    cases.record_event(register, ref, "clarification-requested", date(2026, 11, 19))
+    cases.record_event(register, ref, "extended", date(2026, 11, 20), "complex")
+    with pytest.raises(ValidationError) as error:
+        letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    assert (error.value.field, error.value.message) == (
+        "kind", f"the clock of {ref} is paused for the clarification asked Thu 19 Nov 2026: the original and the "
+        "extended due dates are known only once it arrives. Record the clarification when it arrives, then make "
+        "the notice, by the original due date it gives")
+    view = cases.record_event(register, ref, "clarification-received", TODAY)
+    # 19-25 Nov paused, 7 days: due Wed 9 Dec (not Wed 2 Dec), extended to Tue 9 Feb 2027
+    assert (view.original_due, view.extended_to, view.due_date) == (date(2026, 12, 9), date(2027, 2, 9),
+                                                                   date(2026, 12, 9))
+    notice = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    said = norm(all_text(letters.letter_pdf(register, notice.id)))  # the PDF read back by pdftotext
+    assert "9 December 2026" in said and "9 February 2027" in said, said
+    letters.record_print(register, notice.id)
+    letters.mark_dispatched(register, [notice.id])
+    assert cases.get_case(register, ref).due_date == date(2027, 2, 9)
