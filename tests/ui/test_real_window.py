@@ -18,17 +18,31 @@ import pytest
 pytestmark = [pytest.mark.gui]
 
 
-def _free_display() -> int:
-    n = 97
-    while Path(f"/tmp/.X11-unix/X{n}").exists() or Path(f"/tmp/.X{n}-lock").exists():
-        n += 1
-    return n
+def _start_xvfb() -> tuple[subprocess.Popen, int]:
+    """Xvfb on a display it picks itself (``-displayfd``: it writes the number once it
+    accepts connections), so no other X server, live or leaving, can be taken for ours."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1366x768x24",
+                             "-nolisten", "tcp"], pass_fds=(write_end,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()  # empty if Xvfb ended without starting
+    assert number.isdigit(), f"Xvfb did not start (exit status {xvfb.poll()})"
+    return xvfb, int(number)
 
 
 def _grab(display: int, path: Path) -> None:
     from PIL import ImageGrab
 
     ImageGrab.grab(xdisplay=f":{display}").save(path)
+
+
+def _titles(env) -> list[str]:
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "."], env=env,
+                           capture_output=True, text=True, timeout=30).stdout.split()
+    return [subprocess.run(["xdotool", "getwindowname", w], env=env, capture_output=True, text=True,
+                           timeout=30).stdout.strip() for w in found]
 
 
 def _xdo(env, *args: str) -> None:
@@ -59,14 +73,11 @@ def test_notes_land_on_the_case_shown_in_a_real_window(tmp_path: Path, sqlite_ur
                                                 received=date.today(), assignee="aisha", **base))
     taken = cases.add_case(reg, cases.CaseDraft(name="Olwen Marsh", email="om@example.org",
                                                 received=date.today(), assignee="", **base))
-    display = _free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = _start_xvfb()
     env = {**os.environ, "DISPLAY": f":{display}", "QT_QPA_PLATFORM": "xcb", "MUSE_CARE_CONFIG_DIR": str(tmp_path),
            "MUSE_CARE_USER": "aisha"}
     app = None
     try:
-        assert _until(lambda: Path(f"/tmp/.X11-unix/X{display}").exists(), 20)
         log = (tmp_path / "window.log").open("wb")
         app = subprocess.Popen([sys.executable, "-m", "muse_care", "--db", sqlite_url], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
@@ -75,7 +86,10 @@ def test_notes_land_on_the_case_shown_in_a_real_window(tmp_path: Path, sqlite_ur
         # complete (docs/performance.md, "Start-up"): type once it is plain "MUSE Care"
         wid = _until(lambda: subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^MUSE Care$"],
                                             env=env, capture_output=True, text=True).stdout.split(), 60)
-        assert wid, "the window did not appear, or never finished opening the database"
+        assert wid, (f"the window did not appear, or never finished opening the database (the app "
+                     f"{'is still running' if app.poll() is None else f'ended with status {app.poll()}'}; "
+                     f"windows: {_titles(env)}); its output:\n"
+                     + (tmp_path / "window.log").read_text(errors="replace")[-3000:])
         _xdo(env, "windowsize", wid[-1], "1366", "740")
         _xdo(env, "windowfocus", wid[-1])  # no window manager under Xvfb: focus it directly
         time.sleep(1.5)
