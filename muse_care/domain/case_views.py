@@ -120,7 +120,9 @@ class CaseView:
     def extension_holds(self) -> bool:
         """Extended, and the requester told of it in time, so the due date is the
         extended one (a case extended before migration 0027 has no ``extended_to``)."""
-        return self.extended and (self.extension_told_on is not None or self.extended_to is None)
+        # a paused clock has no extended date yet either: only a dated case is the old kind
+        return self.extended and (self.extension_told_on is not None
+                                  or (self.extended_to is None and self.due_date is not None))
 
     @property
     def allowed_moves(self) -> tuple[Status, ...]:

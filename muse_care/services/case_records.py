@@ -219,8 +219,11 @@ class _Change:
 
 def _apply_clock(ch: _Change) -> None:
     state = _clock(ch.rec)
-    # an extension holds once the requester is told of it, in time (domain/clock.held_due)
-    told = ch.rec.extension_told_on if told_in_time(state, ch.rec.extension_told_on) else None
+    # an extension holds once the requester is told of it, in time (domain/clock.held_due).
+    # While the clock is stopped the told day is kept: a stop that is voided (its letter
+    # withdrawn) returns to the same period and its notice; a restart clears it.
+    told_on = ch.rec.extension_told_on
+    told = told_on if told_in_time(state, told_on) or state.start is None else None
     due, note = held_due(state, told)
     ch.set("clock_start", state.start)
     ch.set("due_date", due, "due date")

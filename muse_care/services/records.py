@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from muse_care.domain.case import DISCLOSING_RIGHTS, RIGHT_LABELS, Right, Status
 from muse_care.domain.errors import ValidationError
@@ -209,7 +209,8 @@ def metrics(register: Register, year: int, as_of: date | None = None) -> Metrics
                 CaseRecord.received_date.between(date(year, 1, 1), date(year, 12, 31)),
                 CaseRecord.extended.is_(True),
                 # an extension that held: told in time (or extended before migration 0027)
-                or_(CaseRecord.extension_told_on.is_not(None), CaseRecord.extended_to.is_(None)))).scalars())
+                or_(CaseRecord.extension_told_on.is_not(None),
+                    and_(CaseRecord.extended_to.is_(None), CaseRecord.due_date.is_not(None))))).scalars())
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     days: dict[str, list[int]] = defaultdict(list)
     for r in rows:

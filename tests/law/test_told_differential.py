@@ -154,7 +154,7 @@ def _replay(url: str, seed: int) -> list[str]:
             done.append(f"{day:%a %d %b %Y} {step}{'' if taken else ' (refused)'}")
             shown = cases.get_case(reg, ref)
             law = oracle.clock(code, received, region, frozenset(rights), law_events)
-            ours = (shown.due_date, shown.original_due, shown.extension_told_on is not None)
+            ours = (shown.due_date, shown.original_due, shown.extension_holds)
             assert ours == (law.due, law.original_due, law.extended), (
                 f"seed {seed}: {code} {region} {rights}, received {received:%a %d %b %Y}; steps:\n  "
                 + "\n  ".join(done) + f"\nours (due, original, told) {ours}, the law's "
