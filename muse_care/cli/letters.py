@@ -54,7 +54,8 @@ def add_parsers(sub: Any, parser_class: type) -> None:
     disp.add_argument("--run", type=int, help="the print run: mark exactly its letters")
     disp.add_argument("--id", type=int, action="append", default=[], help="a printed letter (repeatable)")
     disp.add_argument("--date", help="the day's print run, if that day has exactly one waiting")
-    disp.add_argument("--method", default="post", help="post (default), email, my-account…")
+    disp.add_argument("--method", default="post",
+                      help="post (default), email (to the case's address) or my-account (the customer's account)")
     disp.add_argument("--json", action="store_true")
     rep = many.add_parser("reprint", help="print a letter again, with the reason")
     rep.add_argument("id", type=int, help="the letter's number (letters list shows it)")
@@ -214,10 +215,11 @@ def run(args: argparse.Namespace) -> int | None:
             print(json.dumps({"dispatched": [_info_json(i) for i in done],
                               "held": [{"id": i, "why": why} for i, why in held]}))
         else:
-            print(f"{_n(len(done), 'letter')} marked dispatched by {args.method}")
+            print(f"{_n(len(done), 'letter')} marked dispatched by {args.method.strip().lower()}")
             for letter_id, why in held:
                 print(f"  held back: letter {letter_id}: {why}")
-        return 0
+        # a letter held back is a problem found: scripts and the mailroom's checks see it
+        return 1 if held else 0
     if cmd == "reprint":
         try:
             pdf = letters.reprint(reg, args.id, args.reason)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from muse_care.domain import validation as v
-from muse_care.domain.case import RIGHT_SPECS, Right
+from muse_care.domain.case import RIGHT_SPECS, Right, Status
 from muse_care.domain.case_views import CaseView
 from muse_care.domain.errors import NotFound, PermissionDenied, ValidationError
 from muse_care.domain.grammar import count
@@ -170,6 +170,22 @@ class WithdrawnLetter(ValidationError):
         self.letter_id, self.reference = letter_id, reference
         self.why = withdrawn_why(on, reason)
         super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
+class RequestWithdrawnLetter(WithdrawnLetter):
+    """A letter for a case whose requester withdrew the request: it answers nothing
+    now, and never prints or goes out (an outside tester posted an acknowledgement for a
+    withdrawn request)."""
+
+    def __init__(self, letter_id: int, reference: str) -> None:  # noqa: D107
+        self.letter_id, self.reference = letter_id, reference
+        self.why = request_withdrawn_why(reference)
+        ValidationError.__init__(self, "letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
+
+
+def request_withdrawn_why(reference: str) -> str:
+    return (f"the request of {reference} was withdrawn: the letter answers nothing now. Do not post it, "
+            "and withdraw the letter")
 
 
 def withdrawn_why(on: date, reason: str) -> str:
@@ -583,6 +599,44 @@ def _require_verified(view: CaseView, kind: str) -> None:
                               "record the identity checks first")
 
 
+CLOCK_FIELDS = ("received_date", "due_date", "new_due_date", "extended_to", "extension_notice_by", "reply_when")
+"""A letter's dates from the case's clock: never typed (docs/letters.md, "The case's
+dates"). The form shows them; what it sends back is taken only if it is the case's."""
+
+
+def _refuse_typed_dates(view: CaseView, spec: Any, extra: Mapping[str, str]) -> None:
+    """A clock date typed into a letter that is not the case's own (in either date style)
+    is refused, at its field: a letter tells the requester only the dates the case has."""
+    for name in CLOCK_FIELDS:
+        typed = " ".join(extra.get(name, "").split())
+        if not typed:
+            continue
+        ours = {derived_fields(view, spec.id, style).get(name, "") for style in ("uk", "us")}
+        if typed in ours:
+            continue
+        label = next((f.label for f in spec.fields if f.name == name), name.replace("_", " "))
+        shown = next(iter(sorted(x for x in ours if x)), "")
+        has = f"the case gives {shown}" if shown else "the case gives none now"
+        raise ValidationError(name, f"“{label}” comes from the case's clock and cannot be typed ({has}): "
+                              "record the clock event that changes it, and the letter follows")
+
+
+def _require_clock_dates(view: CaseView, spec: Any, values: Mapping[str, str]) -> None:
+    """A date the letter needs from the case's clock and the case has none of now: said
+    as the clock's state, at the field (not as a field to type)."""
+    from muse_care.letters.model import field_spec
+
+    for name in field_spec(spec.id).required:
+        if name in CLOCK_FIELDS and not values.get(name, "").strip():
+            label = next((f.label for f in spec.fields if f.name == name), name.replace("_", " "))
+            why = (f"its clock is stopped until the {view.waiting_for} asked for arrives"
+                   if view.waiting_for in ("identity", "authority", "fee")
+                   else "its clock is paused until the clarification asked for arrives"
+                   if view.waiting_for == "clarification" else "it has no due date now")
+            raise ValidationError(name, f"{a_or_an(spec.title.lower())} letter gives “{label}” from the case, "
+                                  f"and case {view.reference} has none: {why}")
+
+
 def a_or_an(kind: str) -> str:
     from muse_care.domain.grammar import a_or_an as article
 
@@ -661,6 +715,14 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
     org = organisation(register)
     today = letter_date or register.today()
     view = _case_view(register, ref)
+    asked = {r.value for r in view.rights}
+    if not spec.serves(asked, view.regime):
+        # as the window's form offers them: a reply answers what the case asks (an outside
+        # tester made an access response on an erasure case, which no lead had to approve)
+        fits = [k.id for k in kinds.all_kinds() if k.serves(asked, view.regime)]
+        raise ValidationError("kind", f"{a_or_an(spec.title.lower())} letter does not answer case {view.reference}, "
+                              f"which asks for {', '.join(sorted(asked))} under {view.regime}; its letters: "
+                              + ", ".join(fits))
     _approval_check(register, view, spec.id)
     if spec.discloses:
         _require_verified(view, spec.id)
@@ -673,8 +735,8 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
         if view.due_date is None and view.waiting_for == "clarification":
             # docs/rules.md, "Extension": decided during the pause, it is told once the
             # pause ends and the dates it gives are known
-            asked = max((e.on for e in view.events if e.kind == "clarification-requested"), default=None)
-            since = f" asked {asked:%a %d %b %Y}" if asked else ""
+            asked_on = max((e.on for e in view.events if e.kind == "clarification-requested"), default=None)
+            since = f" asked {asked_on:%a %d %b %Y}" if asked_on else ""
             raise ValidationError("kind", f"the clock of {view.reference} is paused for the clarification"
                                   f"{since}: the original and the extended due dates are known only once "
                                   "it arrives. Record the clarification when it arrives, then make the "
@@ -702,10 +764,12 @@ def _prepare_letter(register: Register, ref: str | int, kind: str, *, layout: st
 
     # what the case gives, then what its tasks found (systems searched, erased, kept), then
     # what the agent typed
+    _refuse_typed_dates(view, spec, extra)
     values = {**case_fields(register, view, spec.id, style), **letter_fields(register, view.id),
-              **{k: x for k, x in extra.items() if x}}
+              **{k: x for k, x in extra.items() if x and k not in CLOCK_FIELDS}}
     allowed = {f.name for f in spec.fields}
     values = {k: x for k, x in values.items() if k in allowed or k in extra}
+    _require_clock_dates(view, spec, values)
     request = LetterRequest(kind=spec.id, layout=layout_v, reference=view.reference, letter_date=today,
                             recipient=recipient, organisation=org, fields=values, enclosures=encl,
                             law=letter_law_for(register, view, spec.id, style, today))
@@ -804,7 +868,10 @@ def _again(register: Register, letter_id: int) -> _Wanted:
             typed = json.loads(old.request_json) if old.request_json else {}
         except ValueError:
             typed = {}
-    return _prepare_letter(register, case_id, kind, layout=layout, fields=dict(typed.get("fields", {})),
+    # the case's dates as they are now, never as the old letter had them (an outside
+    # tester: a form's dates, stored with the letter, came back in the new one)
+    fields = {k: x for k, x in dict(typed.get("fields", {})).items() if k not in CLOCK_FIELDS}
+    return _prepare_letter(register, case_id, kind, layout=layout, fields=fields,
                            enclosures=list(typed.get("enclosures", [])))
 
 
@@ -924,6 +991,8 @@ def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: da
         raise WithdrawnLetter(letter.id, case.reference, letter.withdrawn_on, letter.withdrawn_reason)
     if letter.superseded_by is not None:
         raise SupersededLetter(letter.id, case.reference, letter.superseded_by)
+    if case.status == Status.WITHDRAWN.value:
+        raise RequestWithdrawnLetter(letter.id, case.reference)
     changes = address_changes(letter, case) + promise_changes(letter, case, today, law_today)
     if changes:
         raise StaleLetter(letter.id, case.reference, changes)
@@ -1266,6 +1335,8 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date, law_day: dat
     was withdrawn."""
     if letter.withdrawn_on is not None:
         return withdrawn_why(letter.withdrawn_on, letter.withdrawn_reason)
+    if case.status == Status.WITHDRAWN.value:
+        return request_withdrawn_why(case.reference)
     try:
         changes = address_changes(letter, case) + promise_changes(letter, case, day, law_day)
     except PastPromiseLetter as exc:
@@ -1276,11 +1347,22 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date, law_day: dat
     return ""
 
 
+DISPATCH_METHODS = {"post": "printed and posted", "email": "sent to the case's email address",
+                    "my-account": "put in the customer's account on the website"}
+"""How a letter reaches the requester (docs/letters.md, "Print runs"): a letter marked sent
+another way could not be shown to have reached them."""
+
+
 def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post",
                     on: date | None = None) -> list[LetterInfo]:
     """After printing: mark the letters as sent, in one action (one unit of work). Only
-    letters that have been printed (in a run or on their own) and not superseded."""
-    method = v.clean_text("method", method, max_len=32, required=True)
+    letters that have been printed (in a run or on their own) and not superseded.
+    ``method``: one of ``DISPATCH_METHODS``; email only to a case with an email address,
+    the customer's account only for a case with an account reference."""
+    method = v.clean_text("method", method, max_len=32, required=True).lower()
+    if method not in DISPATCH_METHODS:
+        raise ValidationError("method", f"unknown way of sending '{method}'; use one of: "
+                              + ", ".join(f"{m} ({what})" for m, what in DISPATCH_METHODS.items()))
     day = on or register.today()
     if day > register.today():
         raise ValidationError("date", f"{day.isoformat()} is in the future")
@@ -1310,6 +1392,13 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
             if letter.print_count == 0 and method == "post":
                 raise ValidationError("letters", f"letter {letter_id} has never been printed; print it "
                                       "(in a print run or from the case) before marking it posted")
+            if method == "email" and not case.requester_email.strip():
+                raise ValidationError("method", f"letter {letter_id} for {case.reference} cannot have been "
+                                      "emailed: the case has no email address. Post it, or add the address "
+                                      "to the case first")
+            if method == "my-account" and not case.account_ref.strip():
+                raise ValidationError("method", f"letter {letter_id} for {case.reference} cannot have been "
+                                      "put in the customer's account: the case has no account reference")
             letter.dispatched_on, letter.dispatch_method = day, method
             letter.dispatched_by = register.actor.login
             history.add(letter.case_id, f"letter dispatched:{letter.kind}", "",

@@ -261,6 +261,10 @@ class LetterDialog(QtWidgets.QDialog):
                 editor.textEdited.connect(lambda text, n=name: self._edited(n, text))
             editor.setObjectName(f"field_{name}")
             editor.setAccessibleName(title + (" (required)" if required else ""))
+            if name in letters.CLOCK_FIELDS:
+                # the case's own dates (docs/letters.md, "The case's dates")
+                editor.setReadOnly(True)
+                editor.setToolTip("From the case's clock: record a clock event to change it")
             label.setBuddy(editor)
             error = QtWidgets.QLabel()
             error.setWordWrap(True)
@@ -354,8 +358,9 @@ class LetterDialog(QtWidgets.QDialog):
         kind = self.kind()
         spec = field_spec(kind)
         values = self.values()
+        # a date from the case's clock, missing, is the service's to explain (its clock's state)
         problems = {n: f"“{field_label(kind, n)}” is required for this letter"
-                    for n in spec.required if n not in values}
+                    for n in spec.required if n not in values and n not in letters.CLOCK_FIELDS}
         for given, needed in spec.implies:
             if given in values and needed not in values:
                 problems[needed] = (f"“{field_label(kind, given)}” is filled in, so the letter must "

@@ -431,3 +431,87 @@ def test_an_extension_decided_during_a_clarification_pause_is_told_once_the_date
     letters.record_print(register, notice.id)
     letters.mark_dispatched(register, [notice.id])
     assert cases.get_case(register, ref).due_date == date(2027, 2, 9)
+
+
+def _extended_by_post(register: Register, received: date = date(2026, 11, 2), email: str = "") -> str:
+    set_setting(register, "four_eyes", False)
+    ref = cases.add_case(register, draft(received=received, channel="post", address_lines=["1 High St"],
+                                         city="Bristol", postcode="BS1 4DJ", email=email)).reference
+    cases.record_event(register, ref, "extended", date(2026, 11, 20), "complex")
+    return ref
+
+
+def test_a_letter_takes_its_dates_from_the_case_never_as_typed(register) -> None:
+    """An outside tester: `--field "due_date=31 December 2026" --field "new_due_date=31 March
+    2027"` on an extension notice (the case: due 2 Dec, extended to 2 Feb) printed and was
+    posted as typed, and the extension counted as told; an acknowledgement likewise. A
+    date from the case's clock is refused when typed otherwise, at its field; typed as the
+    case has it (the window's form sends its shown values back), it is taken."""
+    from muse_care.services import letters
+    from tests.letters.pdf_probe import all_text, norm
+
+    ref = _extended_by_post(register)
+    for name, typed in (("due_date", "31 December 2026"), ("new_due_date", "31 March 2027")):
+        with pytest.raises(ValidationError) as error:
+            letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders", name: typed})
+        assert error.value.field == name
+        assert "comes from the case's clock and cannot be typed (the case gives " in error.value.message
+    with pytest.raises(ValidationError, match="comes from the case's clock"):
+        letters.produce_letter(register, ref, "acknowledgement", fields={"due_date": "31 March 2027"})
+    assert letters.list_letters(register, ref) == []
+    notice = letters.produce_letter(register, ref, "extension", fields={
+        "extension_reasons": "400 orders", "due_date": "2 December 2026", "new_due_date": "2 February 2027"})
+    said = norm(all_text(letters.letter_pdf(register, notice.id)))
+    assert "2 December 2026" in said and "2 February 2027" in said and "31 March" not in said
+
+
+def test_a_letter_is_marked_sent_only_a_way_that_reaches_the_requester(register) -> None:
+    """An outside tester: `letters dispatch --method Post` marked an unprinted extension
+    notice posted (the print check looked for "post"), and `--method email` (or
+    "carrier-pigeon") marked it sent to a requester with no email address; each made the
+    extension hold. The method is one of post, email, my-account, in any case of letters;
+    email needs the case's email address, my-account its account reference."""
+    from muse_care.services import letters
+
+    ref = _extended_by_post(register)
+    notice = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    with pytest.raises(ValidationError, match="has never been printed"):
+        letters.mark_dispatched(register, [notice.id], method="Post")
+    with pytest.raises(ValidationError, match="unknown way of sending 'carrier-pigeon'; use one of: post"):
+        letters.mark_dispatched(register, [notice.id], method="carrier-pigeon")
+    with pytest.raises(ValidationError, match="cannot have been emailed: the case has no email address"):
+        letters.mark_dispatched(register, [notice.id], method="email")
+    with pytest.raises(ValidationError, match="the case has no account reference"):
+        letters.mark_dispatched(register, [notice.id], method="my-account")
+    view = cases.get_case(register, ref)
+    assert (view.extension_told_on, view.due_date) == (None, date(2026, 12, 2))
+    assert letters.list_letters(register, ref)[-1].dispatched_on is None
+    emailed = _extended_by_post(register, email="ann@example.com")
+    sent = letters.produce_letter(register, emailed, "extension", fields={"extension_reasons": "400 orders"})
+    letters.mark_dispatched(register, [sent.id], method="EMAIL")
+    assert letters.list_letters(register, emailed)[-1].dispatch_method == "email"
+    assert cases.get_case(register, emailed).due_date == date(2027, 2, 2)
+
+
+def test_withdrawing_a_request_letter_keeps_the_extension_notice_already_posted(register) -> None:
+    """An outside tester: told of the extension on 20 Nov, an identity request made and
+    withdrawn the same week left the case due on the original date, its notice forgotten
+    (the stop had cleared the told day). The stop voided, the clock is the one before it,
+    notice and all; an identity request that arrives restarts the period and the notice
+    tells nothing of it."""
+    from muse_care.services import letters
+
+    ref = _extended_by_post(register)
+    _posted_notice(register, ref, on=date(2026, 11, 20))
+    assert cases.get_case(register, ref).due_date == date(2027, 2, 2)
+    asked = letters.produce_letter(register, ref, "identity-request")
+    stopped = cases.get_case(register, ref)
+    assert (stopped.due_date, stopped.waiting_for) == (None, "identity")
+    letters.withdraw_letter(register, asked.id, "made in error")
+    back = cases.get_case(register, ref)
+    assert (back.due_date, back.extension_told_on) == (date(2027, 2, 2), date(2026, 11, 20))
+    # asked again, and the identity arrives: a new period, and the notice does not carry
+    again = letters.produce_letter(register, ref, "identity-request")
+    restarted = cases.record_event(register, ref, "id-received", TODAY)
+    assert (restarted.due_date, restarted.extended, restarted.extension_told_on) == (date(2026, 12, 29), False, None)
+    assert again.id != asked.id

@@ -135,3 +135,59 @@ def test_a_phone_case_can_be_answered_outside_the_letters(register, capsys) -> N
     entry = next(h for h in cases.get_case(register, view.reference).history if h.what == "electronic reply")
     assert entry.new.startswith("2026-11-24 by email: the data we hold")
     assert day(2026, 11, 24) <= register.today()
+
+
+def test_a_letter_answers_what_the_case_asks(register) -> None:  # noqa: ANN001
+    """An outside tester: on an erasure case, `letter REF --kind access-response` made, printed
+    and posted an access response with the requester's data, and no lead was asked (the
+    approval looks only at kinds answering the case's rights); `--kind erasure-done` on an
+    access case told the requester data was deleted. The service offers the kinds the
+    window's form offers, and names them."""
+    view = _ready(register)  # erasure
+    with pytest.raises(ValidationError) as error:
+        letters.produce_letter(register, view.reference, "access-response", enclosures=["Your order history"])
+    assert error.value.field == "kind"
+    assert error.value.message.startswith(f"an access response letter does not answer case {view.reference}, "
+                                          "which asks for erasure under uk-gdpr; its letters: acknowledgement,")
+    assert "erasure-done" in error.value.message and "access-response" not in error.value.message.split(": ")[-1]
+    access = _ready(register, rights=["access"], name="Ann Lee")
+    with pytest.raises(ValidationError, match="does not answer case"):
+        letters.produce_letter(register, access.reference, "erasure-done", fields={"outcome": "deleted"})
+    assert letters.list_letters(register, view.reference) == letters.list_letters(register, access.reference) == []
+
+
+def test_a_letter_for_a_withdrawn_request_never_prints_or_goes_out(register) -> None:  # noqa: ANN001
+    """An outside tester: an acknowledgement built into a print run, then the requester
+    withdrew; the run was marked posted, the letter with it."""
+    view = _ready(register)
+    ack = letters.produce_letter(register, view.reference, "acknowledgement")
+    run = letters.build_print_run(register)
+    cases.change_status(register, view.reference, "withdrawn", "the requester withdrew the request by phone")
+    done, held = letters.dispatch_run(register, run.id)
+    assert done == [] and [(i, why.split(":")[0]) for i, why in held] == [
+        (ack.id, f"the request of {view.reference} was withdrawn")]
+    with pytest.raises(letters.RequestWithdrawnLetter, match="Do not post it, and withdraw the letter"):
+        letters.check_printable(register, ack.id)
+    with pytest.raises(ValidationError, match="was withdrawn: the letter answers nothing now"):
+        letters.mark_dispatched(register, [ack.id])
+    letters.withdraw_letter(register, ack.id, "the request was withdrawn")
+    assert letters.list_letters(register, view.reference)[0].withdrawn_on is not None
+
+
+def test_made_again_a_letter_takes_the_case_dates_of_now(register) -> None:  # noqa: ANN001
+    """An outside tester: the window's form sent the case's dates back with the letter
+    (due 5 Jan); identity asked since, the letter was made again and still promised 5
+    January, beside "within one month of receiving the identity". Made again, a letter
+    takes the case's dates as they are then."""
+    from tests.letters.pdf_probe import all_text, norm
+
+    set_setting(register, "four_eyes", False)
+    view = cases.add_case(register, draft(rights=["access"], received=date(2026, 11, 20)))  # due Mon 21 Dec
+    ack = letters.produce_letter(register, view.reference, "acknowledgement",
+                                 fields={"due_date": "21 December 2026", "extension_notice_by": "21 December 2026"})
+    cases.record_event(register, view.reference, "id-requested", date(2026, 11, 24))
+    with pytest.raises(letters.StaleLetter):
+        letters.check_printable(register, ack.id)
+    again = letters.produce_again(register, ack.id)
+    said = norm(all_text(letters.letter_pdf(register, again.id)))
+    assert "21 December" not in said and "within one month of receiving the identity" in said, said
