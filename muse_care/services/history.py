@@ -513,6 +513,7 @@ def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> Aud
     cases = _replay(session, redacted_cases, problems)
     if _has_row_columns(session):
         _outside_changes(session, problems)
+        _letters_as_made(session, problems)
         _take_check(session, problems)
     _clock_check(session, problems)
     return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
@@ -659,6 +660,44 @@ def _same(a: object, b: object) -> bool:
 _EXPLAINED_OPS = (":baseline", ":load")
 """Row entries MUSE Care writes without a word entry: a migration's baseline of the
 rows as they were, and a bulk load's record of what it loaded (``store/history_sql.py``)."""
+
+
+_EMPTY_DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # anonymised: no PDF
+
+
+def _letters_as_made(session: Session, problems: list[str], limit: int = 50) -> None:
+    """Each letter's PDF in its row entries, which the database writes: after the first,
+    the same PDF, or none (anonymisation). A different one is a letter replaced after it
+    was made, whatever word entries came with it (an outside tester forged one through
+    the history's own writer, from an agent's login; docs/security.md, "Audit")."""
+    from muse_care.store.models import CaseRecord
+
+    h = HistoryRecord
+    first: dict[int, str] = {}
+    found = 0
+    rows = session.execute(select(h.id, h.row_id, h.case_id, h.actor, h.at, h.data).where(
+        h.tbl == "letters", h.redacted.is_(False)).order_by(h.row_id, h.id)).yield_per(5000)
+    refs: dict[int, str] = {}
+    for entry_id, row_id, case_id, actor, at, data in rows:
+        digest = str(_image(str(data or "")).get("pdf") or "").lower()
+        if not digest or digest == _EMPTY_DIGEST or row_id is None:
+            continue
+        case_id = int(case_id or 0)
+        made = first.setdefault(int(row_id), digest)
+        if digest == made:
+            continue
+        found += 1
+        if found > limit:
+            problems.append("(more letters replaced not listed)")
+            return
+        if case_id not in refs:
+            refs[case_id] = session.execute(select(CaseRecord.reference).where(
+                CaseRecord.id == case_id)).scalar_one_or_none() or f"#{case_id}"
+        when = _parse_at(at) or at
+        when_s = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, datetime) else str(when)
+        problems.append(f"case {refs[case_id]}: letter {row_id}'s PDF was replaced after it was made, by "
+                        f"{actor} at {when_s} (entry {entry_id}): it is not the letter MUSE Care made")
+        first[int(row_id)] = digest  # named once; a later change again is named again
 
 
 def _outside_changes(session: Session, problems: list[str], limit: int = 200) -> None:

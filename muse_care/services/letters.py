@@ -980,13 +980,52 @@ def _hash_checked(letter: LetterRecord, case: CaseRecord) -> bytes:
     return letter.pdf
 
 
+_FIRST_IMAGES = ("row:letters:insert", "row:letters:baseline", "row:letters:load")
+
+
+def made_pdf_digest(session: Any, letter_id: int) -> str | None:
+    """The SHA-256 of the PDF the letter was made with, as the database itself recorded
+    it in the letter's first row entry (its row trigger, which no login can write for it:
+    docs/security.md); None where there is none (or it was anonymised)."""
+    import json
+
+    h = HistoryRecord
+    row = session.execute(select(h.data, h.redacted).where(h.tbl == "letters", h.row_id == letter_id,
+                                                           h.what.in_(_FIRST_IMAGES))
+                          .order_by(h.id).limit(1)).first()
+    if row is None or row.redacted or not row.data:
+        return None
+    try:
+        image = json.loads(row.data)
+    except ValueError:
+        return None
+    digest = image.get("pdf") if isinstance(image, dict) else None
+    return str(digest).lower() if digest else None
+
+
+def _as_made(session: Any, letter: LetterRecord, case: CaseRecord) -> bytes:
+    """The stored PDF if it is the one MUSE Care made: its own hash holds, and it is the
+    PDF the database recorded when the letter was made (an outside tester replaced a
+    letter's PDF and hash from an agent's login, with a history entry forged to match,
+    and the print run printed another customer's letter under the first one's cover)."""
+    import hashlib
+
+    pdf = _hash_checked(letter, case)
+    made = made_pdf_digest(session, letter.id)
+    if made is not None and hashlib.sha256(pdf).hexdigest() != made:
+        raise ValidationError("letter", f"letter {letter.id} for {case.reference} is not the letter MUSE Care "
+                              "made: its PDF was replaced after it was made. Do not send it; tell a team lead "
+                              "(muse-care audit verify names the change)")
+    return pdf
+
+
 def _checked_pdf(session: Any, letter: LetterRecord, case: CaseRecord, today: date,
                  law_today: date | None = None) -> bytes:
     """The stored PDF if it may be printed on ``today``: its hash holds, it was not
     produced again, the name and every address part still match the case, and a
     promised reply date is still the case's and not past (docs/letters.md, "Before a
     letter prints")."""
-    pdf = _hash_checked(letter, case)
+    pdf = _as_made(session, letter, case)
     if letter.withdrawn_on is not None:
         raise WithdrawnLetter(letter.id, case.reference, letter.withdrawn_on, letter.withdrawn_reason)
     if letter.superseded_by is not None:
@@ -1076,7 +1115,7 @@ def letter_pdf(register: Register, letter_id: int, *, for_print: bool = True) ->
         if for_print:
             _approval_for_print(register, session, letter, case)
         if not for_print:
-            return _hash_checked(letter, case)
+            return _as_made(session, letter, case)
         return _checked_pdf(session, letter, case, register.today(), law_day_of(register, case, register.today()))
 
 
