@@ -144,6 +144,39 @@ def held_due(state: ClockState, told_on: date | None) -> tuple[date | None, str]
         f"until then the reply is due {by}")
 
 
+def until_sent(regime: Regime, received: date, events: Sequence[ClockEvent], unsent: Sequence[bool],
+               holiday_region: str | None, rights: Sequence[str], told_on: date | None) -> tuple[date | None, str]:
+    """A request is made by the letter that goes out (docs/letters.md, "A request letter
+    and its clock event"). While the clock stops or pauses only on requests whose letters
+    have not gone out (``unsent``, one flag an event), the reply is due as if they had
+    not been made, and the explanation says so; once a letter goes out, its request
+    counts from its day. (None, "") when that does not apply: the clock as it is holds."""
+    def answered(e: ClockEvent) -> bool:  # its answer came: the requester had the request
+        what = e.kind.value.rsplit("-", 1)[0]
+        return any(a.kind.value == f"{what}-received" and a.on >= e.on for a in events)
+
+    unsent = [u and not answered(e) for e, u in zip(events, unsent)]
+    if not any(unsent):
+        return None, ""
+    full = compute_clock(regime, received, events, holiday_region, rights=rights)
+    if full.due is not None:
+        return None, ""
+    try:
+        without = compute_clock(regime, received, [e for e, u in zip(events, unsent) if not u], holiday_region,
+                                rights=rights)
+    except ValidationError:  # no clock without them: they count
+        return None, ""
+    due, _note = held_due(without, told_on if told_in_time(without, told_on) else None)
+    if due is None:
+        return None, ""
+    asked = sorted({(e.on, e.kind.value.rsplit("-", 1)[0]) for e, u in zip(events, unsent) if u})
+    what = " and ".join(f"the {'identity' if k == 'id' else k} request of {day_text(on)}" for on, k in asked)
+    only_questions = all(k == "clarification" for _on, k in asked)
+    verb, effect = ("pauses", "pauses") if only_questions else ("stops", "restarts")
+    return due, (f"; {what} {verb} the clock once its letter goes out: until then the reply is due "
+                 f"{day_text(due)}, and after that day a letter asking it {effect} nothing")
+
+
 _K = ClockEventKind
 _KIND_ORDER = {kind: index for index, kind in enumerate(ClockEventKind)}
 # A request and its answer, and what the team waits for in between.

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from muse_care.domain.case import ActingFor, Channel, Right, Status
 from muse_care.domain.case_views import CaseView, ClockEventView, IdentityCheckView, NoteView, Requester
 from muse_care.domain.clock import (
-    ClockEvent, ClockEventKind, ClockState, compute_clock, held_due, law_day, told_in_time,
+    ClockEvent, ClockEventKind, ClockState, compute_clock, held_due, law_day, told_in_time, until_sent,
 )
 from muse_care.domain.errors import NotFound, StaleRecord
 from muse_care.domain.identity import STEP_LABELS, CheckStep
@@ -217,6 +217,16 @@ class _Change:
             self.changed.append(attr)
 
 
+def _unsent(ch: _Change) -> set[int]:
+    """Ids of the case's counting events whose request letter has not gone out."""
+    mine = {e.id: e.letter_id for e in ch.rec.events if e.voided_on is None and e.letter_id is not None}
+    if not mine:
+        return set()
+    sent = set(ch.session.execute(select(LetterRecord.id).where(
+        LetterRecord.id.in_(set(mine.values())), LetterRecord.dispatched_on.is_not(None))).scalars())
+    return {event_id for event_id, letter_id in mine.items() if letter_id not in sent}
+
+
 def _apply_clock(ch: _Change) -> None:
     state = _clock(ch.rec)
     # an extension holds once the requester is told of it, in time (domain/clock.held_due).
@@ -225,6 +235,13 @@ def _apply_clock(ch: _Change) -> None:
     told_on = ch.rec.extension_told_on
     told = told_on if told_in_time(state, told_on) or state.start is None else None
     due, note = held_due(state, told)
+    unsent = _unsent(ch)
+    if unsent:
+        events = [e for e in ch.rec.events if e.voided_on is None]
+        until, said = until_sent(get_regime(ch.rec.regime), ch.rec.received_date, _events(ch.rec),
+                                 [e.id in unsent for e in events], ch.rec.holiday_region, _rights(ch.rec), told_on)
+        if until is not None:
+            due, note = until, note + said
     ch.set("clock_start", state.start)
     ch.set("due_date", due, "due date")
     ch.set("original_due", state.original_due)

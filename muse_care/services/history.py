@@ -779,9 +779,9 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
     """Each case's dates, recomputed from its recorded clock events under its regime,
     received date, holiday region and rights (``domain/clock.py``), must be the ones
     stored: otherwise someone rewrote them (docs/security.md, "Audit")."""
-    from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, held_due
+    from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, held_due, until_sent
     from muse_care.domain.regimes import get_regime
-    from muse_care.store.models import CaseRecord, ClockEventRecord
+    from muse_care.store.models import CaseRecord, ClockEventRecord, LetterRecord
 
     last = 0
     flagged = 0
@@ -797,12 +797,16 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
             return
         last = recs[-1][0]
         events: dict[int, list[ClockEvent]] = {}
-        for case_id, kind, on, reason in session.execute(
+        unsent: dict[int, list[bool]] = {}  # each event: its request letter has not gone out
+        sent = set(session.execute(select(LetterRecord.id).where(
+            LetterRecord.case_id.between(recs[0][0], last), LetterRecord.dispatched_on.is_not(None))).scalars())
+        for case_id, kind, on, reason, letter_id in session.execute(
                 select(ClockEventRecord.case_id, ClockEventRecord.kind, ClockEventRecord.on_date,
-                       ClockEventRecord.reason)
+                       ClockEventRecord.reason, ClockEventRecord.letter_id)
                 .where(ClockEventRecord.case_id.between(recs[0][0], last), ClockEventRecord.voided_on.is_(None))
                 .order_by(ClockEventRecord.case_id, ClockEventRecord.id)):
             events.setdefault(case_id, []).append(ClockEvent(ClockEventKind(kind), on, reason))
+            unsent.setdefault(case_id, []).append(letter_id is not None and letter_id not in sent)
         for (case_id, ref, regime, received, region, rights, start, due, original, extended, extended_to,
              told_on) in recs:
             try:
@@ -815,6 +819,10 @@ def _clock_check(session: Session, problems: list[str], chunk: int = 2000) -> No
             # before migration 0027 has no extended_to and keeps the dates of its time
             legacy = state.extended and extended_to is None and told_on is None
             held = state.due if legacy else held_due(state, told_on)[0]
+            # a request counts once its letter goes out (domain/clock.until_sent)
+            until = until_sent(get_regime(regime), received, events.get(case_id, []), unsent.get(case_id, []),
+                               region, [r for r in (rights or "").split(",") if r], told_on)[0]
+            held = until if until is not None else held
             for name, stored, lawful in (("clock_start", start, state.start), ("due_date", due, held),
                                          ("original_due", original, state.original_due),
                                          ("extended", bool(extended), state.extended),

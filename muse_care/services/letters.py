@@ -1453,13 +1453,20 @@ def mark_dispatched(register: Register, ids: Sequence[int], method: str = "post"
                 change.set("extension_told_on", law_day_of(register, case, day), "extension told")
                 _apply_clock(change)
                 case.updated_at, case.updated_by = now, register.actor.login
-            if spec is not None and spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value:
-                # a question asks on the day it goes out (services/letter_events.py); an
-                # identity request keeps its day (the month starts when the identity arrives)
-                from muse_care.services.letter_events import redate_for_dispatch
-
+            if spec is not None and spec.pauses_clock is not None:
                 change = _Change(register, session, case, history)
-                redate_for_dispatch(change, letter, spec.pauses_clock, law_day_of(register, case, day))
+                if spec.pauses_clock == ClockEventKind.CLARIFICATION_REQUESTED.value:
+                    # a question asks on the day it goes out (services/letter_events.py); an
+                    # identity request keeps its day (the month starts when the identity arrives)
+                    from muse_care.services.letter_events import redate_for_dispatch
+
+                    redate_for_dispatch(change, letter, spec.pauses_clock, law_day_of(register, case, day))
+                if case.is_open and any(e.letter_id == letter.id and e.voided_on is None for e in case.events):
+                    # its request counts now that it has gone out (domain/clock.until_sent)
+                    from muse_care.services.case_records import _apply_clock
+
+                    session.flush()
+                    _apply_clock(change)
                 if change.changed:
                     case.updated_at, case.updated_by = now, register.actor.login
     return letters_for_run(register, ids=list(ids))

@@ -505,8 +505,8 @@ def test_withdrawing_a_request_letter_keeps_the_extension_notice_already_posted(
     _posted_notice(register, ref, on=date(2026, 11, 20))
     assert cases.get_case(register, ref).due_date == date(2027, 2, 2)
     asked = letters.produce_letter(register, ref, "identity-request")
-    stopped = cases.get_case(register, ref)
-    assert (stopped.due_date, stopped.waiting_for) == (None, "identity")
+    stopped = cases.get_case(register, ref)  # not gone out: the request is not made yet
+    assert (stopped.due_date, stopped.waiting_for) == (date(2027, 2, 2), "identity")
     letters.withdraw_letter(register, asked.id, "made in error")
     back = cases.get_case(register, ref)
     assert (back.due_date, back.extension_told_on) == (date(2027, 2, 2), date(2026, 11, 20))

@@ -57,8 +57,11 @@ def test_a_withdrawn_identity_request_stops_no_clock(register) -> None:
         ref = uk_access(asked_on, date(2026, 1, 5))  # due Thu 5 Feb 2026
         letter = letters.produce_letter(asked_on, ref, "identity-request")
         waiting = cases.get_case(asked_on, ref)
+        # until the letter goes out the request is not made: due as before (domain/clock.until_sent)
         assert (waiting.due_date, waiting.status.value, events(asked_on, ref)) == (
-            None, "awaiting-identity", [("id-requested", date(2026, 1, 9))])
+            date(2026, 2, 5), "awaiting-identity", [("id-requested", date(2026, 1, 9))])
+        assert "stops the clock once its letter goes out: until then the reply is due Thu 5 Feb 2026" in \
+            waiting.due_explained
         letters.withdraw_letter(withdrawn_on, letter.id, "made for the wrong customer")
         back = cases.get_case(withdrawn_on, ref)
         assert (back.due_date, back.waiting_for, back.events) == (date(2026, 2, 5), None, ())
@@ -104,8 +107,8 @@ def test_a_request_made_again_after_the_due_date_restarts_nothing(register) -> N
     first, again = at(register, date(2026, 2, 4)), at(register, date(2026, 2, 9))
     try:
         ref = uk_access(first, date(2026, 1, 5))  # due Thu 5 Feb 2026
-        old = letters.produce_letter(first, ref, "identity-request")  # in time: the clock stops
-        assert cases.get_case(first, ref).due_date is None
+        old = letters.produce_letter(first, ref, "identity-request")  # in time: stops once it goes out
+        assert cases.get_case(first, ref).due_date == date(2026, 2, 5)
         moved(again, ref)
         letters.produce_again(again, old.id)  # it really goes out on Mon 9 Feb, after the due date
         view = cases.get_case(again, ref)
@@ -154,8 +157,8 @@ def test_a_withdrawn_clarification_request_pauses_nothing(register) -> None:
         ref = uk_access(asked, date(2026, 1, 5))
         letter = letters.produce_letter(asked, ref, "clarification-request",
                                         fields={"clarification_question": "Which orders do you mean?"})
-        paused = cases.get_case(asked, ref)
-        assert (paused.due_date, paused.status.value) == (None, "awaiting-clarification")
+        paused = cases.get_case(asked, ref)  # pauses once it goes out
+        assert (paused.due_date, paused.status.value) == (date(2026, 2, 5), "awaiting-clarification")
         letters.withdraw_letter(withdrawn, letter.id, "the question was answered on the phone")
         view = cases.get_case(withdrawn, ref)
         assert (view.due_date, view.events) == (date(2026, 2, 5), ())
@@ -194,7 +197,7 @@ def test_a_clarification_made_again_after_the_period_says_the_time_keeps_running
         ref = uk_access(first, date(2026, 1, 5))  # due Thu 5 Feb 2026
         old = letters.produce_letter(first, ref, "clarification-request",
                                      fields={"clarification_question": "Which orders do you mean?"})
-        assert cases.get_case(first, ref).due_date is None  # asked in the period: paused
+        assert cases.get_case(first, ref).due_date == date(2026, 2, 5)  # not gone out: no pause yet
         moved(again, ref)
         new = letters.produce_again(again, old.id)
         view = cases.get_case(again, ref)
@@ -221,9 +224,10 @@ def test_an_identity_request_posted_after_the_due_date_is_not_posted(register) -
             name="Ann Lee", rights=["access"], channel="post", received=date(2026, 1, 5), regime="uk-gdpr",
             country="GB", address_lines=["1 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
         letter = letters.produce_letter(made, ref, "identity-request")
-        assert cases.get_case(made, ref).due_date is None  # asked on the due date: in time
+        assert cases.get_case(made, ref).due_date == date(2026, 2, 5)  # until it goes out
         letters.record_print(made, letter.id)
         letters.mark_dispatched(made, [letter.id], on=date(2026, 2, 5))  # posted the same day: fine
+        assert cases.get_case(made, ref).due_date is None  # asked on the due date: in time
         assert events(posted, ref) == [("id-requested", date(2026, 2, 5))]
         second = cases.add_case(made, cases.CaseDraft(
             name="Bea Lee", rights=["access"], channel="post", received=date(2026, 1, 5), regime="uk-gdpr",
@@ -356,3 +360,44 @@ def test_a_letter_repeating_a_request_asked_by_hand_is_not_stopped_after_the_due
     finally:
         made.dispose()
         posted.dispose()
+
+
+def test_a_request_letter_that_never_goes_out_stops_no_clock(register) -> None:
+    """An outside tester: a clarification letter made on Fri 27 Nov (due Wed 2 Dec), held
+    back at print on 4 Dec as too late to pause anything, was never withdrawn; on 1 Mar
+    2027 the case still showed "clock paused, no due date", not overdue anywhere (the
+    Overdue list, the dashboard, the breach warnings, the register). A request is made by
+    the letter that goes out: until it does, the reply is due as before."""
+    from muse_care.services.records import register_rows
+    from muse_care.services.team_reports import breach_warnings, dashboard_data
+
+    made, later = at(register, date(2026, 11, 27)), at(register, date(2027, 3, 1))
+    try:
+        ref = cases.add_case(made, cases.CaseDraft(
+            name="Ann Lee", rights=["access"], channel="post", received=date(2026, 11, 2), regime="uk-gdpr",
+            country="GB", address_lines=["1 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
+        other = cases.add_case(made, cases.CaseDraft(
+            name="Bea Lee", rights=["access"], channel="post", received=date(2026, 11, 2), regime="uk-gdpr",
+            country="GB", address_lines=["2 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
+        letters.produce_letter(made, ref, "clarification-request",
+                               fields={"clarification_question": "Which orders do you mean?"})
+        letters.produce_letter(made, other, "identity-request")
+        for r, verb in ((ref, "pauses"), (other, "stops")):
+            view = cases.get_case(later, r)
+            assert (view.due_date, view.overdue) == (date(2026, 12, 2), True), view.due_explained
+            assert f"{verb} the clock once its letter goes out: until then the reply is due Wed 2 Dec 2026" \
+                in view.due_explained
+        assert {ref, other} <= {c.reference for c in cases.list_cases(later, overdue=True)}
+        moment = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+        lead = Register.open(register.url, Actor("sam", "Sam Lead", "lead"), migrate=False, now=lambda: moment)
+        try:
+            assert dashboard_data(lead).overdue == 2
+        finally:
+            lead.dispose()
+        assert {w.reference for w in breach_warnings(later, as_of=date(2027, 3, 1))} >= {ref, other}
+        rows = {r.reference: r for r in register_rows(later, date(2026, 11, 1), date(2026, 11, 30))}
+        assert rows[ref].due == rows[other].due == date(2026, 12, 2)
+        audited(later)
+    finally:
+        made.dispose()
+        later.dispose()

@@ -79,12 +79,16 @@ def test_acknowledgement_is_kept_with_its_hash(register) -> None:
 
 def test_identity_request_letter_starts_the_wait(register) -> None:
     view = postal_case(register)
-    letters.produce_letter(register, view.reference, "identity-request")
+    asked = letters.produce_letter(register, view.reference, "identity-request")
     after = cases.get_case(register, view.reference)
     assert [e.kind for e in after.events] == ["id-requested"]
-    assert after.due_date is None and after.status.value == "awaiting-identity"
+    # the request is made by the letter that goes out: until then the reply is due as before
+    assert after.due_date == view.due_date and after.status.value == "awaiting-identity"
     body = pdf_text(letters.letter_pdf(register, letters.list_letters(register, view.reference)[0].id))
     assert "recent order" in body
+    letters.record_print(register, asked.id)
+    letters.mark_dispatched(register, [asked.id])
+    assert cases.get_case(register, view.reference).due_date is None  # sent: the clock stops
 
 
 def test_missing_field_names_it_and_stores_nothing(register) -> None:

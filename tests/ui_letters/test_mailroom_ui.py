@@ -237,8 +237,8 @@ def test_a_withdrawn_identity_request_starts_the_clock_again_from_the_letters_ta
     a = postal_case(sqlite_register)  # received Mon 2 Nov 2026, identity confirmed
     asked = letters.produce_letter(sqlite_register, a.reference, "identity-request",
                                    fields={"identity_steps": "a recent utility bill"})
-    stopped = cases.get_case(sqlite_register, a.reference)
-    assert (stopped.due_date, stopped.status.value) == (None, "awaiting-identity")
+    stopped = cases.get_case(sqlite_register, a.reference)  # awaiting it; due as before until it goes out
+    assert (stopped.due_date, stopped.status.value) == (date(2026, 12, 2), "awaiting-identity")
     tab = open_tab(qtbot, ctx, stopped)
     idle(qtbot, ctx)
     monkeypatch.setattr(letters_tab.WithdrawDialog, "exec", lambda self: QtWidgets.QDialog.DialogCode.Accepted)
