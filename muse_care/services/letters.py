@@ -1125,12 +1125,24 @@ def check_printable(register: Register, letter_id: int) -> None:
     letter_pdf(register, letter_id)
 
 
+def _may_print(register: Register, letter: LetterRecord, case: CaseRecord) -> None:
+    """Each print writes the print log, which an agent's login writes on a team server
+    only for a case that is theirs or free (docs/team/README.md, "The mailroom"): said,
+    rather than an internal error from the server's row-level security."""
+    if register.dialect == "postgresql" and register.actor.role == "agent" \
+            and case.assignee not in ("", register.actor.login):
+        raise PermissionDenied(f"letter {letter.id} is for {case.reference}, a case of {case.assignee}: an agent "
+                               "prints only the letters of their own cases. The day's print run is the "
+                               "mailroom's, on a team lead's login")
+
+
 def _print_once(register: Register, letter_id: int, reason: str, label: str,
                 what: str) -> tuple[bytes, LetterInfo]:
     """Count one print of a stored letter (after checking it), with its history entry."""
     now = register.now()
     with register.unit_of_work() as session:
         letter, case = _letter_and_case(session, letter_id)
+        _may_print(register, letter, case)
         _approval_for_print(register, session, letter, case)
         pdf = _checked_pdf(session, letter, case, register.today(),
                            law_day_of(register, case, register.today()))
@@ -1247,6 +1259,7 @@ def build_print_run(register: Register, on: date | None = None,
             letter = session.get(LetterRecord, info.id)
             case = session.get(CaseRecord, info.case_id)
             assert letter is not None and case is not None
+            _may_print(register, letter, case)
             _approval_for_print(register, session, letter, case)
             pdf = _checked_pdf(session, letter, case, register.today(),
                            law_day_of(register, case, register.today()))

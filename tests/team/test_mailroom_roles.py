@@ -1,0 +1,39 @@
+"""Who prints on a team server (docs/team/README.md, "The mailroom"), with real login
+roles. Found by an outside tester: an agent's `letters print-run` that took a colleague's
+letter ended in "internal error" (the server's row-level security on the print log)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from muse_care.domain.errors import PermissionDenied
+from muse_care.services import cases, letters
+from muse_care.services.cases import CaseDraft
+
+pytestmark = pytest.mark.pg
+
+
+def _letter_of(reg, login: str, name: str) -> int:  # noqa: ANN001
+    view = cases.add_case(reg, CaseDraft(name=name, rights=["access"], channel="post", received=date(2026, 11, 20),
+                                         regime="uk-gdpr", country="GB", address_lines=["1 High Street"],
+                                         city="Bristol", postcode="BS1 4DJ", assignee=login))
+    return letters.produce_letter(reg, view.id, "acknowledgement").id
+
+
+def test_the_print_run_is_the_mailrooms_on_a_leads_login(make_login, client) -> None:  # noqa: ANN001
+    aisha, tom, post = make_login("agent"), make_login("agent"), make_login("lead")
+    hers = _letter_of(client(aisha), aisha, "Ann Lee")
+    his = _letter_of(client(tom), tom, "Bea Lee")
+    with pytest.raises(PermissionDenied, match=f"letter {hers} is for MC-.*, a case of {aisha}: an agent prints "
+                                               "only the letters of their own cases. The day's print run is "
+                                               "the mailroom's, on a team lead's login"):
+        letters.build_print_run(client(tom))
+    with pytest.raises(PermissionDenied, match="an agent prints only the letters of their own cases"):
+        letters.record_print(client(tom), hers)
+    assert letters.list_letters(client(tom), his)  # nothing printed by the refusals ...
+    assert letters.letters_for_run(client(post), ids=[hers])[0].print_count == 0
+    letters.record_print(client(tom), his)  # ... his own he prints
+    run = letters.build_print_run(client(post))  # the mailroom, on a lead's login
+    assert [x.id for x in run.letters] == [hers]  # his was printed already
