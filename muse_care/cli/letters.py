@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -188,6 +189,10 @@ def run(args: argparse.Namespace) -> int | None:
                     print(f"  {i.reference}  {i.kind:22} {i.page_count}p  {i.country or '?':2}  letter {i.id}")
             if len(results) > 1:
                 print("A4 and US Letter are separate runs: load the paper each cover sheet names.")
+        if not args.id:
+            earlier = letters.left_over_note(reg, letters.left_over(reg, day))
+            if earlier:
+                print(earlier, file=sys.stderr)
         return 0
     if cmd == "runs":
         day = parse_iso_date("date", args.date) if args.date else None

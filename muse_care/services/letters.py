@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -1204,6 +1204,41 @@ def letters_for_run(register: Register, on: date | None = None,
     return found
 
 
+def left_over(register: Register, on: date | None = None) -> list[LetterInfo]:
+    """Letters made before the day that were never printed and still wait (not dispatched,
+    superseded or withdrawn; their case not anonymised): a day's run does not take them,
+    so the mailroom is told of them, oldest first, with the day to choose (an outside
+    tester's letter of 3 Dec was in no run of 4 or 7 Dec, and nothing said so)."""
+    start, _end = _day_bounds(register, on or register.today())
+    with register.read() as session:
+        rows = session.execute(
+            select(LetterRecord, CaseRecord.reference).join(CaseRecord, CaseRecord.id == LetterRecord.case_id)
+            .where(LetterRecord.generated_at < start, LetterRecord.print_count == 0,
+                   LetterRecord.dispatched_on.is_(None), LetterRecord.superseded_by.is_(None),
+                   LetterRecord.withdrawn_on.is_(None), CaseRecord.anonymised_at.is_(None))
+            .order_by(LetterRecord.generated_at, LetterRecord.id)).all()
+        return [_info(letter, ref) for letter, ref in rows]
+
+
+def left_over_note(register: Register, waiting: Sequence[LetterInfo]) -> str:
+    """What the print run says of ``left_over``'s letters ('' when there are none)."""
+    if not waiting:
+        return ""
+    tz = register.timezone()
+
+    def day_of(x: LetterInfo) -> date:
+        at = x.generated_at if x.generated_at.tzinfo else x.generated_at.replace(tzinfo=UTC)  # SQLite: UTC
+        return at.astimezone(tz).date()
+
+    days = sorted({day_of(x) for x in waiting})
+    listed = ", ".join(f"{x.id} ({x.reference}, {day_of(x).isoformat()})"
+                       for x in waiting[:5]) + (", …" if len(waiting) > 5 else "")
+    return (f"{count(len(waiting), 'letter')} made on an earlier day never printed: {listed}. A day's run takes "
+            f"that day's letters: build the run for {days[0].isoformat()}"
+            + (f" (and the later days to {days[-1].isoformat()})" if len(days) > 1 else "")
+            + ", or withdraw those that must not go out")
+
+
 def papers_waiting(register: Register, on: date | None = None, *, reprints: bool = False) -> dict[str, int]:
     """How many letters wait on each paper size ({"A4": 3, "US Letter": 1})."""
     out: dict[str, int] = {}
@@ -1242,8 +1277,9 @@ def build_print_run(register: Register, on: date | None = None,
         raise ValidationError("paper", f"the letters are on different paper ({counts}); a print job is "
                               "one paper size: build one run for each (A4, then US Letter)")
     if not chosen:
+        earlier = left_over_note(register, left_over(register, run_date)) if not ids else ""
         raise ValidationError("print run", f"no letters waiting to be printed for {run_date.isoformat()}"
-                              + (f" on {paper}" if paper else ""))
+                              + (f" on {paper}" if paper else "") + (f"; {earlier}" if earlier else ""))
     for x in chosen:
         if x.dispatched_on is not None:
             raise ValidationError("letters", f"letter {x.id} for {x.reference} was dispatched on "

@@ -176,6 +176,7 @@ class PrintRunWindow(QtWidgets.QWidget):
         for paper in PAPERS:
             ui.paper_combo.addItem(paper, paper)
         self._papers_waiting: dict[str, int] = {}
+        self.earlier_note = ""
         self._paper_chosen = False  # the mailroom picked one: do not switch it for them
         ui.paper_combo.activated.connect(lambda _i: (setattr(self, "_paper_chosen", True), self.load()))
         ui.reprint_edit.editingFinished.connect(self._reprint_changed)
@@ -253,20 +254,21 @@ class PrintRunWindow(QtWidgets.QWidget):
         gen, reg, day, reprints = self._generation, self.ctx.register, self.day(), bool(self.reprint_reason())
         self._drop_run()
 
-        def job() -> tuple[list[LetterInfo], dict[str, int]]:
+        def job() -> tuple[list[LetterInfo], dict[str, int], str]:
             rows = letters.letters_for_run(reg, day, reprints=reprints)
             counts: dict[str, int] = {}
             for r in rows:
                 counts[r.paper] = counts.get(r.paper, 0) + 1
-            return rows, counts
+            return rows, counts, letters.left_over_note(reg, letters.left_over(reg, day))
 
         self.ctx.worker.submit(job, lambda result: self._listed(gen, day, *result, keep_message=keep_message),
                                owner=self)
 
     def _listed(self, gen: int, day: date, rows: list[LetterInfo], counts: dict[str, int] | None = None,
-                keep_message: bool = False) -> None:
+                earlier: str = "", keep_message: bool = False) -> None:
         if gen != self._generation:
             return
+        self.earlier_note = earlier  # letters of earlier days never printed (services/letters.left_over)
         counts = counts or {}
         self._papers_waiting = counts
         if not self._paper_chosen and counts and counts.get(self.paper(), 0) == 0:
@@ -285,11 +287,12 @@ class PrintRunWindow(QtWidgets.QWidget):
             self.ui.count_label.setText(f"{plural(len(rows), 'letter')} on {paper} waiting, "
                                         f"{plural(pages, 'page')}{also}")
             if not keep_message:
-                self._say("")
+                self._say(f"{earlier}." if earlier else "", error=bool(earlier))
         else:
             self.ui.count_label.setText(also.strip(" ()"))
             if not keep_message:
-                self._say(f"No letters on {paper} waiting to be printed for {fmt_day(day)}.")
+                self._say(f"No letters on {paper} waiting to be printed for {fmt_day(day)}."
+                          + (f" {earlier}." if earlier else ""), error=bool(earlier))
         self._update_buttons()
 
     # --- building -----------------------------------------------------------------------------

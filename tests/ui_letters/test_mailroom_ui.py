@@ -281,3 +281,32 @@ def test_the_print_run_window_offers_to_withdraw_a_letter_past_its_promise(qtbot
         "It promises a reply by a day that has passed"
     with qtbot.waitSignal(window.run_built, timeout=30000):
         window.build()
+
+
+def test_a_letter_left_from_an_earlier_day_is_named_by_the_print_run(qtbot, ctx, sqlite_register) -> None:  # noqa: ANN001, F811
+    """An outside tester: a letter made on 3 Dec and not printed that day was in no run of
+    4 or 7 Dec, in the window or on the command line, and nothing said so. The day's run
+    still takes the day's letters; the letters of earlier days that never printed are
+    named, with the day to choose."""
+    from datetime import timedelta
+
+    from muse_care.services.register import Actor, Register
+    from tests.conftest import FIXED_NOW
+
+    a = postal_case(sqlite_register)
+    before = Register.open(sqlite_register.url, Actor("aisha", "Aisha Khan"), migrate=False,
+                           now=lambda: FIXED_NOW - timedelta(days=1))
+    try:
+        old = letters.produce_letter(before, a.reference, "acknowledgement")
+    finally:
+        before.dispose()
+    note = (f"1 letter made on an earlier day never printed: {old.id} ({a.reference}, 2026-11-24). A day's run "
+            "takes that day's letters: build the run for 2026-11-24, or withdraw those that must not go out")
+    with pytest.raises(letters.ValidationError, match="no letters waiting to be printed for 2026-11-25; 1 letter"):
+        letters.build_print_run(sqlite_register)
+    window = open_run(qtbot, ctx)
+    assert window.model.rowCount() == 0
+    assert window.message == f"No letters on A4 waiting to be printed for Wed 25 Nov 2026. {note}."
+    window.set_day(date(2026, 11, 24))
+    idle(qtbot, ctx)
+    assert [window.model.letter_at(0).id] == [old.id] and window.message == ""
