@@ -161,6 +161,8 @@ def run(args: argparse.Namespace) -> int | None:
                 result = letters.build_print_run(reg, day, args.id or None, reprint_reason=args.reprint_reason,
                                                  paper=paper)
             except letters.StaleLetter as exc:
+                if letters.NO_AGAIN in exc.message:  # it says what to do instead
+                    raise ValidationError("letter", exc.message) from None
                 raise ValidationError("letter", f"{exc.message}: muse-care letters again {exc.letter_id}") from None
             except letters.PastPromiseLetter as exc:  # never printed: build the run without it
                 waiting = [i.id for i in letters.letters_for_run(reg, day, args.id or None,

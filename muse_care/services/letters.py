@@ -116,8 +116,9 @@ class StaleLetter(ValidationError):
         self.letter_id = letter_id
         self.reference = reference
         self.changes = tuple(changes)
-        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: "
-                         f"{'; '.join(changes)}; produce the letter again to print what the case says now")
+        again = "" if any(NO_AGAIN in c for c in changes) else "; produce the letter again to print what the case " \
+            "says now"
+        super().__init__("letter", f"letter {letter_id} for {reference} was not printed: {'; '.join(changes)}{again}")
 
 
 class PastPromiseLetter(ValidationError):
@@ -159,7 +160,8 @@ class LateRequestLetter(PastPromiseLetter):
         due_s = due.isoformat() if due else "its due date"
         self.why = (f"it asks for identity, and sent on {today.isoformat()}, after the due date {due_s}, a request "
                     "restarts nothing: do not post it, and withdraw it (the request it recorded is voided). Reply "
-                    "to the request now, record why it is late in a note, and tell a team lead")
+                    "by the case's due date, and if that has passed record why it is late in a note and tell a "
+                    "team lead")
         ValidationError.__init__(self, "letter", f"letter {letter_id} for {reference} was not printed: {self.why}")
 
 
@@ -283,6 +285,11 @@ def _promise_of(spec: Any, view: CaseView, stops: bool | None = None) -> dict[st
     return {}
 
 
+NO_AGAIN = "do not post it, withdraw it"
+"""Said of a stale letter that must not be produced again either (its advice replaces
+"produce it again")."""
+
+
 def _extension_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
     """What an extension notice tells that the case no longer bears out: the date it
     gives, and the law it cites (a regime changed, the clock restarted and the extension
@@ -302,9 +309,16 @@ def _extension_changes(letter: LetterRecord, case: CaseRecord) -> list[str]:
     was = kept["extended_to"]
     now = (case.extended_to or case.due_date) if case.extended else None
     if was != (now.isoformat() if now else None):
-        out.append(f"it tells the requester we will reply by {was}, and the case is now "
-                   + (f"extended to {now.isoformat()}" if now else "not extended (an extension does not survive a "
-                      "restart of the clock, nor a change of regime that does not allow it)"))
+        said = f"it tells the requester we will reply by {was}"
+        if now is not None:
+            out.append(f"{said}, and the case is now extended to {now.isoformat()}")
+        elif case.extended and case.waiting_for == "clarification":
+            out.append(f"{said}, and the case's clock is paused for a clarification: the extended date is known "
+                       "only once the answer arrives; make the notice again then")
+        else:
+            out.append(f"{said}, and the case is now not extended (an extension does not survive a restart of "
+                       "the clock, nor a change of regime that does not allow it): " + NO_AGAIN
+                       + f" (muse-care letters withdraw {letter.id}), and extend again if it is still needed")
     if kept.get("regime") and kept["regime"] != case.regime:
         out.append(f"it cites the {get_regime(kept['regime']).name}, and the case is now under the "
                    f"{get_regime(case.regime).name}")
@@ -343,7 +357,10 @@ def _still_takes_effect(case: CaseRecord, day: date, kind: ClockEventKind) -> tu
     state = compute_clock(get_regime(case.regime), case.received_date, _moved_to(events, kind, day),
                           case.holiday_region,
                           rights=[r for r in case.rights.split(",") if r])
-    return (state.due is None if kind is ClockEventKind.CLARIFICATION_REQUESTED else state.start is None), state.due
+    # the day after which a request restarts nothing is the original due date, not an
+    # extended one (docs/rules.md, "Identity, authority and fee")
+    return ((state.due is None if kind is ClockEventKind.CLARIFICATION_REQUESTED else state.start is None),
+            state.original_due or state.due)
 
 
 def clarification_gate(regime_code: str, rights: Sequence[str]) -> bool:
@@ -1429,6 +1446,8 @@ def _not_to_post(letter: LetterRecord, case: CaseRecord, day: date, law_day: dat
         changes = address_changes(letter, case) + promise_changes(letter, case, day, law_day)
     except PastPromiseLetter as exc:
         return exc.why
+    if changes and any(NO_AGAIN in c for c in changes):
+        return "; ".join(changes)
     if changes:
         return (f"{'; '.join(changes)}: take it out of its envelope, produce it again "
                 f"(muse-care letters again {letter.id}) and print the new one")

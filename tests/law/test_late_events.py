@@ -515,3 +515,26 @@ def test_withdrawing_a_request_letter_keeps_the_extension_notice_already_posted(
     restarted = cases.record_event(register, ref, "id-received", TODAY)
     assert (restarted.due_date, restarted.extended, restarted.extension_told_on) == (date(2026, 12, 29), False, None)
     assert again.id != asked.id
+
+
+def test_a_stopped_notice_says_what_to_do_with_it(register) -> None:
+    """An outside tester: a notice stopped after a restart said to run `letters again`, which
+    then failed ("has not been extended"); one stopped during a clarification pause said
+    the case was "not extended (an extension does not survive a restart…)". Each now says
+    what is so and what to do."""
+    from muse_care.services import letters
+
+    ref = _extended_by_post(register)  # extended 20 Nov, due 2 Dec
+    restarted = letters.produce_letter(register, ref, "extension", fields={"extension_reasons": "400 orders"})
+    cases.record_event(register, ref, "id-requested", date(2026, 11, 23))
+    cases.record_event(register, ref, "id-received", date(2026, 11, 24))
+    with pytest.raises(letters.StaleLetter) as stale:
+        letters.check_printable(register, restarted.id)
+    assert f"do not post it, withdraw it (muse-care letters withdraw {restarted.id})" in stale.value.message
+    assert "produce the letter again" not in stale.value.message
+    paused_ref = _extended_by_post(register, email="bo@example.com")
+    paused = letters.produce_letter(register, paused_ref, "extension", fields={"extension_reasons": "400 orders"})
+    cases.record_event(register, paused_ref, "clarification-requested", date(2026, 11, 24))
+    with pytest.raises(letters.StaleLetter, match="the case's clock is paused for a clarification: the extended "
+                                                  "date is known only once the answer arrives"):
+        letters.check_printable(register, paused.id)

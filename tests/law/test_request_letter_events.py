@@ -401,3 +401,33 @@ def test_a_request_letter_that_never_goes_out_stops_no_clock(register) -> None:
     finally:
         made.dispose()
         later.dispose()
+
+
+def test_a_late_identity_request_names_the_original_due_date(register) -> None:
+    """An outside tester: on a case extended to 2 Feb 2027 (told in time; original due Wed 2
+    Dec), an identity request made on 1 Dec and held back on 4 Dec was said to come "after
+    the due date 2027-02-02", a day still to come, and the agent was told to "reply now".
+    After the original due date a request restarts nothing (docs/rules.md, "Identity,
+    authority and fee"): the message names that day, and the reply stays due 2 Feb."""
+    made, posted = at(register, date(2026, 12, 1)), at(register, date(2026, 12, 4))
+    try:
+        from muse_care.services.settings import set_setting
+
+        set_setting(made, "four_eyes", False)
+        ref = cases.add_case(made, cases.CaseDraft(
+            name="Ann Lee", rights=["access"], channel="post", received=date(2026, 11, 2), regime="uk-gdpr",
+            country="GB", address_lines=["1 High Street"], city="Bristol", postcode="BS1 4DJ")).reference
+        cases.record_event(made, ref, "extended", date(2026, 12, 1), "twelve years of orders")
+        notice = letters.produce_letter(made, ref, "extension", fields={"extension_reasons": "400 orders"})
+        letters.record_print(made, notice.id)
+        letters.mark_dispatched(made, [notice.id])
+        asked = letters.produce_letter(made, ref, "identity-request")
+        letters.record_print(made, asked.id)
+        with pytest.raises(ValidationError) as error:
+            letters.mark_dispatched(posted, [asked.id])
+        assert "sent on 2026-12-04, after the due date 2026-12-02, a request restarts nothing" in error.value.message
+        assert "Reply by the case's due date" in error.value.message
+        assert cases.get_case(posted, ref).due_date == date(2027, 2, 2)
+    finally:
+        made.dispose()
+        posted.dispose()
