@@ -673,8 +673,17 @@ def _approval_check(register: Register, view: CaseView, kind: str) -> None:
     if spec.discloses and spec.rights and not (spec.rights & {r.value for r in view.rights}):
         return
     if not team.is_approved(register, view.id, needed):
+        moved = ""
+        if needed == "disclosure":
+            with register.read() as session:
+                decided = session.execute(select(approvals.c.decided_by).where(
+                    approvals.c.case_id == view.id, approvals.c.kind == needed, approvals.c.decision == "approved")
+                    .order_by(approvals.c.id.desc()).limit(1)).scalar_one_or_none()
+                if team.moved_since(session, view.id, decided):
+                    moved = (" again: the requester's name or address changed after it was approved, and a "
+                             "disclosure is approved for the person and address it goes to")
         raise PermissionDenied(f"{a_or_an(kind)} letter for {view.reference} needs a team lead's approval "
-                               f"({needed}) before it can be produced; ask for it in the Approvals queue")
+                               f"({needed}) before it can be produced{moved}; ask for it in the Approvals queue")
 
 
 def produce_letter(register: Register, ref: str | int, kind: str, *, layout: str | None = None,
@@ -1074,11 +1083,15 @@ def _made_by_muse_care(session: Any, letter: LetterRecord) -> bool:
 def _approved_by_lead(register: Register, session: Any, case_id: int, kind: str) -> bool:
     """The newest request of ``kind`` for the case was approved, by someone the database
     says is a team lead or admin (never the letter row's own word)."""
+    from muse_care.services.team import moved_since
+
     row = session.execute(select(approvals.c.decision, approvals.c.decided_by, approvals.c.requested_by)
                           .where(approvals.c.case_id == case_id, approvals.c.kind == kind)
                           .order_by(approvals.c.id.desc()).limit(1)).first()
     if row is None or row[0] != "approved" or not row[1] or row[1] == row[2]:
         return False
+    if kind == "disclosure" and moved_since(session, case_id, row[1]):
+        return False  # approved for the person and address the case had then
     if register.dialect != "postgresql":
         return True  # the single user of a SQLite register is every role
     return bool(session.execute(text(
@@ -1106,8 +1119,10 @@ def _approval_for_print(register: Register, session: Any, letter: LetterRecord, 
         return
     if not _approved_by_lead(register, session, case.id, needed):
         raise PermissionDenied(f"letter {letter.id} for {case.reference} is a {letter.kind} letter and "
-                               f"needs a team lead's approval ({needed}), which the case does not have; "
-                               "it is not printed (ask for it in the Approvals queue, then make the letter again)")
+                               f"needs a team lead's approval ({needed}), which the case does not have"
+                               + (" for the name and address it has now" if needed == "disclosure" else "")
+                               + "; it is not printed (ask for it in the Approvals queue, then make the "
+                               "letter again)")
     if not _made_by_muse_care(session, letter):
         raise PermissionDenied(f"letter {letter.id} for {case.reference} ({letter.kind}) was not made by "
                                "MUSE Care (no letter entry in the history for it); it is not printed: "

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, inspect, select, text, true, update
+from sqlalchemy import Engine, event, func, insert, inspect, select, text, true, update
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -841,18 +841,45 @@ def case_approvals(register: Register, case: str | int) -> list[ApprovalView]:
             _approval_select().where(approvals.c.case_id == case_id).order_by(approvals.c.id))]
 
 
+MOVES = tuple(f"requester.{f}" for f in ("name", "address_lines", "postcode", "city", "region", "country"))
+"""The history's entries of a change of the requester's name or postal address."""
+
+
+def moved_since(session: Any, case_id: int, decided_by: str | None, kind: str = "disclosure") -> bool:
+    """The requester's name or address changed after the lead's approval of ``kind`` (its
+    history entry, written with the decision in the lead's own name, which no other
+    login can write): an approval to disclose is given for the person and the address the
+    case had then (an outside tester moved a verified case to a stranger's address and
+    the lead's approval for the old one let the access response go there). Entries are
+    compared in the history's order, not by clocks that may differ."""
+    from muse_care.store.models import HistoryRecord as H
+
+    if not decided_by:
+        return False
+    decided = session.execute(select(func.max(H.id)).where(
+        H.case_id == case_id, H.what == f"approval:{kind}", H.actor == decided_by)).scalar()
+    if decided is None:
+        return False  # an approval of before its entry: nothing to compare with
+    return session.execute(select(H.id).where(H.case_id == case_id, H.what.in_(MOVES), H.id > decided)
+                           .limit(1)).first() is not None
+
+
 def is_approved(register: Register, case: str | int, kind: str) -> bool:
     """True when the letter of this kind may be produced or dispatched: four eyes is off,
-    or the newest request of that kind for the case was approved."""
+    or the newest request of that kind for the case was approved (a disclosure: and the
+    requester's name and address have not changed since)."""
     kind = _kind(kind)
     if not four_eyes_enabled(register):
         return True
     with register.read() as session:
         case_id, _ref, _open = _case_id(session, case)
-        decision = session.execute(
-            select(approvals.c.decision).where(approvals.c.case_id == case_id, approvals.c.kind == kind)
-            .order_by(approvals.c.id.desc()).limit(1)).scalar_one_or_none()
-    return decision == "approved"
+        row = session.execute(
+            select(approvals.c.decision, approvals.c.decided_by).where(approvals.c.case_id == case_id,
+                                                                         approvals.c.kind == kind)
+            .order_by(approvals.c.id.desc()).limit(1)).first()
+        if row is None or row[0] != "approved":
+            return False
+        return not (kind == "disclosure" and moved_since(session, case_id, row[1]))
 
 
 def require_approved(register: Register, case: str | int, kind: str) -> None:

@@ -63,3 +63,34 @@ def test_an_approved_disclosure_prints_but_a_forged_letter_row_still_does_not(te
     real = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
     run = letters.build_print_run(lead_reg, ids=[real.id])
     assert [x.id for x in run.letters] == [real.id]
+
+
+def test_a_disclosure_approved_for_one_address_does_not_go_to_another(team_url, make_login, client) -> None:
+    """An outside tester: a verified case, its access response approved by a lead and in a
+    print run; a caller said "I've moved" and the agent changed the address to a stranger's;
+    the letter, made again for the new address, went out on the old approval. A disclosure
+    is approved for the person and the address it goes to: after a change of either, the
+    letter is neither made nor printed until a lead approves again."""
+    from dataclasses import replace
+
+    agent, lead = make_login("agent"), make_login("lead")
+    a, lead_reg = client(agent), client(lead)
+    view = cases.add_case(a, draft(channel="post", address_lines=["1 High St"], city="London",
+                                   postcode="EC1Y 8SY", country="GB"))
+    for check in cases.get_case(a, view.id).checks:
+        cases.record_check(a, view.id, check.step, "passed")
+    req = team.request_approval(a, view.id, "disclosure", "three recordings")
+    team.decide_approval(lead_reg, req.id, "approved", "fine")
+    made = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+    now = cases.get_case(a, view.id)
+    cases.update_requester(a, view.id, replace(now.requester, address_lines=("Flat 9, 1 Stranger Court",),
+                                               city="Manchester", postcode="M1 1AE"), expected_version=now.version)
+    with pytest.raises(PermissionDenied, match="for the name and address it has now"):
+        letters.record_print(lead_reg, made.id)
+    with pytest.raises(PermissionDenied, match="approval \\(disclosure\\) before it can be produced again: the "
+                                               "requester's name or address changed after it was approved"):
+        letters.produce_again(a, made.id)
+    again = team.request_approval(a, view.id, "disclosure", "moved: checked by phone against the order history")
+    team.decide_approval(lead_reg, again.id, "approved", "checked")
+    new = letters.produce_again(a, made.id)
+    assert [x.id for x in letters.build_print_run(lead_reg, ids=[new.id]).letters] == [new.id]
