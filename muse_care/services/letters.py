@@ -1116,7 +1116,11 @@ def _approval_for_print(register: Register, session: Any, letter: LetterRecord, 
         return
     rights = {r.strip() for r in (case.rights or "").split(",") if r.strip()}
     if spec.discloses and spec.rights and not (spec.rights & rights):
-        return
+        # it answers a right the case does not ask for (made before that was refused, or the
+        # case's rights changed since): never a way round the approval
+        raise PermissionDenied(f"letter {letter.id} for {case.reference} is a {letter.kind} letter, and the case "
+                               f"does not ask for {' or '.join(sorted(spec.rights))}: it is not printed; "
+                               f"withdraw it (muse-care letters withdraw {letter.id})")
     if not _approved_by_lead(register, session, case.id, needed):
         raise PermissionDenied(f"letter {letter.id} for {case.reference} is a {letter.kind} letter and "
                                f"needs a team lead's approval ({needed}), which the case does not have"

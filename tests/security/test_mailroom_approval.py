@@ -94,3 +94,27 @@ def test_a_disclosure_approved_for_one_address_does_not_go_to_another(team_url, 
     team.decide_approval(lead_reg, again.id, "approved", "checked")
     new = letters.produce_again(a, made.id)
     assert [x.id for x in letters.build_print_run(lead_reg, ids=[new.id]).letters] == [new.id]
+
+
+def test_a_disclosing_letter_for_a_right_the_case_does_not_ask_never_prints(team_url, make_login, client) -> None:
+    """An outside tester printed and posted an access response on an erasure case with no
+    lead's approval: the mailroom's check let a disclosing letter through unapproved when
+    its kind answered none of the case's rights. Such a letter is no longer made; one made
+    before (here: the case's rights rewritten under it) never prints."""
+    from support import superuser
+
+    agent, lead = make_login("agent"), make_login("lead")
+    a, lead_reg = client(agent), client(lead)
+    view = cases.add_case(a, draft(channel="post", address_lines=["1 High St"], city="London",
+                                   postcode="EC1Y 8SY", country="GB"))
+    for check in cases.get_case(a, view.id).checks:
+        cases.record_check(a, view.id, check.step, "passed")
+    req = team.request_approval(a, view.id, "disclosure", "three recordings")
+    team.decide_approval(lead_reg, req.id, "approved", "fine")
+    made = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+    with superuser(team_url) as c:  # behind MUSE Care's back, as the server's superuser can
+        c.execute("SET session_replication_role = replica")
+        c.execute("UPDATE cases SET rights = 'erasure' WHERE id = %s", (view.id,))
+    with pytest.raises(PermissionDenied, match=f"letter {made.id} for .* is an? access-response letter, and the case "
+                                               "does not ask for access: it is not printed; withdraw it"):
+        letters.record_print(lead_reg, made.id)
