@@ -391,6 +391,13 @@ def may_erase(register: Register) -> bool:
     return register.dialect == "sqlite" or register.actor.role in ("lead", "admin")
 
 
+def may_anonymise(register: Register) -> bool:
+    """Anonymising blanks the values of the case's history entries, which on a team server
+    only an admin may do (docs/security.md); on a single agent's SQLite register that agent
+    is every role. (An outside tester: a lead's `anonymise REF` ended in "internal error".)"""
+    return register.dialect == "sqlite" or register.actor.role == "admin"
+
+
 def erase_case(register: Register, store: EvidenceStore | None, ref: str | int, reason: str) -> AnonymiseReport:
     """Anonymise one case now, on request (keeping the minimal record): the requester
     asked for their data to be erased and no exemption applies. The case must have
@@ -399,8 +406,9 @@ def erase_case(register: Register, store: EvidenceStore | None, ref: str | int, 
     from muse_care.services.cases import _load
 
     reason = v.clean_text("reason", reason, max_len=v.MAX_REASON, required=True)
-    if not may_erase(register):
-        raise ValidationError("role", "only a team lead or an admin may erase a case")
+    if not may_anonymise(register):
+        raise ValidationError("role", "on a team server only an admin erases a case: anonymising blanks the "
+                              "values of its history entries, which only an admin may do; ask an admin")
     as_of = register.today()
     with register.read() as session:
         case = _load(session, ref)

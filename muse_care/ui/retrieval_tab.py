@@ -460,7 +460,7 @@ class RetrievalTab(QtWidgets.QWidget):
             from muse_care.services import anonymise as an
 
             return _Loaded(case_id, rt.list_retrievals(reg, case_id), rt.retention_lines(reg, case_id),
-                           rt.coverage_lines(reg), tuple(an.list_holds(reg, case_id)), an.may_erase(reg))
+                           rt.coverage_lines(reg), tuple(an.list_holds(reg, case_id)), an.may_anonymise(reg))
 
         self.ctx.worker.submit(load, self._loaded, self._failed, owner=self)
 
