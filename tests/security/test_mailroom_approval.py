@@ -65,14 +65,8 @@ def test_an_approved_disclosure_prints_but_a_forged_letter_row_still_does_not(te
     assert [x.id for x in run.letters] == [real.id]
 
 
-def test_a_disclosure_approved_for_one_address_does_not_go_to_another(team_url, make_login, client) -> None:
-    """An outside tester: a verified case, its access response approved by a lead and in a
-    print run; a caller said "I've moved" and the agent changed the address to a stranger's;
-    the letter, made again for the new address, went out on the old approval. A disclosure
-    is approved for the person and the address it goes to: after a change of either, the
-    letter is neither made nor printed until a lead approves again."""
-    from dataclasses import replace
-
+def _approved_access_response(make_login, client):  # noqa: ANN001, ANN202
+    """A verified postal case whose disclosure a lead approved, and its access response."""
     agent, lead = make_login("agent"), make_login("lead")
     a, lead_reg = client(agent), client(lead)
     view = cases.add_case(a, draft(channel="post", address_lines=["1 High St"], city="London",
@@ -81,7 +75,18 @@ def test_a_disclosure_approved_for_one_address_does_not_go_to_another(team_url, 
         cases.record_check(a, view.id, check.step, "passed")
     req = team.request_approval(a, view.id, "disclosure", "three recordings")
     team.decide_approval(lead_reg, req.id, "approved", "fine")
-    made = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+    return a, lead_reg, view, letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+
+
+def test_a_disclosure_approved_for_one_address_does_not_go_to_another(team_url, make_login, client) -> None:
+    """An outside tester: a verified case, its access response approved by a lead and in a
+    print run; a caller said "I've moved" and the agent changed the address to a stranger's;
+    the letter, made again for the new address, went out on the old approval. A disclosure
+    is approved for the person and the address it goes to: after a change of either, the
+    letter is neither made nor printed until a lead approves again."""
+    from dataclasses import replace
+
+    a, lead_reg, view, made = _approved_access_response(make_login, client)
     now = cases.get_case(a, view.id)
     cases.update_requester(a, view.id, replace(now.requester, address_lines=("Flat 9, 1 Stranger Court",),
                                                city="Manchester", postcode="M1 1AE"), expected_version=now.version)
@@ -103,15 +108,7 @@ def test_a_disclosing_letter_for_a_right_the_case_does_not_ask_never_prints(team
     before (here: the case's rights rewritten under it) never prints."""
     from support import superuser
 
-    agent, lead = make_login("agent"), make_login("lead")
-    a, lead_reg = client(agent), client(lead)
-    view = cases.add_case(a, draft(channel="post", address_lines=["1 High St"], city="London",
-                                   postcode="EC1Y 8SY", country="GB"))
-    for check in cases.get_case(a, view.id).checks:
-        cases.record_check(a, view.id, check.step, "passed")
-    req = team.request_approval(a, view.id, "disclosure", "three recordings")
-    team.decide_approval(lead_reg, req.id, "approved", "fine")
-    made = letters.produce_letter(a, view.id, "access-response", enclosures=["orders.csv"])
+    a, lead_reg, view, made = _approved_access_response(make_login, client)
     with superuser(team_url) as c:  # behind MUSE Care's back, as the server's superuser can
         c.execute("SET session_replication_role = replica")
         c.execute("UPDATE cases SET rights = 'erasure' WHERE id = %s", (view.id,))
