@@ -1,7 +1,7 @@
 """How fast `muse-care demo --cases N` fills a fresh database, beside the floor of the same rows.
 
     .venv/bin/python bench/bench_demo.py [--full] [--cases N] [--pg-cases N] [--pg | --no-pg]
-                                         [--verify] [--profile]
+                                         [--one-process] [--verify] [--profile]
 
 Quick sizes: 100,000 cases on SQLite and 10,000 on PostgreSQL; ``--full``: 1,000,000 on
 each (issue 16's target). SQLite: a fresh migrated file in a temporary folder (deleted
@@ -132,6 +132,8 @@ def _run(url: str, cases: int, args: argparse.Namespace) -> None:
     reg = Register.open(url, Actor("postgres", "Bench"), migrate=False, now=lambda: NOW)
     try:
         kwargs = {} if args.threshold is None else {"large_threshold": args.threshold}
+        if args.one_process:
+            kwargs["child_threshold"] = cases + 1
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
@@ -188,6 +190,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--threshold", type=int, default=None,
                    help="large_threshold passed to generate (default: its own)")
+    p.add_argument("--one-process", action="store_true",
+                   help="draw the rows in this process too (as before the worker process: for a before/after)")
     p.add_argument("--verify", action="store_true")
     p.add_argument("--profile", action="store_true")
     args = p.parse_args()

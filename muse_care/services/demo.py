@@ -32,20 +32,27 @@ therefore drops the secondary indexes of the tables it fills and the triggers th
 SQL (so they come back exactly as they were), fills ``case_search`` for the new rows
 with one ``INSERT … SELECT`` and re-creates the triggers. Everything happens inside the
 one transaction: a failure at any point rolls back to the database as it was.
+
+A load of ``CHILD_THRESHOLD`` cases or more draws its rows in a worker process while
+this one writes the batch before (``_rows_from_child``; docs/performance.md, "Eighth
+round"): the same rows, from the same generators' states.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import pickle
 import random
 import time as _time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
@@ -84,6 +91,10 @@ AGENTS = ["aisha", "tom", "li.wei", "giulia", ""]
 
 LARGE_THRESHOLD = 50_000
 """From this many new cases, a SQLite load rebuilds indexes and search afterwards."""
+
+CHILD_THRESHOLD = 10_000
+"""From this many new cases, the rows are drawn in a worker process (``_rows_from_child``);
+below it, starting one costs more than it saves."""
 
 SQLITE_CACHE_KIB = 1_000_000
 """Page cache for a large SQLite load (about 1 GB, in KiB), restored afterwards."""
@@ -209,15 +220,33 @@ class _Story:
             self.unit(at)
 
 
+class _StoredSettings:
+    """The organisation settings a demo case's intake reads (``services/cases.py``,
+    ``_regime_of``: the default regime and the holiday regions), read from the register
+    before the load, so that the cases can be drawn where there is no register: in the
+    load's worker process (``_rows_from_child``)."""
+
+    KEYS = ("default_regime", "holiday_regions")
+
+    def __init__(self, register: Register) -> None:
+        self.stored = {key: register.stored_setting(key) for key in self.KEYS}
+
+    def stored_setting(self, key: str) -> Any:
+        """As ``Register.stored_setting``, for the keys read before the load."""
+        if key not in self.stored:
+            raise KeyError(f"the demo load read no setting {key!r} before it started")
+        return self.stored[key]
+
+
 class _CaseMaker:
     """Draws one demo case at a time. Every value derived from a few inputs (regimes from
     postcodes, clocks, identity steps, tasks) is computed once and looked up after."""
 
-    def __init__(self, register: Register, rng: random.Random, n: int, today: date, now: datetime,
+    def __init__(self, settings: _StoredSettings, rng: random.Random, n: int, today: date, now: datetime,
                  systems: list[tuple[int, System]], recipients: tuple[str, ...]) -> None:
         from muse_care.services.demo_people import People
 
-        self.register, self.rng, self.today, self.now = register, rng, today, now
+        self.settings, self.rng, self.today, self.now = settings, rng, today, now
         self.countries = list(COUNTRY_WEIGHTS)
         self.country_cum = list(accumulate(COUNTRY_WEIGHTS.values()))
         self.statuses = list(STATUS_WEIGHTS)
@@ -257,7 +286,7 @@ class _CaseMaker:
 
             problems: dict[str, str] = {}
             regime, holiday_region, note = _regime_of(
-                self.register, CaseDraft(country=cc, postcode=postcode, region=region), problems)
+                cast(Register, self.settings), CaseDraft(country=cc, postcode=postcode, region=region), problems)
             if problems or regime is None:
                 raise ValueError(f"demo address {cc} {postcode} has no regime: {problems}")
             got = self._regimes[key] = (regime, holiday_region, note)
@@ -573,10 +602,10 @@ class _Emitter:
         self.prev_hash, self.next_history = prev_hash, entry_id
 
 
-def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, first_id: int,
+def _rows(settings: _StoredSettings, rng: random.Random, n: int, refs: list[str], *, first_id: int,
           first_event: int, first_history: int, prev_hash: str, today: date, now: datetime, actor: str,
           zone: str, batch: int, systems: list[tuple[int, System]], recipients: tuple[str, ...],
-          salts: random.Random | None = None) -> Iterator[Rows]:
+          salts: random.Random | None = None) -> Generator[Rows, None, None]:
     """The demo rows in batches of ``batch`` cases, values as the database's text forms.
 
     Each case is what a sequence of the services' own calls leaves behind: drawn
@@ -586,7 +615,7 @@ def _rows(register: Register, rng: random.Random, n: int, refs: list[str], *, fi
     seed gives the same cases; the history entries' salts come from ``salts``, a
     generator of their own, so they do not shift the case draws.
     """
-    make = _CaseMaker(register, rng, n, today, now, systems, recipients)
+    make = _CaseMaker(settings, rng, n, today, now, systems, recipients)
     emit = _Emitter(make, actor, zone, first_event, first_history, prev_hash,
                     (salts or random.Random(0)).randbytes)
     for i in range(n):
@@ -748,14 +777,67 @@ def _restore(conn: Connection, saved: list[_SchemaItem], first_id: int) -> None:
     log.info("search filled in %.1f s", _time.perf_counter() - started)
 
 
+# --- drawing the rows in a worker process ---------------------------------------------
+
+def _produce(send: Any, settings: _StoredSettings, rng: random.Random, n: int, refs: list[str],
+             draw: dict[str, Any]) -> None:
+    """The worker process's work: ``_rows``'s batches, each pickled and sent whole;
+    then an empty message (the end), or ``!`` and the traceback if drawing failed."""
+    try:
+        for rows in _rows(settings, rng, n, refs, **draw):
+            send.send_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        send.send_bytes(b"")
+    except BaseException:  # noqa: BLE001 - reported to the loading process, which fails the load
+        send.send_bytes(b"!" + traceback.format_exc().encode("utf-8", "replace"))
+    finally:
+        send.close()
+
+
+def _rows_from_child(settings: _StoredSettings, rng: random.Random, n: int, refs: list[str],
+                     draw: dict[str, Any]) -> Generator[Rows, None, None]:
+    """``_rows``'s batches, drawn in a worker process while this one writes the batch
+    before (about half a load's time is drawing: docs/performance.md, "Demo data in two
+    processes"). The worker gets the generators' states, so the rows are exactly those
+    ``_rows`` gives here. It is started with "spawn", as on Windows and macOS (and by the
+    bundle: ``freeze_support`` in ``__main__``). A worker that fails or dies fails the
+    load, which then rolls back; a load that fails stops the worker."""
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(target=_produce, args=(send, settings, rng, n, refs, draw), daemon=True,
+                         name="muse-care demo rows")
+    worker.start()
+    send.close()  # this process's copy: the pipe ends (EOFError) when the worker's does
+    try:
+        while True:
+            try:
+                data = receive.recv_bytes()
+            except EOFError:
+                worker.join(5)
+                raise RuntimeError(f"the demo data's worker process stopped before it finished "
+                                   f"(exit code {worker.exitcode}); nothing was written") from None
+            if not data:
+                return
+            if data[:1] == b"!":
+                raise RuntimeError("the demo data's worker process failed; nothing was written:\n"
+                                   + data[1:].decode("utf-8", "replace"))
+            yield pickle.loads(data)
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join(5)
+
+
 # --- the entry point -------------------------------------------------------------------
 
 def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
-             large_threshold: int = LARGE_THRESHOLD) -> DemoReport:
+             large_threshold: int = LARGE_THRESHOLD, child_threshold: int = CHILD_THRESHOLD) -> DemoReport:
     """Add ``n`` demo cases. Deterministic for a seed (apart from references already taken).
 
     ``large_threshold``: from this many cases a SQLite load drops the secondary indexes
     and search triggers and rebuilds them afterwards (see the module's docstring).
+    ``child_threshold``: from this many cases the rows are drawn in a worker process
+    while this one writes them (``_rows_from_child``); the same rows either way.
     """
     started = _time.perf_counter()
     rng = random.Random(seed)
@@ -763,10 +845,10 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
     now = register.now()
     actor = register.actor.login
     sqlite = register.dialect == "sqlite"
-    from muse_care.services.settings import get_setting, organisation
+    from muse_care.services.settings import organisation
 
     recipients = tuple(organisation(register).art19_recipients)
-    get_setting(register, "default_regime"), get_setting(register, "holiday_regions")  # read before the lock
+    settings = _StoredSettings(register)  # read before the lock
     with register.unit_of_work() as session:
         conn = session.connection()
         if sqlite:
@@ -782,18 +864,24 @@ def generate(register: Register, n: int, seed: int = 7, batch: int = 5000,
         first_history = (conn.execute(select(func.max(HistoryRecord.id))).scalar() or 0) + 1
         prev_hash = HistoryWriter(session, actor, now)._head()
         systems = _systems(session)
-        rows = _rows(register, rng, n, refs, first_id=first_id, first_event=first_event,
-                     first_history=first_history, prev_hash=prev_hash, today=today, now=now,
-                     actor=actor, zone="" if sqlite else "+00:00", batch=batch, systems=systems,
-                     recipients=recipients,
-                     salts=random.Random(f"muse-care demo history salts {seed}"))
+        draw: dict[str, Any] = dict(
+            first_id=first_id, first_event=first_event, first_history=first_history, prev_hash=prev_hash,
+            today=today, now=now, actor=actor, zone="" if sqlite else "+00:00", batch=batch, systems=systems,
+            recipients=recipients, salts=random.Random(f"muse-care demo history salts {seed}"))
+        if n >= child_threshold:
+            rows = _rows_from_child(settings, rng, n, refs, draw)
+        else:
+            rows = _rows(settings, rng, n, refs, **draw)
         # The rows are recorded in the history after the load, in one pass per table
         # (store/history_sql.py), not by a trigger per row.
         first_ids = history_sql.next_ids(conn)
-        if sqlite:
-            _load_sqlite(conn, rows, first_id, first_ids, first_history, large=n >= large_threshold)
-        else:
-            _load_postgresql(conn, rows, first_ids, first_history)
+        try:
+            if sqlite:
+                _load_sqlite(conn, rows, first_id, first_ids, first_history, large=n >= large_threshold)
+            else:
+                _load_postgresql(conn, rows, first_ids, first_history)
+        finally:
+            rows.close()  # a load that failed stops its worker process now
     seconds = _time.perf_counter() - started
     return DemoReport(n, seconds, n / seconds if seconds else 0.0)
 

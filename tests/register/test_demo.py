@@ -340,9 +340,11 @@ gave cases ``extended_to`` and ``extension_told_on`` (4aa7b0c1…: with those le
 the cases and their row images, the same before and after, 13cb18df…)."""
 
 
-@pytest.mark.parametrize("threshold", [1, 10_000_000], ids=["large-path", "row-path"])
-def test_a_seed_gives_the_same_database_as_before(sqlite_register, threshold) -> None:
-    demo.generate(sqlite_register, 400, seed=21, batch=128, large_threshold=threshold)
+@pytest.mark.parametrize(("threshold", "child"), [(1, 10_000_000), (10_000_000, 10_000_000), (1, 1)],
+                         ids=["large-path", "row-path", "large-path-rows-drawn-in-a-worker"])
+def test_a_seed_gives_the_same_database_as_before(sqlite_register, threshold, child) -> None:
+    """The same database whichever path writes it, and whichever process draws the rows."""
+    demo.generate(sqlite_register, 400, seed=21, batch=128, large_threshold=threshold, child_threshold=child)
     with sqlite_register.read() as s:
         from muse_care.services.history import audit
 
@@ -372,3 +374,107 @@ def test_copy_load_on_postgresql_passes_the_audit_and_puts_the_triggers_back(pg_
         assert s.execute(text("SELECT count(*) FROM history")).scalar() == entries + 1
         assert verify_chain(s).ok  # chained and sealed (the audit flags it: a change made outside)
     assert tuple(last) == ("cases", 5, "row:cases:update")
+
+
+# --- the rows drawn in a worker process (``_rows_from_child``) -----------------------------
+
+def _kill_the_worker_on_call(monkeypatch, call: int) -> None:
+    """The worker process killed (as by the OS, or a user ending it) while the load
+    writes: from the given write of a batch on, before that batch is written."""
+    import multiprocessing
+    import os
+    import signal
+
+    real, calls = demo._write_sqlite, {"n": 0}
+
+    def write(conn, rows):
+        calls["n"] += 1
+        if calls["n"] == call:
+            workers = [p for p in multiprocessing.active_children() if p.name == "muse-care demo rows"]
+            assert len(workers) == 1
+            os.kill(workers[0].pid, signal.SIGKILL)
+            workers[0].join(10)
+        return real(conn, rows)
+
+    monkeypatch.setattr(demo, "_write_sqlite", write)
+
+
+def test_a_worker_killed_mid_load_fails_it_and_leaves_the_database_as_it_was(sqlite_register,
+                                                                             monkeypatch) -> None:
+    demo.generate(sqlite_register, 120, seed=4)
+    schema, data = _schema(sqlite_register), _dump(sqlite_register)
+    _kill_the_worker_on_call(monkeypatch, 2)
+    with pytest.raises(RuntimeError, match="worker process stopped before it finished.*nothing was written"):
+        demo.generate(sqlite_register, 400, seed=6, batch=50, large_threshold=100, child_threshold=1)
+    assert _schema(sqlite_register) == schema
+    assert _dump(sqlite_register) == data
+    monkeypatch.undo()
+    demo.generate(sqlite_register, 30, seed=6, child_threshold=1)  # and the database still works
+    assert _counts(sqlite_register)["cases"] == 150
+    with sqlite_register.read() as s:
+        assert verify_chain(s).ok
+
+
+def test_a_worker_that_fails_fails_the_load_with_its_reason(sqlite_register, monkeypatch) -> None:
+    """Drawing fails in the worker (here: fewer references than cases, so the worker
+    runs out of them at case 301): the load fails with the worker's traceback, nothing
+    is written, and no worker is left running."""
+    import multiprocessing
+
+    real = demo._references
+    monkeypatch.setattr(demo, "_references", lambda rng, n, taken: real(rng, n, taken)[:300])
+    with pytest.raises(RuntimeError, match=r"(?s)worker process failed; nothing was written.*IndexError"):
+        demo.generate(sqlite_register, 400, seed=6, batch=50, child_threshold=1)
+    assert _counts(sqlite_register)["cases"] == 0
+    assert not [p for p in multiprocessing.active_children() if p.name == "muse-care demo rows"]
+
+
+def test_a_load_that_fails_stops_its_worker(sqlite_register, monkeypatch) -> None:
+    import multiprocessing
+
+    seen = []
+    real = demo._write_sqlite
+
+    def failing(conn, rows):
+        seen.extend(p for p in multiprocessing.active_children() if p.name == "muse-care demo rows")
+        raise Boom("the disk is full")
+
+    monkeypatch.setattr(demo, "_write_sqlite", failing)
+    with pytest.raises(Boom):
+        demo.generate(sqlite_register, 4000, seed=6, batch=50, child_threshold=1)
+    assert seen and not seen[0].is_alive()
+    assert _counts(sqlite_register)["cases"] == 0
+
+
+@pytest.mark.pg
+def test_rows_drawn_in_a_worker_load_postgresql_the_same(pg_register, pg_template) -> None:
+    """The COPY path with the rows drawn in a worker: the audit passes, and the database
+    is the one a load drawn in this process gives a second fresh database."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from muse_care.services.history import audit
+    from muse_care.services.register import Actor, Register
+    from tests.conftest import FIXED_NOW, PG_ADMIN_URL, _pg_admin
+
+    demo.generate(pg_register, 200, seed=9, batch=64, child_threshold=1)
+    with pg_register.read() as s:
+        report = audit(s)
+    assert report.ok, report.problems[:5]
+    name = f"muse_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
+    try:
+        other = Register.open(make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False),
+                              Actor("aisha", "Aisha Khan"), migrate=False, now=lambda: FIXED_NOW)
+        try:
+            demo.generate(other, 200, seed=9, batch=64, child_threshold=10_000_000)
+            assert _dump(other) == _dump(pg_register)
+        finally:
+            other.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
