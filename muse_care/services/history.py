@@ -514,6 +514,7 @@ def audit(session: Session, given: Seal | None = None, batch: int = 5000) -> Aud
     if _has_row_columns(session):
         _outside_changes(session, problems)
         _letters_as_made(session, problems)
+        _run_lists(session, problems)
         _take_check(session, problems)
     _clock_check(session, problems)
     return AuditReport(not problems, count, tuple(problems), seal, tuple(notes), cases)
@@ -663,6 +664,45 @@ rows as they were, and a bulk load's record of what it loaded (``store/history_s
 
 
 _EMPTY_DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"  # anonymised: no PDF
+
+
+def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
+    """Each letter on a print run's list (``print_run_letters``, which nothing guards) has
+    the print log's entry of its print in that run (``letter_prints``, guarded and
+    append-only); one without it was put on the list outside MUSE Care, and dispatching
+    the run holds it back (services/letters.py, ``_runs_of``)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from muse_care.services.letters import run_label
+    from muse_care.store.models import (
+        CaseRecord,
+        LetterPrintRecord,
+        LetterRecord,
+        PrintRunLetterRecord,
+        PrintRunRecord,
+    )
+
+    tables = sa_inspect(session.connection())
+    if not (tables.has_table("print_run_letters") and tables.has_table("letter_prints")):
+        return
+    printed = set(session.execute(select(LetterPrintRecord.letter_id, LetterPrintRecord.run_label).where(
+        LetterPrintRecord.run_label.like("run %"))).all())
+    rows = session.execute(select(PrintRunLetterRecord.run_id, PrintRunRecord.run_date,
+                                  PrintRunLetterRecord.letter_id, CaseRecord.reference)
+                           .join(PrintRunRecord, PrintRunRecord.id == PrintRunLetterRecord.run_id)
+                           .join(LetterRecord, LetterRecord.id == PrintRunLetterRecord.letter_id)
+                           .join(CaseRecord, CaseRecord.id == LetterRecord.case_id)
+                           .order_by(PrintRunLetterRecord.run_id, PrintRunLetterRecord.position))
+    found = 0
+    for run_id, run_date, letter_id, reference in rows:
+        if (letter_id, run_label(run_id, run_date)) in printed:
+            continue
+        found += 1
+        if found > limit:
+            problems.append("(more letters on print runs' lists not listed)")
+            return
+        problems.append(f"case {reference}: letter {letter_id} is on print run {run_id}'s list but the print "
+                        "log has no print of it in that run: the list was changed outside MUSE Care")
 
 
 def _letters_as_made(session: Session, problems: list[str], limit: int = 50) -> None:

@@ -976,16 +976,41 @@ def _case_view(register: Register, ref: str | int) -> CaseView:
         return to_view(session, _load(session, ref), register.today())
 
 
+def run_label(run_id: int, run_date: date) -> str:
+    """What the print log (``letter_prints.run_label``) says of a letter printed in a run."""
+    return f"run {run_id} of {run_date.isoformat()}"
+
+
 def _runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Letter id -> the print runs it was printed in, oldest first.
+
+    A run's list of letters (``print_run_letters``) has no row entries and no guard, so an
+    agent's raw SQL could add a letter to a run it was never printed in. A letter counts
+    as in a run only where the print log, which the database guards and keeps
+    append-only, has the entry that printing it in that run wrote (docs/letters.md,
+    "Print runs"; docs/security.md, "Limits")."""
     out: dict[int, list[int]] = {}
     if not letter_ids:
         return out
-    rows = session.execute(select(PrintRunLetterRecord.letter_id, PrintRunLetterRecord.run_id)
-                           .where(PrintRunLetterRecord.letter_id.in_(list(letter_ids)))
+    ids = list(letter_ids)
+    rows = session.execute(select(PrintRunLetterRecord.letter_id, PrintRunLetterRecord.run_id,
+                                  PrintRunRecord.run_date)
+                           .join(PrintRunRecord, PrintRunRecord.id == PrintRunLetterRecord.run_id)
+                           .where(PrintRunLetterRecord.letter_id.in_(ids))
                            .order_by(PrintRunLetterRecord.run_id)).all()
-    for letter_id, run_id in rows:
-        out.setdefault(letter_id, []).append(run_id)
+    printed = set(session.execute(select(LetterPrintRecord.letter_id, LetterPrintRecord.run_label)
+                                  .where(LetterPrintRecord.letter_id.in_(ids),
+                                         LetterPrintRecord.run_label.like("run %"))).all())
+    for letter_id, run_id, run_date in rows:
+        if (letter_id, run_label(run_id, run_date)) in printed:
+            out.setdefault(letter_id, []).append(run_id)
     return out
+
+
+def not_printed_in(session: Any, run: RunInfo) -> list[int]:
+    """The letters a run's list names that were never printed in it (``_runs_of``)."""
+    runs = _runs_of(session, run.letter_ids)
+    return [i for i in run.letter_ids if run.id not in runs.get(i, ())]
 
 
 def list_letters(register: Register, ref: str | int) -> list[LetterInfo]:
@@ -1356,7 +1381,7 @@ def build_print_run(register: Register, on: date | None = None,
         with pikepdf.open(BytesIO(pdf)) as joined:  # qpdf: the run's page count without parsing it in Python
             pages = len(joined.pages)
         run.pages, run.pdf_sha256 = pages, sha
-        label = f"run {run.id} of {run_date.isoformat()}"
+        label = run_label(run.id, run_date)
         history = HistoryWriter(session, register.actor.login, now)
         for position, letter in enumerate(records, start=1):
             again = letter.print_count > 0
@@ -1428,9 +1453,16 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
     held: list[tuple[int, str]] = []
     wanted: list[int] = []
     with register.read() as session:
+        strays = set(not_printed_in(session, run))
         for letter_id in run.letter_ids:
             letter = session.get(LetterRecord, letter_id)
             assert letter is not None
+            if letter_id in strays:
+                held.append((letter_id, f"letter {letter_id} is on print run {run_id}'s list but was never "
+                             f"printed in it (the print log has no such print): the run's list was changed "
+                             "outside MUSE Care. It is not marked sent; tell the team lead, and find the letter "
+                             "before anything is posted (muse-care audit verify)"))
+                continue
             if letter.dispatched_on is not None:
                 continue
             if letter.superseded_by is not None:

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from muse_care.domain.errors import ValidationError
-from muse_care.store.models import CaseRecord, LetterRecord, PrintRunLetterRecord, RetrievalRecord
+from muse_care.store.models import CaseRecord, LetterRecord, RetrievalRecord
 
 LEAD_ROLES = ("lead", "admin")
 
@@ -125,8 +125,9 @@ def reply_facts(session: Any, case_ids: Sequence[int]) -> dict[int, ReplyFacts]:
                                   LetterRecord.dispatch_method).where(
         LetterRecord.case_id.in_(ids), LetterRecord.kind.in_(reply_kinds()),
         LetterRecord.superseded_by.is_(None), LetterRecord.withdrawn_on.is_(None)).order_by(LetterRecord.id)).all()
-    in_runs = set(session.execute(select(PrintRunLetterRecord.letter_id).where(
-        PrintRunLetterRecord.letter_id.in_([r.id for r in rows] or [-1]))).scalars())
+    from muse_care.services.letters import _runs_of
+
+    in_runs = set(_runs_of(session, [r.id for r in rows]))  # printed in a run, by the print log
     recorded = set(session.execute(select(HistoryRecord.case_id).where(
         HistoryRecord.case_id.in_(ids), HistoryRecord.what == ELECTRONIC_REPLY)).scalars())
     made: dict[int, list[int]] = {}

@@ -58,3 +58,33 @@ def test_on_a_team_server_an_admin_anonymises_and_a_lead_is_told_so(make_login, 
     assert cases.get_case(client(sam), ref).requester.name == "Ann Lee"
     report = erase_case(client(ada), None, ref, "the requester asked for erasure")
     assert [c for c in report.cases] == [ref] or ref in str(report.cases)
+
+
+def test_a_letter_put_on_a_runs_list_behind_its_back_is_not_marked_posted(team_url, make_login,  # noqa: ANN001
+                                                                          client) -> None:
+    """An outside tester: a run's list of letters (``print_run_letters``) has no guard,
+    so an agent's login added a letter of her own case, printed alone and never posted,
+    to the mailroom's run; dispatching the run marked it posted, a letter in no envelope.
+    Only letters the print log shows printed in the run are marked sent; the one added is
+    held back and named."""
+    from tests.security.support import raw, verify
+
+    aisha, post = make_login("agent"), make_login("lead")
+    hers = _letter_of(client(aisha), aisha, "Ann Lee")
+    letters.record_print(client(aisha), hers)  # printed alone, on her desk; never posted
+    theirs = _letter_of(client(post), post, "Bea Lee")
+    run = letters.build_print_run(client(post))
+    assert [x.id for x in run.letters] == [theirs]
+    with raw(team_url, aisha) as c:
+        c.execute("INSERT INTO print_run_letters (run_id, letter_id, position, pages, reprint) "
+                  "VALUES (%s, %s, 2, 2, false)", (run.id, hers))
+    sent, held = letters.dispatch_run(client(post), run.id)
+    assert [x.id for x in sent] == [theirs]
+    assert [i for i, _ in held] == [hers]
+    assert f"letter {hers} is on print run {run.id}'s list but was never printed in it" in held[0][1]
+    left = letters.letters_for_run(client(post), ids=[hers])[0]
+    assert left.dispatched_on is None
+    assert [x.runs for x in letters.list_letters(client(aisha), left.reference) if x.id == hers] == [()]
+    report = verify(client(post))  # and the audit names it
+    assert f"case {left.reference}: letter {hers} is on print run {run.id}'s list but the print log has no " \
+           "print of it in that run: the list was changed outside MUSE Care" in report.problems
