@@ -670,10 +670,10 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
     """Each letter on a print run's list (``print_run_letters``, which nothing guards) has
     the print log's entry of its print in that run (``letter_prints``, guarded and
     append-only); one without it was put on the list outside MUSE Care, and dispatching
-    the run holds it back (services/letters.py, ``_runs_of``)."""
+    the run holds it back (services/print_log.py, ``runs_of``)."""
     from sqlalchemy import inspect as sa_inspect
 
-    from muse_care.services.letters import run_label
+    from muse_care.services.print_log import run_label
     from muse_care.store.models import (
         CaseRecord,
         LetterPrintRecord,

@@ -25,6 +25,8 @@ from muse_care.domain.identity import STEP_ASKED
 from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, law_day
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
+from muse_care.services.print_log import run_label
+from muse_care.services.print_log import runs_of as _runs_of
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting, organisation
 from muse_care.store.models import (
@@ -976,39 +978,8 @@ def _case_view(register: Register, ref: str | int) -> CaseView:
         return to_view(session, _load(session, ref), register.today())
 
 
-def run_label(run_id: int, run_date: date) -> str:
-    """What the print log (``letter_prints.run_label``) says of a letter printed in a run."""
-    return f"run {run_id} of {run_date.isoformat()}"
-
-
-def _runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Letter id -> the print runs it was printed in, oldest first.
-
-    A run's list of letters (``print_run_letters``) has no row entries and no guard, so an
-    agent's raw SQL could add a letter to a run it was never printed in. A letter counts
-    as in a run only where the print log, which the database guards and keeps
-    append-only, has the entry that printing it in that run wrote (docs/letters.md,
-    "Print runs"; docs/security.md, "Limits")."""
-    out: dict[int, list[int]] = {}
-    if not letter_ids:
-        return out
-    ids = list(letter_ids)
-    rows = session.execute(select(PrintRunLetterRecord.letter_id, PrintRunLetterRecord.run_id,
-                                  PrintRunRecord.run_date)
-                           .join(PrintRunRecord, PrintRunRecord.id == PrintRunLetterRecord.run_id)
-                           .where(PrintRunLetterRecord.letter_id.in_(ids))
-                           .order_by(PrintRunLetterRecord.run_id)).all()
-    printed = set(session.execute(select(LetterPrintRecord.letter_id, LetterPrintRecord.run_label)
-                                  .where(LetterPrintRecord.letter_id.in_(ids),
-                                         LetterPrintRecord.run_label.like("run %"))).all())
-    for letter_id, run_id, run_date in rows:
-        if (letter_id, run_label(run_id, run_date)) in printed:
-            out.setdefault(letter_id, []).append(run_id)
-    return out
-
-
 def not_printed_in(session: Any, run: RunInfo) -> list[int]:
-    """The letters a run's list names that were never printed in it (``_runs_of``)."""
+    """The letters a run's list names that were never printed in it (``print_log.runs_of``)."""
     runs = _runs_of(session, run.letter_ids)
     return [i for i in run.letter_ids if run.id not in runs.get(i, ())]
 

@@ -125,9 +125,9 @@ def reply_facts(session: Any, case_ids: Sequence[int]) -> dict[int, ReplyFacts]:
                                   LetterRecord.dispatch_method).where(
         LetterRecord.case_id.in_(ids), LetterRecord.kind.in_(reply_kinds()),
         LetterRecord.superseded_by.is_(None), LetterRecord.withdrawn_on.is_(None)).order_by(LetterRecord.id)).all()
-    from muse_care.services.letters import _runs_of
+    from muse_care.services.print_log import runs_of
 
-    in_runs = set(_runs_of(session, [r.id for r in rows]))  # printed in a run, by the print log
+    in_runs = set(runs_of(session, [r.id for r in rows]))  # printed in a run, by the print log
     recorded = set(session.execute(select(HistoryRecord.case_id).where(
         HistoryRecord.case_id.in_(ids), HistoryRecord.what == ELECTRONIC_REPLY)).scalars())
     made: dict[int, list[int]] = {}

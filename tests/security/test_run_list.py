@@ -1,5 +1,5 @@
 """A print run's list of letters is trusted only as far as the print log backs it
-(services/letters.py, ``_runs_of``), on SQLite too: whoever can write the file can write
+(services/print_log.py, ``runs_of``), on SQLite too: whoever can write the file can write
 ``print_run_letters``, which has no row entries."""
 
 from __future__ import annotations

@@ -1,0 +1,47 @@
+"""The print log's word on print runs: which letters were printed in which run.
+
+A run's list of letters (``print_run_letters``) has no row entries and no guard; the
+print log (``letter_prints``) is guarded and append-only (docs/security.md, "Limits";
+docs/letters.md, "Print runs"). Read by the letters, the Responded gate and the audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from muse_care.store.models import LetterPrintRecord, PrintRunLetterRecord, PrintRunRecord
+
+
+def run_label(run_id: int, run_date: date) -> str:
+    """What the print log (``letter_prints.run_label``) says of a letter printed in a run."""
+    return f"run {run_id} of {run_date.isoformat()}"
+
+
+def runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Letter id -> the print runs it was printed in, oldest first.
+
+    A run's list of letters (``print_run_letters``) has no row entries and no guard, so an
+    agent's raw SQL could add a letter to a run it was never printed in. A letter counts
+    as in a run only where the print log, which the database guards and keeps
+    append-only, has the entry that printing it in that run wrote (docs/letters.md,
+    "Print runs"; docs/security.md, "Limits")."""
+    out: dict[int, list[int]] = {}
+    if not letter_ids:
+        return out
+    ids = list(letter_ids)
+    rows = session.execute(select(PrintRunLetterRecord.letter_id, PrintRunLetterRecord.run_id,
+                                  PrintRunRecord.run_date)
+                           .join(PrintRunRecord, PrintRunRecord.id == PrintRunLetterRecord.run_id)
+                           .where(PrintRunLetterRecord.letter_id.in_(ids))
+                           .order_by(PrintRunLetterRecord.run_id)).all()
+    printed = set(session.execute(select(LetterPrintRecord.letter_id, LetterPrintRecord.run_label)
+                                  .where(LetterPrintRecord.letter_id.in_(ids),
+                                         LetterPrintRecord.run_label.like("run %"))).all())
+    for letter_id, run_id, run_date in rows:
+        if (letter_id, run_label(run_id, run_date)) in printed:
+            out.setdefault(letter_id, []).append(run_id)
+    return out
