@@ -670,7 +670,8 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
     """Each letter on a print run's list (``print_run_letters``, which nothing guards) has
     the print log's entry of its print in that run (``letter_prints``, guarded and
     append-only); one without it was put on the list outside MUSE Care, and dispatching
-    the run holds it back (services/print_log.py, ``runs_of``)."""
+    the run holds it back (services/print_log.py, ``runs_of``). The other way, each print
+    in a run has its letter on the run's list; one without was taken off it."""
     from sqlalchemy import inspect as sa_inspect
 
     from muse_care.services.print_log import run_label
@@ -694,8 +695,13 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
                            .join(CaseRecord, CaseRecord.id == LetterRecord.case_id)
                            .order_by(PrintRunLetterRecord.run_id, PrintRunLetterRecord.position))
     found = 0
+    listed: set[tuple[int, str]] = set()
+    labels: dict[str, int] = {}
     for run_id, run_date, letter_id, reference in rows:
-        if (letter_id, run_label(run_id, run_date)) in printed:
+        label = run_label(run_id, run_date)
+        listed.add((letter_id, label))
+        labels[label] = run_id
+        if (letter_id, label) in printed:
             continue
         found += 1
         if found > limit:
@@ -703,6 +709,23 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
             return
         problems.append(f"case {reference}: letter {letter_id} is on print run {run_id}'s list but the print "
                         "log has no print of it in that run: the list was changed outside MUSE Care")
+    # MUSE Care never takes a letter off a run's list (services/print_log.py, ``printed_in``).
+    taken = sorted(printed - listed)
+    if taken:
+        labels.update({run_label(i, d): i for i, d in session.execute(
+            select(PrintRunRecord.id, PrintRunRecord.run_date)).all()})
+    for letter_id, label in taken:
+        taken_from = labels.get(label)
+        if taken_from is None:
+            continue  # a label that names no recorded run: there is no list to compare with
+        found += 1
+        if found > limit:
+            problems.append("(more letters taken off print runs' lists not listed)")
+            return
+        ref = session.execute(select(CaseRecord.reference).join(
+            LetterRecord, LetterRecord.case_id == CaseRecord.id).where(LetterRecord.id == letter_id)).scalar()
+        problems.append(f"case {ref}: letter {letter_id} was printed in print run {taken_from} (the print "
+                        "log says so) but is not on the run's list: the list was changed outside MUSE Care")
 
 
 def _letters_as_made(session: Session, problems: list[str], limit: int = 50) -> None:

@@ -26,6 +26,7 @@ from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, la
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
 from muse_care.services.print_log import run_label
+from muse_care.services.print_log import printed_in as _printed_in
 from muse_care.services.print_log import runs_of as _runs_of
 from muse_care.services.register import Register
 from muse_care.services.settings import get_setting, organisation
@@ -984,6 +985,13 @@ def not_printed_in(session: Any, run: RunInfo) -> list[int]:
     return [i for i in run.letter_ids if run.id not in runs.get(i, ())]
 
 
+def off_the_list(session: Any, run: RunInfo) -> list[int]:
+    """The letters printed in a run (the print log says so) that its list no longer names
+    (``print_log.printed_in``)."""
+    on_list = set(run.letter_ids)
+    return [i for i in _printed_in(session, run.id, run.run_date) if i not in on_list]
+
+
 def list_letters(register: Register, ref: str | int) -> list[LetterInfo]:
     with register.read() as session:
         rec = _load(session, ref)
@@ -1418,13 +1426,19 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
                  on: date | None = None) -> tuple[list[LetterInfo], list[tuple[int, str]]]:
     """Mark exactly the letters of print run ``run_id`` as dispatched (one unit of
     work). A letter of the run produced again since, or already dispatched, is held
-    back and named, and so is one that must not be posted (``_not_to_post``):
+    back and named, and so is one that must not be posted (``_not_to_post``), one on the
+    run's list never printed in it, and one printed in it but taken off its list:
     (dispatched, [(letter id, why)])."""
     run = get_run(register, run_id)
     held: list[tuple[int, str]] = []
     wanted: list[int] = []
     with register.read() as session:
         strays = set(not_printed_in(session, run))
+        for letter_id in off_the_list(session, run):
+            held.append((letter_id, f"letter {letter_id} was printed in print run {run_id} (the print log "
+                         f"says so) but is no longer on the run's list: the list was changed outside MUSE "
+                         "Care. It is not marked sent with the run; tell the team lead, and find the letter "
+                         "in the pile before anything is posted (muse-care audit verify)"))
         for letter_id in run.letter_ids:
             letter = session.get(LetterRecord, letter_id)
             assert letter is not None

@@ -45,3 +45,14 @@ def runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
         if (letter_id, run_label(run_id, run_date)) in printed:
             out.setdefault(letter_id, []).append(run_id)
     return out
+
+
+def printed_in(session: Any, run_id: int, run_date: date) -> list[int]:
+    """The letters the print log says were printed in run ``run_id``, in id order.
+
+    MUSE Care never takes a letter off a run's list, so a letter printed in a run that is
+    no longer on its list was taken off outside MUSE Care: it is in the mailroom's pile
+    but dispatching the run would not mark it sent (docs/letters.md, "Print runs")."""
+    return list(session.execute(select(LetterPrintRecord.letter_id)
+                                .where(LetterPrintRecord.run_label == run_label(run_id, run_date))
+                                .distinct().order_by(LetterPrintRecord.letter_id)).scalars())

@@ -38,3 +38,36 @@ def test_a_letter_added_to_a_runs_list_in_the_file_is_held_back_and_named(sqlite
     assert any(f"letter {alone} is on print run {run.id}'s list" in p for p in verify(reg).problems)
     # the letter is still the agent's to post, once it is found
     assert [x.id for x in letters.mark_dispatched(reg, [alone])] == [alone]
+
+
+def test_a_letter_taken_off_a_runs_list_in_the_file_is_named_not_silently_left_out(sqlite_register) -> None:
+    """The other way round: a letter printed in a run and taken off its list is in the
+    mailroom's pile, but dispatching the run would leave it unsent with no word why."""
+    reg = sqlite_register
+    kept, taken = _posted_letter(reg, "Ann Lee"), _posted_letter(reg, "Bea Lee")
+    run = letters.build_print_run(reg)
+    assert sorted(x.id for x in run.letters) == sorted([kept, taken])
+    with sqlite3.connect(make_url(reg.url).database) as c:
+        c.execute("DELETE FROM print_run_letters WHERE run_id = ? AND letter_id = ?", (run.id, taken))
+    assert letters.get_run(reg, run.id).letter_ids == (kept,)
+    sent, held = letters.dispatch_run(reg, run.id)
+    assert [x.id for x in sent] == [kept]
+    assert [i for i, _ in held] == [taken]
+    assert f"letter {taken} was printed in print run {run.id} (the print log says so) but is no longer on " \
+           "the run's list" in held[0][1]
+    assert letters.letters_for_run(reg, ids=[taken])[0].dispatched_on is None
+    reference = letters.letters_for_run(reg, ids=[taken])[0].reference
+    assert f"case {reference}: letter {taken} was printed in print run {run.id} (the print log says so) but " \
+           "is not on the run's list: the list was changed outside MUSE Care" in verify(reg).problems
+    # dispatching the run again still names it, rather than "already dispatched"
+    assert letters.dispatch_run(reg, run.id)[1][0][0] == taken
+
+
+def test_an_untouched_run_has_nothing_held_and_nothing_in_the_audit(sqlite_register) -> None:
+    reg = sqlite_register
+    first = _posted_letter(reg, "Ann Lee")
+    run = letters.build_print_run(reg)
+    again = letters.build_print_run(reg, ids=[first], reprint_reason="toner ran out")  # a reprint in a run of its own
+    sent, held = letters.dispatch_run(reg, again.id)
+    assert [x.id for x in sent] == [first] and held == []
+    assert not [p for p in verify(reg).problems if "print run" in p], (run.id, verify(reg).problems)

@@ -88,3 +88,30 @@ def test_a_letter_put_on_a_runs_list_behind_its_back_is_not_marked_posted(team_u
     report = verify(client(post))  # and the audit names it
     assert f"case {left.reference}: letter {hers} is on print run {run.id}'s list but the print log has no " \
            "print of it in that run: the list was changed outside MUSE Care" in report.problems
+
+
+def test_a_letter_taken_off_a_runs_list_behind_its_back_is_named_at_dispatch(team_url, make_login,  # noqa: ANN001
+                                                                            client) -> None:
+    """The other way round: a letter printed in the mailroom's run, taken off the run's
+    list from an agent's login, was left unsent at dispatch with no word why; the
+    envelope went out and the case never showed it sent."""
+    from tests.security.support import raw, verify
+
+    aisha, post = make_login("agent"), make_login("lead")
+    hers = _letter_of(client(aisha), aisha, "Ann Lee")
+    theirs = _letter_of(client(post), post, "Bea Lee")
+    run = letters.build_print_run(client(post))
+    assert sorted(x.id for x in run.letters) == sorted([hers, theirs])
+    with raw(team_url, aisha) as c:
+        gone = c.execute("DELETE FROM print_run_letters WHERE run_id = %s AND letter_id = %s",
+                         (run.id, hers)).rowcount
+    assert gone == 1
+    sent, held = letters.dispatch_run(client(post), run.id)
+    assert [x.id for x in sent] == [theirs]
+    assert [i for i, _ in held] == [hers]
+    assert f"letter {hers} was printed in print run {run.id} (the print log says so) but is no longer on the " \
+           "run's list: the list was changed outside MUSE Care" in held[0][1]
+    left = letters.letters_for_run(client(post), ids=[hers])[0]
+    assert left.dispatched_on is None
+    assert f"case {left.reference}: letter {hers} was printed in print run {run.id} (the print log says so) " \
+           "but is not on the run's list: the list was changed outside MUSE Care" in verify(client(post)).problems
