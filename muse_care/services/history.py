@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -671,7 +672,8 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
     the print log's entry of its print in that run (``letter_prints``, guarded and
     append-only); one without it was put on the list outside MUSE Care, and dispatching
     the run holds it back (services/print_log.py, ``runs_of``). The other way, each print
-    in a run has its letter on the run's list; one without was taken off it."""
+    in a run has its letter on the run's list and the run recorded; one without was taken
+    off the list, or its run deleted."""
     from sqlalchemy import inspect as sa_inspect
 
     from muse_care.services.print_log import run_label
@@ -716,14 +718,18 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
             select(PrintRunRecord.id, PrintRunRecord.run_date)).all()})
     for letter_id, label in taken:
         taken_from = labels.get(label)
-        if taken_from is None:
-            continue  # a label that names no recorded run: there is no list to compare with
+        if taken_from is None and not re.fullmatch(r"run \d+ of \d{4}-\d{2}-\d{2}", label):
+            continue  # "run DAY": printed in a run before runs were recorded (migration 0006)
         found += 1
         if found > limit:
             problems.append("(more letters taken off print runs' lists not listed)")
             return
         ref = session.execute(select(CaseRecord.reference).join(
             LetterRecord, LetterRecord.case_id == CaseRecord.id).where(LetterRecord.id == letter_id)).scalar()
+        if taken_from is None:
+            problems.append(f"case {ref}: letter {letter_id} was printed in {label} (the print log says so) but "
+                            "no such print run is recorded: the run was deleted or changed outside MUSE Care")
+            continue
         problems.append(f"case {ref}: letter {letter_id} was printed in print run {taken_from} (the print "
                         "log says so) but is not on the run's list: the list was changed outside MUSE Care")
 

@@ -71,3 +71,18 @@ def test_an_untouched_run_has_nothing_held_and_nothing_in_the_audit(sqlite_regis
     sent, held = letters.dispatch_run(reg, again.id)
     assert [x.id for x in sent] == [first] and held == []
     assert not [p for p in verify(reg).problems if "print run" in p], (run.id, verify(reg).problems)
+
+
+def test_a_print_run_deleted_in_the_file_is_named_by_the_audit(sqlite_register) -> None:
+    """A run deleted with its list (neither is guarded) leaves its letters printed, in the
+    pile, and in no run the mailroom can dispatch: the guarded print log still names it."""
+    reg = sqlite_register
+    letter = _posted_letter(reg, "Ann Lee")
+    run = letters.build_print_run(reg)
+    with sqlite3.connect(make_url(reg.url).database) as c:
+        c.execute("DELETE FROM print_run_letters WHERE run_id = ?", (run.id,))
+        c.execute("DELETE FROM print_runs WHERE id = ?", (run.id,))
+    reference = letters.letters_for_run(reg, ids=[letter])[0].reference
+    assert f"case {reference}: letter {letter} was printed in run {run.id} of {run.run_date.isoformat()} (the " \
+           "print log says so) but no such print run is recorded: the run was deleted or changed outside " \
+           "MUSE Care" in verify(reg).problems
