@@ -1435,10 +1435,14 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
     with register.read() as session:
         strays = set(not_printed_in(session, run))
         for letter_id in off_the_list(session, run):
+            taken = session.get(LetterRecord, letter_id)
+            sent_on = taken.dispatched_on if taken is not None else None
             held.append((letter_id, f"letter {letter_id} was printed in print run {run_id} (the print log "
                          f"says so) but is no longer on the run's list: the list was changed outside MUSE "
-                         "Care. It is not marked sent with the run; tell the team lead, and find the letter "
-                         "in the pile before anything is posted (muse-care audit verify)"))
+                         "Care. " + (f"It was marked sent on its own on {sent_on.isoformat()}; tell the team "
+                                     "lead (muse-care audit verify)" if sent_on is not None else
+                                     "It is not marked sent with the run; tell the team lead, and find the "
+                                     "letter in the pile before anything is posted (muse-care audit verify)")))
         for letter_id in run.letter_ids:
             letter = session.get(LetterRecord, letter_id)
             assert letter is not None

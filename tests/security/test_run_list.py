@@ -61,6 +61,13 @@ def test_a_letter_taken_off_a_runs_list_in_the_file_is_named_not_silently_left_o
            "is not on the run's list: the list was changed outside MUSE Care" in verify(reg).problems
     # dispatching the run again still names it, rather than "already dispatched"
     assert letters.dispatch_run(reg, run.id)[1][0][0] == taken
+    assert "find the letter in the pile" in letters.dispatch_run(reg, run.id)[1][0][1]
+    # found and sent on its own: still named, as sent, not as a letter to look for
+    letters.mark_dispatched(reg, [taken])
+    _, held = letters.dispatch_run(reg, run.id)
+    assert [i for i, _ in held] == [taken]
+    assert f"It was marked sent on its own on {reg.today().isoformat()}" in held[0][1]
+    assert "find the letter" not in held[0][1]
 
 
 def test_an_untouched_run_has_nothing_held_and_nothing_in_the_audit(sqlite_register) -> None:
