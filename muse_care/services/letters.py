@@ -26,6 +26,7 @@ from muse_care.domain.clock import ClockEvent, ClockEventKind, compute_clock, la
 from muse_care.services.cases import _Change, _load, event_action, to_view
 from muse_care.services.history import HistoryWriter
 from muse_care.services.print_log import run_label
+from muse_care.services.print_log import next_run_id as _next_run_id
 from muse_care.services.print_log import printed_in as _printed_in
 from muse_care.services.print_log import runs_of as _runs_of
 from muse_care.services.register import Register
@@ -1348,6 +1349,8 @@ def build_print_run(register: Register, on: date | None = None,
         seal = current_seal(session)  # before this run's own entries: the cover shows what preceded it
         run = PrintRunRecord(run_date=run_date, paper=chosen[0].paper, built_at=now,
                              built_by=register.actor.login, pages=0, pdf_sha256="", reprint_reason=reason)
+        if register.dialect == "sqlite":
+            run.id = _next_run_id(session)  # never a deleted run's id (print_log.next_run_id)
         session.add(run)
         session.flush()
         pdf = render_print_run(rendered, run_date, organisation(register), label=f"#{run.id}",
@@ -1439,7 +1442,7 @@ def dispatch_run(register: Register, run_id: int, method: str = "post",
             sent_on = taken.dispatched_on if taken is not None else None
             held.append((letter_id, f"letter {letter_id} was printed in print run {run_id} (the print log "
                          f"says so) but is no longer on the run's list: the list was changed outside MUSE "
-                         "Care. " + (f"It was marked sent on its own on {sent_on.isoformat()}; tell the team "
+                         "Care. " + (f"It was already marked sent on {sent_on.isoformat()}; tell the team "
                                      "lead (muse-care audit verify)" if sent_on is not None else
                                      "It is not marked sent with the run; tell the team lead, and find the "
                                      "letter in the pile before anything is posted (muse-care audit verify)")))

@@ -56,3 +56,23 @@ def printed_in(session: Any, run_id: int, run_date: date) -> list[int]:
     return list(session.execute(select(LetterPrintRecord.letter_id)
                                 .where(LetterPrintRecord.run_label == run_label(run_id, run_date))
                                 .distinct().order_by(LetterPrintRecord.letter_id)).scalars())
+
+
+def next_run_id(session: Any) -> int:
+    """The id for a new print run on SQLite: past every recorded run and every run the
+    print log names.
+
+    ``print_runs`` on SQLite has no AUTOINCREMENT, so a run deleted outside MUSE Care
+    gave its id, and with the same day its print-log label "run N of DAY", to the next
+    run: the deleted run's letters then passed as the new run's (found by an outside
+    tester; docs/letters.md, "Print runs"). PostgreSQL's sequence never hands an id out
+    twice."""
+    from sqlalchemy import func
+
+    highest = session.execute(select(func.max(PrintRunRecord.id))).scalar() or 0
+    for (label,) in session.execute(select(LetterPrintRecord.run_label).where(
+            LetterPrintRecord.run_label.like("run % of %")).distinct()):
+        number = label.split(" ", 2)[1]
+        if number.isdigit():
+            highest = max(highest, int(number))
+    return highest + 1

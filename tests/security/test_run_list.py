@@ -66,7 +66,7 @@ def test_a_letter_taken_off_a_runs_list_in_the_file_is_named_not_silently_left_o
     letters.mark_dispatched(reg, [taken])
     _, held = letters.dispatch_run(reg, run.id)
     assert [i for i, _ in held] == [taken]
-    assert f"It was marked sent on its own on {reg.today().isoformat()}" in held[0][1]
+    assert f"It was already marked sent on {reg.today().isoformat()}" in held[0][1]
     assert "find the letter" not in held[0][1]
 
 
@@ -93,3 +93,26 @@ def test_a_print_run_deleted_in_the_file_is_named_by_the_audit(sqlite_register) 
     assert f"case {reference}: letter {letter} was printed in run {run.id} of {run.run_date.isoformat()} (the " \
            "print log says so) but no such print run is recorded: the run was deleted or changed outside " \
            "MUSE Care" in verify(reg).problems
+
+
+def test_a_deleted_runs_id_is_never_given_to_the_next_run(sqlite_register) -> None:
+    """An outside tester: SQLite gave a run deleted in the file its id, and with the same
+    day its print-log label, to the next run; the deleted run's letters then counted as
+    the new run's, dispatch marked them posted with it and the audit was quiet."""
+    reg = sqlite_register
+    gone = _posted_letter(reg, "Ann Lee")
+    deleted = letters.build_print_run(reg)
+    with sqlite3.connect(make_url(reg.url).database) as c:
+        c.execute("DELETE FROM print_run_letters WHERE run_id = ?", (deleted.id,))
+        c.execute("DELETE FROM print_runs WHERE id = ?", (deleted.id,))
+    new = _posted_letter(reg, "Bea Lee")
+    run = letters.build_print_run(reg)
+    assert run.id != deleted.id
+    with sqlite3.connect(make_url(reg.url).database) as c:  # and the deleted run's letter put on its list
+        c.execute("INSERT INTO print_run_letters (run_id, letter_id, position, pages, reprint) "
+                  "VALUES (?, ?, 2, 2, 0)", (run.id, gone))
+    sent, held = letters.dispatch_run(reg, run.id)
+    assert [x.id for x in sent] == [new] and [i for i, _ in held] == [gone]
+    assert letters.letters_for_run(reg, ids=[gone])[0].dispatched_on is None
+    assert any(f"letter {gone} was printed in run {deleted.id} of" in p and "no such print run" in p
+               for p in verify(reg).problems)
