@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -676,7 +675,7 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
     off the list, or its run deleted."""
     from sqlalchemy import inspect as sa_inspect
 
-    from muse_care.services.print_log import run_label
+    from muse_care.services.print_log import run_label, run_of_label
     from muse_care.store.models import (
         CaseRecord,
         LetterPrintRecord,
@@ -718,7 +717,7 @@ def _run_lists(session: Session, problems: list[str], limit: int = 50) -> None:
             select(PrintRunRecord.id, PrintRunRecord.run_date)).all()})
     for letter_id, label in taken:
         taken_from = labels.get(label)
-        if taken_from is None and not re.fullmatch(r"run \d+ of \d{4}-\d{2}-\d{2}", label):
+        if taken_from is None and run_of_label(label) is None:
             continue  # "run DAY": printed in a run before runs were recorded (migration 0006)
         found += 1
         if found > limit:

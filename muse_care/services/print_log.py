@@ -7,6 +7,7 @@ docs/letters.md, "Print runs"). Read by the letters, the Responded gate and the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -19,6 +20,16 @@ from muse_care.store.models import LetterPrintRecord, PrintRunLetterRecord, Prin
 def run_label(run_id: int, run_date: date) -> str:
     """What the print log (``letter_prints.run_label``) says of a letter printed in a run."""
     return f"run {run_id} of {run_date.isoformat()}"
+
+
+def run_of_label(label: str) -> int | None:
+    """The run id a print-log label "run N of DAY" names (``run_label``); None for any
+    other label ("single", "reprint", or "run DAY" from before migration 0006)."""
+    found = _LABEL.fullmatch(label)
+    return int(found.group(1)) if found else None
+
+
+_LABEL = re.compile(r"run (\d+) of \d{4}-\d{2}-\d{2}")
 
 
 def runs_of(session: Any, letter_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -72,7 +83,5 @@ def next_run_id(session: Any) -> int:
     highest = session.execute(select(func.max(PrintRunRecord.id))).scalar() or 0
     for (label,) in session.execute(select(LetterPrintRecord.run_label).where(
             LetterPrintRecord.run_label.like("run % of %")).distinct()):
-        number = label.split(" ", 2)[1]
-        if number.isdigit():
-            highest = max(highest, int(number))
+        highest = max(highest, run_of_label(label) or 0)
     return highest + 1

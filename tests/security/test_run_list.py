@@ -21,6 +21,13 @@ def _posted_letter(reg, name: str) -> int:  # noqa: ANN001
     return letters.produce_letter(reg, view.id, "acknowledgement").id
 
 
+def _delete_run(reg, run_id: int) -> None:  # noqa: ANN001
+    """Delete a run and its list in the file, as whoever can write it can."""
+    with sqlite3.connect(make_url(reg.url).database) as c:
+        c.execute("DELETE FROM print_run_letters WHERE run_id = ?", (run_id,))
+        c.execute("DELETE FROM print_runs WHERE id = ?", (run_id,))
+
+
 def test_a_letter_added_to_a_runs_list_in_the_file_is_held_back_and_named(sqlite_register) -> None:
     reg = sqlite_register
     alone = _posted_letter(reg, "Ann Lee")
@@ -86,9 +93,7 @@ def test_a_print_run_deleted_in_the_file_is_named_by_the_audit(sqlite_register) 
     reg = sqlite_register
     letter = _posted_letter(reg, "Ann Lee")
     run = letters.build_print_run(reg)
-    with sqlite3.connect(make_url(reg.url).database) as c:
-        c.execute("DELETE FROM print_run_letters WHERE run_id = ?", (run.id,))
-        c.execute("DELETE FROM print_runs WHERE id = ?", (run.id,))
+    _delete_run(reg, run.id)
     reference = letters.letters_for_run(reg, ids=[letter])[0].reference
     assert f"case {reference}: letter {letter} was printed in run {run.id} of {run.run_date.isoformat()} (the " \
            "print log says so) but no such print run is recorded: the run was deleted or changed outside " \
@@ -102,9 +107,7 @@ def test_a_deleted_runs_id_is_never_given_to_the_next_run(sqlite_register) -> No
     reg = sqlite_register
     gone = _posted_letter(reg, "Ann Lee")
     deleted = letters.build_print_run(reg)
-    with sqlite3.connect(make_url(reg.url).database) as c:
-        c.execute("DELETE FROM print_run_letters WHERE run_id = ?", (deleted.id,))
-        c.execute("DELETE FROM print_runs WHERE id = ?", (deleted.id,))
+    _delete_run(reg, deleted.id)
     new = _posted_letter(reg, "Bea Lee")
     run = letters.build_print_run(reg)
     assert run.id != deleted.id
